@@ -1,0 +1,44 @@
+# The one entry point that README and CI both call.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(VENV)/bin/pip
+STAMP  := $(VENV)/.installed-dev
+DEMO_OUT ?= demo-output/injection-molding
+
+.PHONY: install install-dev demo test lint typecheck pytest bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+install: $(PY)
+	$(PIP) install --quiet -e .
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PIP) install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install-dev: $(STAMP)
+
+demo: install
+	rm -rf $(DEMO_OUT)
+	$(VENV)/bin/mfgdata demo --out $(DEMO_OUT)
+
+lint: install-dev
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff format --check src tests benchmarks
+
+typecheck: install-dev
+	$(VENV)/bin/mypy
+
+pytest: install-dev
+	$(VENV)/bin/pytest -q -n 2
+
+test: lint typecheck pytest
+
+bench: install-dev
+	$(PY) benchmarks/bench_build.py
+
+clean:
+	rm -rf $(VENV) demo-output test-output .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,3 @@
+"""mfgdata: manufacturing data products."""
+
+__version__ = "0.1.0"

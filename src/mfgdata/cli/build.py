@@ -1,0 +1,114 @@
+"""``mfgdata build`` and ``mfgdata demo``: run the product flow with a live progress display."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from mfgdata.cli.console import console, handle_errors
+from mfgdata.pipeline import BuildOptions, BuildResult
+from mfgdata.pipeline import build as run_build
+from mfgdata.samples import demo_options
+
+
+def _run_with_progress(options: BuildOptions) -> BuildResult:
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(step: str, fraction: float, message: str) -> None:
+            if step not in tasks:
+                tasks[step] = bar.add_task(f"{step}: {message}", total=1.0)
+            bar.update(tasks[step], completed=fraction)
+
+        return run_build(options, progress=progress)
+
+
+def _summary(result: BuildResult) -> Table:
+    table = Table(title="제품 요약 / Product summary", show_header=False)
+    table.add_column("item", style="bold")
+    table.add_column("value")
+    table.add_row("제품 폴더 / product", str(result.out))
+    ingest = result.results.get("ingest")
+    if ingest is not None:
+        table.add_row("입력 / inputs", str(len(ingest.data.get("inputs", []))))
+    profile = result.results.get("profile")
+    if profile is not None:
+        table.add_row("행 / rows", f"{profile.data.get('rows', 0):,}")
+        table.add_row("열 / columns", str(len(profile.data.get("columns", {}))))
+    severities: Counter[str] = Counter()
+    for step_result in result.results.values():
+        for finding in step_result.findings:
+            severities[finding.severity] += 1
+    if severities:
+        table.add_row(
+            "발견 사항 / findings",
+            ", ".join(f"{k}: {v}" for k, v in sorted(severities.items())),
+        )
+    quality = result.results.get("quality")
+    if quality is not None and "grade" in quality.data:
+        table.add_row("품질 등급 / grade", f"{quality.data['grade']} ({quality.data['score']:.3f})")
+    price = result.results.get("price")
+    if price is not None and "price_krw" in price.data:
+        table.add_row("가격 / price", f"₩{price.data['price_krw']:,} (+VAT)")
+    table.add_row("소요 시간 / seconds", f"{sum(result.seconds.values()):.1f}")
+    table.add_row("먼저 열어 볼 파일 / open first", str(result.out / "report.html"))
+    return table
+
+
+@handle_errors
+def build(
+    inputs: Annotated[list[Path], typer.Argument(help="원시 파일 / raw input files")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="제품 폴더 / product folder")],
+    recipe: Annotated[
+        Path | None, typer.Option(help="전처리 레시피 YAML / preprocessing recipe")
+    ] = None,
+    time_column: Annotated[str | None, typer.Option(help="시간 열 / time column")] = None,
+    target: Annotated[str | None, typer.Option(help="목표(라벨) 열 / target column")] = None,
+    id_column: Annotated[
+        str | None, typer.Option(help="설비·로트 ID 열 / entity id column")
+    ] = None,
+    sheet: Annotated[str | None, typer.Option(help="엑셀 시트 / Excel sheet")] = None,
+    timezone: Annotated[str | None, typer.Option(help="시간대 / time zone")] = None,
+    title: Annotated[str | None, typer.Option(help="제품 이름 / product title")] = None,
+) -> None:
+    """원시 파일로 데이터 상품을 만듭니다 / Build a data product from raw files."""
+    options = BuildOptions(
+        inputs=tuple(inputs),
+        out=out,
+        recipe=recipe,
+        time_column=time_column,
+        target=target,
+        id_column=id_column,
+        sheet=sheet,
+        timezone=timezone,
+        title=title,
+    )
+    result = _run_with_progress(options)
+    console.print(_summary(result))
+
+
+@handle_errors
+def demo(
+    out: Annotated[Path, typer.Option("--out", "-o", help="제품 폴더 / product folder")] = Path(
+        "demo-output/injection-molding"
+    ),
+) -> None:
+    """번들된 사출성형 예제로 데모 상품을 만듭니다 / Build the demo product from bundled data."""
+    result = _run_with_progress(demo_options(out))
+    console.print(_summary(result))
+    console.print(
+        f"\n[bold green]완료 / done.[/] 브라우저로 여세요 / open in a browser: "
+        f"[link=file://{result.out / 'report.html'}]{result.out / 'report.html'}[/link]"
+    )

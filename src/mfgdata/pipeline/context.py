@@ -1,0 +1,99 @@
+"""RunContext: what the runner hands every step."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from mfgdata.pipeline.step import StepResult
+from mfgdata.settings import Settings
+
+#: progress(step_name, fraction_done_0_to_1, message)
+ProgressFn = Callable[[str, float, str], None]
+
+
+def _no_progress(step: str, fraction: float, message: str) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What the user asked for. Frozen: steps read it, never change it."""
+
+    inputs: tuple[Path, ...]
+    out: Path
+    recipe: Path | None = None
+    time_column: str | None = None
+    target: str | None = None
+    id_column: str | None = None
+    sheet: str | None = None
+    timezone: str | None = None  # None: settings.timezone
+    product_id: str | None = None  # None: derived from the output folder name
+    title: str | None = None
+
+
+def dump_json(obj: Any) -> str:
+    """The one JSON form of product files: sorted keys, UTF-8, 2-space indent, newline."""
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=2, default=str) + "\n"
+
+
+def dump_yaml(obj: Any) -> str:
+    return yaml.safe_dump(obj, allow_unicode=True, sort_keys=False, default_flow_style=False)
+
+
+class ProductWriter:
+    """Writes files into the product folder being built (a staging folder until the end)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.written: list[str] = []
+
+    def path(self, rel: str) -> Path:
+        """Absolute path for ``rel`` (parents created); the file counts as written."""
+        target = (self.root / rel).resolve()
+        if not target.is_relative_to(self.root.resolve()):
+            raise ValueError(f"path escapes the product folder: {rel}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if rel not in self.written:
+            self.written.append(rel)
+        return target
+
+    def write_bytes(self, rel: str, data: bytes) -> Path:
+        p = self.path(rel)
+        p.write_bytes(data)
+        return p
+
+    def write_text(self, rel: str, text: str) -> Path:
+        return self.write_bytes(rel, text.encode("utf-8"))
+
+    def write_json(self, rel: str, obj: Any) -> Path:
+        return self.write_text(rel, dump_json(obj))
+
+    def write_yaml(self, rel: str, obj: Any) -> Path:
+        return self.write_text(rel, dump_yaml(obj))
+
+
+@dataclass
+class RunContext:
+    """Settings, the product being written, earlier results, lineage and progress."""
+
+    run_id: str
+    options: BuildOptions
+    settings: Settings
+    product: ProductWriter
+    work_dir: Path  # scratch space, removed when the run ends
+    results: dict[str, StepResult] = field(default_factory=dict)
+    progress: ProgressFn = _no_progress
+
+    @property
+    def timezone(self) -> str:
+        return self.options.timezone or self.settings.timezone
+
+    def result(self, step: str) -> StepResult | None:
+        """The result of an earlier step, or None if it did not run."""
+        return self.results.get(step)

@@ -1,0 +1,119 @@
+"""The runner: runs the steps in order into a staging folder and moves it into place at the end.
+
+A build that fails leaves nothing behind: the staging folder and scratch space are removed and an
+existing folder at ``--out`` is never touched.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polars as pl
+
+from mfgdata import __version__
+from mfgdata.errors import MfgDataError, OutputExistsError, StepFailed
+from mfgdata.pipeline.context import BuildOptions, ProductWriter, ProgressFn, RunContext
+from mfgdata.pipeline.manifest import write_manifest
+from mfgdata.pipeline.step import Step, StepResult
+from mfgdata.settings import Settings, get_settings
+
+
+@dataclass
+class BuildResult:
+    run_id: str
+    out: Path
+    results: dict[str, StepResult] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def product_id_for(options: BuildOptions) -> str:
+    if options.product_id:
+        return options.product_id
+    slug = re.sub(r"[^0-9A-Za-z가-힣_.-]+", "-", options.out.name).strip("-")
+    return slug or "product"
+
+
+def _check_out(out: Path) -> None:
+    if out.exists():
+        raise OutputExistsError(
+            "출력 폴더가 이미 있습니다. 기존 제품은 덮어쓰지 않습니다",
+            "the output folder already exists; an existing product is never overwritten",
+            file=out,
+        )
+
+
+def build(
+    options: BuildOptions,
+    *,
+    steps: Sequence[Step] | None = None,
+    settings: Settings | None = None,
+    progress: ProgressFn | None = None,
+) -> BuildResult:
+    """Run ``steps`` (default: the product flow) and leave a finished product at ``options.out``."""
+    from mfgdata.pipeline.sequence import default_steps
+
+    settings = settings or get_settings()
+    steps = list(steps) if steps is not None else default_steps()
+    out = options.out.absolute()
+    _check_out(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    run_id = uuid.uuid4().hex[:12]
+    staging = out.parent / f".{out.name}.partial-{run_id}"
+    work = staging.with_name(staging.name + ".work")
+    staging.mkdir()
+    work.mkdir()
+    ctx = RunContext(
+        run_id=run_id,
+        options=options,
+        settings=settings,
+        product=ProductWriter(staging),
+        work_dir=work,
+        progress=progress or (lambda s, f, m: None),
+    )
+    result = BuildResult(run_id=run_id, out=out)
+    started = datetime.now(UTC)
+    frame: pl.LazyFrame | None = None
+    try:
+        for step in steps:
+            ctx.progress(step.name, 0.0, step.title_en)
+            t0 = time.perf_counter()
+            try:
+                step_result = step.run(frame, ctx)
+            except MfgDataError:
+                raise
+            except Exception as e:  # a foreign exception becomes StepFailed
+                raise StepFailed(step.name, run_id, e) from e
+            result.seconds[step.name] = round(time.perf_counter() - t0, 3)
+            ctx.results[step.name] = step_result
+            result.results[step.name] = step_result
+            if step_result.frame is not None:
+                frame = step_result.frame
+            ctx.progress(step.name, 1.0, step.title_en)
+        write_manifest(
+            staging,
+            {
+                "product_id": product_id_for(options),
+                "version": "1",
+                "created": started.isoformat(timespec="seconds"),
+                "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+                "run_id": run_id,
+                "mfgdata_version": __version__,
+                "step_seconds": result.seconds,
+            },
+        )
+        _check_out(out)
+        os.rename(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return result

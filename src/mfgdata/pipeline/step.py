@@ -1,0 +1,46 @@
+"""The Step protocol and the result every step returns."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+import polars as pl
+
+from mfgdata.quality.findings import Finding
+
+if TYPE_CHECKING:
+    from mfgdata.pipeline.context import RunContext
+    from mfgdata.report.section import ReportSection
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """What a step hands back to the runner.
+
+    - ``frame``: the table after this step (``None``: unchanged, the runner keeps the previous one);
+    - ``data``: the step's structured result that later steps may read via ``ctx.results``;
+    - ``findings``: quality problems observed (data, not exceptions);
+    - ``counts``: figures for the lineage log (rows in/out, cells changed, ...);
+    - ``files``: product-relative paths the step wrote through ``ctx.product``;
+    - ``report``: a section for report.html, if the step has something to show a person.
+    """
+
+    step: str
+    frame: pl.LazyFrame | None = None
+    data: Mapping[str, Any] = field(default_factory=dict)
+    findings: tuple[Finding, ...] = ()
+    counts: Mapping[str, int | float] = field(default_factory=dict)
+    files: tuple[str, ...] = ()
+    report: ReportSection | None = None
+
+
+class Step(Protocol):
+    """A small pure module: reads the frame and ``ctx``, never mutates its input."""
+
+    name: str
+    title_ko: str
+    title_en: str
+
+    def run(self, frame: pl.LazyFrame | None, ctx: RunContext) -> StepResult: ...

@@ -1,0 +1,1 @@
+"""Quality records (findings, reports) and the families of checks."""

@@ -1,0 +1,1 @@
+"""The self-contained HTML report (report.html) and the sections steps contribute."""

@@ -1,0 +1,35 @@
+"""Settings: one validated object, environment prefix ``MFGDATA_``."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MFGDATA_", extra="ignore")
+
+    home: Path = Field(
+        default_factory=lambda: Path.home() / ".mfgdata",
+        description="All state of a running installation lives here.",
+    )
+    timezone: str = Field(
+        default="Asia/Seoul", description="Zone that naive timestamps are localised to."
+    )
+    infer_rows: int = Field(
+        default=10_000, ge=100, description="Rows sampled for encoding/type inference."
+    )
+    max_upload_bytes: int = Field(default=5 * 1024**3, ge=1)
+
+    @property
+    def blobs_dir(self) -> Path:
+        """Immutable raw inputs, addressed by SHA-256."""
+        return self.home / "blobs"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
