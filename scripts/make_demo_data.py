@@ -100,7 +100,8 @@ def main() -> None:
         for machine in ("IMM-01", "IMM-02"):
             rows += day_rows(rng, day, machine, k)
         buf = io.StringIO()
-        buf.write(f"사출성형 공정 데이터 내보내기,,,\r\n라인: 사출 2라인,일자: {day:%Y-%m-%d},,\r\n\r\n")
+        buf.write("사출성형 공정 데이터 내보내기,,,\r\n")
+        buf.write(f"라인: 사출 2라인,일자: {day:%Y-%m-%d},,\r\n\r\n")
         writer = csv.writer(buf, lineterminator="\r\n")
         writer.writerow(HEADER)
         writer.writerows(rows)

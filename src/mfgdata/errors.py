@@ -58,9 +58,7 @@ class MfgDataError(Exception):
     ) -> None:
         self.ko = ko
         self.en = en
-        self.where = Where(
-            file=str(file) if file is not None else None, line=line, column=column
-        )
+        self.where = Where(file=str(file) if file is not None else None, line=line, column=column)
         super().__init__(self.message())
 
     def message(self) -> str:
