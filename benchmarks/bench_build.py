@@ -1,0 +1,176 @@
+"""Benchmark the build against bare Polars.
+
+Generates a seeded table (default 10M rows x 20 sensors, a time column and a machine id) as CSV and
+Parquet, then measures whole processes (imports included, median of --repeat runs, peak RSS from
+wait4):
+
+  (a) CSV ingest by mfgdata (IngestStep)       vs  polars.read_csv of the same file
+  (b) profile + package by mfgdata from Parquet vs  one Polars lazy scan computing the same
+      column statistics (count, nulls, min, max, mean, std, quantiles)
+
+Targets (issue #2): (a) ratio <= 1.5; (b) ratio <= 3 and peak RSS <= 2x the Parquet size.
+
+Usage: python benchmarks/bench_build.py [--rows 10000000] [--sensors 20] [--repeat 3] [--dir D]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+BASELINE_READ_CSV = """
+import sys, polars as pl
+df = pl.read_csv(sys.argv[1], try_parse_dates=True)
+print(df.height)
+"""
+
+MFGDATA_INGEST = """
+import sys, tempfile
+from pathlib import Path
+from mfgdata.pipeline.context import BuildOptions, ProductWriter, RunContext
+from mfgdata.settings import Settings
+from mfgdata.steps.ingest import IngestStep
+tmp = Path(tempfile.mkdtemp(dir=sys.argv[2]))
+ctx = RunContext(run_id="bench", options=BuildOptions(inputs=(Path(sys.argv[1]),), out=tmp / "out",
+                 time_column="time"), settings=Settings(home=tmp / "home"),
+                 product=ProductWriter(tmp / "p"), work_dir=tmp)
+result = IngestStep().run(None, ctx)
+print(result.data["rows"])
+"""
+
+BASELINE_STATS = """
+import sys, polars as pl
+lf = pl.scan_parquet(sys.argv[1])
+num = [c for c, t in lf.collect_schema().items() if t.is_numeric()]
+exprs = []
+for c in lf.collect_schema().names():
+    exprs += [pl.col(c).count().alias(c + ":count"), pl.col(c).null_count().alias(c + ":nulls")]
+for c in num:
+    exprs += [pl.col(c).min().alias(c + ":min"), pl.col(c).max().alias(c + ":max"),
+              pl.col(c).mean().alias(c + ":mean"), pl.col(c).std().alias(c + ":std")]
+    qs = (0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99)
+    exprs += [pl.col(c).quantile(q).alias(f"{c}:q{q}") for q in qs]
+print(lf.select(exprs).collect(engine="streaming").width)
+"""
+
+MFGDATA_PROFILE_PACKAGE = """
+import sys, tempfile
+from pathlib import Path
+from mfgdata.pipeline import BuildOptions, build
+from mfgdata.settings import Settings
+from mfgdata.steps.ingest import IngestStep
+from mfgdata.steps.package import PackageStep
+from mfgdata.steps.profile import ProfileStep
+tmp = Path(tempfile.mkdtemp(dir=sys.argv[2]))
+options = BuildOptions(inputs=(Path(sys.argv[1]),), out=tmp / "out", time_column="time",
+                       id_column="machine")
+build(options, steps=[IngestStep(), ProfileStep(), PackageStep()],
+      settings=Settings(home=tmp / "home"))
+print("ok")
+"""
+
+
+def generate(rows: int, sensors: int, folder: Path) -> tuple[Path, Path]:
+    csv_path, pq_path = folder / f"bench_{rows}.csv", folder / f"bench_{rows}.parquet"
+    if csv_path.exists() and pq_path.exists():
+        return csv_path, pq_path
+    rng = np.random.default_rng(7)
+    chunk = 1_000_000
+    writers = []
+    for start in range(0, rows, chunk):
+        n = min(chunk, rows - start)
+        cols: dict[str, object] = {
+            "time": pl.datetime_range(
+                pl.datetime(2024, 1, 1) + pl.duration(seconds=start),
+                pl.datetime(2024, 1, 1) + pl.duration(seconds=start + n - 1),
+                "1s",
+                eager=True,
+            ),
+            "machine": rng.choice(["M1", "M2", "M3", "M4"], n),
+        }
+        for s in range(sensors):
+            values = rng.normal(50 + s, 5, n).round(3)
+            values[rng.random(n) < 0.001] = np.nan
+            cols[f"sensor_{s:02d}"] = values
+        part = pl.DataFrame(cols).with_columns(pl.selectors.float().fill_nan(None))
+        part_path = folder / f"part_{start // chunk:04d}.parquet"
+        part.write_parquet(part_path)
+        writers.append(part_path)
+    lf = pl.scan_parquet(writers)
+    lf.sink_parquet(pq_path)
+    lf.with_columns(pl.col("time").dt.strftime("%Y-%m-%d %H:%M:%S")).sink_csv(csv_path)
+    for p in writers:
+        p.unlink()
+    return csv_path, pq_path
+
+
+def run(code: str, *args: str) -> tuple[float, int]:
+    """Wall seconds and peak RSS (bytes) of one whole Python process."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(code), *args], stdout=subprocess.DEVNULL
+    )
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"benchmark process failed: {code[:60]!r}")
+    return wall, usage.ru_maxrss * 1024
+
+
+def measure(code: str, repeat: int, *args: str) -> tuple[float, int]:
+    runs = [run(code, *args) for _ in range(repeat)]
+    return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rows", type=int, default=10_000_000)
+    ap.add_argument("--sensors", type=int, default=20)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--dir", type=Path, default=None)
+    a = ap.parse_args()
+    folder = a.dir or Path(tempfile.gettempdir()) / "mfgdata-bench"
+    folder.mkdir(parents=True, exist_ok=True)
+    csv_path, pq_path = generate(a.rows, a.sensors, folder)
+    scratch = Path(tempfile.mkdtemp(dir=folder))
+    mb = 1024 * 1024
+    print(
+        f"table: {a.rows:,} rows x {a.sensors} sensors; "
+        f"CSV {csv_path.stat().st_size / mb:,.0f} MiB,"
+        f" Parquet {pq_path.stat().st_size / mb:,.0f} MiB; median of {a.repeat} runs"
+    )
+    base_a = measure(BASELINE_READ_CSV, a.repeat, str(csv_path))
+    ours_a = measure(MFGDATA_INGEST, a.repeat, str(csv_path), str(scratch))
+    base_b = measure(BASELINE_STATS, a.repeat, str(pq_path))
+    ours_b = measure(MFGDATA_PROFILE_PACKAGE, a.repeat, str(pq_path), str(scratch))
+    pq_size = pq_path.stat().st_size
+    print(f"{'measure':44} {'wall s':>8} {'peak RSS MiB':>13}")
+    for label, (wall, rss) in (
+        ("(a) polars.read_csv", base_a),
+        ("(a) mfgdata ingest", ours_a),
+        ("(b) polars lazy scan, column statistics", base_b),
+        ("(b) mfgdata profile + package", ours_b),
+    ):
+        print(f"{label:44} {wall:8.2f} {rss / mb:13,.0f}")
+    ratio_a, ratio_b = ours_a[0] / base_a[0], ours_b[0] / base_b[0]
+    print(f"(a) ratio {ratio_a:.2f} (target <= 1.5) {'PASS' if ratio_a <= 1.5 else 'FAIL'}")
+    print(f"(b) ratio {ratio_b:.2f} (target <= 3) {'PASS' if ratio_b <= 3 else 'FAIL'}")
+    rss_ratio = ours_b[1] / pq_size
+    print(
+        f"(b) peak RSS / Parquet size {rss_ratio:.2f} (target <= 2) "
+        f"{'PASS' if rss_ratio <= 2 else 'FAIL'}"
+    )
+
+
+if __name__ == "__main__":
+    main()
