@@ -53,17 +53,25 @@ def _line_of(root: yaml.Node | None, parts: list[str | int]) -> int | None:
     return line
 
 
+def _child(node: Any, item: int | str) -> tuple[bool, Any]:
+    """(found, child) of a parsed YAML value."""
+    if isinstance(node, list) and isinstance(item, int) and 0 <= item < len(node):
+        return True, node[item]
+    if isinstance(node, dict) and item in node:
+        return True, node[item]
+    return False, None
+
+
 def _clean_loc(data: Any, loc: tuple[int | str, ...]) -> list[str | int]:
     """Drop the union tags pydantic inserts (``steps.0.rename.mapping`` → ``steps[0].mapping``)."""
     parts: list[str | int] = []
     node = data
     for i, item in enumerate(loc):
-        if (isinstance(node, list) and isinstance(item, int) and 0 <= item < len(node)) or (isinstance(node, dict) and item in node):
-            node = node[item]
-        elif isinstance(node, dict) and i == len(loc) - 1:
-            node = None  # a missing field: name it
-        else:
+        found, child = _child(node, item)
+        missing_field = isinstance(node, dict) and i == len(loc) - 1
+        if not (found or missing_field):
             continue  # a union tag or a type name, not a place in the document
+        node = child
         parts.append(item)
     return parts
 

@@ -168,7 +168,7 @@ class Filter(_Model):
 
 
 class Derive(_Model):
-    """A new column from arithmetic: ``expr: "불량률 = 불량수 / 생산수"`` (or ``column`` + ``expr``)."""
+    """A new column: ``expr: "불량률 = 불량수 / 생산수"`` (or ``column`` + ``expr``)."""
 
     op: Literal["derive"]
     column: Name | None = None

@@ -47,7 +47,7 @@ _CHARS = {"㎜": "mm", "㎝": "cm", "㎞": "km", "㎏": "kg", "㎎": "mg", "㎖"
 
 
 @lru_cache(maxsize=1)
-def registry() -> pint.UnitRegistry:
+def registry() -> pint.UnitRegistry:  # type: ignore[type-arg]
     """One shared registry (pint's default definitions)."""
     return pint.UnitRegistry()
 
