@@ -1,0 +1,1 @@
+"""Product packaging: data files, datapackage.json, lineage.json."""

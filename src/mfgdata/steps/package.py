@@ -1,0 +1,186 @@
+"""Package: write the product's table files, datapackage.json, lineage.json and report.html.
+
+Runs last among the steps that write the product; the runner writes manifest.json after it.
+Same inputs and recipe give byte-identical data files, datapackage.json and lineage.json.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import polars as pl
+
+from mfgdata.errors import ProductError
+from mfgdata.packaging.datafiles import CSV, PARQUET, table_facts, write_csv, write_parquet
+from mfgdata.packaging.datapackage import ColumnMeta, datapackage, table_schema
+from mfgdata.packaging.lineage import lineage
+from mfgdata.packaging.section import package_section
+from mfgdata.pipeline.context import RunContext
+from mfgdata.pipeline.manifest import MANIFEST, sha256_file
+from mfgdata.pipeline.runner import product_id_for
+from mfgdata.pipeline.step import StepResult
+from mfgdata.report.render import (
+    ReportInput,
+    findings_from_results,
+    render_report,
+    sections_from_results,
+)
+
+DATAPACKAGE = "datapackage.json"
+LINEAGE = "lineage.json"
+REPORT = "report.html"
+
+
+def _data(ctx: RunContext, step: str) -> Mapping[str, Any]:
+    result = ctx.result(step)
+    return result.data if result is not None else {}
+
+
+def column_meta(ctx: RunContext) -> dict[str, ColumnMeta]:
+    """Final column name → raw name, unit, description (preprocess over ingest)."""
+    ingest = {c["name"]: c for c in _data(ctx, "ingest").get("columns", [])}
+    out = {
+        n: ColumnMeta(n, raw_name=c.get("raw_name"), unit=c.get("unit")) for n, c in ingest.items()
+    }
+    for c in _data(ctx, "preprocess").get("columns", []):
+        src = ingest.get(c.get("source") or c["name"], {})
+        out[c["name"]] = ColumnMeta(
+            c["name"],
+            raw_name=src.get("raw_name"),
+            unit=c.get("unit") or None,
+            description=c.get("description") or None,
+        )
+    return out
+
+
+def key_columns(ctx: RunContext, names: Sequence[str]) -> list[str]:
+    """The time column (+ id column) under their final names, if present in the table."""
+    renamed = {
+        c.get("source"): c["name"]
+        for c in _data(ctx, "preprocess").get("columns", [])
+        if c.get("source")
+    }
+    time = ctx.options.time_column or _data(ctx, "ingest").get("time_column")
+    key = []
+    for col in (time, ctx.options.id_column):
+        final = renamed.get(col, col) if col else None
+        if final and final in names and final not in key:
+            key.append(final)
+    return key if key and key[0] in names else []
+
+
+def _license(ctx: RunContext) -> dict[str, str] | None:
+    value = getattr(ctx.options, "license", None)
+    return {"name": value} if isinstance(value, str) and value else None
+
+
+class PackageStep:
+    """Writes data/, datapackage.json, lineage.json and report.html."""
+
+    name = "package"
+    title_ko = "패키징"
+    title_en = "Package"
+
+    def run(self, frame: pl.LazyFrame | None, ctx: RunContext) -> StepResult:
+        if frame is None:
+            raise ProductError(
+                "패키징할 표가 없습니다 (앞 단계가 표를 만들지 않았습니다)",
+                "there is no table to package (no earlier step produced one)",
+            )
+        product, opts = ctx.product, ctx.options
+        product_id = product_id_for(opts)
+        title = opts.title or product_id
+        ctx.progress(self.name, 0.05, "data/table.parquet")
+        write_parquet(frame, product.path(PARQUET))
+        table = pl.scan_parquet(product.path(PARQUET))
+        names = table.collect_schema().names()
+        key = key_columns(ctx, names)
+        facts = table_facts(table, key)
+        ctx.progress(self.name, 0.5, "data/table.csv")
+        write_csv(table, facts, product.path(CSV))
+        files = {
+            rel: (sha256_file(product.path(rel)), product.path(rel).stat().st_size)
+            for rel in (PARQUET, CSV)
+        }
+        ctx.progress(self.name, 0.8, DATAPACKAGE)
+        schema = table_schema(table.collect_schema(), column_meta(ctx), facts, key)
+        inputs = list(_data(ctx, "ingest").get("inputs", []))
+        product.write_json(
+            DATAPACKAGE,
+            datapackage(
+                product_id=product_id,
+                title=title,
+                schema=schema,
+                files=files,
+                inputs=inputs,
+                license=_license(ctx),
+            ),
+        )
+        counts = {
+            "rows": facts.rows,
+            "columns": len(names),
+            "parquet_bytes": files[PARQUET][1],
+            "csv_bytes": files[CSV][1],
+        }
+        own_files = (PARQUET, CSV, DATAPACKAGE, LINEAGE, REPORT)
+        everything = sorted({*product.written, *own_files, MANIFEST})
+        sizes = {r: product.path(r).stat().st_size for r in product.written if r not in own_files}
+        sizes.update({r: files[r][1] for r in files})
+        section = package_section(files=everything, sizes=sizes, schema=schema)
+        own = StepResult(step=self.name, counts=counts, files=own_files, report=section)
+        results = [*ctx.results.values(), own]
+        recipe_sha = (
+            sha256_file(product.path("recipe.yaml")) if "recipe.yaml" in product.written else None
+        )
+        product.write_json(
+            LINEAGE,
+            lineage(
+                product_id=product_id,
+                inputs=inputs,
+                results=results,
+                recipe=_data(ctx, "preprocess").get("recipe"),
+                recipe_file_sha256=recipe_sha,
+                options={
+                    "time_column": opts.time_column,
+                    "id_column": opts.id_column,
+                    "target": opts.target,
+                    "sheet": opts.sheet,
+                    "timezone": ctx.timezone,
+                    "primary_key": schema.get("primaryKey"),
+                },
+            ),
+        )
+        ctx.progress(self.name, 0.9, REPORT)
+        report_inputs = [
+            ReportInput(
+                name=str(i.get("name")),
+                bytes=i.get("bytes"),
+                encoding=i.get("encoding"),
+                rows=i.get("rows"),
+                sha256=i.get("sha256"),
+            )
+            for i in inputs
+        ]
+        html = render_report(
+            title=title,
+            product_id=product_id,
+            rows=facts.rows,
+            columns=len(names),
+            inputs=report_inputs,
+            sections=sections_from_results(results),
+            findings=findings_from_results(results),
+        )
+        product.write_text(REPORT, html)
+        return StepResult(
+            step=self.name,
+            data={
+                "files": list(own_files),
+                "primary_key": schema.get("primaryKey"),
+                "rows": facts.rows,
+                "datapackage": DATAPACKAGE,
+            },
+            counts=counts,
+            files=own_files,
+            report=section,
+        )
