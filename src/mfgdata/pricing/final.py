@@ -126,7 +126,7 @@ def final_price(
         multiplied_krw=multiplied,
         value_cap_krw=cap,
         capped=capped,
-        below_cost=price < cost.price_krw,
+        below_cost=amount < cost.price_krw,
         rounding_unit_krw=unit,
         price_krw=price,
         vat_rate=inputs.vat_rate,

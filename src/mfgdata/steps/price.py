@@ -1,0 +1,92 @@
+"""Price step (가격 산정): cost, market and value approaches, the final rule, VAT, API prices.
+
+Reads the quality grade (``unrated`` when quality did not run), the table size, the model's uplift
+(when a model step ran) and the user's ``pricing.yaml`` (optional); writes ``pricing.json``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from mfgdata.pipeline.context import RunContext
+from mfgdata.pipeline.step import StepResult
+from mfgdata.pricing.document import price_document
+from mfgdata.pricing.inputs import UNRATED, PricingError, load_inputs
+from mfgdata.pricing.report import pricing_section
+
+PRICING_FILE = "pricing.json"
+
+
+def _grade(ctx: RunContext) -> tuple[str, str]:
+    quality = ctx.result("quality")
+    if quality is None or not quality.data.get("grade"):
+        return UNRATED, "unrated: quality step did not run"
+    return str(quality.data["grade"]), "quality"
+
+
+def _size(frame: pl.LazyFrame | None, ctx: RunContext) -> tuple[int, int, str]:
+    """Rows and columns of the product table: the frame when there is one, else the profile."""
+    if frame is not None:
+        rows = int(frame.select(pl.len()).collect(engine="streaming").item())
+        return rows, len(frame.collect_schema()), "table"
+    profile = ctx.result("profile")
+    if profile is not None and "rows" in profile.data:
+        return int(profile.data["rows"]), len(profile.data.get("columns") or {}), "profile"
+    raise PricingError(
+        "가격 산정에 필요한 표 크기를 알 수 없습니다 (표와 프로파일이 없음)",
+        "the table size needed for pricing is unknown (no table and no profile)",
+    )
+
+
+class PriceStep:
+    name = "price"
+    title_ko = "가격 산정"
+    title_en = "Pricing"
+
+    def run(self, frame: pl.LazyFrame | None, ctx: RunContext) -> StepResult:
+        path: Path | None = getattr(ctx.options, "pricing", None)
+        inputs = load_inputs(path)
+        grade, grade_source = _grade(ctx)
+        rows, columns, size_source = _size(frame, ctx)
+        model = ctx.result("model")
+        ctx.progress(self.name, 0.3, "pricing")
+        doc = price_document(
+            inputs,
+            inputs_file=Path(path).name if path is not None else None,
+            grade=grade,
+            grade_source=grade_source,
+            rows=rows,
+            columns=columns,
+            size_source=size_source,
+            library=ctx.settings.home / "library",
+            model_data=model.data if model is not None else None,
+        )
+        ctx.product.write_json(PRICING_FILE, doc)
+        data: dict[str, Any] = {
+            "price_krw": doc["price_krw"],
+            "vat_krw": doc["vat_krw"],
+            "total_krw": doc["total_krw"],
+            "currency": "KRW",
+            "grade": grade,
+            "licence": doc["licence"],
+            "access_mode": doc["access_mode"],
+            "rule": doc["final"]["rule_en"],
+            "approaches": {k: v["price_krw"] for k, v in doc["approaches"].items()},
+            "api_price_list": doc["api"]["examples"],
+            "api_tiers": doc["api"]["tiers"],
+            "api_call_fee_krw": doc["api"]["call_fee_krw"],
+        }
+        return StepResult(
+            step=self.name,
+            data=data,
+            counts={"price_krw": doc["price_krw"], "comparables": _comparables(doc)},
+            files=(PRICING_FILE,),
+            report=pricing_section(doc),
+        )
+
+
+def _comparables(doc: dict[str, Any]) -> int:
+    return len(doc["approaches"]["market"]["details"].get("comparables", []))
