@@ -12,6 +12,7 @@ A conversion is linear, ``y = scale * x + offset``, so it runs as a lazy polars 
 from __future__ import annotations
 
 import math
+import re
 from functools import lru_cache
 
 import pint
@@ -73,7 +74,8 @@ def parse(unit: str, column: str) -> pint.Unit:
 
 
 def _is_rotation(u: pint.Unit) -> bool:
-    return any(word in str(u) for word in ("revolution", "turn", "radian", "degree"))
+    """An angle-based unit (``degree_Celsius`` is not: ``_`` is a word character)."""
+    return re.search(r"\b(revolution|turn|radian|degree)\b", str(u)) is not None
 
 
 def linear(src: str, dst: str, column: str) -> tuple[float, float]:

@@ -1,0 +1,112 @@
+"""Cleaning operations: missing values, duplicates, outliers."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from mfgdata.recipe import model
+from mfgdata.recipe.state import SCRATCH, ColumnMeta, State
+
+#: MAD → standard deviation of a normal distribution.
+MAD_SCALE = 1.4826
+
+
+def _gap_limited(s: State, column: str, filled: pl.Expr, max_gap: int) -> pl.Expr:
+    """``filled`` only in null runs of at most ``max_gap`` rows (uses the run scratch column)."""
+    run = f"{SCRATCH}run"
+    keys = [run] if s.id_column is None else [s.id_column, run]
+    short = pl.col(column).is_null() & (pl.len().over(keys) <= max_gap)
+    return pl.when(short).then(filled).otherwise(pl.col(column))
+
+
+def missing(s: State, op: model.Missing) -> None:
+    """Per column: drop rows, constant, forward fill (limit, max_gap) or time interpolation."""
+    s.need(*op.columns)
+    for c, pol in op.columns.items():
+        x = pl.col(c)
+        if isinstance(pol, model.DropMissing):
+            after = s.lf.filter(x.is_not_null())
+            s.record_rows(after, c, policy="drop")
+            s.refresh(after)
+            continue
+        extra: dict[str, object] = {"policy": pol.policy}
+        if isinstance(pol, model.Constant):
+            filled = x.fill_null(pl.lit(pol.value))
+        elif isinstance(pol, model.ForwardFill):
+            filled = s.over(x.forward_fill(limit=pol.limit))
+            extra.update(limit=pol.limit, max_gap=pol.max_gap)
+        else:
+            s.numeric(c)
+            filled = s.over(x.interpolate_by(s.time()))
+            extra.update(max_gap=pol.max_gap)
+        max_gap = getattr(pol, "max_gap", None)
+        run = f"{SCRATCH}run"
+        if max_gap is not None:
+            s.lf = s.lf.with_columns(s.over(x.is_null().rle_id()).alias(run))
+            filled = _gap_limited(s, c, filled, max_gap)
+        s.record_cells(c, x.is_null() & filled.is_not_null())
+        s.records[-1].update({k: v for k, v in extra.items() if v is not None})
+        after = s.lf.with_columns(filled.alias(c))
+        s.refresh(after.drop(run) if max_gap is not None else after)
+
+
+def dedupe(s: State, op: model.Dedupe) -> None:
+    """Exact duplicate rows, or duplicates on key columns; keeps first or last (order kept)."""
+    if op.columns:
+        s.need(*op.columns)
+    after = s.lf.unique(subset=op.columns, keep=op.keep, maintain_order=True)
+    s.record_rows(after, None, columns=list(op.columns or []), keep=op.keep)
+    s.refresh(after)
+
+
+def _bounds(
+    s: State, c: str, method: model.Iqr | model.Zscore | model.Hampel
+) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """(is_outlier, low, high) for column ``c``."""
+    x = pl.col(c).cast(pl.Float64)
+    if isinstance(method, model.Iqr):
+        q1 = s.over(x.quantile(0.25, "linear"))
+        q3 = s.over(x.quantile(0.75, "linear"))
+        low, high = q1 - method.k * (q3 - q1), q3 + method.k * (q3 - q1)
+        return (x < low) | (x > high), low, high
+    if isinstance(method, model.Zscore):
+        mean, sd = s.over(x.mean()), s.over(x.std())
+        t = method.threshold
+        return (x - mean).abs() > t * sd, mean - t * sd, mean + t * sd
+    w, n = method.window, method.n_sigmas
+    window = [s.over(x.shift(k)) for k in range(-w, w + 1)]
+    med = pl.concat_list(window).list.median()
+    mad = pl.concat_list([(v - med).abs() for v in window]).list.median()
+    sigma = MAD_SCALE * mad
+    return (x - med).abs() > n * sigma, med - n * sigma, med + n * sigma
+
+
+def outliers(s: State, op: model.Outliers) -> None:
+    """iqr / zscore / hampel; flag (``<col>__outlier``), clip to the bounds, or null."""
+    s.numeric(*op.columns)
+    for c in op.columns:
+        is_out, low, high = _bounds(s, c, op.method)
+        is_out = is_out.fill_null(False)
+        x = pl.col(c)
+        if op.action == "flag":
+            name = f"{c}__outlier"
+            s.fresh(name)
+            new, changed = is_out.alias(name), pl.lit(False)
+            s.meta[name] = ColumnMeta(
+                name=name,
+                source=s.meta[c].source,
+                description=f"{c} 이상치 표시 / outlier flag of {c} ({op.method.name})",
+            )
+        elif op.action == "clip":
+            clipped = pl.min_horizontal(pl.max_horizontal(x.cast(pl.Float64), low), high)
+            new = pl.when(is_out).then(clipped).otherwise(x.cast(pl.Float64)).alias(c)
+            changed = is_out & (clipped != x.cast(pl.Float64))
+        else:
+            new, changed = pl.when(is_out).then(None).otherwise(x).alias(c), is_out
+        stats = s.lf.select(
+            is_out.sum().cast(pl.Int64).alias("rows_affected"),
+            changed.sum().cast(pl.Int64).alias("cells_affected"),
+            is_out.sum().cast(pl.Int64).alias("outliers"),
+        )
+        s.record(c, stats, method=op.method.name, action=op.action)
+        s.refresh(s.lf.with_columns(new))
