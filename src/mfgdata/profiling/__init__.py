@@ -1,0 +1,1 @@
+"""Profiling helpers of the profile step: column statistics, time axis, charts, HTML."""

@@ -1,0 +1,140 @@
+"""Vega-Lite specs for the profile section: histograms (pre-binned) and downsampled time series.
+
+Chart data is always inline and bounded: a histogram carries its bins, a time series at most
+``MAX_POINTS`` buckets (min/mean/max per bucket, computed lazily by integer bucketing of the epoch),
+and at most ``MAX_SERIES`` time-series charts are drawn.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import polars as pl
+
+from mfgdata.profiling.timeseries import Clock
+from mfgdata.profiling.values import round_sig
+
+SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
+MAX_POINTS = 1000
+MAX_SERIES = 20
+MAX_HISTOGRAMS = 200
+_GAP_COLOR = "#d62728"
+
+
+def _label(name: str, unit: str | None) -> str:
+    return f"{name} [{unit}]" if unit else name
+
+
+def histogram_spec(name: str, unit: str | None, histogram: Mapping[str, Any]) -> dict[str, Any]:
+    """A bar chart of pre-computed equal-width bins."""
+    edges, counts = histogram["edges"], histogram["counts"]
+    values = [{"start": edges[k], "end": edges[k + 1], "count": c} for k, c in enumerate(counts)]
+    return {
+        "$schema": SCHEMA,
+        "title": f"{name} — 분포 / distribution",
+        "width": "container",
+        "height": 160,
+        "data": {"values": values},
+        "mark": {"type": "bar", "tooltip": True},
+        "encoding": {
+            "x": {
+                "field": "start",
+                "type": "quantitative",
+                "bin": {"binned": True},
+                "title": _label(name, unit),
+            },
+            "x2": {"field": "end"},
+            "y": {"field": "count", "type": "quantitative", "title": "행 수 / rows"},
+        },
+    }
+
+
+def downsample(
+    lf: pl.LazyFrame,
+    time_column: str,
+    columns: Sequence[str],
+    start_us: int,
+    end_us: int,
+    clock: Clock,
+) -> dict[str, list[dict[str, Any]]]:
+    """``{column: [{t, min, mean, max}]}`` over at most ``MAX_POINTS`` equal time buckets."""
+    if not columns:
+        return {}
+    width = max(math.ceil((end_us - start_us + 1) / MAX_POINTS), 1)
+    t = pl.col(time_column)
+    if lf.collect_schema()[time_column] == pl.Date:
+        t = t.cast(pl.Datetime("us"))
+    bucket = ((t.dt.epoch("us") - start_us) // width).alias("_bucket")
+    aggs = []
+    for i, c in enumerate(columns):
+        x = pl.col(c).cast(pl.Float64)
+        aggs += [x.min().alias(f"{i}.min"), x.mean().alias(f"{i}.mean"), x.max().alias(f"{i}.max")]
+    df = (
+        lf.select(bucket, *columns)
+        .drop_nulls("_bucket")
+        .group_by("_bucket")
+        .agg(aggs)
+        .sort("_bucket")
+        .collect(engine="streaming")
+    )
+    out: dict[str, list[dict[str, Any]]] = {c: [] for c in columns}
+    for row in df.iter_rows(named=True):
+        stamp = clock.iso(start_us + int(row["_bucket"]) * width)
+        for i, c in enumerate(columns):
+            if row[f"{i}.mean"] is None:
+                continue
+            out[c].append(
+                {
+                    "t": stamp,
+                    "min": round_sig(row[f"{i}.min"]),
+                    "mean": round_sig(row[f"{i}.mean"]),
+                    "max": round_sig(row[f"{i}.max"]),
+                }
+            )
+    return out
+
+
+def timeseries_spec(
+    name: str,
+    unit: str | None,
+    points: Sequence[Mapping[str, Any]],
+    gaps: Sequence[Mapping[str, Any]],
+) -> dict[str, Any]:
+    """Min–max band and mean line per bucket; gaps drawn as shaded bands."""
+    x = {"field": "t", "type": "temporal", "title": "시간 / time"}
+    layers: list[dict[str, Any]] = []
+    if gaps:
+        layers.append(
+            {
+                "data": {"values": [{"start": g["start"], "end": g["end"]} for g in gaps]},
+                "mark": {"type": "rect", "color": _GAP_COLOR, "opacity": 0.15},
+                "encoding": {
+                    "x": {"field": "start", "type": "temporal"},
+                    "x2": {"field": "end"},
+                },
+            }
+        )
+    layers += [
+        {
+            "mark": {"type": "area", "opacity": 0.3},
+            "encoding": {
+                "x": x,
+                "y": {"field": "min", "type": "quantitative", "title": _label(name, unit)},
+                "y2": {"field": "max"},
+            },
+        },
+        {
+            "mark": {"type": "line", "strokeWidth": 1},
+            "encoding": {"x": x, "y": {"field": "mean", "type": "quantitative"}},
+        },
+    ]
+    return {
+        "$schema": SCHEMA,
+        "title": f"{name} — 시계열 / time series",
+        "width": "container",
+        "height": 180,
+        "data": {"values": list(points)},
+        "layer": layers,
+    }

@@ -1,0 +1,213 @@
+"""Time-series profile: range, sampling interval, irregularity, gaps, duplicates, backward steps.
+
+One pass reads only the time column (and the entity column) into memory; everything else is computed
+on that small frame. Rules (documented in profile.json under ``time.rules``):
+
+- sampling interval = median of the positive differences between consecutive *sorted* timestamps
+  (within each entity when an id column is given);
+- a gap is a difference greater than ``GAP_FACTOR`` × the median interval of its entity;
+  ``missing_samples`` = round(difference / interval) − 1; ``seconds`` = end − start;
+- duplicated timestamps = rows whose timestamp (within the entity) appeared on an earlier row;
+- backward steps = rows whose timestamp is earlier than the previous row's of the same entity, in
+  file order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import polars as pl
+
+from mfgdata.profiling.values import round_sig
+
+GAP_FACTOR = 2.0
+IRREGULAR_TOLERANCE = 0.10
+MAX_GAPS = 50
+MAX_ENTITIES = 50
+MAX_ROWS = 20
+RULES = {
+    "interval": "median of positive differences of sorted timestamps (per entity)",
+    "gap": f"difference > {GAP_FACTOR:g} x median interval; missing_samples = "
+    "round(difference / interval) - 1; seconds = end - start",
+    "irregular_share": f"share of intervals deviating more than {IRREGULAR_TOLERANCE:.0%} "
+    "from the median",
+    "duplicates": "rows whose timestamp (within the entity) appeared on an earlier row",
+    "backward_steps": "rows earlier than the previous row of the same entity, in file order",
+}
+_EPOCH = datetime(1970, 1, 1)
+
+
+class Clock:
+    """Turns epoch microseconds of the column back into ISO 8601 text with an offset."""
+
+    def __init__(self, column_tz: str | None, tz: str) -> None:
+        self.column_tz = column_tz
+        self.tz = ZoneInfo(tz)
+
+    def iso(self, us: int | None) -> str | None:
+        if us is None:
+            return None
+        wall = _EPOCH + timedelta(microseconds=int(us))
+        if self.column_tz:
+            return wall.replace(tzinfo=UTC).astimezone(ZoneInfo(self.column_tz)).isoformat()
+        return wall.replace(tzinfo=self.tz).isoformat()
+
+
+@dataclass(frozen=True)
+class TimeProfile:
+    """The JSON part (``data``) and evidence rows for findings."""
+
+    data: dict[str, Any]
+    start_us: int | None = None
+    end_us: int | None = None
+    gap_rows: tuple[int, ...] = ()
+    duplicate_rows: tuple[int, ...] = ()
+    backward_rows: tuple[int, ...] = ()
+    entities: dict[str, Any] | None = field(default=None)
+    clock: Clock | None = None
+
+
+def _seconds(us: float | None) -> float | None:
+    return None if us is None else round_sig(us / 1e6)
+
+
+def _num(value: Any) -> float | None:
+    """A Series aggregate as a float (``None`` when empty or null)."""
+    return None if value is None else float(value)
+
+
+def _int(value: float | None) -> int | None:
+    return None if value is None else int(value)
+
+
+def _load(lf: pl.LazyFrame, time_column: str, id_column: str | None) -> pl.DataFrame:
+    t = pl.col(time_column)
+    if lf.collect_schema()[time_column] == pl.Date:
+        t = t.cast(pl.Datetime("us"))
+    ent = pl.col(id_column).cast(pl.String) if id_column else pl.lit("", dtype=pl.String)
+    df = lf.select(t.dt.epoch("us").alias("us"), ent.alias("e")).collect(engine="streaming")
+    return df.with_row_index("row")
+
+
+def _sorted_diffs(df: pl.DataFrame) -> pl.DataFrame:
+    """Sorted by entity and time, with ``d`` = difference to the previous sample of the entity."""
+    s = df.drop_nulls("us").sort(["e", "us", "row"])
+    same = pl.col("e") == pl.col("e").shift(1)
+    s = s.with_columns(d=pl.when(same).then(pl.col("us").diff()))
+    med = s.filter(pl.col("d") > 0).group_by("e").agg(med=pl.col("d").median())
+    s = s.join(med, on="e", how="left")
+    return s.with_columns(gap=(pl.col("d") > GAP_FACTOR * pl.col("med")).fill_null(False))
+
+
+def _gap_items(s: pl.DataFrame, clock: Clock, with_entity: bool) -> list[dict[str, Any]]:
+    g = s.filter("gap").sort(["d", "e", "us"], descending=[True, False, False]).head(MAX_GAPS)
+    items = []
+    for r in g.sort(["us", "e"]).iter_rows(named=True):
+        item: dict[str, Any] = {
+            "start": clock.iso(r["us"] - r["d"]),
+            "end": clock.iso(r["us"]),
+            "seconds": _seconds(r["d"]),
+            "missing_samples": max(round(r["d"] / r["med"]) - 1, 0),
+            "row": r["row"],
+        }
+        if with_entity:
+            item["entity"] = r["e"]
+        items.append(item)
+    return items
+
+
+def _entities(s: pl.DataFrame, df: pl.DataFrame, clock: Clock) -> dict[str, Any]:
+    per = (
+        df.group_by("e")
+        .agg(rows=pl.len())
+        .join(
+            s.group_by("e").agg(
+                start=pl.col("us").min(),
+                end=pl.col("us").max(),
+                interval=pl.col("med").first(),
+                gaps=pl.col("gap").sum(),
+                duplicates=(pl.col("d") == 0).sum(),
+            ),
+            on="e",
+            how="left",
+        )
+        .sort(["rows", "e"], descending=[True, False])
+    )
+    items = [
+        {
+            "id": r["e"],
+            "rows": r["rows"],
+            "start": clock.iso(r["start"]),
+            "end": clock.iso(r["end"]),
+            "interval_seconds": _seconds(r["interval"]),
+            "gaps": int(r["gaps"] or 0),
+            "duplicates": int(r["duplicates"] or 0),
+        }
+        for r in per.head(MAX_ENTITIES).iter_rows(named=True)
+    ]
+    return {
+        "count": per.height,
+        "shown": len(items),
+        "with_gaps": int((per["gaps"].fill_null(0) > 0).sum()),
+        "items": items,
+    }
+
+
+def time_profile(lf: pl.LazyFrame, time_column: str, id_column: str | None, tz: str) -> TimeProfile:
+    """Profile the time axis of ``lf`` (gaps are never computed across entity boundaries)."""
+    dtype = lf.collect_schema()[time_column]
+    column_tz = dtype.time_zone if isinstance(dtype, pl.Datetime) else None
+    clock = Clock(column_tz, tz)
+    df = _load(lf, time_column, id_column)
+    back = df.with_columns(b=(pl.col("us").diff().over("e") < 0).fill_null(False)).filter("b")[
+        "row"
+    ]
+    s = _sorted_diffs(df)
+    dup = s.filter(pl.col("d") == 0).sort("row")["row"]
+    pos = s.filter(pl.col("d") > 0)
+    gaps = s.filter("gap")
+    d, med = pos["d"], pos["med"]
+    median = _num(d.median())
+    mean, std = _num(d.mean()), _num(d.std())
+    off = _num(((d - med).abs() > IRREGULAR_TOLERANCE * med).mean())
+    start, end = _num(s["us"].min()), _num(s["us"].max())
+    data: dict[str, Any] = {
+        "column": time_column,
+        "entity_column": id_column,
+        "rows": df.height,
+        "nulls": df["us"].null_count(),
+        "start": clock.iso(_int(start)),
+        "end": clock.iso(_int(end)),
+        "interval_seconds": _seconds(median),
+        "irregularity": {
+            "cv": round_sig(std / mean) if std is not None and mean else None,
+            "irregular_share": round_sig(off) if off is not None else None,
+        },
+        "gaps": {
+            "count": gaps.height,
+            "total_seconds": _seconds(float(gaps["d"].sum())) if gaps.height else 0.0,
+            "missing_samples": int(
+                ((gaps["d"] / gaps["med"]).round() - 1).clip(lower_bound=0).sum()
+            )
+            if gaps.height
+            else 0,
+            "items": _gap_items(s, clock, id_column is not None),
+        },
+        "duplicates": {"count": dup.len(), "rows": dup.head(MAX_ROWS).to_list()},
+        "backward_steps": {"count": back.len(), "rows": back.head(MAX_ROWS).to_list()},
+        "rules": RULES,
+    }
+    entities = _entities(s, df, clock) if id_column else None
+    return TimeProfile(
+        data=data,
+        start_us=_int(start),
+        end_us=_int(end),
+        gap_rows=tuple(r["row"] for r in data["gaps"]["items"]),
+        duplicate_rows=tuple(dup.head(MAX_ROWS).to_list()),
+        backward_rows=tuple(back.head(MAX_ROWS).to_list()),
+        entities=entities,
+        clock=clock,
+    )

@@ -1,0 +1,138 @@
+"""Profile step: per-column statistics, the time axis, entities; profile.json and a report section.
+
+Lazy passes over the ingested table: one ``select`` with every column aggregate (histograms
+included), one small group-by per non-numeric column (top values), one read of the time/entity
+columns, and one bucketed group-by for the time-series charts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import polars as pl
+
+from mfgdata.errors import ConfigError, InputError
+from mfgdata.pipeline.context import RunContext
+from mfgdata.pipeline.step import StepResult
+from mfgdata.profiling.charts import (
+    MAX_HISTOGRAMS,
+    MAX_SERIES,
+    downsample,
+    histogram_spec,
+    timeseries_spec,
+)
+from mfgdata.profiling.columns import column_metas, column_stats
+from mfgdata.profiling.findings import column_findings, time_findings
+from mfgdata.profiling.render import render
+from mfgdata.profiling.timeseries import TimeProfile, time_profile
+from mfgdata.report.section import ReportSection
+
+PROFILE_FILE = "profile.json"
+
+
+def _check_column(schema: pl.Schema, name: str | None, option: str) -> None:
+    if name is not None and name not in schema:
+        raise ConfigError(
+            f"{option} 옵션의 열 '{name}'이 표에 없습니다",
+            f"the {option} column '{name}' is not in the table",
+            column=name,
+        )
+
+
+def _charts(
+    frame: pl.LazyFrame,
+    profile: Mapping[str, Any],
+    tp: TimeProfile | None,
+    skip: set[str],
+) -> tuple[dict[str, dict[str, Any]], list[str], list[str]]:
+    """Chart specs by id, histogram ids and time-series ids."""
+    charts: dict[str, dict[str, Any]] = {}
+    hist_ids, series_ids = [], []
+    numeric = [
+        (i, name, c)
+        for i, (name, c) in enumerate(profile["columns"].items())
+        if "histogram" in c and c["count"] and name not in skip
+    ]
+    for i, name, c in numeric[:MAX_HISTOGRAMS]:
+        cid = f"profile-hist-{i}"
+        charts[cid] = histogram_spec(name, c["unit"], c["histogram"])
+        hist_ids.append(cid)
+    if tp is not None and tp.clock and tp.start_us is not None and tp.end_us is not None:
+        chosen = numeric[:MAX_SERIES]
+        points = downsample(
+            frame,
+            tp.data["column"],
+            [name for _, name, _ in chosen],
+            tp.start_us,
+            tp.end_us,
+            tp.clock,
+        )
+        for i, name, c in chosen:
+            cid = f"profile-ts-{i}"
+            charts[cid] = timeseries_spec(name, c["unit"], points[name], tp.data["gaps"]["items"])
+            series_ids.append(cid)
+    return charts, hist_ids, series_ids
+
+
+class ProfileStep:
+    """Describes the ingested table; never changes it (``frame`` of the result is ``None``)."""
+
+    name = "profile"
+    title_ko = "프로파일"
+    title_en = "Profile"
+
+    def run(self, frame: pl.LazyFrame | None, ctx: RunContext) -> StepResult:
+        if frame is None:
+            raise InputError("프로파일할 표가 없습니다", "there is no table to profile")
+        ingest = ctx.result("ingest")
+        meta: Mapping[str, Any] = ingest.data if ingest else {}
+        schema = frame.collect_schema()
+        time_column = ctx.options.time_column or meta.get("time_column")
+        id_column = ctx.options.id_column
+        _check_column(schema, time_column, "time_column")
+        _check_column(schema, id_column, "id_column")
+        _check_column(schema, ctx.options.target, "target")
+        if time_column is not None and not schema[time_column].is_temporal():
+            time_column = None
+        rows_hint = meta.get("rows")
+        if not isinstance(rows_hint, int):
+            rows_hint = int(frame.select(pl.len()).collect().item())
+
+        ctx.progress(self.name, 0.05, "column statistics")
+        metas = column_metas(schema, meta.get("columns", []))
+        rows, columns = column_stats(frame, metas, rows_hint=rows_hint, tz=ctx.timezone)
+        ctx.progress(self.name, 0.6, "time axis")
+        tp = time_profile(frame, time_column, id_column, ctx.timezone) if time_column else None
+        profile: dict[str, Any] = {
+            "rows": rows,
+            "columns": columns,
+            "time": tp.data if tp else None,
+            "entities": tp.entities if tp else None,
+            "target": ctx.options.target,
+        }
+        ctx.progress(self.name, 0.8, "charts")
+        skip = {c for c in (time_column, id_column) if c}
+        charts, hist_ids, series_ids = _charts(frame, profile, tp, skip)
+        ctx.product.write_json(PROFILE_FILE, profile)
+        findings = column_findings(columns) + (time_findings(tp) if tp else [])
+        section = ReportSection(
+            key="profile",
+            title_ko=self.title_ko,
+            title_en=self.title_en,
+            html_ko=render("ko", profile, hist_ids, series_ids),
+            html_en=render("en", profile, hist_ids, series_ids),
+            charts=charts,
+            order=20,
+        )
+        counts: dict[str, int | float] = {"rows": rows, "columns": len(columns)}
+        if tp:
+            counts["time_gaps"] = tp.data["gaps"]["count"]
+        return StepResult(
+            step=self.name,
+            data=profile,
+            findings=tuple(findings),
+            counts=counts,
+            files=(PROFILE_FILE,),
+            report=section,
+        )
