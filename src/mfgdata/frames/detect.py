@@ -1,0 +1,190 @@
+"""Sniffing a text table: encoding, delimiter, decimal comma, header row and a row of units."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from mfgdata.errors import EncodingError, InputError
+from mfgdata.frames.headers import looks_like_unit
+
+SAMPLE_BYTES = 1 << 20
+DELIMITERS = (",", "\t", ";", "|")
+_DOT_NUM = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)\.\d+$")
+_COMMA_NUM = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+),\d+$")
+_ANY_NUM = re.compile(r"^[+-]?[\d.,]*\d([eE][+-]?\d+)?$")
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """What a CSV/TSV looks like. ``header_line``/``data_line`` are 0-based physical lines."""
+
+    encoding: str
+    delimiter: str
+    decimal: str
+    header_line: int
+    data_line: int
+    header: list[str]
+    units: list[str | None] | None
+    sample: list[list[str]]
+
+
+def read_head(path: Path, size: int = SAMPLE_BYTES) -> bytes:
+    with path.open("rb") as f:
+        return f.read(size)
+
+
+def _decodes(head: bytes, encoding: str, final: bool) -> bool:
+    try:
+        codecs.getincrementaldecoder(encoding)("strict").decode(head, final=final)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def detect_encoding(path: Path, head: bytes, complete: bool) -> str:
+    """utf-8-sig, utf-8, cp949 (a superset of EUC-KR) or charset-normalizer's best guess."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if b"\x00" in head:
+        raise EncodingError(
+            "텍스트 표가 아닌 이진 파일입니다 (NUL 바이트)",
+            "the file is binary, not a text table (NUL bytes)",
+            file=path,
+        )
+    for enc in ("utf-8", "cp949"):
+        if _decodes(head, enc, complete):
+            return enc
+    best = from_bytes(head).best()
+    if best is None or best.chaos > 0.3:
+        raise EncodingError(
+            "파일 인코딩을 알 수 없습니다 (UTF-8, CP949/EUC-KR 모두 아님)",
+            "unknown text encoding (neither UTF-8 nor CP949/EUC-KR)",
+            file=path,
+        )
+    return str(best.encoding)
+
+
+def _records(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
+    """(0-based start line, fields) of every complete record in ``text``."""
+    out: list[tuple[int, list[str]]] = []
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    start = 0
+    try:
+        for row in reader:
+            out.append((start, row))
+            start = reader.line_num
+    except csv.Error:
+        pass
+    return [r for r in out if r[1]]
+
+
+def _tail_block(records: list[tuple[int, list[str]]]) -> tuple[int, int]:
+    """(width, index of the first record of the block of equal widths that ends the sample)."""
+    if not records:
+        return 0, 0
+    width = Counter(len(r) for _, r in records[-50:]).most_common(1)[0][0]
+    first = len(records)
+    for i in range(len(records) - 1, -1, -1):
+        if len(records[i][1]) == width:
+            first = i
+        elif len(records) - i > 3 and first < len(records):
+            # stop at the preamble; allow a few odd rows inside the data (they surface later)
+            if all(len(r) != width for _, r in records[max(0, i - 2) : i + 1]):
+                break
+    return width, first
+
+
+def _has_units_row(row: list[str], below: list[list[str]]) -> bool:
+    cells = [c.strip() for c in row]
+    if not any(cells) or any(_ANY_NUM.match(c) for c in cells if c):
+        return False
+    if not all(looks_like_unit(c) or c in {"", "-"} for c in cells):
+        return False
+    return any(
+        cells[j] and sum(bool(_ANY_NUM.match(r[j].strip())) for r in below if j < len(r)) > 0
+        for j in range(len(cells))
+    )
+
+
+def sniff_text(path: Path, text: str, encoding: str, max_rows: int) -> Dialect:
+    """Pick the delimiter giving the longest block of equal-width rows (width >= 2)."""
+    if text and not text.endswith("\n"):
+        cut = text.rfind("\n")
+        text = text[: cut + 1] if cut > 0 else text
+    best: tuple[int, int, str] | None = None
+    for d in DELIMITERS:
+        records = _records(text, d)
+        width, first = _tail_block(records)
+        if width >= 2 and (best is None or len(records) - first > best[0]):
+            best = (len(records) - first, width, d)
+    delimiter = best[2] if best else ","
+    records = _records(text, delimiter)
+    _, first = _tail_block(records) if best else (0, 0)
+    if not records:
+        raise InputError("빈 파일입니다", "the file is empty", file=path)
+    header_line, header = records[first]
+    rest = [r for _, r in records[first + 1 : first + 1 + max_rows]]
+    units: list[str | None] | None = None
+    data_line = records[first + 1][0] if len(records) > first + 1 else header_line + 1
+    if rest and _has_units_row(rest[0], rest[1:50]):
+        units = [c.strip() or None for c in rest[0]]
+        rest = rest[1:]
+        data_line = records[first + 2][0] if len(records) > first + 2 else data_line + 1
+    if not rest:
+        raise InputError(
+            "데이터 행이 없습니다 (머리글만 있음)",
+            "the file has no data rows (a header only)",
+            file=path,
+        )
+    decimal = "."
+    if delimiter != ",":
+        cells = [c.strip() for r in rest[:500] for c in r]
+        if sum(bool(_COMMA_NUM.match(c)) for c in cells) > sum(
+            bool(_DOT_NUM.match(c)) for c in cells
+        ):
+            decimal = ","
+    return Dialect(encoding, delimiter, decimal, header_line, data_line, header, units, rest)
+
+
+def sniff_csv(path: Path, max_rows: int) -> Dialect:
+    """Encoding and dialect of ``path`` from its first megabyte."""
+    head = read_head(path)
+    if not head:
+        raise InputError("빈 파일입니다 (0 바이트)", "the file is empty (0 bytes)", file=path)
+    complete = len(head) < SAMPLE_BYTES
+    encoding = detect_encoding(path, head, complete)
+    text = codecs.getincrementaldecoder(encoding)("replace").decode(head, final=complete)
+    return sniff_text(path, text.replace("\r\n", "\n"), encoding, max_rows)
+
+
+def transcode_to_utf8(src: Path, dst: Path, encoding: str, chunk: int = 1 << 22) -> None:
+    """Stream ``src`` in ``encoding`` into UTF-8 ``dst``; a bad byte names its line."""
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    lines = 0
+    with src.open("rb") as f, dst.open("wb") as g:
+        while True:
+            block = f.read(chunk)
+            try:
+                text = decoder.decode(block, final=not block)
+            except UnicodeDecodeError as e:
+                line = lines + block[: e.start].count(b"\n") + 1
+                raise EncodingError(
+                    f"{encoding}로 읽을 수 없는 바이트가 있습니다",
+                    f"bytes that are not valid {encoding}",
+                    file=src,
+                    line=line,
+                ) from e
+            g.write(text.encode("utf-8"))
+            lines += block.count(b"\n")
+            if not block:
+                break

@@ -1,0 +1,271 @@
+"""Type inference from a sample of strings, and the Polars expressions that parse a column.
+
+A value that does not parse for its column's kind is *junk* (``Bad``, ``Scan Timeout``, ``#N/A``
+...): it becomes null and is counted; an empty cell is simply missing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Literal
+
+import polars as pl
+
+Kind = Literal["numeric", "datetime", "boolean", "categorical", "text"]
+Parse = Literal["keep", "number", "datetime", "korean_datetime", "epoch_s", "epoch_ms", "bool"]
+
+#: Known historian/spreadsheet junk (upper-case). Used to decide a column's kind.
+JUNK_TOKENS = frozenset(
+    """BAD|BAD INPUT|BAD QUALITY|SCAN TIMEOUT|I/O TIMEOUT|COMM FAIL|COMM FAILURE|#N/A|#VALUE!|
+    #DIV/0!|#REF!|#NAME?|#NUM!|#NULL!|-|--|---|NAN|NULL|NONE|N/A|NA|?|***|ERR|ERROR|
+    NO DATA|SHUTDOWN|CALC FAILED|OUT OF SERV|UNDER RANGE|OVER RANGE|INF|-INF""".replace("\n", "")
+    .replace("    ", "")
+    .split("|")
+)
+NUMERIC_SHARE = 0.98
+BOOL_PAIRS: tuple[tuple[str, str], ...] = (
+    ("Y", "N"),
+    ("YES", "NO"),
+    ("예", "아니오"),
+    ("예", "아니요"),
+    ("OK", "NG"),
+    ("TRUE", "FALSE"),
+    ("T", "F"),
+    ("ON", "OFF"),
+    ("정상", "불량"),
+)
+_FLAG_NAME = re.compile(r"(?i)(^is_|^has_|flag|_yn$|^yn_|여부|ok_?ng|합격)")
+_TIME_NAME = re.compile(r"(?i)(time|timestamp|epoch|^ts$|_ts$|date|시간|일시|시각|날짜)")
+_NUM_RX = {
+    ".": r"^[+-]?((\d{1,3}(,\d{3})+|\d+)(\.\d*)?|\.\d+)([eE][+-]?\d+)?$",
+    ",": r"^[+-]?((\d{1,3}([. ]\d{3})+|\d+)(,\d*)?|,\d+)([eE][+-]?\d+)?$",
+}
+_NUM = {k: re.compile(v) for k, v in _NUM_RX.items()}
+KOREAN_DT = (
+    r"^\s*(?P<y>\d{4})\s*(?:[-/.]|년)\s*(?P<mo>\d{1,2})\s*(?:[-/.]|월)\s*(?P<d>\d{1,2})\s*[일.]?"
+    r"\s*T?\s*(?P<ap1>오전|오후|AM|PM|am|pm)?\s*"
+    r"(?:(?P<h>\d{1,2})\s*(?::|시)\s*(?:(?P<mi>\d{1,2})\s*(?::|분)?\s*"
+    r"(?:(?P<s>\d{1,2})(?:\.(?P<f>\d{1,6}))?\s*초?)?)?)?"
+    r"\s*(?P<ap2>오전|오후|AM|PM|am|pm)?\s*$"
+)
+DATETIME_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M:%S%.f",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S%.f",
+    "%Y-%m-%d %H:%M",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y.%m.%d %H:%M:%S",
+    "%Y.%m.%d %H:%M",
+    "%Y-%m-%d",
+)
+EPOCH_RANGE = {"epoch_s": (946_684_800, 4_102_444_800)}
+EPOCH_RANGE["epoch_ms"] = (EPOCH_RANGE["epoch_s"][0] * 1000, EPOCH_RANGE["epoch_s"][1] * 1000)
+
+
+@dataclass(frozen=True)
+class ColumnPlan:
+    """How one column is read (``read``: the raw dtype) and parsed into its final ``kind``."""
+
+    name: str
+    kind: Kind
+    parse: Parse
+    read: pl.DataType
+    fmt: str | None = None
+    decimal: str = "."
+    true_values: tuple[str, ...] = ()
+    false_values: tuple[str, ...] = ()
+
+    @property
+    def checks_junk(self) -> bool:
+        """A string column parsed by an expression: a non-empty value that fails is junk."""
+        return self.read == pl.String and self.parse != "keep"
+
+
+def is_junk_token(value: str) -> bool:
+    return value.strip().upper() in JUNK_TOKENS
+
+
+def parse_number(value: str, decimal: str = ".") -> float | None:
+    """``'1,234.5'`` → 1234.5; ``'1.234,5'`` (decimal comma) → 1234.5; junk → None."""
+    v = value.strip()
+    if not _NUM[decimal].match(v):
+        return None
+    if decimal == ",":
+        v = v.replace(".", "").replace(" ", "").replace(",", ".")
+    else:
+        v = v.replace(",", "")
+    return float(v)
+
+
+def number_expr(col: pl.Expr, decimal: str) -> pl.Expr:
+    s = col.str.strip_chars()
+    cleaned = (
+        s.str.replace_all(r"[. ]", "").str.replace(",", ".", literal=True)
+        if decimal == ","
+        else s.str.replace_all(",", "", literal=True)
+    )
+    ok = s.str.contains(_NUM_RX[decimal])
+    return pl.when(ok).then(cleaned.cast(pl.Float64, strict=False)).otherwise(None)
+
+
+def korean_datetime_expr(col: pl.Expr) -> pl.Expr:
+    """Korean and ISO-like date-times (``2024-03-01 오후 2:30:15``, ``2024년 3월 1일 14시 30분``)."""
+    g = col.str.extract_groups(KOREAN_DT)
+    hour = g.struct.field("h").cast(pl.Int32, strict=False).fill_null(0)
+    ap = pl.coalesce(g.struct.field("ap1"), g.struct.field("ap2")).str.to_uppercase()
+    hour = (
+        pl.when(ap.is_in(["오후", "PM"]) & (hour < 12))
+        .then(hour + 12)
+        .when(ap.is_in(["오전", "AM"]) & (hour == 12))
+        .then(0)
+        .otherwise(hour)
+    )
+
+    def part(e: pl.Expr, width: int) -> pl.Expr:
+        return e.fill_null("0").str.zfill(width)
+
+    text = pl.format(
+        "{}-{}-{} {}:{}:{}.{}",
+        g.struct.field("y"),
+        part(g.struct.field("mo"), 2),
+        part(g.struct.field("d"), 2),
+        hour.cast(pl.String).str.zfill(2),
+        part(g.struct.field("mi"), 2),
+        part(g.struct.field("s"), 2),
+        g.struct.field("f").fill_null("0").str.pad_end(6, "0"),
+    )
+    return text.str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S%.f", strict=False)
+
+
+def bool_expr(col: pl.Expr, plan: ColumnPlan) -> pl.Expr:
+    mapping = {v: True for v in plan.true_values} | {v: False for v in plan.false_values}
+    return (
+        col.cast(pl.String)
+        .str.strip_chars()
+        .str.to_uppercase()
+        .replace_strict(mapping, default=None, return_dtype=pl.Boolean)
+    )
+
+
+def parse_expr(plan: ColumnPlan, col: pl.Expr, tz: str) -> pl.Expr:
+    """The expression that turns the raw column into its final dtype (naive times → ``tz``)."""
+    if plan.parse == "number":
+        e = number_expr(col, plan.decimal)
+    elif plan.parse == "datetime":
+        e = col.str.strip_chars().str.strptime(pl.Datetime("us"), plan.fmt, strict=False)
+    elif plan.parse == "korean_datetime":
+        e = korean_datetime_expr(col)
+    elif plan.parse in ("epoch_s", "epoch_ms"):
+        num = col.cast(pl.Int64, strict=False) if plan.read != pl.String else number_expr(col, ".")
+        unit = "s" if plan.parse == "epoch_s" else "ms"
+        e = pl.from_epoch(num.cast(pl.Int64), time_unit=unit)
+        return e.dt.replace_time_zone("UTC").dt.convert_time_zone(tz)
+    elif plan.parse == "bool":
+        return bool_expr(col, plan)
+    elif plan.read == pl.Float64:
+        return col.fill_nan(None)
+    else:
+        return col
+    if plan.kind == "datetime":
+        return e.dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
+    return e
+
+
+def _bool_pair(values: set[str]) -> tuple[str, str] | None:
+    for t, f in BOOL_PAIRS:
+        if values and values <= {t, f}:
+            return t, f
+    return None
+
+
+def _share(values: list[str], ok: pl.Series) -> float:
+    return float(ok.sum()) / len(values) if values else 0.0
+
+
+def infer_plan(name: str, raw: list[str | None], decimal: str = ".") -> ColumnPlan:
+    """Decide a column's kind from a sample of raw strings (``decimal`` from the dialect)."""
+    values = [v.strip() for v in raw if v is not None and v.strip()]
+    clean = [v for v in values if not is_junk_token(v)]
+    has_junk = len(clean) < len(values)
+    if not clean:
+        return ColumnPlan(
+            name, "text" if not values else "numeric", "number", pl.String(), None, decimal
+        )
+    nums = [parse_number(v, decimal) for v in clean]
+    if sum(n is not None for n in nums) >= NUMERIC_SHARE * len(clean):
+        ints = all(
+            n is not None and float(n).is_integer() and "." not in v and "e" not in v.lower()
+            for n, v in zip(nums, clean, strict=True)
+        )
+        upper = {v.upper() for v in clean}
+        if _FLAG_NAME.search(name) and upper <= {"0", "1"}:
+            return ColumnPlan(
+                name, "boolean", "bool", pl.String(), true_values=("1",), false_values=("0",)
+            )
+        if ints and _TIME_NAME.search(name):
+            lo_hi = [n for n in nums if n is not None]
+            for unit, (lo, hi) in EPOCH_RANGE.items():
+                if all(lo <= n <= hi for n in lo_hi):
+                    parse: Parse = "epoch_s" if unit == "epoch_s" else "epoch_ms"
+                    return ColumnPlan(
+                        name, "datetime", parse, pl.String() if has_junk else pl.Int64()
+                    )
+        plain = (
+            all(parse_number(v, ".") is not None and "," not in v for v in clean) and decimal == "."
+        )
+        native = (
+            not has_junk
+            and len(clean) == len(values)
+            and plain
+            and all(n is not None for n in nums)
+        )
+        if native:
+            return ColumnPlan(name, "numeric", "keep", pl.Int64() if ints else pl.Float64())
+        return ColumnPlan(name, "numeric", "number", pl.String(), decimal=decimal)
+    upper_set = {v.upper() for v in clean}
+    pair = _bool_pair(upper_set)
+    if pair:
+        return ColumnPlan(
+            name, "boolean", "bool", pl.String(), true_values=(pair[0],), false_values=(pair[1],)
+        )
+    sample = pl.Series(clean, dtype=pl.String)
+    for fmt in DATETIME_FORMATS:
+        ok = sample.str.strptime(pl.Datetime("us"), fmt, strict=False).is_not_null()
+        if _share(clean, ok) >= NUMERIC_SHARE:
+            return ColumnPlan(name, "datetime", "datetime", pl.String(), fmt)
+    ok = (
+        pl.DataFrame({"v": sample})
+        .select(korean_datetime_expr(pl.col("v")))
+        .to_series()
+        .is_not_null()
+    )
+    if _share(clean, ok) >= NUMERIC_SHARE:
+        return ColumnPlan(name, "datetime", "korean_datetime", pl.String())
+    distinct = len(set(values))
+    kind: Kind = (
+        "categorical" if distinct <= 50 and distinct <= max(2, len(values) // 2) else "text"
+    )
+    return ColumnPlan(name, kind, "keep", pl.String())
+
+
+def plan_for_dtype(name: str, dtype: pl.DataType) -> ColumnPlan:
+    """A column that arrives typed (Parquet, JSON, Excel numbers) keeps its type."""
+    if dtype.is_numeric():
+        return ColumnPlan(name, "numeric", "keep", dtype)
+    if dtype == pl.Boolean:
+        return ColumnPlan(name, "boolean", "keep", dtype)
+    if isinstance(dtype, pl.Datetime | pl.Date):
+        return ColumnPlan(name, "datetime", "keep", dtype)
+    return ColumnPlan(name, "text", "keep", dtype)
+
+
+def widen(plan: ColumnPlan, value: str) -> ColumnPlan:
+    """After a native parse failed on ``value``: Int64 → Float64, else read as string."""
+    if plan.read == pl.Int64 and plan.parse == "keep" and parse_number(value) is not None:
+        return replace(plan, read=pl.Float64())
+    if plan.parse in ("epoch_s", "epoch_ms"):
+        return replace(plan, read=pl.String())
+    return replace(plan, parse="number", read=pl.String())

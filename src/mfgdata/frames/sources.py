@@ -1,0 +1,224 @@
+"""Opening one input file as a ``Source``: its columns (name, raw name, unit), a sample of raw
+strings for type inference, and a function that scans it lazily with a given read schema."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from mfgdata.errors import InputError
+from mfgdata.frames.detect import _has_units_row, sniff_csv, transcode_to_utf8
+from mfgdata.frames.headers import split_headers
+
+CSV_EXT = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".tab": "csv"}
+FORMATS = {
+    **CSV_EXT,
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".parquet": "parquet",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
+
+Scan = Callable[[dict[str, pl.DataType]], pl.LazyFrame]
+
+
+@dataclass
+class Source:
+    """One opened input. ``columns`` holds (name, raw_name, unit); ``sample`` the raw strings."""
+
+    path: Path
+    format: str
+    columns: list[tuple[str, str, str | None]]
+    sample: pl.DataFrame
+    native: dict[str, pl.DataType]
+    scan: Scan
+    encoding: str | None = None
+    delimiter: str | None = None
+    decimal: str | None = None
+    header_row: int | None = None  # 1-based line (CSV) or row (Excel) of the header
+    sheet: str | None = None
+    text_path: Path | None = None  # UTF-8 text the CSV reader scans
+    data_line: int = 0  # 0-based first data line in text_path
+    meta: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def names(self) -> list[str]:
+        return [c[0] for c in self.columns]
+
+
+def check_path(path: Path) -> str:
+    """The format of ``path`` or an InputError (missing, directory, unknown extension)."""
+    if not path.exists():
+        raise InputError("파일이 없습니다", "the file does not exist", file=path)
+    if path.is_dir():
+        raise InputError(
+            "파일이 아니라 폴더입니다", "the path is a directory, not a file", file=path
+        )
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise InputError(
+            f"지원하지 않는 파일 형식입니다 ({path.suffix or '확장자 없음'}); 지원: {', '.join(FORMATS)}",
+            f"unsupported file type ({path.suffix or 'no extension'}); supported: {', '.join(FORMATS)}",
+            file=path,
+        )
+    if path.stat().st_size == 0:
+        raise InputError("빈 파일입니다 (0 바이트)", "the file is empty (0 bytes)", file=path)
+    return fmt
+
+
+def _sample_frame(names: list[str], rows: list[list[str]]) -> pl.DataFrame:
+    width = len(names)
+    cols = {n: [r[i] if i < len(r) else None for r in rows] for i, n in enumerate(names)}
+    return pl.DataFrame(cols, schema=dict.fromkeys(names[:width], pl.String))
+
+
+def open_csv(path: Path, work_dir: Path, infer_rows: int) -> Source:
+    d = sniff_csv(path, infer_rows)
+    text_path = path
+    if d.encoding not in ("utf-8", "utf-8-sig"):
+        text_path = work_dir / f"{path.stem}.{abs(hash(str(path))):x}.utf8.csv"
+        transcode_to_utf8(path, text_path, d.encoding)
+    columns = split_headers(d.header, d.units)
+    names = [c[0] for c in columns]
+
+    def scan(schema: dict[str, pl.DataType]) -> pl.LazyFrame:
+        return pl.scan_csv(
+            text_path,
+            has_header=False,
+            separator=d.delimiter,
+            skip_lines=d.data_line,
+            schema=schema,
+            encoding="utf8",
+            raise_if_empty=False,
+        )
+
+    return Source(
+        path,
+        "csv",
+        columns,
+        _sample_frame(names, d.sample),
+        {},
+        scan,
+        d.encoding,
+        d.delimiter,
+        d.decimal,
+        d.header_line + 1,
+        None,
+        text_path,
+        d.data_line,
+    )
+
+
+def _excel_header(rows: list[list[str]]) -> int:
+    filled = [sum(bool(c.strip()) for c in r) for r in rows]
+    most = max(filled, default=0)
+    return next((i for i, n in enumerate(filled) if n >= max(1, 0.8 * most)), 0)
+
+
+def open_excel(path: Path, sheet: str | None, infer_rows: int) -> Source:
+    import fastexcel
+
+    try:
+        reader = fastexcel.read_excel(path)
+        names = list(reader.sheet_names)
+        if sheet is not None and sheet not in names:
+            raise InputError(
+                f"시트 '{sheet}'가 없습니다. 있는 시트: {', '.join(names)}",
+                f"no sheet named '{sheet}'; available sheets: {', '.join(names)}",
+                file=path,
+            )
+        chosen = sheet if sheet is not None else names[0]
+        raw = reader.load_sheet(chosen, header_row=None, dtypes="string").to_polars()
+    except InputError:
+        raise
+    except Exception as e:
+        raise InputError(
+            "엑셀 파일을 읽을 수 없습니다 (손상되었거나 xlsx가 아님)",
+            f"cannot read the Excel file (broken or not .xlsx): {str(e).splitlines()[0][:200]}",
+            file=path,
+        ) from e
+    rows = [[c or "" for c in r] for r in raw.head(200).rows()]
+    if not rows:
+        raise InputError("빈 시트입니다", "the sheet is empty", file=path)
+    h = _excel_header(rows)
+    units = None
+    start = h + 1
+    if len(rows) > h + 1 and _has_units_row(rows[h + 1], rows[h + 2 : h + 50]):
+        units = [c.strip() or None for c in rows[h + 1]]
+        start += 1
+    columns = split_headers(rows[h], units)
+    body = raw.slice(start).rename(dict(zip(raw.columns, [c[0] for c in columns], strict=True)))
+    if body.height == 0:
+        raise InputError(
+            "데이터 행이 없습니다 (머리글만 있음)", "the sheet has no data rows", file=path
+        )
+    body = body.with_columns(pl.all().cast(pl.String))
+    return Source(
+        path,
+        "xlsx",
+        columns,
+        body.head(infer_rows),
+        {},
+        lambda _s: body.lazy(),
+        header_row=h + 1,
+        sheet=chosen,
+    )
+
+
+def _clean_typed(path: Path, fmt: str, lf: pl.LazyFrame, infer_rows: int) -> Source:
+    schema = lf.collect_schema()
+    columns = split_headers(list(schema.names()))
+    names = [c[0] for c in columns]
+    lf = lf.rename(dict(zip(schema.names(), names, strict=True)))
+    native = {n: dt for n, dt in zip(names, schema.dtypes(), strict=True) if dt != pl.String}
+    strings = [n for n in names if n not in native]
+    sample = lf.select(strings).head(infer_rows).collect()
+    if not names:
+        raise InputError("열이 없습니다", "the file has no columns", file=path)
+    return Source(path, fmt, columns, sample, native, lambda _s: lf)
+
+
+def open_typed(path: Path, fmt: str, infer_rows: int) -> Source:
+    """Parquet or JSON Lines; typed columns keep their type, string columns are inferred."""
+    try:
+        if fmt == "parquet":
+            lf = pl.scan_parquet(path)
+        else:
+            lf = pl.scan_ndjson(path, infer_schema_length=infer_rows)
+        src = _clean_typed(path, fmt, lf, infer_rows)
+        if lf.head(1).collect().height == 0:
+            raise InputError("데이터 행이 없습니다", "the file has no data rows", file=path)
+    except InputError:
+        raise
+    except Exception as e:
+        raise InputError(
+            f"{fmt} 파일을 읽을 수 없습니다",
+            f"cannot read the {fmt} file: {str(e).splitlines()[0][:200]}",
+            file=path,
+        ) from e
+    return src
+
+
+def open_source(path: Path, *, work_dir: Path, sheet: str | None, infer_rows: int) -> Source:
+    fmt = check_path(path)
+    if fmt == "csv":
+        return open_csv(path, work_dir, infer_rows)
+    if fmt == "xlsx":
+        return open_excel(path, sheet, infer_rows)
+    return open_typed(path, fmt, infer_rows)
+
+
+_PARSE_ERR = re.compile(
+    r"could not parse `(?P<value>.*?)` as dtype `.*?` at column '(?P<col>.*?)'", re.S
+)
+
+
+def parse_failure(message: str) -> tuple[str, str] | None:
+    """(column, value) from a Polars CSV parse error, if it is one."""
+    m = _PARSE_ERR.search(message)
+    return (m.group("col"), m.group("value")) if m else None
