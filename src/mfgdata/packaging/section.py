@@ -85,7 +85,7 @@ def _fields_table(schema: Mapping[str, Any], lang: int) -> str:
     key = set(schema.get("primaryKey", []))
     rows = []
     for f in schema.get("fields", []):
-        name = escape(f["name"]) + (" 🔑" if f["name"] in key else "")
+        name = escape(f["name"]) + (" <span class='pk'>PK</span>" if f["name"] in key else "")
         req = "✓" if f.get("constraints", {}).get("required") else ""
         rows.append(
             f"<tr><td class='mono'>{name}</td><td>{escape(str(f.get('rawName', '')))}</td>"

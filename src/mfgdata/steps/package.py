@@ -7,6 +7,7 @@ Same inputs and recipe give byte-identical data files, datapackage.json and line
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import polars as pl
@@ -30,6 +31,8 @@ from mfgdata.report.render import (
 DATAPACKAGE = "datapackage.json"
 LINEAGE = "lineage.json"
 REPORT = "report.html"
+DATA = (PARQUET, CSV)
+OWN_FILES = (PARQUET, CSV, DATAPACKAGE, LINEAGE, REPORT)
 
 
 def _data(ctx: RunContext, step: str) -> Mapping[str, Any]:
@@ -75,6 +78,56 @@ def _license(ctx: RunContext) -> dict[str, str] | None:
     return {"name": value} if isinstance(value, str) and value else None
 
 
+def _write_lineage(ctx: RunContext, own: StepResult, schema: Mapping[str, Any]) -> None:
+    product, opts = ctx.product, ctx.options
+    recipe = "recipe.yaml"
+    product.write_json(
+        LINEAGE,
+        lineage(
+            product_id=product_id_for(opts),
+            inputs=_data(ctx, "ingest").get("inputs", []),
+            results=[*ctx.results.values(), own],
+            recipe=_data(ctx, "preprocess").get("recipe"),
+            recipe_file_sha256=sha256_file(product.path(recipe))
+            if recipe in product.written
+            else None,
+            options={
+                "time_column": opts.time_column,
+                "id_column": opts.id_column,
+                "target": opts.target,
+                "sheet": opts.sheet,
+                "timezone": ctx.timezone,
+                "primary_key": schema.get("primaryKey"),
+            },
+        ),
+    )
+
+
+def _write_report(ctx: RunContext, own: StepResult, rows: int, columns: int) -> None:
+    product_id = product_id_for(ctx.options)
+    results = [*ctx.results.values(), own]
+    inputs = [
+        ReportInput(
+            name=str(i.get("name")),
+            bytes=i.get("bytes"),
+            encoding=i.get("encoding"),
+            rows=i.get("rows"),
+            sha256=i.get("sha256"),
+        )
+        for i in _data(ctx, "ingest").get("inputs", [])
+    ]
+    html = render_report(
+        title=ctx.options.title or product_id,
+        product_id=product_id,
+        rows=rows,
+        columns=columns,
+        inputs=inputs,
+        sections=sections_from_results(results),
+        findings=findings_from_results(results),
+    )
+    ctx.product.write_text(REPORT, html)
+
+
 class PackageStep:
     """Writes data/, datapackage.json, lineage.json and report.html."""
 
@@ -88,32 +141,27 @@ class PackageStep:
                 "패키징할 표가 없습니다 (앞 단계가 표를 만들지 않았습니다)",
                 "there is no table to package (no earlier step produced one)",
             )
-        product, opts = ctx.product, ctx.options
-        product_id = product_id_for(opts)
-        title = opts.title or product_id
-        ctx.progress(self.name, 0.05, "data/table.parquet")
+        product = ctx.product
+        ctx.progress(self.name, 0.05, PARQUET)
         write_parquet(frame, product.path(PARQUET))
         table = pl.scan_parquet(product.path(PARQUET))
         names = table.collect_schema().names()
         key = key_columns(ctx, names)
         facts = table_facts(table, key)
-        ctx.progress(self.name, 0.5, "data/table.csv")
+        ctx.progress(self.name, 0.5, CSV)
         write_csv(table, facts, product.path(CSV))
-        files = {
-            rel: (sha256_file(product.path(rel)), product.path(rel).stat().st_size)
-            for rel in (PARQUET, CSV)
-        }
+        files = {r: (sha256_file(product.path(r)), product.path(r).stat().st_size) for r in DATA}
         ctx.progress(self.name, 0.8, DATAPACKAGE)
         schema = table_schema(table.collect_schema(), column_meta(ctx), facts, key)
-        inputs = list(_data(ctx, "ingest").get("inputs", []))
+        product_id = product_id_for(ctx.options)
         product.write_json(
             DATAPACKAGE,
             datapackage(
                 product_id=product_id,
-                title=title,
+                title=ctx.options.title or product_id,
                 schema=schema,
                 files=files,
-                inputs=inputs,
+                inputs=_data(ctx, "ingest").get("inputs", []),
                 license=_license(ctx),
             ),
         )
@@ -123,64 +171,15 @@ class PackageStep:
             "parquet_bytes": files[PARQUET][1],
             "csv_bytes": files[CSV][1],
         }
-        own_files = (PARQUET, CSV, DATAPACKAGE, LINEAGE, REPORT)
-        everything = sorted({*product.written, *own_files, MANIFEST})
-        sizes = {r: product.path(r).stat().st_size for r in product.written if r not in own_files}
-        sizes.update({r: files[r][1] for r in files})
-        section = package_section(files=everything, sizes=sizes, schema=schema)
-        own = StepResult(step=self.name, counts=counts, files=own_files, report=section)
-        results = [*ctx.results.values(), own]
-        recipe_sha = (
-            sha256_file(product.path("recipe.yaml")) if "recipe.yaml" in product.written else None
-        )
-        product.write_json(
-            LINEAGE,
-            lineage(
-                product_id=product_id,
-                inputs=inputs,
-                results=results,
-                recipe=_data(ctx, "preprocess").get("recipe"),
-                recipe_file_sha256=recipe_sha,
-                options={
-                    "time_column": opts.time_column,
-                    "id_column": opts.id_column,
-                    "target": opts.target,
-                    "sheet": opts.sheet,
-                    "timezone": ctx.timezone,
-                    "primary_key": schema.get("primaryKey"),
-                },
-            ),
-        )
+        own = StepResult(step=self.name, counts=counts, files=OWN_FILES)
+        _write_lineage(ctx, own, schema)
         ctx.progress(self.name, 0.9, REPORT)
-        report_inputs = [
-            ReportInput(
-                name=str(i.get("name")),
-                bytes=i.get("bytes"),
-                encoding=i.get("encoding"),
-                rows=i.get("rows"),
-                sha256=i.get("sha256"),
-            )
-            for i in inputs
-        ]
-        html = render_report(
-            title=title,
-            product_id=product_id,
-            rows=facts.rows,
-            columns=len(names),
-            inputs=report_inputs,
-            sections=sections_from_results(results),
-            findings=findings_from_results(results),
+        sizes = {r: product.path(r).stat().st_size for r in product.written if r != REPORT}
+        section = package_section(
+            files=sorted({*product.written, *OWN_FILES, MANIFEST}), sizes=sizes, schema=schema
         )
-        product.write_text(REPORT, html)
-        return StepResult(
-            step=self.name,
-            data={
-                "files": list(own_files),
-                "primary_key": schema.get("primaryKey"),
-                "rows": facts.rows,
-                "datapackage": DATAPACKAGE,
-            },
-            counts=counts,
-            files=own_files,
-            report=section,
+        own = replace(own, report=section)
+        _write_report(ctx, own, facts.rows, len(names))
+        return replace(
+            own, data={"files": list(OWN_FILES), "primary_key": schema.get("primaryKey")}
         )
