@@ -1,0 +1,383 @@
+"""IngestStep on real files made in tmp_path."""
+
+from __future__ import annotations
+
+import zipfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import polars as pl
+import pytest
+
+from mfgdata.errors import EncodingError, InputError
+from mfgdata.pipeline.context import BuildOptions, ProductWriter, RunContext
+from mfgdata.pipeline.step import StepResult
+from mfgdata.settings import Settings
+from mfgdata.steps.ingest import IngestStep
+
+KST = ZoneInfo("Asia/Seoul")
+
+
+def run_ingest(tmp_path: Path, *inputs: Path, **opts: Any) -> StepResult:
+    work = tmp_path / "work"
+    work.mkdir(exist_ok=True)
+    (tmp_path / "staging").mkdir(exist_ok=True)
+    ctx = RunContext(
+        run_id="test",
+        options=BuildOptions(inputs=tuple(inputs), out=tmp_path / "out", **opts),
+        settings=Settings(home=tmp_path / "home"),
+        product=ProductWriter(tmp_path / "staging"),
+        work_dir=work,
+    )
+    return IngestStep().run(None, ctx)
+
+
+def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
+    p = tmp_path / name
+    p.write_bytes(text.encode(encoding))
+    return p
+
+
+def table(result: StepResult) -> pl.DataFrame:
+    assert result.frame is not None
+    return result.frame.collect()
+
+
+def columns(result: StepResult) -> dict[str, dict[str, Any]]:
+    return {c["name"]: c for c in result.data["columns"]}
+
+
+def test_cp949_preamble_units_korean_datetimes(tmp_path: Path) -> None:
+    text = (
+        "설비명: 사출기 3호기\n기간: 2024-03-01\n\n"
+        "일시,온도[°C],압력(bar),속도 [mm/s],판정,검사여부\n"
+        '2024-03-01 오후 2:30:15,"1,234.5",3,10,OK,예\n'
+        "2024-03-01 오전 12:05:00,12.5,Bad,11,NG,아니오\n"
+        "2024-03-01 오후 12:00:00,13.5,Scan Timeout,12,OK,예\n"
+    )
+    r = run_ingest(tmp_path, write(tmp_path, "a.csv", text, "cp949"))
+    inp = r.data["inputs"][0]
+    assert (inp["encoding"], inp["delimiter"], inp["header_row"], inp["rows"]) == (
+        "cp949",
+        ",",
+        4,
+        3,
+    )
+    cols = columns(r)
+    assert [c["name"] for c in r.data["columns"]] == [
+        "일시",
+        "온도",
+        "압력",
+        "속도",
+        "판정",
+        "검사여부",
+    ]
+    assert (cols["온도"]["unit"], cols["온도"]["raw_name"]) == ("°C", "온도[°C]")
+    assert cols["속도"]["unit"] == "mm/s" and cols["압력"]["kind"] == "numeric"
+    assert cols["판정"]["kind"] == cols["검사여부"]["kind"] == "boolean"
+    assert cols["일시"]["dtype"] == "Datetime(time_unit='us', time_zone='Asia/Seoul')"
+    assert r.data["time_column"] == "일시"
+    df = table(r)
+    assert df["일시"].to_list() == [
+        datetime(2024, 3, 1, 14, 30, 15, tzinfo=KST),
+        datetime(2024, 3, 1, 0, 5, tzinfo=KST),
+        datetime(2024, 3, 1, 12, 0, tzinfo=KST),
+    ]
+    assert df["온도"].to_list() == [1234.5, 12.5, 13.5]
+    assert df["압력"].to_list() == [3.0, None, None]
+    assert df["판정"].to_list() == [True, False, True]
+    assert df["검사여부"].to_list() == [True, False, True]
+    assert r.data["junk"] == {
+        "압력": {"count": 2, "examples": ["Bad", "Scan Timeout"], "rows": [1, 2]}
+    }
+    (f,) = r.findings
+    assert (f.code, f.severity, f.column, f.count, f.rows) == (
+        "junk_value",
+        "warning",
+        "압력",
+        2,
+        (1, 2),
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "encoding", "expect"),
+    [
+        (
+            "bom.csv",
+            "\ufeff시간,값\n2024-03-01 14:00:00,1.5\n2024-03-01 14:01:00,2.5\n",
+            "utf-8",
+            {"encoding": "utf-8-sig", "delimiter": ",", "decimal": "."},
+        ),
+        (
+            "semi.csv",
+            "시간;값;수량\n2024/03/01 14:00;1.234,5;3\n2024/03/01 14:01;2,5;4\n",
+            "utf-8",
+            {"encoding": "utf-8", "delimiter": ";", "decimal": ","},
+        ),
+        (
+            "tab.tsv",
+            "시간\t값\n2024.03.01 14:30\t1.5\n2024.03.01 14:31\t2.5\n",
+            "euc-kr",
+            {"encoding": "cp949", "delimiter": "\t", "decimal": "."},
+        ),
+    ],
+)
+def test_dialects(
+    tmp_path: Path, name: str, raw: str, encoding: str, expect: dict[str, str]
+) -> None:
+    r = run_ingest(tmp_path, write(tmp_path, name, raw, encoding))
+    inp = r.data["inputs"][0]
+    assert {k: inp[k] for k in expect} == expect
+    df = table(r)
+    assert df["값"].to_list() in ([1.5, 2.5], [1234.5, 2.5])
+    assert df["시간"].dtype == pl.Datetime("us", "Asia/Seoul")
+    assert df["시간"][0] in (
+        datetime(2024, 3, 1, 14, 0, tzinfo=KST),
+        datetime(2024, 3, 1, 14, 30, tzinfo=KST),
+    )
+
+
+def test_units_row_epoch_ms_and_flag(tmp_path: Path) -> None:
+    text = "timestamp,온도,is_running,vibration\n,[°C],,mm/s\n"
+    text += "".join(f"{1709251200000 + i * 1000},{20 + i},{i % 2},{i % 2}\n" for i in range(5))
+    r = run_ingest(tmp_path, write(tmp_path, "u.csv", text))
+    cols = columns(r)
+    assert cols["온도"]["unit"] == "°C" and cols["vibration"]["unit"] == "mm/s"
+    assert cols["timestamp"]["kind"] == "datetime" and cols["is_running"]["kind"] == "boolean"
+    assert cols["vibration"]["kind"] == "numeric"  # 0/1 sensor, not a flag name
+    df = table(r)
+    assert df["timestamp"][0] == datetime(2024, 3, 1, 9, 0, tzinfo=KST)
+    assert df["is_running"].to_list() == [False, True, False, True, False]
+    assert r.data["inputs"][0]["rows"] == 5
+
+
+def test_plain_numbers_are_not_epochs(tmp_path: Path) -> None:
+    text = "가동시간,count\n" + "".join(f"{i},{i}\n" for i in range(10))
+    r = run_ingest(tmp_path, write(tmp_path, "n.csv", text))
+    assert columns(r)["가동시간"]["kind"] == "numeric"
+
+
+JUNK = [
+    "Bad",
+    "Bad Input",
+    "Scan Timeout",
+    "I/O Timeout",
+    "Comm Fail",
+    "#N/A",
+    "#VALUE!",
+    "#DIV/0!",
+    "-",
+    "--",
+    "NaN",
+    "nan",
+    "null",
+    "NULL",
+    "n/a",
+    "?",
+    "***",
+    "Err",
+]
+
+
+def test_junk_counted_exactly_beyond_the_sample(tmp_path: Path) -> None:
+    rows = [f"{i},{i * 0.5},{i}" for i in range(300)]
+    for k, j in enumerate(JUNK):  # junk late in the file, after the inference sample
+        rows[200 + k] = f"{200 + k},{j},{200 + k}"
+    rows[5] = "5,,5"  # an empty cell is missing, not junk
+    rows[250] = "250,7.0,Comm Fail"
+    p = write(tmp_path, "j.csv", "n,v,w\n" + "\n".join(rows) + "\n")
+    r = run_ingest(tmp_path, p)
+    junk = r.data["junk"]
+    assert junk["v"]["count"] == len(JUNK)
+    assert junk["v"]["rows"] == list(range(200, 200 + len(JUNK)))
+    assert set(junk["v"]["examples"]) == set(JUNK)
+    assert junk["w"] == {"count": 1, "examples": ["Comm Fail"], "rows": [250]}
+    df = table(r)
+    assert df["v"].null_count() == len(JUNK) + 1 and df["v"].dtype == pl.Float64
+    assert df["v"].is_nan().sum() == 0
+
+
+def test_junk_with_small_infer_sample(tmp_path: Path) -> None:
+    rows = [f"{i}.5,{i}" for i in range(400)] + ["Bad,#N/A", "3.5,NaN"]
+    p = write(tmp_path, "late.csv", "v,w\n" + "\n".join(rows) + "\n")
+    work = tmp_path / "work"
+    work.mkdir()
+    from mfgdata.frames.readers import open_table
+
+    t = open_table([p], work_dir=work, sheet=None, timezone="Asia/Seoul", infer_rows=100)
+    stats = t.write_parquet(work / "t.parquet")
+    assert stats.junk["v"].count == 1 and stats.junk["v"].rows == [400]
+    assert stats.junk["w"].count == 2 and stats.junk["w"].rows == [400, 401]
+    assert pl.read_parquet(work / "t.parquet")["w"].dtype in (pl.Float64, pl.Int64)
+
+
+def test_daily_files_one_table(tmp_path: Path) -> None:
+    paths = [
+        write(
+            tmp_path,
+            f"day{d}.csv",
+            f"시간,온도[°C]\n2024-03-0{d} 00:00:00,{d}.5\n2024-03-0{d} 01:00:00,Bad\n",
+        )
+        for d in (1, 2, 3)
+    ]
+    r = run_ingest(tmp_path, *paths)
+    df = table(r)
+    assert df.height == 6 and df["source_file"].to_list() == [
+        "day1.csv",
+        "day1.csv",
+        "day2.csv",
+        "day2.csv",
+        "day3.csv",
+        "day3.csv",
+    ]
+    assert [i["rows"] for i in r.data["inputs"]] == [2, 2, 2]
+    assert r.data["junk"]["온도"]["rows"] == [1, 3, 5]
+    assert "source_file" in columns(r)
+
+
+def test_daily_files_columns_differ(tmp_path: Path) -> None:
+    a = write(tmp_path, "day1.csv", "시간,온도\n2024-03-01 00:00:00,1\n")
+    b = write(tmp_path, "day2.csv", "시간,압력\n2024-03-02 00:00:00,1\n")
+    with pytest.raises(InputError) as e:
+        run_ingest(tmp_path, a, b)
+    assert "day2.csv" in str(e.value) and "압력" in str(e.value)
+
+
+def test_xlsx_two_sheets(tmp_path: Path) -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "요약"
+    ws.append(["메모"])
+    ws.append(["없음"])
+    ws2 = wb.create_sheet("데이터")
+    ws2.append(["설비명: 사출기 3호기"])
+    ws2.append(["시간", "온도[°C]", "상태"])
+    ws2.append([datetime(2024, 3, 1, 14, 0), 20.5, "OK"])
+    ws2.append([datetime(2024, 3, 1, 14, 1), "Bad", "NG"])
+    p = tmp_path / "x.xlsx"
+    wb.save(p)
+    r = run_ingest(tmp_path, p, sheet="데이터")
+    inp = r.data["inputs"][0]
+    assert (inp["sheet"], inp["header_row"], inp["rows"], inp["format"]) == ("데이터", 2, 2, "xlsx")
+    df = table(r)
+    assert df["온도"].to_list() == [20.5, None]
+    assert df["시간"][1] == datetime(2024, 3, 1, 14, 1, tzinfo=KST)
+    assert r.data["junk"]["온도"]["count"] == 1
+    with pytest.raises(InputError) as e:
+        run_ingest(tmp_path, p, sheet="없는시트")
+    assert "요약" in str(e.value) and "데이터" in str(e.value) and "x.xlsx" in str(e.value)
+    assert run_ingest(tmp_path, p).data["inputs"][0]["sheet"] == "요약"
+
+
+def test_parquet_and_jsonl(tmp_path: Path) -> None:
+    df = pl.DataFrame(
+        {
+            "시간": ["2024-03-01 14:00:00", "2024-03-01 14:01:00"],
+            "압력(bar)": [1.5, 2.5],
+            "v": ["1", "Bad"],
+        }
+    )
+    df.write_parquet(tmp_path / "a.parquet")
+    df.write_ndjson(tmp_path / "a.jsonl")
+    for name in ("a.parquet", "a.jsonl"):
+        r = run_ingest(tmp_path, tmp_path / name)
+        out = table(r)
+        assert out["압력"].to_list() == [1.5, 2.5], name
+        assert columns(r)["압력"]["unit"] == "bar"
+        assert out["시간"].dtype == pl.Datetime("us", "Asia/Seoul")
+        assert r.data["junk"]["v"]["count"] == 1
+
+
+def test_blob_stored_once_and_immutable(tmp_path: Path) -> None:
+    p = write(tmp_path, "a.csv", "a,b\n1,2\n")
+    r1 = run_ingest(tmp_path, p)
+    sha = r1.data["inputs"][0]["sha256"]
+    blob = tmp_path / "home" / "blobs" / sha[:2] / sha
+    assert blob.read_bytes() == p.read_bytes()
+    stat = blob.stat()
+    assert not stat.st_mode & 0o222
+    run_ingest(tmp_path, p)
+    assert blob.stat().st_mtime_ns == stat.st_mtime_ns and blob.stat().st_ino == stat.st_ino
+    assert len(list((tmp_path / "home" / "blobs").rglob("*"))) == 2  # one folder, one blob
+
+
+def test_deterministic_parquet(tmp_path: Path) -> None:
+    text = "시간,v,s\n" + "".join(
+        f"2024-03-01 00:{i // 60:02d}:{i % 60:02d},{i}.5,{'Bad' if i % 7 == 0 else i}\n"
+        for i in range(2000)
+    )
+    p = write(tmp_path, "d.csv", text)
+    (tmp_path / "1").mkdir()
+    (tmp_path / "2").mkdir()
+    a = run_ingest(tmp_path / "1", p)
+    b = run_ingest(tmp_path / "2", p)
+    assert (tmp_path / "1" / "work" / "ingested.parquet").read_bytes() == (
+        tmp_path / "2" / "work" / "ingested.parquet"
+    ).read_bytes()
+    assert a.data == b.data
+
+
+def test_time_column_option(tmp_path: Path) -> None:
+    p = write(tmp_path, "t.csv", "a,측정시각\n1,2024-03-01 00:00:00\n")
+    assert run_ingest(tmp_path, p, time_column="측정시각").data["time_column"] == "측정시각"
+    with pytest.raises(InputError) as e:
+        run_ingest(tmp_path, p, time_column="없음")
+    assert "없음" in str(e.value)
+
+
+def _broken_xlsx(tmp_path: Path) -> Path:
+    p = tmp_path / "ok.xlsx"
+    import openpyxl
+
+    openpyxl.Workbook().save(p)
+    data = p.read_bytes()
+    q = tmp_path / "cut.xlsx"
+    q.write_bytes(data[: len(data) // 2])
+    return q
+
+
+BAD: list[tuple[str, Any, type[Exception], int | None]] = [
+    ("missing.csv", None, InputError, None),
+    ("folder.csv", "dir", InputError, None),
+    ("empty.csv", b"", InputError, None),
+    ("header_only.csv", b"a,b,c\n", InputError, None),
+    ("binary.csv", bytes(range(256)) * 4, EncodingError, None),
+    ("ragged.csv", b"a,b,c\n1,2,3\n4,5\n6,7,8\n", InputError, 3),
+    ("ragged_long.csv", b"a,b,c\n1,2,3\n4,5,6\n7,8,9,10\n", InputError, 4),
+    ("cut.csv", b"a,b,c\n1,2,3\n4,5,6\n7,8", InputError, 4),
+    ("cutquote.csv", b'a,b,c\n1,2,"x"\n4,5,"unterminated\n', InputError, 3),
+    ("text.xlsx", b"this is not a workbook\n", InputError, None),
+    ("data.xls2", b"a,b\n1,2\n", InputError, None),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "error", "line"), BAD)
+def test_bad_inputs(
+    tmp_path: Path, name: str, content: Any, error: type[Exception], line: int | None
+) -> None:
+    p = tmp_path / name
+    if content == "dir":
+        p.mkdir()
+    elif content is not None:
+        p.write_bytes(content)
+    with pytest.raises(error) as e:
+        run_ingest(tmp_path, p)
+    err = e.value
+    assert isinstance(err, InputError)
+    assert name in str(err) and err.ko and err.en and err.ko != err.en
+    if line is not None:
+        assert err.where.line == line
+
+
+def test_broken_xlsx(tmp_path: Path) -> None:
+    q = _broken_xlsx(tmp_path)
+    with pytest.raises(InputError) as e:
+        run_ingest(tmp_path, q)
+    assert "cut.xlsx" in str(e.value)
+    assert zipfile.is_zipfile(tmp_path / "ok.xlsx")
