@@ -36,6 +36,10 @@ class Applied:
     frame: pl.LazyFrame
     operations: list[dict[str, Any]]
     columns: list[dict[str, Any]]
+    time_column: str | None = None
+    id_column: str | None = None
+    rows_in: int | None = None
+    rows_out: int | None = None
 
 
 def apply(
@@ -67,9 +71,25 @@ def apply(
         for name in state.schema:
             if name.startswith(SCRATCH):
                 raise state.error(name, "예약된 열 이름입니다", "reserved column name")
-    ops = state.counted() if count else list(state.records)
+    rows: list[int | None] = [None, None]
+    if count:
+        state.stats += [frame.select(pl.len()), state.lf.select(pl.len())]
+        state.records += [{}, {}]
+        counted = state.counted()
+        rows = [next(iter(r.values())) for r in counted[-2:]]
+        ops = counted[:-2]
+    else:
+        ops = list(state.records)
     cols = [state.meta[n].to_dict() for n in state.schema]
-    return Applied(frame=state.lf, operations=ops, columns=cols)
+    return Applied(
+        frame=state.lf,
+        operations=ops,
+        columns=cols,
+        time_column=state.time_column,
+        id_column=state.id_column,
+        rows_in=rows[0],
+        rows_out=rows[1],
+    )
 
 
 def _rename(s: State, op: model.Rename) -> None:

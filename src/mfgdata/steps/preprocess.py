@@ -1,0 +1,152 @@
+"""Preprocess step: apply a recipe (given with ``--recipe``, or proposed from the profile).
+
+The recipe actually applied is written as ``recipe.yaml``; a second build with
+``--recipe <product>/recipe.yaml`` on the same inputs gives the same data. The frame stays lazy;
+rows are sorted by the time column (and the id column) when there is one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from mfgdata.errors import ConfigError
+from mfgdata.pipeline.context import RunContext
+from mfgdata.pipeline.step import StepResult
+from mfgdata.quality.findings import Finding
+from mfgdata.recipe import load, ops, propose, render
+from mfgdata.recipe.model import Recipe
+from mfgdata.recipe.state import ColumnMeta
+
+RECIPE_FILE = "recipe.yaml"
+
+
+def _data(ctx: RunContext, step: str) -> Mapping[str, Any]:
+    result = ctx.result(step)
+    return result.data if result is not None and isinstance(result.data, Mapping) else {}
+
+
+def _column_meta(ingest: Mapping[str, Any]) -> dict[str, ColumnMeta]:
+    metas: dict[str, ColumnMeta] = {}
+    for c in ingest.get("columns") or []:
+        if isinstance(c, Mapping) and c.get("name"):
+            name = str(c["name"])
+            metas[name] = ColumnMeta(
+                name=name, source=str(c.get("raw_name") or name), unit=c.get("unit") or None
+            )
+    return metas
+
+
+def _keys(ctx: RunContext, schema: pl.Schema) -> tuple[str | None, str | None]:
+    """The time and id columns: options first, then ingest and profile."""
+    time = (_data(ctx, "profile").get("time") or {}) if _data(ctx, "profile") else {}
+    time_column = ctx.options.time_column or _data(ctx, "ingest").get("time_column")
+    time_column = time_column or time.get("column")
+    id_column = ctx.options.id_column or time.get("entity_column")
+    for option, name in (("time_column", time_column), ("id_column", id_column)):
+        if name is not None and name not in schema:
+            raise ConfigError(
+                f"{option} 옵션의 열 '{name}'이 표에 없습니다",
+                f"the {option} column '{name}' is not in the table",
+                column=name,
+            )
+    return time_column, id_column
+
+
+def _duplicates(frame: pl.LazyFrame) -> int:
+    """Exact duplicate rows (one lazy aggregate)."""
+    row = frame.select(pl.len() - pl.struct(pl.all()).n_unique()).collect(engine="streaming")
+    return int(row.item())
+
+
+def _final_sort(applied: ops.Applied) -> pl.LazyFrame:
+    keys = [c for c in (applied.time_column, applied.id_column) if c]
+    if applied.time_column is None:
+        return applied.frame
+    return applied.frame.sort(keys, nulls_last=True, maintain_order=True)
+
+
+def _finding(op: Mapping[str, Any]) -> Finding:
+    how = f"{op['method']}, {op['action']}"
+    return Finding(
+        code="outliers_flagged" if op["action"] == "flag" else "outliers_changed",
+        severity="info",
+        message_ko=f"{op['column']}: 이상치 {op['outliers']}개 ({how})",
+        message_en=f"{op['column']}: {op['outliers']} outliers ({how})",
+        column=op["column"],
+        count=op["outliers"],
+        step="preprocess",
+    )
+
+
+class PreprocessStep:
+    """Applies a recipe lazily and records what every operation changed."""
+
+    name = "preprocess"
+    title_ko = "전처리"
+    title_en = "Preprocess"
+
+    def run(self, frame: pl.LazyFrame | None, ctx: RunContext) -> StepResult:
+        if frame is None:
+            raise ConfigError("전처리할 표가 없습니다", "there is no table to preprocess")
+        schema = frame.collect_schema()
+        time_column, id_column = _keys(ctx, schema)
+        notes: list[tuple[str, str]] = []
+        source = ctx.options.recipe
+        if source is not None:
+            recipe = load.load(source)
+            recipe = recipe.model_copy(
+                update={
+                    "time_column": recipe.time_column or time_column,
+                    "id_column": recipe.id_column or id_column,
+                }
+            )
+        else:
+            proposal = propose.propose(
+                dict(schema),
+                _data(ctx, "profile") or None,
+                time_column=time_column,
+                id_column=id_column,
+                target=ctx.options.target,
+                duplicate_rows=_duplicates(frame),
+            )
+            recipe, notes = proposal.recipe, proposal.notes
+        recipe = Recipe.model_validate(recipe.to_dict())  # re-checked as it will be written
+        ctx.progress(self.name, 0.2, "apply")
+        applied = ops.apply(
+            recipe,
+            frame,
+            columns=_column_meta(_data(ctx, "ingest")),
+            file=str(source) if source else RECIPE_FILE,
+        )
+        ctx.product.write_yaml(RECIPE_FILE, recipe.to_dict())
+        findings = tuple(_finding(op) for op in applied.operations if op.get("outliers"))
+        cells = sum(int(op.get("cells_affected", 0)) for op in applied.operations)
+        return StepResult(
+            step=self.name,
+            frame=_final_sort(applied),
+            data={
+                "recipe": recipe.to_dict(),
+                "operations": applied.operations,
+                "columns": applied.columns,
+                "proposed": source is None,
+                "notes": [{"ko": ko, "en": en} for ko, en in notes],
+            },
+            findings=findings,
+            counts={
+                "rows_in": applied.rows_in or 0,
+                "rows_out": applied.rows_out or 0,
+                "cells_changed": cells,
+                "operations": len(recipe.steps),
+            },
+            files=(RECIPE_FILE,),
+            report=render.section(
+                applied.operations,
+                notes=notes,
+                source=Path(source).name if source else None,
+                rows=(applied.rows_in, applied.rows_out),
+            ),
+        )
