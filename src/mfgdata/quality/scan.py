@@ -1,0 +1,165 @@
+"""All passes over the table, in order: time axis, value columns, rules, duplicates, labels."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from mfgdata.quality.columns import ColumnStats, Params, scan_columns
+from mfgdata.quality.contract import Contract
+from mfgdata.quality.findings import MAX_EVIDENCE
+from mfgdata.quality.rules import compile_rule
+from mfgdata.quality.timeaxis import TimeStats, is_time, scan_time
+
+MAX_CLASSES = 50
+
+
+@dataclass
+class TableStats:
+    rows: int
+    schema: dict[str, str]
+    columns: dict[str, ColumnStats]
+    time: TimeStats | None = None
+    dup_rows: int = 0
+    dup_row_rows: list[int] = field(default_factory=list)
+    rules: dict[str, dict[str, Any]] = field(default_factory=dict)
+    classes: dict[str, int] | None = None
+    label_conflicts: int | None = None
+    label_conflict_groups: int = 0
+
+
+def scan_table(
+    lf: pl.LazyFrame, contract: Contract, params: Params, interval_s: float | None = None
+) -> TableStats:
+    schema = lf.collect_schema()
+    rows = int(lf.select(pl.len()).collect().item())
+    tcol = contract.time_column if contract.time_column in schema else None
+    idc = contract.id_column if contract.id_column in schema else None
+    time = None
+    if tcol and is_time(schema[tcol]):
+        time = scan_time(
+            lf,
+            tcol,
+            schema[tcol],
+            id_column=idc,
+            interval_s=interval_s,
+            gap_factor=params.gap_factor,
+            buckets=params.buckets,
+        )
+    ends = time.bucket_ends if time else []
+    stats: list[ColumnStats] = []
+    for name, dtype in schema.items():
+        spec = contract.column(name)
+        numeric = dtype.is_numeric()
+        st = ColumnStats(
+            name=name,
+            dtype=str(dtype),
+            numeric=numeric,
+            series=dtype.is_float() and name not in (contract.target, tcol, idc),
+        )
+        if numeric and spec and (spec.minimum is not None or spec.maximum is not None):
+            st.checked_range = (spec.minimum, spec.maximum)
+        stats.append(st)
+    scan_columns(lf, stats, rows=rows, params=params, over=idc, bucket_ends=ends)
+    out = TableStats(
+        rows=rows,
+        schema={k: str(v) for k, v in schema.items()},
+        columns={s.name: s for s in stats},
+        time=time,
+    )
+    out.rules = _rules(lf, contract, list(schema))
+    _duplicates(lf, out, list(schema), keyed=idc is None)
+    if contract.target and contract.target in schema:
+        _labels(
+            lf,
+            out,
+            contract,
+            [c for c in schema if c not in (contract.target, tcol, idc, "source_file")],
+        )
+    return out
+
+
+def _rules(lf: pl.LazyFrame, contract: Contract, names: list[str]) -> dict[str, dict[str, Any]]:
+    if not contract.rules:
+        return {}
+    exprs: list[pl.Expr] = []
+    for i, rule in enumerate(contract.rules):
+        expr, used = compile_rule(rule.expression, names)
+        evaluated = pl.all_horizontal(pl.col(c).is_not_null() for c in used)
+        bad = evaluated & ~expr.fill_null(True)
+        exprs += [
+            evaluated.sum().alias(f"{i}_n"),
+            bad.sum().alias(f"{i}_bad"),
+            pl.arg_where(bad).head(MAX_EVIDENCE).implode().alias(f"{i}_rows"),
+        ]
+    r = lf.select(exprs).collect().row(0, named=True)
+    return {
+        rule.id: {
+            "evaluated": int(r[f"{i}_n"]),
+            "violations": int(r[f"{i}_bad"]),
+            "rows": list(r[f"{i}_rows"]),
+        }
+        for i, rule in enumerate(contract.rules)
+    }
+
+
+def _duplicates(lf: pl.LazyFrame, out: TableStats, names: list[str], *, keyed: bool) -> None:
+    """Whole-row duplicates beyond the first occurrence.
+
+    With a sorted time key the candidates are only the rows of duplicated keys (neighbours in the
+    sort order), checked exactly; otherwise a 64-bit row hash is grouped in the streaming engine.
+    """
+    t = out.time
+    if t is not None and t.sorted and keyed and t.dup_keys == 0:
+        return
+    if t is not None and t.sorted and keyed:
+        d = pl.col(t.column).diff()
+        idx = (
+            lf.select(pl.arg_where((d == 0) | (d.shift(-1) == 0)).alias("i")).collect().to_series()
+        )
+        cand = (
+            lf.with_row_index("__row")
+            .filter(pl.col("__row").is_in(idx.implode()))
+            .collect(engine="streaming")
+        )
+        dup = cand.select(pl.struct(names).is_duplicated() & ~pl.struct(names).is_first_distinct())
+        mask = dup.to_series()
+        out.dup_rows = int(mask.sum())
+        out.dup_row_rows = cand.filter(mask)["__row"].head(MAX_EVIDENCE).to_list()
+        return
+    h = lf.select(h=pl.struct(names).hash(seed=0))
+    g = h.group_by("h").agg(n=pl.len()).select((pl.col("n") - 1).sum()).collect(engine="streaming")
+    out.dup_rows = int(g.item() or 0)
+    if out.dup_rows:
+        rows = (
+            h.with_row_index("__row")
+            .filter(~pl.col("h").is_first_distinct())
+            .head(MAX_EVIDENCE)
+            .collect()
+        )
+        out.dup_row_rows = rows["__row"].to_list()
+
+
+def _labels(lf: pl.LazyFrame, out: TableStats, contract: Contract, features: list[str]) -> None:
+    y = str(contract.target)
+    dtype = out.schema[y]
+    distinct = int(lf.select(pl.col(y).drop_nulls().n_unique()).collect().item())
+    if dtype.startswith("Float") or distinct > MAX_CLASSES or distinct == 0:
+        return
+    cls = lf.group_by(y).agg(n=pl.len()).drop_nulls(y).sort(y).collect()
+    out.classes = {str(k): int(v) for k, v in cls.iter_rows()}
+    if not features:
+        return
+    g = (
+        lf.drop_nulls(y)
+        .select(h=pl.struct(features).hash(seed=0), y=pl.col(y))
+        .group_by("h")
+        .agg(n=pl.len(), k=pl.col("y").n_unique())
+        .filter(pl.col("k") > 1)
+        .select(rows=pl.col("n").sum(), groups=pl.len())
+        .collect(engine="streaming")
+    )
+    out.label_conflicts = int(g["rows"][0] or 0)
+    out.label_conflict_groups = int(g["groups"][0] or 0)

@@ -1,0 +1,159 @@
+"""Pass over the time axis: order, duplicate keys (sorted-key comparison), gaps and buckets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import polars as pl
+
+from mfgdata.quality.findings import MAX_EVIDENCE
+
+US = 1_000_000
+
+
+def iso(us: int | None) -> str | None:
+    """Microseconds since the epoch as ISO 8601 (UTC, no offset suffix)."""
+    if us is None:
+        return None
+    return datetime.fromtimestamp(us / US, tz=UTC).replace(tzinfo=None).isoformat()
+
+
+@dataclass
+class TimeStats:
+    column: str
+    rows: int
+    nulls: int
+    t_min: int | None  # epoch microseconds
+    t_max: int | None
+    interval_s: float | None
+    pairs: int  # consecutive pairs compared (within an entity)
+    backward: int
+    backward_rows: list[int]
+    sorted: bool
+    dup_keys: int
+    dup_key_rows: list[int]
+    gap_count: int
+    longest_gap_s: float
+    gaps: list[dict[str, Any]]  # the longest gaps: start, end, seconds, row
+    distinct: int
+    bucket_ends: list[int] = field(default_factory=list)  # exclusive row ends per bucket
+    bucket_starts_us: list[int] = field(default_factory=list)
+
+
+def _epoch(col: str, dtype: pl.DataType) -> pl.Expr:
+    if dtype == pl.Date:
+        return pl.col(col).cast(pl.Datetime("us")).dt.epoch("us")
+    return pl.col(col).dt.epoch("us")
+
+
+def is_time(dtype: pl.DataType) -> bool:
+    return dtype == pl.Date or isinstance(dtype, pl.Datetime)
+
+
+def scan_time(
+    lf: pl.LazyFrame,
+    column: str,
+    dtype: pl.DataType,
+    *,
+    id_column: str | None,
+    interval_s: float | None,
+    gap_factor: float,
+    buckets: int,
+) -> TimeStats:
+    """One query on the key columns only; memory is a few int64 columns, never the table."""
+    keys = [column] + ([id_column] if id_column else [])
+    t = _epoch(column, dtype)
+    s = lf.select(t.alias("t"), *(pl.col(k) for k in keys[1:])).with_row_index("row")
+    diff = pl.col("t").diff()
+    if id_column:
+        diff = diff.over(id_column)
+    s = s.with_columns(d=diff)
+    base = s.select(
+        rows=pl.len(),
+        nulls=pl.col("t").null_count(),
+        t_min=pl.col("t").min(),
+        t_max=pl.col("t").max(),
+        pairs=pl.col("d").is_not_null().sum(),
+        backward=(pl.col("d") < 0).sum(),
+        backward_rows=pl.col("row").filter(pl.col("d") < 0).head(MAX_EVIDENCE).implode(),
+        med=pl.col("d").filter(pl.col("d") > 0).median(),
+        distinct=pl.col("t").n_unique(),
+    ).collect()
+    r = base.row(0, named=True)
+    nominal_us = interval_s * US if interval_s else (float(r["med"]) if r["med"] else None)
+    is_sorted = r["backward"] == 0
+    if is_sorted:
+        dup = s.select(
+            n=(pl.col("d") == 0).sum(),
+            rows=pl.col("row").filter(pl.col("d") == 0).head(MAX_EVIDENCE).implode(),
+        ).collect()
+        dup_keys, dup_rows = int(dup["n"][0]), list(dup["rows"][0])
+    else:  # sort the key only, then compare neighbours
+        srt = lf.select(*(pl.col(k) for k in keys)).sort(keys)
+        same = pl.all_horizontal(pl.col(k).eq_missing(pl.col(k).shift(1)) for k in keys)
+        dup = srt.select(n=same.sum()).collect()
+        dup_keys, dup_rows = int(dup["n"][0]), []
+    gaps: list[dict[str, Any]] = []
+    gap_count, longest = 0, 0.0
+    if nominal_us:
+        g = s.filter(pl.col("d") > gap_factor * nominal_us)
+        gs = g.select(n=pl.len(), longest=pl.col("d").max()).collect()
+        gap_count = int(gs["n"][0])
+        longest = float(gs["longest"][0] or 0) / US
+        top = g.sort(["d", "row"], descending=[True, False]).head(MAX_EVIDENCE).collect()
+        for row in top.iter_rows(named=True):
+            gaps.append(
+                {
+                    "start": iso(row["t"] - row["d"]),
+                    "end": iso(row["t"]),
+                    "seconds": row["d"] / US,
+                    "row": row["row"],
+                }
+            )
+    ends, starts = _buckets(s, r, is_sorted and not id_column, buckets)
+    return TimeStats(
+        column=column,
+        rows=int(r["rows"]),
+        nulls=int(r["nulls"]),
+        t_min=r["t_min"],
+        t_max=r["t_max"],
+        interval_s=nominal_us / US if nominal_us else None,
+        pairs=int(r["pairs"]),
+        backward=int(r["backward"]),
+        backward_rows=list(r["backward_rows"]),
+        sorted=is_sorted,
+        dup_keys=dup_keys,
+        dup_key_rows=dup_rows,
+        gap_count=gap_count,
+        longest_gap_s=longest,
+        gaps=gaps,
+        distinct=int(r["distinct"]),
+        bucket_ends=ends,
+        bucket_starts_us=starts,
+    )
+
+
+def _buckets(
+    s: pl.LazyFrame, r: dict[str, Any], by_time: bool, buckets: int
+) -> tuple[list[int], list[int]]:
+    """Row ends of equal time buckets (sorted data) or equal row buckets (otherwise)."""
+    n = int(r["rows"])
+    if n == 0:
+        return [], []
+    if by_time and r["t_min"] is not None and r["t_max"] is not None and r["nulls"] == 0:
+        lo, hi = int(r["t_min"]), int(r["t_max"])
+        k = max(1, min(buckets, n))
+        edges = [lo + (hi - lo) * i // k for i in range(1, k)]
+        found = (
+            s.select(pl.col("t").search_sorted(pl.Series(edges, dtype=pl.Int64), side="left"))
+            .collect()
+            .to_series()
+            .to_list()
+            if edges
+            else []
+        )
+        return [*(int(x) for x in found), n], [lo, *edges]
+    k = max(1, min(buckets, n))
+    return [n * (i + 1) // k for i in range(k)], []
