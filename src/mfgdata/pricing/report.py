@@ -38,9 +38,24 @@ def _table(head: Sequence[str], rows: Sequence[Sequence[Any]], num_cols: set[int
     return f'<div class="tablewrap">{table}</div>'
 
 
+def _value(v: Any) -> str:
+    """An input value for people: numbers with separators, tables as ``k v, …``, None as –."""
+    if v is None:
+        return "–"
+    if isinstance(v, bool):
+        return str(v).lower()
+    if isinstance(v, int | float):
+        return won(float(v))
+    if isinstance(v, dict):
+        return ", ".join(f"{k} {_value(x)}" for k, x in v.items())
+    if isinstance(v, list):
+        return " / ".join(_value(x) for x in v)
+    return str(v)
+
+
 def _pre(lines: str | Sequence[str]) -> str:
     text = lines if isinstance(lines, str) else "\n".join(lines)
-    return f'<pre class="mono small">{escape(text)}</pre>'
+    return f'<pre class="mono small" style="white-space: pre-wrap">{escape(text)}</pre>'
 
 
 def _approach(a: Mapping[str, Any], t: Callable[[str, str], str]) -> str:
@@ -111,7 +126,10 @@ def _html(doc: Mapping[str, Any], t: Callable[[str, str], str]) -> str:
     )
     inputs = _table(
         [t("입력", "Input"), t("값", "Value"), t("출처", "Source")],
-        [[k, v["value"], t(*SOURCES[v["source"]])] for k, v in sorted(doc["inputs"].items())],
+        [
+            [k, _value(v["value"]), t(*SOURCES[v["source"]])]
+            for k, v in sorted(doc["inputs"].items())
+        ],
         set(),
     )
     approaches = "".join(_approach(doc["approaches"][k], t) for k in ("cost", "market", "value"))
