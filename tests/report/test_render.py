@@ -168,8 +168,18 @@ def test_sections_and_findings_from_results() -> None:
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Debian chromium")
 def test_charts_draw_offline_in_a_real_browser(tmp_path: Path) -> None:
+    """Vega runs under the page's CSP with no network; container-width charts get a width."""
+    wide = ReportSection(
+        key="wide",
+        title_ko="넓은",
+        title_en="wide",
+        order=20,
+        html_ko='<div class="chart" data-chart="w"></div>',
+        html_en="",
+        charts={"w": {**BAR, "width": "container"}},
+    )
     page = tmp_path / "report.html"
-    page.write_text(_render(), encoding="utf-8")
+    page.write_text(_render(sections=[_section("profile", 10, chart=True), wide]), encoding="utf-8")
     dom = subprocess.run(
         [
             "chromium",
@@ -177,6 +187,7 @@ def test_charts_draw_offline_in_a_real_browser(tmp_path: Path) -> None:
             "--no-sandbox",
             "--disable-gpu",
             "--virtual-time-budget=5000",
+            "--window-size=1200,900",
             "--dump-dom",
             page.as_uri(),
         ],
@@ -185,5 +196,10 @@ def test_charts_draw_offline_in_a_real_browser(tmp_path: Path) -> None:
         timeout=120,
         check=True,
     ).stdout
-    chart = dom[dom.index('data-chart="c"') :]
-    assert "<svg" in chart[:3000] and 'class="mark-rect' in chart
+    widths = {}
+    for chart in ("c", "w"):
+        tail = dom[dom.index(f'data-chart="{chart}"') :]
+        svg = re.search(r'<svg[^>]*class="marks" width="(\d+)"', tail[:3000])
+        assert svg is not None and 'class="mark-rect' in tail, chart
+        widths[chart] = int(svg.group(1))
+    assert widths["c"] >= 300 and widths["w"] > 500
