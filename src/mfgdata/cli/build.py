@@ -82,6 +82,10 @@ def build(
     sheet: Annotated[str | None, typer.Option(help="엑셀 시트 / Excel sheet")] = None,
     timezone: Annotated[str | None, typer.Option(help="시간대 / time zone")] = None,
     title: Annotated[str | None, typer.Option(help="제품 이름 / product title")] = None,
+    semantics: Annotated[
+        Path | None, typer.Option(help="승인된 표준 매핑 / accepted semantics.yaml")
+    ] = None,
+    pricing: Annotated[Path | None, typer.Option(help="가격 입력 / pricing.yaml")] = None,
 ) -> None:
     """원시 파일로 데이터 상품을 만듭니다 / Build a data product from raw files."""
     options = BuildOptions(
@@ -94,6 +98,8 @@ def build(
         sheet=sheet,
         timezone=timezone,
         title=title,
+        semantics=semantics,
+        pricing=pricing,
     )
     result = _run_with_progress(options)
     console.print(_summary(result))

@@ -35,6 +35,8 @@ class BuildOptions:
     timezone: str | None = None  # None: settings.timezone
     product_id: str | None = None  # None: derived from the output folder name
     title: str | None = None
+    semantics: Path | None = None  # an accepted semantics.yaml to reuse
+    pricing: Path | None = None  # pricing inputs (pricing.yaml)
 
 
 def dump_json(obj: Any) -> str:
