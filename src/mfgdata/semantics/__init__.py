@@ -1,0 +1,1 @@
+"""Semantic standardization: dictionary, column matcher, units, mapping file, AAS export."""

@@ -1,0 +1,111 @@
+"""Units: header unit parsing and conversion factors with pint, traps handled.
+
+- ECLASS ``1/min`` (and ``rpm``) is revolutions per minute: pint ``revolution / minute``, so
+  rpm -> 1/min is 1:1 (pint's plain ``1/min`` would give a factor 2*pi).
+- Temperatures are affine (°C -> K adds 273.15): conversion is ``value * scale + offset``.
+- Factors are rounded to 12 significant digits so that bar -> MPa is exactly 0.1.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+import pint
+
+from mfgdata.semantics.dictionary import Dictionary, UnitDef, nfkc
+from mfgdata.semantics.errors import UnitError
+
+_BRACKETS = re.compile(r"[\[(（{<]\s*([^\])）}>]*?)\s*[\])）}>]")
+_LEADING_PER = re.compile(r"^(?:in|unit|단위)\s*[:=]?\s*", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def registry() -> Any:
+    ureg: Any = pint.UnitRegistry()
+    ureg.define("kscmh = 1000 * meter ** 3 / hour")
+    return ureg
+
+
+def _pint_unit(expr: str) -> Any:
+    return registry().parse_units(expr)
+
+
+def find_unit(text: str, dictionary: Dictionary) -> UnitDef | None:
+    """The known unit spelled ``text`` (exact, then case-insensitive), or None."""
+    t = _LEADING_PER.sub("", nfkc(text)).strip()
+    if not t:
+        return None
+    for unit in dictionary.units.values():
+        if t in unit.aliases:
+            return unit
+    low = t.lower()
+    hits = [u for u in dictionary.units.values() if low in (a.lower() for a in u.aliases)]
+    return hits[0] if len(hits) == 1 else None
+
+
+def parse_unit(text: str, dictionary: Dictionary, *, column: str | None = None) -> UnitDef:
+    """``text`` as a unit: a dictionary unit, else any unit pint knows; else ``UnitError``."""
+    known = find_unit(text, dictionary)
+    if known is not None:
+        return known
+    t = nfkc(text)
+    try:
+        _pint_unit(t)
+    except Exception as e:  # pint raises several unrelated exception types
+        raise UnitError(
+            f"알 수 없는 단위입니다: '{text}'",
+            f"unknown unit: '{text}'",
+            column=column,
+        ) from e
+    return UnitDef(key=t, pint=t, irdi=None, source="pint", aliases=(t,))
+
+
+def compatible(src: UnitDef, dst: UnitDef) -> bool:
+    try:
+        return bool(_pint_unit(src.pint).dimensionality == _pint_unit(dst.pint).dimensionality)
+    except Exception:
+        return False
+
+
+def _round(x: float) -> float:
+    return float(f"{x:.12g}")
+
+
+def conversion(src: UnitDef, dst: UnitDef, *, column: str | None = None) -> tuple[float, float]:
+    """(scale, offset): ``dst = src * scale + offset``; ``UnitError`` if impossible."""
+    if src.key == dst.key:
+        return 1.0, 0.0
+    ureg = registry()
+    try:
+        a, b = _pint_unit(src.pint), _pint_unit(dst.pint)
+        offset = ureg.Quantity(0.0, a).to(b).magnitude
+        scale = ureg.Quantity(1.0, a).to(b).magnitude - offset
+    except Exception as e:
+        raise UnitError(
+            f"단위 '{src.key}'을(를) '{dst.key}'(으)로 변환할 수 없습니다",
+            f"unit '{src.key}' cannot be converted to '{dst.key}'",
+            column=column,
+        ) from e
+    return _round(float(scale)), _round(float(offset))
+
+
+def split_header(header: str, dictionary: Dictionary) -> tuple[str, str | None]:
+    """Split a raw header into (name, unit text): ``금형온도[℃]``, ``Inj_Press (bar)``,
+    ``Temp_C``, ``speed rpm``. Bracket contents that are not units stay in the name."""
+    text = nfkc(header)
+    for m in reversed(list(_BRACKETS.finditer(text))):
+        inner = m.group(1)
+        if inner and find_unit(inner, dictionary) is not None:
+            name = (text[: m.start()] + " " + text[m.end() :]).strip()
+            return name, inner
+    parts = re.split(r"[\s_]+", text)
+    for n in (2, 1):  # a trailing unit word: "Temp Deg C", "Temp_C", "speed rpm"
+        if len(parts) > n:
+            last = " ".join(parts[-n:])
+            if find_unit(last, dictionary) is not None and (
+                len(last) > 1 or last in {"C", "V", "A", "K", "%"}
+            ):
+                return " ".join(parts[:-n]), last
+    return text, None
