@@ -1,0 +1,70 @@
+"""The quality section of report.html (Korean and English fragments, values escaped)."""
+
+from __future__ import annotations
+
+import json
+from html import escape
+
+from mfgdata.quality.charts import charts
+from mfgdata.quality.evaluate import QualityReport
+from mfgdata.quality.measures import CHARACTERISTIC_KO
+from mfgdata.report.section import ReportSection
+
+
+def _evidence(ev: dict[str, object]) -> str:
+    text = json.dumps(ev, ensure_ascii=False, sort_keys=True, default=str)
+    return escape(text if len(text) <= 600 else text[:600] + " …")
+
+
+def _html(q: QualityReport, ko: bool, chart_ids: list[str]) -> str:
+    head = (
+        ("측정 항목", "특성", "값", "기준", "판정", "근거")
+        if ko
+        else ("Measure", "Characteristic", "Value", "Threshold", "Result", "Evidence")
+    )
+    rows = []
+    for m in q.measures:
+        ev = _evidence(m.evidence) if not m.passed else escape(str(m.evidence.get("count", "")))
+        ok = ("통과" if ko else "pass") if m.passed else ("미달" if ko else "fail")
+        rows.append(
+            "<tr>"
+            f"<td>{escape(m.name_ko if ko else m.name_en)}"
+            f"{' (' + escape(m.column) + ')' if m.column else ''}</td>"
+            f"<td>{escape(CHARACTERISTIC_KO[m.characteristic] if ko else m.characteristic)}</td>"
+            f"<td>{m.value:.4f}</td><td>{m.threshold:g}</td>"
+            f'<td class="{"pass" if m.passed else "fail " + m.severity}">{ok}</td>'
+            f"<td><code>{ev}</code></td>"
+            "</tr>"
+        )
+    req = escape(q.scheme["registration_grade"])
+    verdict = (
+        f"<p>점수 <strong>{q.score:.4f}</strong>, 등급 <strong>{escape(q.grade)}</strong>"
+        f" ({'등록 가능' if q.registrable else '등록 불가'}, 기준 등급 {req})</p>"
+        if ko
+        else f"<p>Score <strong>{q.score:.4f}</strong>, grade <strong>{escape(q.grade)}</strong>"
+        f" ({'registrable' if q.registrable else 'not registrable'}, required grade "
+        f"{escape(q.scheme['registration_grade'])})</p>"
+    )
+    table = (
+        '<table class="quality"><thead><tr>'
+        + "".join(f"<th>{h}</th>" for h in head)
+        + "</tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table>"
+    )
+    divs = "".join(f'<div class="chart" data-chart="{cid}"></div>' for cid in chart_ids)
+    return verdict + table + divs
+
+
+def section(q: QualityReport) -> ReportSection:
+    ch = charts(q.stats)
+    ids = sorted(ch)
+    return ReportSection(
+        key="quality",
+        title_ko="품질 검증",
+        title_en="Quality verification",
+        html_ko=_html(q, True, ids),
+        html_en=_html(q, False, ids),
+        charts=ch,
+        order=60,
+    )

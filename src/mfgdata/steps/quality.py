@@ -1,0 +1,148 @@
+"""Quality step (품질 검증): ISO/IEC 25012 measures, score and grade, quality.json, contract.yaml.
+
+What each measure looks at: every measure reads the table *as delivered* (the frame after the
+earlier steps), except ``accuracy.ingest_junk``, which reports the junk values the ingest step found
+in the raw files (they were nulled before the table was written, so they also lower cell
+completeness of the delivered table, which is the point: a buyer sees both).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import polars as pl
+
+from mfgdata.pipeline.context import RunContext
+from mfgdata.pipeline.step import StepResult
+from mfgdata.quality.contract import Contract, dump_contract
+from mfgdata.quality.defaults import default_contract
+from mfgdata.quality.evaluate import Extras, evaluate
+from mfgdata.quality.report import section
+
+Range = tuple[float | None, float | None]
+_LOWER, _UPPER = (">", ">="), ("<", "<=")
+
+
+def recipe_ranges(recipe: Mapping[str, Any] | None) -> dict[str, Range]:
+    """Bounds from the recipe's structured ``filter`` steps (``{column, op: ">=", value}``)."""
+    out: dict[str, Range] = {}
+    for st in (recipe or {}).get("steps", []) or []:
+        where = st.get("where") if isinstance(st, Mapping) else None
+        if st.get("op") != "filter" or not isinstance(where, Mapping):
+            continue
+        col, op, val = where.get("column"), where.get("op"), where.get("value")
+        if not isinstance(val, int | float) or isinstance(val, bool) or not col:
+            continue
+        lo, hi = out.get(col, (None, None))
+        out[col] = (
+            (float(val), hi) if op in _LOWER else (lo, float(val)) if op in _UPPER else (lo, hi)
+        )
+    return out
+
+
+def property_ranges(data: Mapping[str, Any] | None) -> dict[str, Range]:
+    """Bounds from standardize results: ``columns: [{name, minimum, maximum}]`` when present."""
+    out: dict[str, Range] = {}
+    for c in (data or {}).get("columns", []) or []:
+        if (
+            isinstance(c, Mapping)
+            and c.get("name")
+            and (c.get("minimum") is not None or c.get("maximum") is not None)
+        ):
+            out[str(c["name"])] = (c.get("minimum"), c.get("maximum"))
+    return out
+
+
+def _data(ctx: RunContext, step: str) -> Mapping[str, Any]:
+    r = ctx.result(step)
+    return r.data if r is not None else {}
+
+
+class QualityStep:
+    name = "quality"
+    title_ko = "품질 검증"
+    title_en = "Quality verification"
+
+    def __init__(self, reference_time: datetime | None = None) -> None:
+        self.reference_time = reference_time
+
+    def contract_for(self, frame: pl.LazyFrame, ctx: RunContext) -> tuple[Contract, Extras]:
+        ingest, profile = _data(ctx, "ingest"), _data(ctx, "profile")
+        pre, std, price = _data(ctx, "preprocess"), _data(ctx, "standardize"), _data(ctx, "price")
+        schema = frame.collect_schema()
+        units: dict[str, str | None] = {c["name"]: c.get("unit") for c in ingest.get("columns", [])}
+        units.update({c["name"]: c.get("unit") for c in pre.get("columns", [])})
+        recipe = pre.get("recipe") or {}
+        ranges = {**recipe_ranges(recipe), **property_ranges(std)}
+        tcol = ctx.options.time_column or recipe.get("time_column") or ingest.get("time_column")
+        odcs_price = (
+            {"priceAmount": price["price_krw"], "priceCurrency": "KRW", "priceUnit": "dataset"}
+            if price.get("price_krw") is not None
+            else None
+        )
+        pid = ctx.options.product_id or ctx.options.out.name
+        contract = default_contract(
+            product_id=pid,
+            name=ctx.options.title or pid,
+            schema=dict(schema),
+            units={k: v for k, v in units.items() if k in schema},
+            ranges={k: v for k, v in ranges.items() if k in schema},
+            time_column=tcol,
+            id_column=ctx.options.id_column,
+            target=ctx.options.target,
+            price=odcs_price,
+        )
+        inputs = list(ingest.get("inputs", []))
+        lineage = {
+            "sources_listed": bool(inputs),
+            "sources_sha256": bool(inputs) and all(i.get("sha256") for i in inputs),
+            "sources_format": bool(inputs) and all(i.get("format") for i in inputs),
+            "recipe": bool(recipe),
+            "time_column": contract.time_column is not None,
+            "units": any(units.get(c) for c in schema),
+        }
+        if len(inputs) > 1:
+            lineage["source_file_column"] = "source_file" in schema
+        time = profile.get("time") or {}
+        extras = Extras(
+            junk=ingest.get("junk") if ingest else None,
+            ingest_rows=int(ingest.get("rows", 0) or 0),
+            ingest_columns=len(ingest.get("columns", [])),
+            units={k: v for k, v in units.items() if k in schema},
+            lineage=lineage,
+            interval_s=time.get("interval_seconds") if isinstance(time, Mapping) else None,
+            reference=self.reference_time,
+        )
+        return contract, extras
+
+    def run(self, frame: pl.LazyFrame | None, ctx: RunContext) -> StepResult:
+        if frame is None:
+            raise ValueError("quality needs the table from the earlier steps")
+        ctx.progress(self.name, 0.0, "contract")
+        contract, extras = self.contract_for(frame, ctx)
+        ctx.progress(self.name, 0.1, "measures")
+        report = evaluate(frame, contract, extras)
+        ctx.progress(self.name, 0.9, "outputs")
+        ctx.product.write_json("quality.json", report.to_dict())
+        ctx.product.write_text("contract.yaml", dump_contract(contract))
+        findings = tuple(f for m in report.measures if (f := m.to_finding()) is not None)
+        return StepResult(
+            step=self.name,
+            data={
+                "score": report.score,
+                "grade": report.grade,
+                "passed": report.passed,
+                "registrable": report.registrable,
+                "measures": [m.to_dict() for m in report.measures],
+            },
+            findings=findings,
+            counts={
+                "measures": len(report.measures),
+                "failed": sum(not m.passed for m in report.measures),
+                "score": report.score,
+            },
+            files=("quality.json", "contract.yaml"),
+            report=section(report),
+        )
