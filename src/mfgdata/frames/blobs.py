@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import uuid
@@ -47,10 +48,8 @@ def store_blob(path: Path, blobs_dir: Path) -> tuple[str, int]:
                 file=path,
             )
         os.chmod(tmp, 0o444)
-        try:
+        with contextlib.suppress(FileExistsError):
             os.link(tmp, target)  # never replaces an existing blob
-        except FileExistsError:
-            pass
     finally:
         tmp.unlink(missing_ok=True)
     return sha, size

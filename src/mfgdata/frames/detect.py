@@ -97,10 +97,12 @@ def _tail_block(records: list[tuple[int, list[str]]]) -> tuple[int, int]:
     for i in range(len(records) - 1, -1, -1):
         if len(records[i][1]) == width:
             first = i
-        elif len(records) - i > 3 and first < len(records):
-            # stop at the preamble; allow a few odd rows inside the data (they surface later)
-            if all(len(r) != width for _, r in records[max(0, i - 2) : i + 1]):
-                break
+        elif (
+            len(records) - i > 3
+            and first < len(records)
+            and all(len(r) != width for _, r in records[max(0, i - 2) : i + 1])
+        ):
+            break  # the preamble; a few odd rows inside the data surface later as errors
     return width, first
 
 

@@ -112,7 +112,7 @@ def number_expr(col: pl.Expr, decimal: str) -> pl.Expr:
 
 
 def korean_datetime_expr(col: pl.Expr) -> pl.Expr:
-    """Korean and ISO-like date-times (``2024-03-01 오후 2:30:15``, ``2024년 3월 1일 14시 30분``)."""
+    """Korean/ISO-like date-times: ``2024-03-01 오후 2:30:15``, ``2024년 3월 1일 14시 30분``."""
     g = col.str.extract_groups(KOREAN_DT)
     hour = g.struct.field("h").cast(pl.Int32, strict=False).fill_null(0)
     ap = pl.coalesce(g.struct.field("ap1"), g.struct.field("ap2")).str.to_uppercase()
@@ -160,8 +160,7 @@ def parse_expr(plan: ColumnPlan, col: pl.Expr, tz: str) -> pl.Expr:
         e = korean_datetime_expr(col)
     elif plan.parse in ("epoch_s", "epoch_ms"):
         num = col.cast(pl.Int64, strict=False) if plan.read != pl.String else number_expr(col, ".")
-        unit = "s" if plan.parse == "epoch_s" else "ms"
-        e = pl.from_epoch(num.cast(pl.Int64), time_unit=unit)
+        e = pl.from_epoch(num.cast(pl.Int64), time_unit="s" if plan.parse == "epoch_s" else "ms")
         return e.dt.replace_time_zone("UTC").dt.convert_time_zone(tz)
     elif plan.parse == "bool":
         return bool_expr(col, plan)

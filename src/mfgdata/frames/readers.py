@@ -7,6 +7,7 @@ pass, counts junk values (values that do not parse for their column's kind).
 from __future__ import annotations
 
 import csv
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -173,7 +174,9 @@ class Table:
         failures = 0
         while True:
             try:
-                row = self._run(out)
+                attempt = out.with_name(f".{out.name}.{failures}.partial")
+                row = self._run(attempt)
+                os.replace(attempt, out)  # a failed attempt may still be flushing its own file
                 break
             except pl.exceptions.ComputeError as e:
                 failures += 1
@@ -188,7 +191,7 @@ class Table:
                 row[f"__n_{p.name}"], list(row[f"__r_{p.name}"]), list(row[f"__e_{p.name}"])
             )
             for p in self.plans
-            if f"__n_{p.name}" in row and row[f"__n_{p.name}"]
+            if row.get(f"__n_{p.name}")
         }
         per = (
             [row[f"__rows_{i}"] for i in range(len(self.sources))]

@@ -61,9 +61,10 @@ def check_path(path: Path) -> str:
         )
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
+        known = ", ".join(FORMATS)
         raise InputError(
-            f"지원하지 않는 파일 형식입니다 ({path.suffix or '확장자 없음'}); 지원: {', '.join(FORMATS)}",
-            f"unsupported file type ({path.suffix or 'no extension'}); supported: {', '.join(FORMATS)}",
+            f"지원하지 않는 파일 형식입니다 ({path.suffix or '확장자 없음'}); 지원: {known}",
+            f"unsupported file type ({path.suffix or 'no extension'}); supported: {known}",
             file=path,
         )
     if path.stat().st_size == 0:

@@ -1,0 +1,42 @@
+"""inspect_inputs: detection and a short profile, nothing written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mfgdata.errors import InputError
+from mfgdata.frames.inspect import inspect_inputs
+from mfgdata.settings import Settings
+
+
+def test_inspect_cp949(tmp_path: Path) -> None:
+    p = tmp_path / "a.csv"
+    p.write_bytes(
+        "설비명: 사출기 3호기\n시간,온도[°C],상태\n2024-03-01 14:00:00,1.5,OK\n"
+        "2024-03-01 14:01:00,Bad,NG\n2024-03-01 14:02:00,3.5,OK\n".encode("cp949")
+    )
+    home = tmp_path / "home"
+    before = sorted(tmp_path.rglob("*"))
+    got = inspect_inputs([p], settings=Settings(home=home))
+    assert sorted(tmp_path.rglob("*")) == before
+    assert got["rows"] == 3
+    assert got["inputs"][0] | {} == {
+        "name": "a.csv",
+        "format": "csv",
+        "encoding": "cp949",
+        "delimiter": ",",
+        "decimal": ".",
+        "header_row": 2,
+        "sheet": None,
+    }
+    temp = got["columns"][1]
+    assert (temp["name"], temp["unit"], temp["kind"], temp["nulls"]) == ("온도", "°C", "numeric", 1)
+    assert (temp["min"], temp["max"]) == (1.5, 3.5)
+    assert got["columns"][2]["kind"] == "boolean"
+
+
+def test_inspect_missing(tmp_path: Path) -> None:
+    with pytest.raises(InputError):
+        inspect_inputs([tmp_path / "none.csv"], settings=Settings(home=tmp_path))
