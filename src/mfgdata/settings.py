@@ -23,6 +23,14 @@ class Settings(BaseSettings):
         default=10_000, ge=100, description="Rows sampled for encoding/type inference."
     )
     max_upload_bytes: int = Field(default=5 * 1024**3, ge=1)
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL; default sqlite:///{home}/mfgdata.db "
+        "(deployment: postgresql+psycopg://...).",
+    )
+    redis_url: str | None = Field(default=None, description="Redis URL (deployment job queue).")
+    login_max_failures: int = Field(default=5, ge=1, description="Failed logins per window.")
+    login_window_seconds: int = Field(default=900, ge=1, description="Login rate-limit window.")
 
     @property
     def blobs_dir(self) -> Path:

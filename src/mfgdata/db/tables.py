@@ -1,0 +1,282 @@
+"""The tables (SQLAlchemy 2 typed declarative). Migrations in ``db/migrations`` mirror them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+ORG_KINDS = ("manufacturer", "supplier", "center", "buyer")
+ROLES = ("admin", "center_staff", "member", "buyer")
+LOCALES = ("ko", "en")
+TOKEN_SCOPES = ("read", "download", "api", "admin")
+VERSION_STATUSES = ("draft", "verified", "published", "retired")
+REQUEST_STATUSES = ("pending", "approved", "denied")
+JOB_STATUSES = ("queued", "running", "succeeded", "failed")
+PROCESS_FAMILIES = {
+    "injection_molding": "사출성형",
+    "welding": "용접",
+    "casting": "주조",
+    "heat_treatment": "열처리",
+    "press": "프레스",
+    "surface_treatment": "표면처리",
+    "cnc": "CNC",
+    "other": "기타",
+}
+PROBLEM_TYPES = {
+    "quality_assurance": "품질보증",
+    "predictive_maintenance": "예지보전",
+    "process_optimization": "공정최적화",
+    "anomaly_detection": "이상탐지",
+}
+DATA_TYPES = {"timeseries": "시계열", "tabular": "정형", "image": "이미지"}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite stores them naive)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime; use timezone-aware UTC")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _one_of(column: str, values: tuple[str, ...] | dict[str, str]) -> CheckConstraint:
+    listed = ", ".join(f"'{v}'" for v in values)
+    return CheckConstraint(f"{column} IN ({listed})", name=f"{column}_valid")
+
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {  # noqa: RUF012
+        datetime: UTCDateTime,
+        dict[str, Any]: JSON,
+        Decimal: Numeric(18, 6),
+    }
+
+
+class Organisation(Base):
+    __tablename__ = "organisations"
+    __table_args__ = (_one_of("kind", ORG_KINDS),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (_one_of("role", ROLES), _one_of("locale", LOCALES))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="RESTRICT"))
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    locale: Mapped[str] = mapped_column(String(2), default="ko")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ApiToken(Base):
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    prefix: Mapped[str] = mapped_column(String(16), unique=True)
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    scopes: Mapped[str] = mapped_column(String(100))
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+
+class AuditLog(Base):
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    target: Mapped[str | None] = mapped_column(String(300))
+    ip: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class LoginAttempt(Base):
+    __tablename__ = "login_attempts"
+    __table_args__ = (Index("ix_login_attempts_key_at", "key", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(400))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    success: Mapped[bool] = mapped_column(Boolean)
+
+
+class Product(Base):
+    __tablename__ = "products"
+    __table_args__ = (
+        _one_of("process_family", PROCESS_FAMILIES),
+        _one_of("problem_type", PROBLEM_TYPES),
+        _one_of("data_type", DATA_TYPES),
+    )
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    owner_org_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
+    )
+    title_ko: Mapped[str] = mapped_column(String(300))
+    title_en: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    process_family: Mapped[str] = mapped_column(String(32), default="other")
+    problem_type: Mapped[str] = mapped_column(String(32), default="quality_assurance")
+    data_type: Mapped[str] = mapped_column(String(16), default="tabular")
+    licence: Mapped[str] = mapped_column(String(100), default="")
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ProductVersion(Base):
+    __tablename__ = "product_versions"
+    __table_args__ = (
+        UniqueConstraint("product_id", "version", name="uq_product_versions_product_version"),
+        _one_of("status", VERSION_STATUSES),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[str] = mapped_column(ForeignKey("products.id", ondelete="RESTRICT"))
+    version: Mapped[int] = mapped_column(Integer)
+    folder: Mapped[str] = mapped_column(String(500))
+    manifest_sha256: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="draft", index=True)
+    grade: Mapped[str | None] = mapped_column(String(2))
+    score: Mapped[float | None] = mapped_column(Float)
+    price_krw: Mapped[Decimal | None]
+    rows: Mapped[int | None] = mapped_column(BigInteger)
+    columns: Mapped[int | None] = mapped_column(Integer)
+    registered_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+    verified_at: Mapped[datetime | None]
+    published_at: Mapped[datetime | None]
+    retired_at: Mapped[datetime | None]
+    search_text: Mapped[str] = mapped_column(Text, default="")
+
+
+class AccessRequest(Base):
+    __tablename__ = "access_requests"
+    __table_args__ = (_one_of("status", REQUEST_STATUSES),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[str] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
+    requester_user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    requester_org_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    message: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None]
+
+
+class Grant(Base):
+    __tablename__ = "grants"
+    __table_args__ = (Index("ix_grants_product_org", "product_id", "org_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[str] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("access_requests.id", ondelete="SET NULL")
+    )
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+
+class Usage(Base):
+    __tablename__ = "usage"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_id: Mapped[int | None] = mapped_column(
+        ForeignKey("api_tokens.id", ondelete="SET NULL"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    product_id: Mapped[str] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    calls: Mapped[int] = mapped_column(Integer, default=1)
+    rows: Mapped[int] = mapped_column(BigInteger, default=0)
+    bytes: Mapped[int] = mapped_column(BigInteger, default=0)
+    price_krw: Mapped[Decimal] = mapped_column(default=Decimal(0))
+
+
+class Upload(Base):
+    __tablename__ = "uploads"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    filename: Mapped[str] = mapped_column(String(300))
+    stored_path: Mapped[str] = mapped_column(String(500))
+    bytes: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Job(Base):
+    __tablename__ = "jobs"
+    __table_args__ = (_one_of("status", JOB_STATUSES),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default="queued", index=True)
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    message: Mapped[str] = mapped_column(Text, default="")
+    inputs: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    options: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    result_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("product_versions.id", ondelete="SET NULL")
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+    started: Mapped[datetime | None]
+    finished: Mapped[datetime | None]
