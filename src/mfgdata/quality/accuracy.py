@@ -73,8 +73,8 @@ def measures(
                 name_ko="스파이크 비율",
                 name_en="Spike ratio",
                 formula=(
-                    "1 - samples with |x - median(x[i-1..i+1])| > k x 1.4826 x MAD(residuals)"
-                    " / non-null samples (Hampel identifier)"
+                    "1 - samples with |x - median(x[i-1..i+1])| > k x sigma / non-null samples"
+                    " (Hampel identifier; sigma = 1.4826 x median |x[i] - x[i-1]| / sqrt 2)"
                 ),
                 value=ratio(spikes, total),
                 threshold=th.get("accuracy.spikes", 0.999),

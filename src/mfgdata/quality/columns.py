@@ -17,7 +17,7 @@ class Params:
     """Tunable detector parameters (contract ``mfgdata.parameters``)."""
 
     stuck_window: int = 20  # samples: a run of one value at least this long is "stuck"
-    spike_k: float = 6.0  # |x - median3| > k * 1.4826 * MAD(residuals)
+    spike_k: float = 6.0  # |x - median3| > k * sigma, sigma = 1.4826 * median|dx| / sqrt 2
     gap_factor: float = 2.0  # a gap is an interval > factor x nominal interval
     drift_share: float = 0.1  # first/last window = this share of rows ...
     drift_max_rows: int = 200_000  # ... at most this many rows
@@ -94,7 +94,8 @@ def _exprs(
         ]
     if st.series:
         r = (x - _median3(x, over)).abs()
-        scale = 1.4826 * r.median()
+        step = x.diff().over(over) if over else x.diff()
+        scale = 1.4826 * step.abs().median() / 2**0.5
         spike = (r > params.spike_k * scale).fill_null(False) & (scale > 0)
         rle = x.rle()
         lens, vals = rle.struct.field("len"), rle.struct.field("value")
@@ -150,7 +151,7 @@ def scan_columns(
     for i in range(0, len(stats), per):
         batch = stats[i : i + per]
         exprs = [e for st in batch for e in _exprs(st, params, over, rows, bucket_ends)]
-        res = lf.select(exprs).collect().row(0, named=True)
+        res = lf.select(exprs).collect(engine="in-memory").row(0, named=True)
         for st in batch:
             _fill(
                 st,

@@ -253,7 +253,10 @@ class Contract:
             sla_seconds=sla,
             weights={k: float(v) for k, v in (custom.get("mfgdata.weights") or {}).items()},
             registration_grade=str(custom.get("mfgdata.registrationGrade", "B")),
-            parameters={k: float(v) for k, v in (custom.get("mfgdata.parameters") or {}).items()},
+            parameters={
+                k: v if isinstance(v, int) else float(v)
+                for k, v in (custom.get("mfgdata.parameters") or {}).items()
+            },
             price=doc.get("price"),
             descriptions=descriptions,
         )
