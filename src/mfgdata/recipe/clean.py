@@ -9,6 +9,8 @@ from mfgdata.recipe.state import SCRATCH, ColumnMeta, State
 
 #: MAD → standard deviation of a normal distribution.
 MAD_SCALE = 1.4826
+#: mean absolute deviation → standard deviation of a normal distribution (sqrt(pi/2)).
+MEAN_AD_SCALE = 1.2533
 
 
 def _gap_limited(s: State, column: str, filled: pl.Expr, max_gap: int) -> pl.Expr:
@@ -77,8 +79,16 @@ def _bounds(
     window = [s.over(x.shift(k)) for k in range(-w, w + 1)]
     med = pl.concat_list(window).list.median()
     mad = pl.concat_list([(v - med).abs() for v in window]).list.median()
-    sigma = MAD_SCALE * mad
+    sigma = pl.max_horizontal(MAD_SCALE * mad, _column_scale(s, x))
     return (x - med).abs() > n * sigma, med - n * sigma, med + n * sigma
+
+
+def _column_scale(s: State, x: pl.Expr) -> pl.Expr:
+    """Robust scale of the whole column (per entity): 1.4826·MAD, or 1.2533·mean absolute
+    deviation when MAD is 0 (more than half the values equal, as in quantised sensors)."""
+    mad = s.over((x - s.over(x.median())).abs().median())
+    mean_ad = s.over((x - s.over(x.mean())).abs().mean())
+    return pl.when(mad > 0).then(MAD_SCALE * mad).otherwise(MEAN_AD_SCALE * mean_ad)
 
 
 def outliers(s: State, op: model.Outliers) -> None:

@@ -126,7 +126,12 @@ class Zscore(_Model):
 
 
 class Hampel(_Model):
-    """Rolling median ± ``n_sigmas`` · 1.4826 · MAD over ``window`` rows each side."""
+    """Rolling median ± ``n_sigmas`` · 1.4826 · MAD over ``window`` rows each side.
+
+    The window scale is floored at the column's robust scale (per entity: 1.4826·MAD, or
+    1.2533·mean absolute deviation when MAD is 0), so flat quantised stretches are not flagged
+    for one quantisation step.
+    """
 
     name: Literal["hampel"]
     window: int = Field(default=3, ge=1, le=50)
