@@ -1,0 +1,119 @@
+"""AAS step: writes ``aas/environment.json`` and ``aas/product.aasx`` for the data product.
+
+Runs after quality and price (it summarises them when they ran) and before package. The
+environment is verified with aas-core3.0; an error there is a bug in mfgdata, so the step fails.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+from mfgdata.pipeline.context import RunContext
+from mfgdata.pipeline.runner import product_id_for
+from mfgdata.pipeline.step import StepResult
+from mfgdata.semantics.aas_export import (
+    ProductInfo,
+    aasx_bytes,
+    build_environment,
+    environment_json,
+    verify,
+)
+from mfgdata.semantics.errors import SemanticsError
+
+ENV_FILE = "aas/environment.json"
+AASX_FILE = "aas/product.aasx"
+
+
+def _kind(dtype: pl.DataType) -> str:
+    if dtype.is_integer():
+        return "integer"
+    if dtype.is_numeric():
+        return "numeric"
+    if dtype.is_temporal():
+        return "datetime"
+    if dtype == pl.Boolean:
+        return "boolean"
+    return "text"
+
+
+def _iso(v: Any) -> str | None:
+    return None if v is None else v.isoformat() if hasattr(v, "isoformat") else str(v)
+
+
+def _data(ctx: RunContext, step: str) -> dict[str, Any] | None:
+    r = ctx.result(step)
+    return dict(r.data) if r is not None else None
+
+
+def product_info(frame: pl.LazyFrame | None, ctx: RunContext) -> ProductInfo:
+    schema = frame.collect_schema() if frame is not None else pl.Schema()
+    ingest = _data(ctx, "ingest") or {}
+    wanted = ingest.get("time_column") or ctx.options.time_column
+    time_col: str | None = None
+    if isinstance(wanted, str) and wanted in schema and schema[wanted].is_temporal():
+        time_col = wanted
+    rows = start = end = None
+    if frame is not None:
+        aggs = [pl.len().alias("rows")]
+        if time_col:
+            aggs += [pl.col(time_col).min().alias("start"), pl.col(time_col).max().alias("end")]
+        row = frame.select(aggs).collect(engine="streaming").row(0, named=True)
+        rows, start, end = row["rows"], _iso(row.get("start")), _iso(row.get("end"))
+    price = _data(ctx, "price") or {}
+    licence = price.get("licence") or getattr(ctx.options, "licence", None)
+    return ProductInfo(
+        product_id=product_id_for(ctx.options),
+        title=ctx.options.title,
+        provider=getattr(ctx.options, "provider", None),
+        licence=str(licence) if isinstance(licence, str) else None,
+        contact=getattr(ctx.options, "contact", None),
+        time_column=time_col,
+        rows=int(rows) if rows is not None else None,
+        start=start,
+        end=end,
+        dtypes={name: _kind(dtype) for name, dtype in schema.items()},
+    )
+
+
+class AasStep:
+    name = "aas"
+    title_ko = "자산관리셸(AAS)"
+    title_en = "Asset Administration Shell"
+
+    def run(self, frame: pl.LazyFrame | None, ctx: RunContext) -> StepResult:
+        info = product_info(frame, ctx)
+        std = _data(ctx, "standardize")
+        columns = list((std or {}).get("columns") or [])
+        if not columns:
+            columns = [{"name": n, "property": None, "unit": None} for n in info.dtypes]
+        store = build_environment(
+            columns, info, quality=_data(ctx, "quality"), price=_data(ctx, "price")
+        )
+        doc = environment_json(store)
+        errors = verify(doc)
+        if errors:
+            raise SemanticsError(
+                f"AAS 환경 검증 오류 {len(errors)}건: {errors[0]}",
+                f"{len(errors)} AAS environment verification errors: {errors[0]}",
+                file=ENV_FILE,
+            )
+        ctx.product.write_json(ENV_FILE, doc)
+        ctx.product.write_bytes(AASX_FILE, aasx_bytes(store))
+        submodels = doc.get("submodels") or []
+        return StepResult(
+            step=self.name,
+            data={
+                "aas_id": doc["assetAdministrationShells"][0]["id"],
+                "submodels": [s["idShort"] for s in submodels],
+                "concept_descriptions": len(doc.get("conceptDescriptions") or []),
+                "files": [ENV_FILE, AASX_FILE],
+            },
+            counts={
+                "submodels": len(submodels),
+                "concept_descriptions": len(doc.get("conceptDescriptions") or []),
+                "verification_errors": 0,
+            },
+            files=(ENV_FILE, AASX_FILE),
+        )
