@@ -1,0 +1,91 @@
+"""QualityStep inside a RunContext with hand-made results of the earlier steps."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import yaml
+
+from mfgdata.pipeline.context import BuildOptions, ProductWriter, RunContext
+from mfgdata.pipeline.step import StepResult
+from mfgdata.quality.contract import load_contract
+from mfgdata.settings import Settings
+from mfgdata.steps.quality import QualityStep, recipe_ranges
+from tests.quality.conftest import clean_table
+
+
+def _ctx(tmp_path: Path) -> RunContext:
+    (tmp_path / "prod").mkdir()
+    (tmp_path / "work").mkdir()
+    ctx = RunContext(
+        run_id="r1",
+        options=BuildOptions(inputs=(Path("a.csv"),), out=tmp_path / "out", target=None),
+        settings=Settings(),
+        product=ProductWriter(tmp_path / "prod"),
+        work_dir=tmp_path / "work",
+    )
+    ctx.results["ingest"] = StepResult(
+        step="ingest",
+        data={
+            "inputs": [{"name": "a.csv", "sha256": "0" * 64, "format": "csv"}],
+            "columns": [{"name": "temp", "unit": "degC"}, {"name": "pres", "unit": "bar"}],
+            "time_column": "ts",
+            "rows": 1000,
+            "junk": {"temp": {"count": 4, "examples": ["Bad", "Scan Timeout"]}},
+        },
+    )
+    ctx.results["profile"] = StepResult(step="profile", data={"time": {"interval_seconds": 1.0}})
+    ctx.results["preprocess"] = StepResult(
+        step="preprocess",
+        data={
+            "recipe": {"version": 1, "steps": [{"op": "filter", "where": {"column": "temp", "op": "<=", "value": 21}}]},
+            "columns": [{"name": "temp", "unit": "degC"}],
+        },
+    )
+    return ctx
+
+
+def test_step_writes_outputs_and_grades(tmp_path: Path) -> None:
+    ctx = _ctx(tmp_path)
+    step = QualityStep(reference_time=datetime(2024, 1, 2))
+    res = step.run(clean_table().lazy(), ctx)
+    q = json.loads((tmp_path / "prod" / "quality.json").read_text(encoding="utf-8"))
+    assert q["grade"] == res.data["grade"] and q["score"] == res.data["score"]
+    ids = {m["id"]: m for m in q["measures"]}
+    assert ids["accuracy.ingest_junk"]["evidence"]["count"] == 4
+    assert ids["accuracy.range"]["evidence"]["columns"]["temp"]["range"] == [None, 21.0]
+    assert ids["accuracy.range"]["evidence"]["count"] > 0  # the recipe's bound is checked
+    assert ids["traceability.lineage"]["value"] == 1.0
+    assert ids["consistency.units"]["value"] == 1.0
+    c = load_contract(tmp_path / "prod" / "contract.yaml")
+    assert c.time_column == "ts" and c.column("temp").unit == "degC"  # type: ignore[union-attr]
+    assert "price" not in yaml.safe_load((tmp_path / "prod" / "contract.yaml").read_text())
+    assert res.report is not None and res.report.order == 60 and res.report.key == "quality"
+    assert "quality-completeness" in res.report.charts
+    assert 'data-chart="quality-completeness"' in res.report.html_en
+    assert set(res.data) == {"score", "grade", "measures", "passed", "registrable"}
+    assert set(res.files) == {"quality.json", "contract.yaml"}
+
+
+def test_outputs_are_deterministic_and_price_goes_into_contract(tmp_path: Path) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir(), b.mkdir()
+    ctx_a, ctx_b = _ctx(a), _ctx(b)
+    ctx_b.results["price"] = StepResult(step="price", data={"price_krw": 1200000})
+    QualityStep().run(clean_table().lazy(), ctx_a)
+    QualityStep().run(clean_table().lazy(), ctx_b)
+    assert (a / "prod" / "quality.json").read_bytes() == (b / "prod" / "quality.json").read_bytes()
+    doc = yaml.safe_load((b / "prod" / "contract.yaml").read_text())
+    assert doc["price"] == {"priceAmount": 1200000, "priceCurrency": "KRW", "priceUnit": "dataset"}
+
+
+def test_recipe_ranges() -> None:
+    recipe = {"steps": [
+        {"op": "filter", "where": {"column": "x", "op": ">=", "value": 0}},
+        {"op": "filter", "where": {"column": "x", "op": "<", "value": 9.5}},
+        {"op": "filter", "where": "x > 3"},
+        {"op": "filter", "where": {"column": "y", "op": "in", "value": [1]}},
+    ]}
+    assert recipe_ranges(recipe) == {"x": (0.0, 9.5)}
