@@ -19,7 +19,9 @@ def test_downsample_bounds_points_and_keeps_extremes() -> None:
     lf = pl.LazyFrame({"t": [t0 + timedelta(seconds=k) for k in range(n)], "x": x})
     start_us = int((t0 - datetime(1970, 1, 1)).total_seconds()) * 1_000_000
     end_us = start_us + (n - 1) * 1_000_000
-    points = downsample(lf, "t", ["x"], start_us, end_us, Clock(None, "Asia/Seoul"))["x"]
+    clock = Clock(None, "Asia/Seoul")
+    points = downsample(lf, "t", ["x"], start_us, end_us, clock, time_sorted=True)["x"]
+    assert points == downsample(lf, "t", ["x"], start_us, end_us, clock)["x"]
     assert 0 < len(points) <= MAX_POINTS
     assert max(p["max"] for p in points) == 50.0
     assert min(p["min"] for p in points) == round(float(x.min()), 6)

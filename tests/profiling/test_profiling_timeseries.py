@@ -45,3 +45,22 @@ def test_gap_list_is_bounded_to_the_largest() -> None:
     assert min(g["seconds"] for g in gaps["items"]) == 9 + 29  # gaps k = 29..78 kept
     starts = [g["start"] for g in gaps["items"]]
     assert starts == sorted(starts)
+
+
+def test_entities_with_backward_steps_are_sorted_before_gaps() -> None:
+    t0 = datetime(2024, 1, 1)
+    a = [0, 1, 3, 2, 4, 10, 11]  # one backward step (3 -> 2), one gap (4 -> 10)
+    b = [0, 2, 4, 6, 20, 22]  # 2 s interval, one gap (6 -> 20)
+    rows = [("A", t0 + timedelta(seconds=s)) for s in a] + [
+        ("B", t0 + timedelta(seconds=s)) for s in b
+    ]
+    lf = pl.LazyFrame(rows, schema=["m", "t"], orient="row")
+    tp = time_profile(lf, "t", "m", "UTC")
+    d = tp.data
+    assert d["backward_steps"]["count"] == 1 and d["backward_steps"]["rows"] == [3]
+    assert [(g["entity"], g["seconds"], g["missing_samples"]) for g in d["gaps"]["items"]] == [
+        ("A", 6.0, 5),
+        ("B", 14.0, 6),
+    ]
+    assert tp.sorted is False
+    assert {e["id"]: e["interval_seconds"] for e in tp.entities["items"]} == {"A": 1.0, "B": 2.0}

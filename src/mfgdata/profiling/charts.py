@@ -58,8 +58,14 @@ def downsample(
     start_us: int,
     end_us: int,
     clock: Clock,
+    *,
+    time_sorted: bool = False,
 ) -> dict[str, list[dict[str, Any]]]:
-    """``{column: [{t, min, mean, max}]}`` over at most ``MAX_POINTS`` equal time buckets."""
+    """``{column: [{t, min, mean, max}]}`` over at most ``MAX_POINTS`` equal time buckets.
+
+    ``time_sorted``: the time column never decreases in file order (checked by the time profile),
+    so the buckets arrive sorted and the group-by takes Polars' faster sorted path.
+    """
     if not columns:
         return {}
     width = max(math.ceil((end_us - start_us + 1) / MAX_POINTS), 1)
@@ -71,14 +77,10 @@ def downsample(
     for i, c in enumerate(columns):
         x = pl.col(c).cast(pl.Float64)
         aggs += [x.min().alias(f"{i}.min"), x.mean().alias(f"{i}.mean"), x.max().alias(f"{i}.max")]
-    df = (
-        lf.select(bucket, *columns)
-        .drop_nulls("_bucket")
-        .group_by("_bucket")
-        .agg(aggs)
-        .sort("_bucket")
-        .collect(engine="streaming")
-    )
+    q = lf.select(bucket, *columns).drop_nulls("_bucket")
+    if time_sorted:
+        q = q.with_columns(pl.col("_bucket").set_sorted())
+    df = q.group_by("_bucket").agg(aggs).sort("_bucket").collect(engine="streaming")
     out: dict[str, list[dict[str, Any]]] = {c: [] for c in columns}
     for row in df.iter_rows(named=True):
         stamp = clock.iso(start_us + int(row["_bucket"]) * width)

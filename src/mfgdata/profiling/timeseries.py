@@ -68,6 +68,7 @@ class TimeProfile:
     backward_rows: tuple[int, ...] = ()
     entities: dict[str, Any] | None = field(default=None)
     clock: Clock | None = None
+    sorted: bool = False  # non-null timestamps never decrease in file order
 
 
 def _seconds(us: float | None) -> float | None:
@@ -87,25 +88,34 @@ def _load(lf: pl.LazyFrame, time_column: str, id_column: str | None) -> pl.DataF
     t = pl.col(time_column)
     if lf.collect_schema()[time_column] == pl.Date:
         t = t.cast(pl.Datetime("us"))
-    ent = pl.col(id_column).cast(pl.String) if id_column else pl.lit("", dtype=pl.String)
-    df = lf.select(t.dt.epoch("us").alias("us"), ent.alias("e")).collect(engine="streaming")
+    ent = [pl.col(id_column).cast(pl.String).alias("e")] if id_column else []
+    df = lf.select(t.dt.epoch("us").alias("us"), *ent).collect(engine="streaming")
     return df.with_row_index("row")
 
 
-def _sorted_diffs(df: pl.DataFrame) -> pl.DataFrame:
-    """Sorted by entity and time, with ``d`` = difference to the previous sample of the entity."""
-    s = df.drop_nulls("us").sort(["e", "us", "row"])
-    same = pl.col("e") == pl.col("e").shift(1)
-    s = s.with_columns(d=pl.when(same).then(pl.col("us").diff()))
-    med = s.filter(pl.col("d") > 0).group_by("e").agg(med=pl.col("d").median())
-    s = s.join(med, on="e", how="left")
+def _diffs(df: pl.DataFrame, entity: bool, in_order: bool) -> pl.DataFrame:
+    """``d`` = difference to the previous sample of the entity, ``med`` its median interval.
+
+    The frame is sorted (by entity, time, row) only when some entity steps backward in file order.
+    """
+    s = df.drop_nulls("us")
+    if not in_order:
+        s = s.sort(["e", "us", "row"] if entity else ["us", "row"])
+    d = pl.col("us").diff()
+    s = s.with_columns(d=d.over("e") if entity else d)
+    if entity:
+        med = s.filter(pl.col("d") > 0).group_by("e").agg(med=pl.col("d").median())
+        s = s.join(med, on="e", how="left")
+    else:
+        s = s.with_columns(med=pl.lit(s.filter(pl.col("d") > 0)["d"].median(), pl.Float64))
     return s.with_columns(gap=(pl.col("d") > GAP_FACTOR * pl.col("med")).fill_null(False))
 
 
 def _gap_items(s: pl.DataFrame, clock: Clock, with_entity: bool) -> list[dict[str, Any]]:
-    g = s.filter("gap").sort(["d", "e", "us"], descending=[True, False, False]).head(MAX_GAPS)
+    keys = ["us", "e"] if with_entity else ["us"]
+    g = s.filter("gap").sort(["d", *keys], descending=[True, *[False] * len(keys)])
     items = []
-    for r in g.sort(["us", "e"]).iter_rows(named=True):
+    for r in g.head(MAX_GAPS).sort(keys).iter_rows(named=True):
         item: dict[str, Any] = {
             "start": clock.iso(r["us"] - r["d"]),
             "end": clock.iso(r["us"]),
@@ -162,10 +172,11 @@ def time_profile(lf: pl.LazyFrame, time_column: str, id_column: str | None, tz: 
     column_tz = dtype.time_zone if isinstance(dtype, pl.Datetime) else None
     clock = Clock(column_tz, tz)
     df = _load(lf, time_column, id_column)
-    back = df.with_columns(b=(pl.col("us").diff().over("e") < 0).fill_null(False)).filter("b")[
-        "row"
-    ]
-    s = _sorted_diffs(df)
+    entity = id_column is not None
+    step = pl.col("us").diff()
+    back = df.drop_nulls("us").filter((step.over("e") if entity else step) < 0)["row"]
+    s = _diffs(df, entity, in_order=back.len() == 0)
+    in_file_order = not bool((df["us"].drop_nulls().diff() < 0).any())
     dup = s.filter(pl.col("d") == 0).sort("row")["row"]
     pos = s.filter(pl.col("d") > 0)
     gaps = s.filter("gap")
@@ -210,4 +221,5 @@ def time_profile(lf: pl.LazyFrame, time_column: str, id_column: str | None, tz: 
         backward_rows=tuple(back.head(MAX_ROWS).to_list()),
         entities=entities,
         clock=clock,
+        sorted=in_file_order,
     )

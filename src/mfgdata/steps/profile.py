@@ -67,6 +67,7 @@ def _charts(
             tp.start_us,
             tp.end_us,
             tp.clock,
+            time_sorted=tp.sorted,
         )
         for i, name, c in chosen:
             cid = f"profile-ts-{i}"
