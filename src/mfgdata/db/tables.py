@@ -24,7 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 ORG_KINDS = ("manufacturer", "supplier", "center", "buyer")
 ROLES = ("admin", "center_staff", "member", "buyer")
@@ -201,6 +201,7 @@ class ProductVersion(Base):
     published_at: Mapped[datetime | None]
     retired_at: Mapped[datetime | None]
     search_text: Mapped[str] = mapped_column(Text, default="")
+    product: Mapped[Product] = relationship(lazy="joined")
 
 
 class AccessRequest(Base):
@@ -217,6 +218,7 @@ class AccessRequest(Base):
     created: Mapped[datetime] = mapped_column(default=utcnow)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None]
+    product: Mapped[Product] = relationship(lazy="joined")
 
 
 class Grant(Base):
@@ -232,6 +234,7 @@ class Grant(Base):
     created: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+    product: Mapped[Product] = relationship(lazy="joined")
 
 
 class Usage(Base):

@@ -1,0 +1,1 @@
+"""Accounts: passwords, API tokens, roles, login rate limit and the audit log."""

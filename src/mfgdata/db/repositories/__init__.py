@@ -1,0 +1,1 @@
+"""Repositories: keyword-only functions over the tables, one module per resource."""
