@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import shutil
 import uuid
 from pathlib import Path
 
@@ -35,13 +36,9 @@ def store_blob(path: Path, blobs_dir: Path) -> tuple[str, int]:
         return sha, size
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{sha}.{uuid.uuid4().hex}.tmp")
-    h = hashlib.sha256()
     try:
-        with path.open("rb") as f, tmp.open("wb") as g:
-            while block := f.read(CHUNK):
-                h.update(block)
-                g.write(block)
-        if h.hexdigest() != sha:
+        shutil.copyfile(path, tmp)  # kernel copy (sendfile); checked below
+        if sha256_of(tmp) != sha:
             raise InputError(
                 "읽는 동안 파일이 바뀌었습니다",
                 "the file changed while it was being read",

@@ -108,7 +108,7 @@ class Table:
     def multi(self) -> bool:
         return len(self.sources) > 1
 
-    def raw_frame(self) -> pl.LazyFrame:
+    def raw_frame(self, row_index: bool = True) -> pl.LazyFrame:
         schema = {p.name: p.read for p in self.plans}
         frames = []
         for s in self.sources:
@@ -116,7 +116,8 @@ class Table:
             if self.multi:
                 lf = lf.with_columns(pl.lit(s.path.name).alias(SOURCE_FILE))
             frames.append(lf)
-        return (pl.concat(frames) if self.multi else frames[0]).with_row_index(ROW)
+        lf = pl.concat(frames) if self.multi else frames[0]
+        return lf.with_row_index(ROW) if row_index else lf
 
     def typed_frame(self) -> pl.LazyFrame:
         """The final table (lazy): every column parsed; no junk counting."""
@@ -124,50 +125,68 @@ class Table:
         extra = [pl.col(SOURCE_FILE)] if self.multi else []
         return self.raw_frame().select(*exprs, *extra)
 
-    def _stats_exprs(self, lf_cols: list[str]) -> list[pl.Expr]:
-        exprs: list[pl.Expr] = [pl.len().alias("__rows")]
-        for i, s in enumerate(self.sources):
-            if self.multi:
-                exprs.append((pl.col(SOURCE_FILE) == s.path.name).sum().alias(f"__rows_{i}"))
-            last = pl.col(s.names[-1]).is_null()
-            if self.multi:
-                last = last & (pl.col(SOURCE_FILE) == s.path.name)
-            exprs.append(last.sum().alias(f"__lastnull_{i}"))
+    def _junk_flags(self) -> dict[str, tuple[pl.Expr, pl.Expr]]:
+        """Per column that can hold junk: (is-junk flag, shown raw value)."""
+        out: dict[str, tuple[pl.Expr, pl.Expr]] = {}
         for p in self.plans:
             raw, parsed = pl.col(p.name), pl.col(f"__p_{p.name}")
             if p.checks_junk:
                 junk = raw.is_not_null() & (raw.str.strip_chars() != "") & parsed.is_null()
-                shown = raw.str.strip_chars()
+                out[p.name] = (junk, raw.str.strip_chars())
             elif p.read == pl.Float64:
-                junk = raw.is_nan().fill_null(False)
-                shown = pl.lit("NaN")
-            else:
-                continue
-            exprs += [
-                junk.sum().alias(f"__n_{p.name}"),
-                pl.col(ROW).filter(junk).head(EVIDENCE).implode().alias(f"__r_{p.name}"),
-                shown.filter(junk)
-                .unique(maintain_order=True)
-                .head(EVIDENCE)
-                .implode()
-                .alias(f"__e_{p.name}"),
-            ]
-        return exprs
+                out[p.name] = (raw.is_nan().fill_null(False), pl.lit("NaN"))
+        return out
 
-    def _run(self, out: Path) -> dict[str, Any]:
-        base = self.raw_frame()
-        parsed = base.with_columns(
+    def _parsed(self, base: pl.LazyFrame) -> pl.LazyFrame:
+        return base.with_columns(
             parse_expr(p, pl.col(p.name), self.timezone).alias(f"__p_{p.name}") for p in self.plans
         )
+
+    def _run(self, out: Path) -> dict[str, Any]:
+        """One streaming pass: the Parquet sink plus counts (rows, junk, last-column nulls)."""
+        parsed = self._parsed(self.raw_frame(row_index=False))
         final = [pl.col(f"__p_{p.name}").alias(p.name) for p in self.plans]
         if self.multi:
             final.append(pl.col(SOURCE_FILE))
         sink = parsed.select(final).sink_parquet(
             out, compression="lz4", row_group_size=ROW_GROUP, statistics=True, lazy=True
         )
-        stats = parsed.select(self._stats_exprs([]))
-        _, row = pl.collect_all([sink, stats], engine="streaming")
+        exprs: list[pl.Expr] = [pl.len().alias("__rows")]
+        for i, s in enumerate(self.sources):
+            last = pl.col(s.names[-1]).is_null()
+            if self.multi:
+                mine = pl.col(SOURCE_FILE) == s.path.name
+                exprs.append(mine.sum().alias(f"__rows_{i}"))
+                last = last & mine
+            else:
+                exprs.append(pl.len().alias(f"__rows_{i}"))
+            exprs.append(last.sum().alias(f"__lastnull_{i}"))
+        exprs += [j.sum().alias(f"__n_{c}") for c, (j, _) in self._junk_flags().items()]
+        _, row = pl.collect_all([sink, parsed.select(exprs)], engine="streaming")
         return row.row(0, named=True)
+
+    def _evidence(self, counts: dict[str, int]) -> dict[str, JunkStat]:
+        """Second, narrow pass only when junk was found: first row numbers and examples."""
+        flags = {c: f for c, f in self._junk_flags().items() if counts.get(c)}
+        if not flags:
+            return {}
+        lf = self._parsed(self.raw_frame()).with_columns(
+            j.alias(f"__j_{c}") for c, (j, _) in flags.items()
+        )
+        lf = lf.filter(pl.any_horizontal([pl.col(f"__j_{c}") for c in flags]))
+        exprs = []
+        for c, (_, shown) in flags.items():
+            j = pl.col(f"__j_{c}")
+            exprs += [
+                pl.col(ROW).filter(j).head(EVIDENCE).implode().alias(f"__r_{c}"),
+                shown.filter(j)
+                .unique(maintain_order=True)
+                .head(EVIDENCE)
+                .implode()
+                .alias(f"__e_{c}"),
+            ]
+        row = lf.select(exprs).collect(engine="streaming").row(0, named=True)
+        return {c: JunkStat(counts[c], list(row[f"__r_{c}"]), list(row[f"__e_{c}"])) for c in flags}
 
     def write_parquet(self, out: Path) -> TableStats:
         """Stream the table to ``out``; re-plan a column when a later value breaks its parse."""
@@ -186,18 +205,8 @@ class Table:
                 bad = find_bad_line(s)
                 if bad:
                     raise _ragged(s, *bad)
-        junk = {
-            p.name: JunkStat(
-                row[f"__n_{p.name}"], list(row[f"__r_{p.name}"]), list(row[f"__e_{p.name}"])
-            )
-            for p in self.plans
-            if row.get(f"__n_{p.name}")
-        }
-        per = (
-            [row[f"__rows_{i}"] for i in range(len(self.sources))]
-            if self.multi
-            else [row["__rows"]]
-        )
+        junk = self._evidence({p.name: row.get(f"__n_{p.name}", 0) for p in self.plans})
+        per = [row[f"__rows_{i}"] for i in range(len(self.sources))]
         return TableStats(row["__rows"], per, junk)
 
     def _on_error(self, message: str, failures: int) -> None:

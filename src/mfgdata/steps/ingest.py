@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -97,11 +98,16 @@ class IngestStep:
         tcol = time_column(table, opts.time_column)
         ctx.progress(self.name, 0.1, "reading")
         out = ctx.work_dir / OUTPUT
-        stats = table.write_parquet(out)
-        ctx.progress(self.name, 0.8, "storing raw inputs")
+        blobs = ctx.settings.blobs_dir
+        with ThreadPoolExecutor(max_workers=1) as pool:  # hashing overlaps the Parquet pass
+            stored = [pool.submit(store_blob, s.path, blobs) for s in table.sources]
+            stats = table.write_parquet(out)
+            ctx.progress(self.name, 0.8, "storing raw inputs")
+            hashes = [f.result() for f in stored]
         inputs = []
-        for src, rows in zip(table.sources, stats.rows_per_source, strict=True):
-            sha, size = store_blob(src.path, ctx.settings.blobs_dir)
+        for src, rows, (sha, size) in zip(
+            table.sources, stats.rows_per_source, hashes, strict=True
+        ):
             inputs.append(
                 {
                     "name": src.path.name,
