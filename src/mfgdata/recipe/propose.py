@@ -87,8 +87,8 @@ def propose(
                 f"removed {duplicate_rows} exact duplicate rows",
             )
         )
-    dup_times = _int((time.get("duplicates") or {}).get("count")) if time else None
-    if dup_times:
+    dup_times = (_int((time.get("duplicates") or {}).get("count")) or 0) - duplicate_rows
+    if dup_times > 0:
         notes.append(
             (
                 f"같은 시각의 행 {dup_times}개는 값이 달라 유지합니다",
