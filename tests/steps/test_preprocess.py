@@ -148,7 +148,8 @@ def test_unknown_column_in_a_recipe_fails_the_build(
     _, csv, _ = built
     recipe = tmp_path / "bad.yaml"
     recipe.write_text(
-        "version: 1\nsteps:\n  - {op: drop, columns: [압력]}\n  - {op: derive, expr: x = 압력 * 2}\n",
+        "version: 1\nsteps:\n  - {op: drop, columns: [압력]}\n"
+        "  - {op: derive, expr: x = 압력 * 2}\n",
         encoding="utf-8",
     )
     with pytest.raises(RecipeError) as info:
