@@ -58,8 +58,8 @@ for c in lf.collect_schema().names():
 for c in num:
     exprs += [pl.col(c).min().alias(c + ":min"), pl.col(c).max().alias(c + ":max"),
               pl.col(c).mean().alias(c + ":mean"), pl.col(c).std().alias(c + ":std")]
-    qs = (0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99)
-    exprs += [pl.col(c).quantile(q).alias(f"{c}:q{q}") for q in qs]
+    qs = [0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99]
+    exprs.append(pl.col(c).quantile(qs).alias(c + ":quantiles"))  # the fastest form
 print(lf.select(exprs).collect(engine="streaming").width)
 """
 
