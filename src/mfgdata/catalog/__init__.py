@@ -1,0 +1,1 @@
+"""The data library: register products, the status workflow, search, access grants, metering."""

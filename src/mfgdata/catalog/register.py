@@ -1,0 +1,171 @@
+"""Register a built product folder in the library: verify, copy immutably, insert rows.
+
+Never half-registered: the folder is verified, copied to a temporary folder next to its place in
+the object store, verified again, renamed into place, and only then are the rows inserted and
+committed. Any failure removes the copy and rolls back the rows. A crash between rename and
+commit leaves a folder without a row, which the next registration of that version (or
+``sweep_orphans``) removes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import stat
+import uuid
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mfgdata.accounts import audit
+from mfgdata.catalog.errors import RegistrationError
+from mfgdata.catalog.metadata import ProductMeta, read_facts, resolve_meta, search_text
+from mfgdata.db.engine import objects_dir
+from mfgdata.db.repositories.products import next_version_number
+from mfgdata.db.tables import Organisation, Product, ProductVersion, User
+from mfgdata.pipeline.manifest import MANIFEST, check_manifest, read_manifest
+from mfgdata.settings import Settings, get_settings
+
+
+def products_root(settings: Settings | None = None) -> Path:
+    return objects_dir(settings or get_settings()) / "products"
+
+
+def _verify(folder: Path) -> None:
+    problems = check_manifest(folder)
+    if problems:
+        listed = ", ".join(f"{p['file']} ({p['problem']})" for p in problems[:5])
+        raise RegistrationError(
+            f"제품 폴더가 manifest.json과 다릅니다 (변조 또는 손상): {listed}",
+            f"the product folder does not match its manifest (tampered or damaged): {listed}",
+            file=folder,
+        )
+
+
+def _freeze(folder: Path) -> None:
+    """Make the registered copy read-only (files and folders)."""
+    for path in sorted(folder.rglob("*"), reverse=True):
+        mode = path.stat().st_mode
+        path.chmod(mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+    folder.chmod(folder.stat().st_mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+
+
+def remove_tree(folder: Path) -> None:
+    """Remove a (possibly read-only) folder of the object store."""
+    if not folder.exists():
+        return
+    folder.chmod(0o755)
+    for sub in folder.rglob("*"):
+        if sub.is_dir():
+            sub.chmod(0o755)
+    shutil.rmtree(folder)  # files may stay read-only: unlinking needs the folder's permission
+
+
+def _copy_in(source: Path, dest: Path) -> None:
+    tmp = dest.parent / f".{dest.name}.partial-{uuid.uuid4().hex[:8]}"
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        shutil.copytree(source, tmp)
+        _verify(tmp)
+        _freeze(tmp)
+        os.rename(tmp, dest)
+    except BaseException:
+        remove_tree(tmp)
+        raise
+
+
+def _owner(session: Session, owner_org: Organisation | int) -> Organisation:
+    org = owner_org if isinstance(owner_org, Organisation) else session.get(Organisation, owner_org)
+    if org is None:
+        raise RegistrationError(
+            f"소유 조직이 없습니다: {owner_org}", f"unknown owner organisation {owner_org}"
+        )
+    return org
+
+
+def register_product(
+    product_dir: Path,
+    *,
+    session: Session,
+    owner_org: Organisation | int,
+    actor: User | None = None,
+    meta: ProductMeta | None = None,
+    product_id: str | None = None,
+    settings: Settings | None = None,
+) -> ProductVersion:
+    """Register ``product_dir`` as a new draft version; commits ``session`` on success."""
+    source = Path(product_dir).absolute()
+    _verify(source)
+    manifest = read_manifest(source)
+    facts = read_facts(source, manifest)
+    pid = product_id or facts.product_id
+    org = _owner(session, owner_org)
+    product = session.get(Product, pid)
+    if product is not None and product.owner_org_id != org.id:
+        raise RegistrationError(
+            f"제품 ID '{pid}'는 다른 조직의 제품입니다. 다른 ID로 등록하세요",
+            f"product id '{pid}' belongs to another organisation; register under another id",
+        )
+    fields = resolve_meta(facts, meta or ProductMeta())
+    version = next_version_number(session=session, product_id=pid)
+    dest = products_root(settings) / pid / str(version)
+    if dest.exists():  # left by a crash between rename and commit: no row points to it
+        remove_tree(dest)
+    _copy_in(source, dest)
+    try:
+        if product is None:
+            product = Product(id=pid, owner_org_id=org.id, **fields)
+            session.add(product)
+        row = ProductVersion(
+            product_id=pid,
+            version=version,
+            folder=dest.relative_to(objects_dir(settings or get_settings())).as_posix(),
+            manifest_sha256=hashlib.sha256((dest / MANIFEST).read_bytes()).hexdigest(),
+            status="draft",
+            grade=facts.grade,
+            score=facts.score,
+            price_krw=facts.price_krw,
+            rows=facts.rows,
+            columns=facts.columns,
+            registered_by_id=actor.id if actor else None,
+            search_text=search_text(pid, fields, facts.column_names),
+        )
+        session.add(row)
+        session.flush()
+        audit.record(
+            session=session,
+            action="product.register",
+            actor=actor,
+            org_id=org.id,
+            target=f"product:{pid}@{version}",
+            detail={"grade": facts.grade, "manifest_sha256": row.manifest_sha256},
+        )
+        session.commit()
+    except BaseException:
+        session.rollback()
+        remove_tree(dest)
+        raise
+    return row
+
+
+def version_folder(version: ProductVersion, settings: Settings | None = None) -> Path:
+    """The registered copy of a version in the object store."""
+    return objects_dir(settings or get_settings()) / version.folder
+
+
+def sweep_orphans(*, session: Session, settings: Settings | None = None) -> list[Path]:
+    """Remove object-store folders that no version row points to (crash leftovers)."""
+    root = objects_dir(settings or get_settings())
+    known = set(session.scalars(select(ProductVersion.folder)).all())
+    removed: list[Path] = []
+    base = products_root(settings)
+    if not base.is_dir():
+        return removed
+    for product in base.iterdir():
+        for folder in product.iterdir() if product.is_dir() else ():
+            if folder.relative_to(root).as_posix() not in known:
+                remove_tree(folder)
+                removed.append(folder)
+    return removed

@@ -1,0 +1,182 @@
+"""The version status workflow: draft → verified → published → retired.
+
+- verify: the stored copy still matches its manifest, quality.json exists, a grade is recorded;
+- publish: only a verified version whose grade meets the registration grade (quality.json's
+  ``scheme.registration_grade``, default B);
+- retire: a published version leaves the catalogue but stays downloadable for grant holders;
+- delete: never a published version, and never within 365 days of publication (retire instead).
+
+Every transition is audited. The functions flush; the caller commits (``delete_version`` commits
+itself, because it removes the stored folder after the rows are gone).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from mfgdata.accounts import audit
+from mfgdata.accounts.errors import PermissionDenied
+from mfgdata.accounts.roles import can
+from mfgdata.catalog.errors import WorkflowError
+from mfgdata.catalog.register import remove_tree, version_folder
+from mfgdata.db.tables import ProductVersion, User, utcnow
+from mfgdata.pipeline.manifest import check_manifest
+from mfgdata.quality.score import meets_registration_grade
+from mfgdata.settings import Settings
+
+RETENTION = timedelta(days=365)
+DEFAULT_REGISTRATION_GRADE = "B"
+TRANSITIONS = {"verify": ("draft",), "publish": ("verified",), "retire": ("published",)}
+
+
+def _allow(actor: User | None, action: str, version: ProductVersion) -> None:
+    if actor is not None and not can(actor, action, version):
+        raise PermissionDenied(
+            "이 작업을 할 권한이 없습니다", f"not allowed: {action} on {version.product_id}"
+        )
+
+
+def _from(version: ProductVersion, step: str) -> None:
+    allowed = TRANSITIONS[step]
+    if version.status not in allowed:
+        raise WorkflowError(
+            f"'{version.status}' 상태에서는 {step} 할 수 없습니다 "
+            f"(필요한 상태: {', '.join(allowed)})",
+            f"cannot {step} a version in status '{version.status}' (needs: {', '.join(allowed)})",
+        )
+
+
+def _target(version: ProductVersion) -> str:
+    return f"product:{version.product_id}@{version.version}"
+
+
+def registration_grade(folder: Path) -> str:
+    """The grade a product needs to be published (from its quality.json scheme)."""
+    try:
+        quality = json.loads((folder / "quality.json").read_text(encoding="utf-8"))
+        return str(
+            quality.get("scheme", {}).get("registration_grade") or DEFAULT_REGISTRATION_GRADE
+        )
+    except (OSError, ValueError):
+        return DEFAULT_REGISTRATION_GRADE
+
+
+def verify(
+    *,
+    session: Session,
+    version: ProductVersion,
+    actor: User | None,
+    settings: Settings | None = None,
+) -> ProductVersion:
+    _allow(actor, "version.verify", version)
+    _from(version, "verify")
+    folder = version_folder(version, settings)
+    problems = check_manifest(folder) if folder.is_dir() else [{"file": ".", "problem": "missing"}]
+    if problems:
+        raise WorkflowError(
+            "저장된 제품 파일이 manifest와 다릅니다",
+            "the stored product files do not match the manifest",
+        )
+    if not (folder / "quality.json").is_file() or not version.grade:
+        raise WorkflowError(
+            "품질 평가(quality.json, 등급)가 없어 검증할 수 없습니다",
+            "cannot verify: no quality assessment (quality.json with a grade)",
+        )
+    version.status = "verified"
+    version.verified_at = utcnow()
+    audit.record(
+        session=session,
+        action="product.verify",
+        actor=actor,
+        org_id=version.product.owner_org_id,
+        target=_target(version),
+    )
+    session.flush()
+    return version
+
+
+def publish(
+    *,
+    session: Session,
+    version: ProductVersion,
+    actor: User | None,
+    settings: Settings | None = None,
+) -> ProductVersion:
+    _allow(actor, "version.publish", version)
+    _from(version, "publish")
+    required = registration_grade(version_folder(version, settings))
+    if not version.grade or not meets_registration_grade(version.grade, required):
+        raise WorkflowError(
+            f"품질 등급 {version.grade}은(는) 등록 기준 {required}에 미달하여 게시할 수 없습니다",
+            f"cannot publish: grade {version.grade} is below the registration grade {required}",
+        )
+    version.status = "published"
+    version.published_at = utcnow()
+    audit.record(
+        session=session,
+        action="product.publish",
+        actor=actor,
+        org_id=version.product.owner_org_id,
+        target=_target(version),
+        detail={"grade": version.grade, "required": required},
+    )
+    session.flush()
+    return version
+
+
+def retire(*, session: Session, version: ProductVersion, actor: User | None) -> ProductVersion:
+    _allow(actor, "version.retire", version)
+    _from(version, "retire")
+    version.status = "retired"
+    version.retired_at = utcnow()
+    audit.record(
+        session=session,
+        action="product.retire",
+        actor=actor,
+        org_id=version.product.owner_org_id,
+        target=_target(version),
+    )
+    session.flush()
+    return version
+
+
+def deletable_from(version: ProductVersion) -> datetime | None:
+    """When the version may be deleted (None: now, it was never published)."""
+    return version.published_at + RETENTION if version.published_at is not None else None
+
+
+def delete_version(
+    *,
+    session: Session,
+    version: ProductVersion,
+    actor: User | None,
+    now: datetime | None = None,
+    settings: Settings | None = None,
+) -> None:
+    """Delete a never-published version, or a retired one a year after publication; commits."""
+    _allow(actor, "version.delete", version)
+    now = now or utcnow()
+    if version.status == "published":
+        raise WorkflowError(
+            "게시된 제품은 삭제할 수 없습니다. 먼저 게시를 중단(retire)하세요",
+            "a published version cannot be deleted; retire it first",
+        )
+    until = deletable_from(version)
+    if until is not None and now < until:
+        raise WorkflowError(
+            f"게시된 제품은 1년 동안 삭제할 수 없습니다 ({until.date()} 이후 가능)",
+            f"a published version is kept for one year; it can be deleted from {until.date()}",
+        )
+    folder = version_folder(version, settings)
+    target = _target(version)
+    org_id = version.product.owner_org_id
+    session.delete(version)
+    audit.record(
+        session=session, action="product.delete", actor=actor, org_id=org_id, target=target
+    )
+    session.commit()
+    remove_tree(folder)
