@@ -44,7 +44,8 @@ BAD = [
     ("just text\n", MappingFileError, None, None),
     ("columns:\n  - property: x\n", MappingFileError, None, 2),
     (
-        f"columns:\n  - column: t1\n    property: '{TEMP}'\n  - column: t1\n    property: '{TEMP}'\n",
+        f"columns:\n  - column: t1\n    property: '{TEMP}'\n"
+        f"  - column: t1\n    property: '{TEMP}'\n",
         DuplicateColumnError,
         "t1",
         4,

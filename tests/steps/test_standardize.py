@@ -107,14 +107,14 @@ def test_accepted_mapping_is_reused(tmp_path: Path) -> None:
     ],
 )
 def test_bad_accepted_mapping_writes_nothing(
-    tmp_path: Path, entry: dict[str, Any], error: type[Exception]
+    tmp_path: Path, entry: dict[str, Any], error: type[SemanticsError]
 ) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text(yaml.safe_dump({"columns": [entry]}, allow_unicode=True), encoding="utf-8")
     ctx = make_ctx(tmp_path, semantics=bad)
     with pytest.raises(error) as e:
         StandardizeStep().run(FRAME, ctx)
-    assert getattr(e.value, "where").column == "사출압력"
+    assert e.value.where.column == "사출압력"
     assert list(ctx.product.root.iterdir()) == []
 
 
