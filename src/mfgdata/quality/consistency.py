@@ -6,13 +6,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import pint
-
 from mfgdata.quality.contract import Contract
 from mfgdata.quality.measures import Measure, ratio
 from mfgdata.quality.scan import TableStats
 
-_UREG: Any = pint.UnitRegistry()
+_UREG: list[Any] = []
+
+
+def _ureg() -> Any:
+    """pint's registry, made on first use (it takes about a second)."""
+    if not _UREG:
+        import pint
+
+        _UREG.append(pint.UnitRegistry())
+    return _UREG[0]
 
 
 def same_unit(a: str, b: str) -> bool:
@@ -20,7 +27,8 @@ def same_unit(a: str, b: str) -> bool:
     if a.strip() == b.strip():
         return True
     try:
-        qa, qb = _UREG.Quantity(1, a), _UREG.Quantity(1, b)
+        ureg = _ureg()
+        qa, qb = ureg.Quantity(1, a), ureg.Quantity(1, b)
         return bool(qa.dimensionality == qb.dimensionality and abs(qa.to(qb).magnitude - 1) < 1e-9)
     except Exception:
         return False
