@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """Benchmark the quality measures against a Polars scan, Great Expectations and ydata-profiling.
 
 Generates a seeded table (N rows x 20 sensors at 1 Hz, with nulls, gaps, spikes, stuck runs and

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from tests.quality.test_verify import make_product
 from typer.testing import CliRunner
 
 from mfgdata.cli.verify import verify
-from tests.quality.test_verify import make_product
 
 app = typer.Typer()
 app.command("verify")(verify)

@@ -15,8 +15,14 @@ from mfgdata.quality.rules import RuleSyntaxError, compile_rule
 
 def _contract_text() -> str:
     schema = {"ts": pl.Datetime("us"), "min_temp": pl.Float64(), "max_temp": pl.Float64()}
-    c = default_contract(product_id="p1", name="P1", schema=schema, time_column="ts",
-                         units={"min_temp": "degC"}, ranges={"min_temp": (-40.0, 200.0)})
+    c = default_contract(
+        product_id="p1",
+        name="P1",
+        schema=schema,
+        time_column="ts",
+        units={"min_temp": "degC"},
+        ranges={"min_temp": (-40.0, 200.0)},
+    )
     return dump_contract(replace(c, rules=(RuleSpec("order", "min_temp <= max_temp"),)))
 
 
@@ -35,10 +41,19 @@ def test_round_trip(tmp_path: Path) -> None:
 BAD = [
     ("yaml", lambda t: t + "\n  - : [unclosed", "YAML", None),
     ("kind", lambda t: t.replace("kind: DataContract", "kind: Other"), "kind", 2),
-    ("threshold", lambda t: t.replace("mustBeGreaterOrEqualTo: 0.95", "mustBeGreaterOrEqualTo: 5", 1),
-     "schema/0/quality", None),
+    (
+        "threshold",
+        lambda t: t.replace("mustBeGreaterOrEqualTo: 0.95", "mustBeGreaterOrEqualTo: 5", 1),
+        "schema/0/quality",
+        None,
+    ),
     ("rule", lambda t: t.replace("min_temp <= max_temp", "min_temp <= nope"), "nope", None),
-    ("unsafe", lambda t: t.replace("min_temp <= max_temp", "__import__('os')"), "implementation", None),
+    (
+        "unsafe",
+        lambda t: t.replace("min_temp <= max_temp", "__import__('os')"),
+        "implementation",
+        None,
+    ),
     ("time column", lambda t: t.replace("value: ts", "value: missing"), "customProperties", None),
 ]
 
@@ -63,8 +78,13 @@ def test_missing_contract_file(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("rule", "expected"),
-    [("a <= b", [True, False, None]), ("a + b == 5", [False, True, None]), ("`x y` > 0", [True, True, True]),
-     ("0 <= a < 3 and not b > 10", [True, False, None]), ("abs(a - b) < 1", [False, False, None])],
+    [
+        ("a <= b", [True, False, None]),
+        ("a + b == 5", [False, True, None]),
+        ("`x y` > 0", [True, True, True]),
+        ("0 <= a < 3 and not b > 10", [True, False, None]),
+        ("abs(a - b) < 1", [False, False, None]),
+    ],
 )
 def test_rules(rule: str, expected: list[bool | None]) -> None:
     df = pl.DataFrame({"a": [1, 3, None], "b": [2, 2, 1], "x y": [1, 1, 1]})

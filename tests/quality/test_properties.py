@@ -39,8 +39,16 @@ def test_adding_a_duplicate_never_raises_uniqueness(rows: list[tuple[int, int]],
 
 
 def _m(mid: str, ch: str, v: float, sev: str = "warning") -> Measure:
-    return Measure(id=mid, characteristic=ch, name_ko=mid, name_en=mid, formula="", value=v,
-                   threshold=0.9, severity=sev)  # type: ignore[arg-type]
+    return Measure(
+        id=mid,
+        characteristic=ch,
+        name_ko=mid,
+        name_en=mid,
+        formula="",
+        value=v,
+        threshold=0.9,
+        severity=sev,
+    )  # type: ignore[arg-type]
 
 
 CH = ["completeness", "accuracy", "consistency", "uniqueness", "credibility"]

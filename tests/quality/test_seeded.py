@@ -17,7 +17,10 @@ from tests.quality.conftest import clean_table
 
 def contract_for(df: pl.DataFrame) -> Contract:
     c = default_contract(
-        product_id="p", name="p", schema=df.schema, time_column="ts",
+        product_id="p",
+        name="p",
+        schema=df.schema,
+        time_column="ts",
         ranges={"temp": (0.0, 100.0)},
     )
     return replace(c, rules=(RuleSpec("sum", "good + defect == total"),))
@@ -35,7 +38,10 @@ def set_cells(col: str, rows: list[int], value: Any) -> Callable[[pl.DataFrame],
     def f(df: pl.DataFrame) -> pl.DataFrame:
         idx = pl.int_range(pl.len())
         return df.with_columns(
-            pl.when(idx.is_in(rows)).then(pl.lit(value, dtype=df.schema[col])).otherwise(pl.col(col)).alias(col)
+            pl.when(idx.is_in(rows))
+            .then(pl.lit(value, dtype=df.schema[col]))
+            .otherwise(pl.col(col))
+            .alias(col)
         )
 
     return f
@@ -70,11 +76,37 @@ CASES = [
     # (name, defect, measure, count, location key, locations)
     ("nulls", set_cells("temp", [10, 11, 12, 13, 14], None), "completeness.cells", 5, None, None),
     ("spike", add("temp", 500, 40.0), "accuracy.spikes", 1, ("temp", "rows"), [500]),
-    ("stuck", set_cells("pres", list(range(200, 230)), 5.0), "accuracy.stuck", 30, ("pres", "ranges"),
-     [{"start_row": 200, "length": 30, "value": 5.0}]),
-    ("range", set_cells("temp", [700, 701], 150.0), "accuracy.range", 2, ("temp", "rows"), [700, 701]),
-    ("gap", drop_rows(600, 610), "completeness.gaps", 1, "ranges",
-     [{"start": "2024-01-01T00:09:59", "end": "2024-01-01T00:10:10", "seconds": 11.0, "row": 600}]),
+    (
+        "stuck",
+        set_cells("pres", list(range(200, 230)), 5.0),
+        "accuracy.stuck",
+        30,
+        ("pres", "ranges"),
+        [{"start_row": 200, "length": 30, "value": 5.0}],
+    ),
+    (
+        "range",
+        set_cells("temp", [700, 701], 150.0),
+        "accuracy.range",
+        2,
+        ("temp", "rows"),
+        [700, 701],
+    ),
+    (
+        "gap",
+        drop_rows(600, 610),
+        "completeness.gaps",
+        1,
+        "ranges",
+        [
+            {
+                "start": "2024-01-01T00:09:59",
+                "end": "2024-01-01T00:10:10",
+                "seconds": 11.0,
+                "row": 600,
+            }
+        ],
+    ),
     ("duplicate key", dup_row(300), "consistency.duplicate_keys", 1, "rows", [301]),
     ("duplicate row", dup_row(300), "uniqueness.rows", 1, "rows", [301]),
     ("rule", add("total", 400, 1), "consistency.rule.sum", 1, "rows", [400]),
@@ -89,8 +121,12 @@ def test_clean_table_passes_everything() -> None:
     assert all(m.evidence.get("count", 0) == 0 for m in q.measures if m.id != "credibility.drift")
 
 
-@pytest.mark.parametrize(("name", "defect", "mid", "count", "where", "locations"), CASES, ids=[c[0] for c in CASES])
-def test_seeded_defect(name: str, defect: Any, mid: str, count: int, where: Any, locations: Any) -> None:
+@pytest.mark.parametrize(
+    ("name", "defect", "mid", "count", "where", "locations"), CASES, ids=[c[0] for c in CASES]
+)
+def test_seeded_defect(
+    name: str, defect: Any, mid: str, count: int, where: Any, locations: Any
+) -> None:
     df = defect(clean_table())
     m = measure(run(df), mid)
     assert m["evidence"]["count"] == count
@@ -117,7 +153,13 @@ def test_duplicates_found_without_sorted_key() -> None:
 
 
 def test_labels_noise_and_balance() -> None:
-    df = pl.DataFrame({"a": [1, 1, 2, 3, 4, 5], "b": [0, 0, 1, 1, 2, 2], "y": ["ok", "ng", "ok", "ok", "ok", None]})
+    df = pl.DataFrame(
+        {
+            "a": [1, 1, 2, 3, 4, 5],
+            "b": [0, 0, 1, 1, 2, 2],
+            "y": ["ok", "ng", "ok", "ok", "ok", None],
+        }
+    )
     c = replace(default_contract(product_id="p", name="p", schema=df.schema), target="y")
     q = evaluate(df.lazy(), c)
     assert measure(q, "labels.completeness")["evidence"]["count"] == 1
@@ -132,8 +174,12 @@ def test_ingest_junk_and_freshness() -> None:
 
     df = clean_table()
     c = replace(contract_for(df), sla_seconds=3600.0)
-    ex = Extras(junk={"temp": {"count": 3, "examples": ["Bad"]}}, ingest_rows=1000, ingest_columns=6,
-                reference=datetime(2024, 1, 1, 2, 16, 39))
+    ex = Extras(
+        junk={"temp": {"count": 3, "examples": ["Bad"]}},
+        ingest_rows=1000,
+        ingest_columns=6,
+        reference=datetime(2024, 1, 1, 2, 16, 39),
+    )
     q = evaluate(df.lazy(), c, ex)
     j = measure(q, "accuracy.ingest_junk")
     assert j["evidence"]["count"] == 3 and j["source"] == "ingest"

@@ -7,13 +7,13 @@ from datetime import datetime
 from pathlib import Path
 
 import yaml
+from tests.quality.conftest import clean_table
 
 from mfgdata.pipeline.context import BuildOptions, ProductWriter, RunContext
 from mfgdata.pipeline.step import StepResult
 from mfgdata.quality.contract import load_contract
 from mfgdata.settings import Settings
 from mfgdata.steps.quality import QualityStep, recipe_ranges
-from tests.quality.conftest import clean_table
 
 
 def _ctx(tmp_path: Path) -> RunContext:
@@ -40,7 +40,10 @@ def _ctx(tmp_path: Path) -> RunContext:
     ctx.results["preprocess"] = StepResult(
         step="preprocess",
         data={
-            "recipe": {"version": 1, "steps": [{"op": "filter", "where": {"column": "temp", "op": "<=", "value": 21}}]},
+            "recipe": {
+                "version": 1,
+                "steps": [{"op": "filter", "where": {"column": "temp", "op": "<=", "value": 21}}],
+            },
             "columns": [{"name": "temp", "unit": "degC"}],
         },
     )
@@ -82,10 +85,12 @@ def test_outputs_are_deterministic_and_price_goes_into_contract(tmp_path: Path) 
 
 
 def test_recipe_ranges() -> None:
-    recipe = {"steps": [
-        {"op": "filter", "where": {"column": "x", "op": ">=", "value": 0}},
-        {"op": "filter", "where": {"column": "x", "op": "<", "value": 9.5}},
-        {"op": "filter", "where": "x > 3"},
-        {"op": "filter", "where": {"column": "y", "op": "in", "value": [1]}},
-    ]}
+    recipe = {
+        "steps": [
+            {"op": "filter", "where": {"column": "x", "op": ">=", "value": 0}},
+            {"op": "filter", "where": {"column": "x", "op": "<", "value": 9.5}},
+            {"op": "filter", "where": "x > 3"},
+            {"op": "filter", "where": {"column": "y", "op": "in", "value": [1]}},
+        ]
+    }
     assert recipe_ranges(recipe) == {"x": (0.0, 9.5)}
