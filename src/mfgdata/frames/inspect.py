@@ -55,11 +55,14 @@ def inspect_inputs(
             timezone=timezone or settings.timezone,
             infer_rows=settings.infer_rows,
         )
-        lf = table.typed_frame()
+        scratch = Path(tmp) / "inspect.parquet"
+        stats = table.write_parquet(scratch)  # the same parse as ingest, junk counted
+        lf = pl.scan_parquet(scratch)
         schema = lf.collect_schema()
         units = {name: (raw, unit) for name, raw, unit in table.sources[0].columns}
         names = [p.name for p in table.plans]
         summary = _summary(lf, names + ([SOURCE_FILE] if table.multi else []))
+        time = next((p.name for p in table.plans if p.kind == "datetime"), None)
     inputs = [
         {
             "name": s.path.name,
@@ -83,4 +86,15 @@ def inspect_inputs(
         }
         for p in table.plans
     ]
-    return {"inputs": inputs, "columns": columns, "rows": summary["rows"]}
+    junk = {
+        name: {"count": j.count, "rows": j.rows, "examples": j.examples}
+        for name, j in stats.junk.items()
+        if j.count
+    }
+    return {
+        "inputs": inputs,
+        "columns": columns,
+        "rows": summary["rows"],
+        "time_column": time,
+        "junk": junk,
+    }
