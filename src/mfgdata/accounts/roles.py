@@ -4,9 +4,10 @@
 
 - ``any``: always;
 - ``own_org``: the resource belongs to the user's organisation;
+- ``requester``: the access request was made by the user's organisation;
 - ``published``: the product version is published;
 - ``granted``: the caller's organisation holds a live grant (computed by the caller, see
-  ``mfgdata.catalog.access.authorize``) and the version is published.
+  ``mfgdata.catalog.access.authorize``) and the version is published or retired.
 
 ``admin`` may do everything. A role that is not listed for an action is denied.
 """
@@ -49,15 +50,23 @@ RULES: Final[dict[str, dict[str, tuple[str, ...]]]] = {
     "version.delete": {"member": _OWNER},
     # data: download and Open API rows need the owner or a grant
     "version.download": {
-        "center_staff": _ANY,
+        "center_staff": ("own_org", "granted"),
         "member": ("own_org", "granted"),
         "buyer": ("granted",),
     },
-    "version.api": {"center_staff": _ANY, "member": ("own_org", "granted"), "buyer": ("granted",)},
+    "version.api": {
+        "center_staff": ("own_org", "granted"),
+        "member": ("own_org", "granted"),
+        "buyer": ("granted",),
+    },
     # access requests and grants
     "access.request": {"member": _ANY, "buyer": _ANY, "center_staff": _ANY},
     "access.decide": {"center_staff": _ANY, "member": _OWNER},
-    "access.view": {"center_staff": _ANY, "member": _OWNER, "buyer": _OWNER},
+    "access.view": {
+        "center_staff": _ANY,
+        "member": ("own_org", "requester"),
+        "buyer": ("requester",),
+    },
     "grant.create": {"center_staff": _ANY, "member": _OWNER},
     "grant.revoke": {"center_staff": _ANY, "member": _OWNER},
     # raw data and builds: strictly the organisation's own
@@ -75,6 +84,7 @@ RULES: Final[dict[str, dict[str, tuple[str, ...]]]] = {
     "audit.view": {},
 }
 ACTIONS: Final = tuple(sorted(RULES))
+LISTED: Final = ("published", "retired")
 
 
 def owner_org_id(resource: Resource) -> int | None:
@@ -100,14 +110,14 @@ def _holds(condition: str, user: User, resource: Resource | None, granted: bool)
     if condition == "own_org":
         if isinstance(resource, ApiToken):
             return resource.user_id == user.id
-        if isinstance(resource, AccessRequest) and resource.requester_org_id == user.org_id:
-            return True
         return owner_org_id(resource) == user.org_id
+    if condition == "requester":
+        return isinstance(resource, AccessRequest) and resource.requester_org_id == user.org_id
     published = isinstance(resource, ProductVersion) and resource.status == "published"
     if condition == "published":
         return published
-    if condition == "granted":
-        return granted and published
+    if condition == "granted":  # a grant keeps working after the version is retired
+        return granted and isinstance(resource, ProductVersion) and resource.status in LISTED
     raise ValueError(f"unknown condition {condition!r}")
 
 

@@ -1,0 +1,204 @@
+"""Access to a product's data: requests decided by the owner organisation, grants, checks.
+
+Who may read a product's data (download, Open API rows): an admin, the owner organisation, or an
+organisation holding a live grant (not revoked, not expired). Buyers see published products'
+metadata without a grant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from mfgdata.accounts import audit
+from mfgdata.accounts.errors import PermissionDenied
+from mfgdata.accounts.roles import Resource, can
+from mfgdata.catalog.errors import WorkflowError
+from mfgdata.db.repositories.products import get_version
+from mfgdata.db.tables import AccessRequest, Grant, Product, ProductVersion, User, utcnow
+
+
+def _deny(action: str, what: str) -> PermissionDenied:
+    return PermissionDenied("이 작업을 할 권한이 없습니다", f"not allowed: {action} on {what}")
+
+
+def has_grant(
+    *, session: Session, org_id: int, product_id: str, now: datetime | None = None
+) -> bool:
+    now = now or utcnow()
+    stmt = select(Grant.id).where(
+        Grant.product_id == product_id,
+        Grant.org_id == org_id,
+        Grant.revoked_at.is_(None),
+        or_(Grant.expires_at.is_(None), Grant.expires_at > now),
+    )
+    return session.scalars(stmt.limit(1)).first() is not None
+
+
+def has_access(
+    *, session: Session, user: User, product: Product, now: datetime | None = None
+) -> bool:
+    """May ``user`` read the product's data: admin, owner organisation, or a live grant."""
+    if not user.active:
+        return False
+    if user.role == "admin" or product.owner_org_id == user.org_id:
+        return True
+    return has_grant(session=session, org_id=user.org_id, product_id=product.id, now=now)
+
+
+def authorize(*, session: Session, user: User, action: str, resource: Resource) -> None:
+    """Raise PermissionDenied unless ``can(user, action, resource)`` (grants looked up here)."""
+    granted = False
+    if isinstance(resource, ProductVersion):
+        granted = has_grant(session=session, org_id=user.org_id, product_id=resource.product_id)
+    if not can(user, action, resource, granted=granted):
+        raise _deny(action, type(resource).__name__)
+
+
+def request_access(
+    *, session: Session, product_id: str, requester: User, message: str = ""
+) -> AccessRequest:
+    """A buyer asks for a published product's data; one pending request per organisation."""
+    version = get_version(session=session, product_id=product_id, viewer=requester)
+    if version.product.owner_org_id == requester.org_id:
+        raise WorkflowError("자기 조직의 제품입니다", "the product belongs to your organisation")
+    if not can(requester, "access.request", version):
+        raise _deny("access.request", product_id)
+    pending = session.scalars(
+        select(AccessRequest).where(
+            AccessRequest.product_id == product_id,
+            AccessRequest.requester_org_id == requester.org_id,
+            AccessRequest.status == "pending",
+        )
+    ).first()
+    if pending is not None:
+        return pending
+    req = AccessRequest(
+        product_id=product_id,
+        requester_user_id=requester.id,
+        requester_org_id=requester.org_id,
+        message=message,
+        status="pending",
+    )
+    session.add(req)
+    session.flush()
+    audit.record(
+        session=session, action="access.request", actor=requester, target=f"request:{req.id}"
+    )
+    return req
+
+
+def decide_request(
+    *,
+    session: Session,
+    request: AccessRequest,
+    actor: User,
+    approve: bool,
+    expires_at: datetime | None = None,
+) -> Grant | None:
+    """Approve (creates a grant, returned) or deny a pending request; only the owner org."""
+    if not can(actor, "access.decide", request):
+        raise _deny("access.decide", f"request:{request.id}")
+    if request.status != "pending":
+        raise WorkflowError(
+            f"이미 처리된 요청입니다 ({request.status})",
+            f"the request was already decided ({request.status})",
+        )
+    request.status = "approved" if approve else "denied"
+    request.decided_by_id = actor.id
+    request.decided_at = utcnow()
+    audit.record(
+        session=session,
+        action="access.approve" if approve else "access.deny",
+        actor=actor,
+        target=f"request:{request.id}",
+    )
+    if not approve:
+        session.flush()
+        return None
+    return grant_access(
+        session=session,
+        product=request.product,
+        org_id=request.requester_org_id,
+        actor=actor,
+        expires_at=expires_at,
+        request=request,
+    )
+
+
+def grant_access(
+    *,
+    session: Session,
+    product: Product,
+    org_id: int,
+    actor: User,
+    expires_at: datetime | None = None,
+    request: AccessRequest | None = None,
+) -> Grant:
+    if not can(actor, "grant.create", product):
+        raise _deny("grant.create", product.id)
+    grant = Grant(
+        product_id=product.id,
+        org_id=org_id,
+        granted_by_id=actor.id,
+        expires_at=expires_at,
+        request_id=request.id if request else None,
+    )
+    session.add(grant)
+    session.flush()
+    audit.record(
+        session=session,
+        action="grant.create",
+        actor=actor,
+        target=f"grant:{grant.id}",
+        detail={"product": product.id, "org_id": org_id},
+    )
+    return grant
+
+
+def revoke_grant(*, session: Session, grant: Grant, actor: User) -> Grant:
+    if not can(actor, "grant.revoke", grant):
+        raise _deny("grant.revoke", f"grant:{grant.id}")
+    if grant.revoked_at is None:
+        grant.revoked_at = utcnow()
+        audit.record(
+            session=session,
+            action="grant.revoke",
+            actor=actor,
+            target=f"grant:{grant.id}",
+            detail={"product": grant.product_id, "org_id": grant.org_id},
+        )
+    session.flush()
+    return grant
+
+
+def list_requests(
+    *, session: Session, viewer: User, status: str | None = None
+) -> Sequence[AccessRequest]:
+    """Requests on the viewer's organisation's products and requests the organisation made."""
+    stmt = select(AccessRequest).join(Product).order_by(AccessRequest.id.desc())
+    if viewer.role not in ("admin", "center_staff"):
+        stmt = stmt.where(
+            or_(
+                Product.owner_org_id == viewer.org_id,
+                AccessRequest.requester_org_id == viewer.org_id,
+            )
+        )
+    if status is not None:
+        stmt = stmt.where(AccessRequest.status == status)
+    return session.scalars(stmt).unique().all()
+
+
+def list_grants(
+    *, session: Session, viewer: User, product_id: str | None = None
+) -> Sequence[Grant]:
+    """Grants on the viewer's products and grants the viewer's organisation holds."""
+    stmt = select(Grant).join(Product).order_by(Grant.id.desc())
+    if viewer.role != "admin":
+        stmt = stmt.where(or_(Product.owner_org_id == viewer.org_id, Grant.org_id == viewer.org_id))
+    if product_id is not None:
+        stmt = stmt.where(Grant.product_id == product_id)
+    return session.scalars(stmt).unique().all()
