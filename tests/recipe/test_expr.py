@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mfgdata.errors import RecipeError
-from mfgdata.recipe import expr
+from mfgdata.recipe import expr, translate
 
 FRAME = pl.DataFrame(
     {"온도": [-1.0, 10.0, 600.0, None], "압력": [100, 600, 200, 300], "라인": ["A", "B", "A", "B"]}
@@ -33,7 +33,7 @@ FRAME = pl.DataFrame(
     ],
 )
 def test_filter_expressions(text: str, expected: list[bool]) -> None:
-    e = expr.to_polars(expr.parse(text), dict(FRAME.schema))
+    e = translate.to_polars(expr.parse(text), dict(FRAME.schema))
     assert FRAME.with_columns(e.fill_null(False).alias("r"))["r"].to_list() == expected
 
 
@@ -50,7 +50,7 @@ def test_assignments(text: str, expected: list[float | None]) -> None:
     df = pl.DataFrame({"불량수": [1, 0, 2], "생산수": [10, 0, 8]})
     name, node = expr.parse_assignment(text)
     assert name == text.split(" =")[0].strip("`")
-    assert df.select(expr.to_polars(node)).to_series().to_list() == expected
+    assert df.select(translate.to_polars(node)).to_series().to_list() == expected
 
 
 @pytest.mark.parametrize(
@@ -93,7 +93,7 @@ def test_bad_assignments(text: str) -> None:
 )
 def test_type_mismatch_is_a_recipe_error(text: str) -> None:
     with pytest.raises(RecipeError, match="type mismatch"):
-        expr.to_polars(expr.parse(text), dict(FRAME.schema))
+        translate.to_polars(expr.parse(text), dict(FRAME.schema))
 
 
 def test_error_names_the_position() -> None:
@@ -111,7 +111,7 @@ def test_string_comparison_with_a_datetime_column() -> None:
     import datetime as dt
 
     df = pl.DataFrame({"t": [dt.datetime(2024, 1, 1), dt.datetime(2024, 1, 2)]})
-    e = expr.to_polars(expr.parse("t >= '2024-01-01 12:00:00'"), dict(df.schema))
+    e = translate.to_polars(expr.parse("t >= '2024-01-01 12:00:00'"), dict(df.schema))
     assert df.select(e).to_series().to_list() == [False, True]
 
 
@@ -163,4 +163,4 @@ def test_random_text_never_raises_an_untyped_exception(text: str) -> None:
 @given(st.text(alphabet=st.sampled_from(" ab12.()+-*/<>=!'`andortis"), max_size=40))
 def test_grammar_like_text_never_raises_an_untyped_exception(text: str) -> None:
     with contextlib.suppress(RecipeError):
-        expr.to_polars(expr.parse(text), {"a": pl.Float64(), "b": pl.Int64()})
+        translate.to_polars(expr.parse(text), {"a": pl.Float64(), "b": pl.Int64()})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from mfgdata.errors import RecipeError
-from mfgdata.recipe import expr, model
+from mfgdata.recipe import expr, model, translate
 from mfgdata.recipe.state import ColumnMeta, State
 
 _AGGS = {
@@ -32,7 +32,7 @@ def _condition(s: State, cond: model.Condition) -> pl.Expr:
     if v is None or isinstance(v, list):
         raise s.error(cond.column, "비교할 값이 하나 필요합니다", "one value to compare is needed")
     node = expr.Binary(cond.op, expr.Col(cond.column), _literal(v))
-    return expr.to_polars(node, s.schema)
+    return translate.to_polars(node, s.schema)
 
 
 def _literal(v: bool | int | float | str) -> expr.Node:
@@ -47,9 +47,9 @@ def filter_rows(s: State, op: model.Filter) -> None:
         if isinstance(op.where, str):
             node = expr.parse(op.where, "filter")
             s.need(*expr.columns(node))
-            if expr.kind(node, s.schema) != "boolean":
+            if translate.kind(node, s.schema) != "boolean":
                 raise RecipeError("조건식이 참/거짓이 아닙니다", "the condition is not a boolean")
-            predicate = expr.to_polars(node, s.schema)
+            predicate = translate.to_polars(node, s.schema)
         else:
             predicate = _condition(s, op.where)
     except RecipeError as e:
@@ -85,7 +85,7 @@ def derive(s: State, op: model.Derive) -> None:
         raise s.error(None, e.ko, e.en) from e
     s.numeric(*expr.columns(node))
     s.fresh(name)
-    value = expr.to_polars(node, s.schema).cast(pl.Float64)
+    value = translate.to_polars(node, s.schema).cast(pl.Float64)
     s.record_cells(name, value.is_not_null())
     s.records[-1]["expr"] = expr.unparse(node)
     s.meta[name] = ColumnMeta(
