@@ -6,6 +6,7 @@ import typer
 
 from mfgdata.cli import build as build_cmd
 from mfgdata.cli import inspect as inspect_cmd
+from mfgdata.cli import verify as verify_cmd
 
 app = typer.Typer(
     name="mfgdata",
@@ -17,6 +18,7 @@ app = typer.Typer(
 app.command("build")(build_cmd.build)
 app.command("demo")(build_cmd.demo)
 app.command("inspect")(inspect_cmd.inspect)
+app.command("verify")(verify_cmd.verify)
 
 
 def main() -> None:

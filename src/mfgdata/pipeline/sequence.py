@@ -9,13 +9,15 @@ from mfgdata.pipeline.step import Step
 
 
 def default_steps() -> list[Step]:
-    from mfgdata.steps import ingest, package, preprocess, profile
+    from mfgdata.steps import ingest, package, preprocess, price, profile, quality
 
     return [
         ingest.IngestStep(),
         profile.ProfileStep(),
         preprocess.PreprocessStep(),
-        # standardize, model, insight, quality, price: later issues
+        # standardize, model, insight: landing
+        quality.QualityStep(),
+        price.PriceStep(),
         package.PackageStep(),
-        # register: the data library issue
+        # register: runs after the build, on the finished folder (the data library)
     ]
