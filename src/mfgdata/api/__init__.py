@@ -1,0 +1,1 @@
+"""The web API: ``create_app()`` in :mod:`mfgdata.api.app`."""
