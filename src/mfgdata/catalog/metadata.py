@@ -75,8 +75,13 @@ def read_facts(folder: Path, manifest: dict[str, Any]) -> ProductFacts:
     package = _json(folder, "datapackage.json")
     licences = package.get("licenses") or []
     licence = str(pricing.get("licence") or (licences[0].get("name") if licences else "") or "")
-    columns = profile.get("columns")
-    rows = profile.get("rows", quality.get("rows", pricing.get("rows")))
+    resources = package.get("resources") or [{}]
+    fields = resources[0].get("schema", {}).get("fields", []) if resources else []
+    names = [str(f["name"]) for f in fields if isinstance(f, dict) and "name" in f]
+    if not names and isinstance(profile.get("columns"), dict):
+        names = sorted(profile["columns"])
+    rows = pricing.get("rows", quality.get("rows", profile.get("rows")))
+    columns = pricing.get("columns", len(names) if names else None)
     price = pricing.get("price_krw")
     return ProductFacts(
         product_id=str(manifest.get("product_id") or package.get("name") or folder.name),
@@ -87,10 +92,10 @@ def read_facts(folder: Path, manifest: dict[str, Any]) -> ProductFacts:
         score=float(quality["score"]) if quality.get("score") is not None else None,
         price_krw=Decimal(str(price)) if price is not None else None,
         rows=int(rows) if rows is not None else None,
-        columns=len(columns) if isinstance(columns, dict) else pricing.get("columns"),
+        columns=int(columns) if columns is not None else None,
         licence=licence,
         has_time=bool(profile.get("time")),
-        column_names=sorted(columns) if isinstance(columns, dict) else [],
+        column_names=names,
     )
 
 
