@@ -23,7 +23,7 @@ class Params:
     drift_max_rows: int = 200_000  # ... at most this many rows
     psi_limit: float = 0.2  # PSI at or above: significant drift
     buckets: int = 40  # time buckets of the completeness heatmap
-    batch_cells: int = 12_000_000  # cells per column query (memory bound)
+    batch_cells: int = 40_000_000  # cells per column query (memory bound)
 
     @classmethod
     def from_mapping(cls, values: dict[str, float]) -> Params:
@@ -63,22 +63,51 @@ class ColumnStats:
     bucket_nonnull: list[int] = field(default_factory=list)
 
 
-def _median3(x: pl.Expr, over: str | None) -> pl.Expr:
+def windows(
+    lf: pl.LazyFrame, cols: list[str], rows: int, params: Params
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """The first and last windows of the sensor columns (slices: only their row groups are read)."""
+    if not cols:
+        return {}, {}
+    w = max(1, min(params.drift_max_rows, int(rows * params.drift_share)))
+    sel = [pl.col(c).fill_nan(None).cast(pl.Float64) for c in cols]
+    first = lf.slice(0, w).select(sel).collect(engine="in-memory")
+    last = lf.slice(max(0, rows - w), w).select(sel).collect(engine="in-memory")
+    return (
+        {c: first[c].to_numpy() for c in cols},
+        {c: last[c].to_numpy() for c in cols},
+    )
+
+
+def noise_level(first: np.ndarray, last: np.ndarray) -> float:
+    """sigma = 1.4826 x median |x[i] - x[i-1]| / sqrt 2 over the first and last windows."""
+    d = np.abs(np.concatenate([np.diff(first), np.diff(last)]))
+    d = d[np.isfinite(d)]
+    return float(1.4826 * np.median(d) / 2**0.5) if d.size else 0.0
+
+
+def _spike_mask(x: pl.Expr, t: float, over: str | None) -> pl.Expr:
+    """Hampel identifier with window 3: |x - median(x[i-1], x[i], x[i+1])| > t.
+
+    |x - median3| exceeds t exactly when x exceeds both neighbours by more than t (or falls below
+    both by more than t), so the median needs no sort: two differences and four comparisons.
+    """
     a, c = x.shift(1), x.shift(-1)
     if over:
         a, c = a.over(over), c.over(over)
-    return pl.max_horizontal(pl.min_horizontal(a, x), pl.min_horizontal(pl.max_horizontal(a, x), c))
+    d1, d2 = x - a, x - c
+    if t <= 0:
+        return pl.lit(False)
+    return (((d1 > t) & (d2 > t)) | ((d1 < -t) & (d2 < -t))).fill_null(False)
 
 
-def _exprs(
-    st: ColumnStats, params: Params, over: str | None, rows: int, bucket_ends: list[int]
-) -> list[pl.Expr]:
-    c = st.name
+def _masks(st: ColumnStats, t: float, over: str | None) -> list[pl.Expr]:
+    """Per-row columns computed once per batch: the value, range and spike masks."""
+    c, p = st.name, f"{st.name}\x00"
     x = pl.col(c).fill_nan(None) if st.dtype.startswith("Float") else pl.col(c)
-    p = f"{c}\x00"
-    out = [pl.col(c).null_count().alias(p + "nulls")]
+    out = [x.alias(p + "x")]
     if st.dtype.startswith("Float"):
-        out.append((pl.col(c).is_nan() | pl.col(c).is_infinite()).sum().alias(p + "nonfinite"))
+        out.append((pl.col(c).is_nan() | pl.col(c).is_infinite()).alias(p + "nf"))
     if st.checked_range:
         lo, hi = st.checked_range
         bad = pl.lit(False)
@@ -86,43 +115,53 @@ def _exprs(
             bad = bad | (x < lo)
         if hi is not None:
             bad = bad | (x > hi)
-        bad = bad.fill_null(False)
+        out.append(bad.fill_null(False).alias(p + "bad"))
+    if st.series:
+        out.append(_spike_mask(x, t, over).alias(p + "spike"))
+    return out
+
+
+def _aggs(st: ColumnStats, params: Params, rows: int, bucket_ends: list[int]) -> list[pl.Expr]:
+    p = f"{st.name}\x00"
+    x = pl.col(p + "x")
+    out = [x.null_count().alias(p + "nulls")]
+    if st.dtype.startswith("Float"):
+        out.append(pl.col(p + "nf").sum().alias(p + "nonfinite"))
+    if st.checked_range:
+        bad = pl.col(p + "bad")
         out += [
             bad.sum().alias(p + "range_n"),
             pl.arg_where(bad).head(MAX_EVIDENCE).implode().alias(p + "range_rows"),
             x.filter(bad).head(MAX_EVIDENCE).cast(pl.Float64).implode().alias(p + "range_vals"),
         ]
     if st.series:
-        r = (x - _median3(x, over)).abs()
-        step = x.diff().over(over) if over else x.diff()
-        scale = 1.4826 * step.abs().median() / 2**0.5
-        spike = (r > params.spike_k * scale).fill_null(False) & (scale > 0)
-        rle = x.rle()
-        lens, vals = rle.struct.field("len"), rle.struct.field("value")
-        starts = lens.cum_sum() - lens
-        stuck = (lens >= params.stuck_window) & vals.is_not_null()
-        w = max(1, min(params.drift_max_rows, int(rows * params.drift_share)))
+        spike = pl.col(p + "spike")
         out += [
             spike.sum().alias(p + "spike_n"),
             pl.arg_where(spike).head(MAX_EVIDENCE).implode().alias(p + "spike_rows"),
-            lens.filter(stuck).sum().alias(p + "stuck_n"),
-            stuck.sum().alias(p + "stuck_runs"),
-            starts.filter(stuck).head(MAX_EVIDENCE).implode().alias(p + "stuck_starts"),
-            lens.filter(stuck).head(MAX_EVIDENCE).implode().alias(p + "stuck_lens"),
-            vals.filter(stuck)
-            .head(MAX_EVIDENCE)
-            .cast(pl.Float64)
-            .implode()
-            .alias(p + "stuck_vals"),
-            x.head(w).drop_nulls().implode().alias(p + "first"),
-            x.tail(w).drop_nulls().implode().alias(p + "last"),
         ]
     if bucket_ends:
-        idx = pl.Series([e - 1 for e in bucket_ends], dtype=pl.Int64)
-        out.append(
-            x.is_not_null().cast(pl.Int64).cum_sum().gather(idx.clip(0)).implode().alias(p + "bk")
-        )
+        idx = pl.Series([max(e - 1, 0) for e in bucket_ends], dtype=pl.Int64)
+        out.append(x.is_not_null().cast(pl.Int64).cum_sum().gather(idx).implode().alias(p + "bk"))
     return out
+
+
+def _stuck(lf: pl.LazyFrame, st: ColumnStats, window: int) -> None:
+    """Runs of one value of at least ``window`` samples, from the run-length encoding."""
+    x = pl.col(st.name).fill_nan(None) if st.dtype.startswith("Float") else pl.col(st.name)
+    runs = (
+        lf.select(x.rle().alias("r"))
+        .unnest("r")
+        .with_columns(start=pl.col("len").cum_sum() - pl.col("len"))
+        .filter((pl.col("len") >= window) & pl.col("value").is_not_null())
+        .collect(engine="in-memory")
+    )
+    st.stuck_samples = int(runs["len"].sum() or 0)
+    st.stuck_run_count = runs.height
+    st.stuck_runs = [
+        {"start_row": int(r["start"]), "length": int(r["len"]), "value": float(r["value"])}
+        for r in runs.head(MAX_EVIDENCE).iter_rows(named=True)
+    ]
 
 
 def psi(first: np.ndarray, last: np.ndarray, bins: int = 10) -> float | None:
@@ -147,24 +186,38 @@ def scan_columns(
     bucket_ends: list[int],
 ) -> None:
     """Fill ``stats`` in place, ``batch_cells // rows`` columns per query."""
+    first, last = windows(lf, [st.name for st in stats if st.series], rows, params)
+    sigma = {c: noise_level(first[c], last[c]) for c in first}
+    for st in stats:
+        if st.series:
+            f, la = first[st.name], last[st.name]
+            st.psi = psi(f[~np.isnan(f)], la[~np.isnan(la)])
     per = max(1, params.batch_cells // max(rows, 1))
     for i in range(0, len(stats), per):
         batch = stats[i : i + per]
-        exprs = [e for st in batch for e in _exprs(st, params, over, rows, bucket_ends)]
-        res = lf.select(exprs).collect(engine="in-memory").row(0, named=True)
+        masks = [
+            e for st in batch for e in _masks(st, params.spike_k * sigma.get(st.name, 0.0), over)
+        ]
+        keep = [pl.col(over)] if over else []
+        aggs = [e for st in batch for e in _aggs(st, params, rows, bucket_ends)]
+        res = lf.select(*keep, *masks).select(aggs).collect(engine="streaming").row(0, named=True)
         for st in batch:
-            _fill(
-                st,
-                {
-                    k.split("\x00", 1)[1]: v
-                    for k, v in res.items()
-                    if k.startswith(st.name + "\x00")
-                },
-                bucket_ends,
-            )
+            prefix = st.name + "\x00"
+            _fill(st, {k[len(prefix) :]: v for k, v in res.items() if k.startswith(prefix)})
+            if st.series:
+                _stuck(lf, st, params.stuck_window)
+            if bucket_ends:
+                cum = [
+                    0,
+                    *(
+                        int(v) if e else 0
+                        for v, e in zip(res[prefix + "bk"], bucket_ends, strict=True)
+                    ),
+                ]
+                st.bucket_nonnull = [max(0, cum[j + 1] - cum[j]) for j in range(len(bucket_ends))]
 
 
-def _fill(st: ColumnStats, r: dict[str, Any], bucket_ends: list[int]) -> None:
+def _fill(st: ColumnStats, r: dict[str, Any]) -> None:
     st.nulls = int(r["nulls"])
     st.nonfinite = int(r.get("nonfinite") or 0)
     if st.checked_range:
@@ -174,13 +227,3 @@ def _fill(st: ColumnStats, r: dict[str, Any], bucket_ends: list[int]) -> None:
     if st.series:
         st.spikes = int(r["spike_n"])
         st.spike_rows = list(r["spike_rows"])
-        st.stuck_samples = int(r["stuck_n"] or 0)
-        st.stuck_run_count = int(r["stuck_runs"])
-        st.stuck_runs = [
-            {"start_row": int(s), "length": int(n), "value": v}
-            for s, n, v in zip(r["stuck_starts"], r["stuck_lens"], r["stuck_vals"], strict=True)
-        ]
-        st.psi = psi(np.asarray(r["first"], dtype=float), np.asarray(r["last"], dtype=float))
-    if bucket_ends:
-        cum = [0, *(int(v) for v in r["bk"])]
-        st.bucket_nonnull = [cum[i + 1] - cum[i] for i in range(len(bucket_ends))]
