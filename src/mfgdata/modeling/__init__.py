@@ -1,0 +1,1 @@
+"""Baseline models, honest evaluation, ONNX export, insights and prediction."""

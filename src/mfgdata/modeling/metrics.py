@@ -1,0 +1,131 @@
+"""Metrics fit for the task, with bootstrap confidence intervals, always next to a naive baseline."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from sklearn.metrics import (
+    average_precision_score,
+    balanced_accuracy_score,
+    f1_score,
+    mean_absolute_error,
+    r2_score,
+)
+from sklearn.preprocessing import label_binarize
+
+Arr = NDArray[Any]
+MetricFn = Callable[[Arr, Arr], float]
+N_BOOT = 200
+
+#: metric name -> True when higher is better
+HIGHER_IS_BETTER = {
+    "balanced_accuracy": True,
+    "f1_macro": True,
+    "pr_auc": True,
+    "mae": False,
+    "rmse": False,
+    "r2": True,
+    "nasa_score": False,
+    "detection_rate": True,
+    "false_alarm_rate": False,
+}
+PRIMARY = {
+    "classification": "balanced_accuracy",
+    "regression": "mae",
+    "rul": "rmse",
+    "anomaly": "detection_rate",
+}
+
+
+def rmse(y: Arr, p: Arr) -> float:
+    return float(np.sqrt(np.mean((np.asarray(p, float) - np.asarray(y, float)) ** 2)))
+
+
+def nasa_score(y: Arr, p: Arr) -> float:
+    """NASA/PHM08 asymmetric RUL score per prediction: late predictions cost more than early."""
+    d = np.asarray(p, float) - np.asarray(y, float)
+    s = np.where(d < 0, np.exp(-d / 13.0) - 1.0, np.exp(np.minimum(d, 500) / 10.0) - 1.0)
+    return float(np.mean(s))
+
+
+def pr_auc(y: Arr, proba: Arr, n_classes: int) -> float:
+    """Average precision; macro over classes present (one-vs-rest) for more than two classes."""
+    if n_classes == 2:
+        return float(average_precision_score(y, proba[:, 1])) if len(np.unique(y)) > 1 else 0.0
+    onehot = label_binarize(y, classes=list(range(n_classes)))
+    present = onehot.sum(axis=0) > 0
+    return float(average_precision_score(onehot[:, present], proba[:, present], average="macro"))
+
+
+def _classification(n_classes: int) -> dict[str, Callable[[Arr, Arr], float]]:
+    def label(p: Arr) -> Arr:
+        return np.argmax(p, axis=1)
+
+    return {
+        "balanced_accuracy": lambda y, p: float(balanced_accuracy_score(y, label(p))),
+        "f1_macro": lambda y, p: float(f1_score(y, label(p), average="macro", zero_division=0)),
+        "pr_auc": lambda y, p: pr_auc(y, p, n_classes),
+    }
+
+
+def metric_fns(task: str, n_classes: int = 0) -> dict[str, Callable[[Arr, Arr], float]]:
+    if task == "classification":
+        return _classification(n_classes)
+    fns: dict[str, Callable[[Arr, Arr], float]] = {
+        "mae": lambda y, p: float(mean_absolute_error(y, p)),
+        "rmse": rmse,
+    }
+    if task == "rul":
+        fns["nasa_score"] = nasa_score
+    else:
+        fns["r2"] = lambda y, p: float(r2_score(y, p))
+    return fns
+
+
+def _ci(values: list[float]) -> list[float]:
+    return [float(np.quantile(values, 0.025)), float(np.quantile(values, 0.975))]
+
+
+def evaluate(
+    task: str, y: Arr, pred: Arr, base: Arr, n_classes: int = 0, seed: int = 0
+) -> dict[str, Any]:
+    """Model and baseline metrics on the same rows, each with a 95% bootstrap interval, plus the
+    paired bootstrap interval of the difference (model − baseline)."""
+    fns = metric_fns(task, n_classes)
+    rng = np.random.default_rng(seed)
+    n = len(y)
+    boots = [rng.integers(0, n, n) for _ in range(N_BOOT)]
+    out: dict[str, Any] = {"n": int(n), "model": {}, "baseline": {}, "difference": {}}
+    for name, fn in fns.items():
+        m, b = fn(y, pred), fn(y, base)
+        bm = [fn(y[i], pred[i]) for i in boots]
+        bb = [fn(y[i], base[i]) for i in boots]
+        out["model"][name] = {"value": m, "ci95": _ci(bm)}
+        out["baseline"][name] = {"value": b, "ci95": _ci(bb)}
+        out["difference"][name] = {
+            "value": m - b,
+            "ci95": _ci([x - z for x, z in zip(bm, bb, strict=True)]),
+        }
+    return out
+
+
+def uplift(metrics: dict[str, Any], metric: str) -> dict[str, Any]:
+    """The figure the pricing step reads: positive ``relative`` means the model is better."""
+    model = float(metrics["model"][metric]["value"])
+    base = float(metrics["baseline"][metric]["value"])
+    higher = HIGHER_IS_BETTER[metric]
+    gain = (model - base) if higher else (base - model)
+    rel = gain / abs(base) if base else gain
+    diff = metrics.get("difference", {}).get(metric, {}).get("ci95")
+    significant = bool(diff and ((diff[0] > 0) if higher else (diff[1] < 0)))
+    return {
+        "metric": metric,
+        "model": model,
+        "baseline": base,
+        "relative": rel,
+        "higher_is_better": higher,
+        "significant": significant,
+    }

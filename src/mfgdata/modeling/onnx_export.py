@@ -1,0 +1,130 @@
+"""ONNX export (onnxmltools for LightGBM, skl2onnx for scikit-learn, a small graph for the PCA
+monitor) and scoring with onnxruntime. The one input is ``input``: float32 [rows, features]."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import lightgbm as lgb
+import numpy as np
+import onnx
+import onnxruntime as ort
+from numpy.typing import NDArray
+from onnx import TensorProto, helper, numpy_helper
+from sklearn.pipeline import Pipeline
+
+from mfgdata.modeling.monitor import PcaMonitor
+
+OPSET = 15
+INPUT = "input"
+
+
+def _lightgbm(model: Any, n: int) -> onnx.ModelProto:
+    from onnxmltools import convert_lightgbm
+    from onnxmltools.convert.common.data_types import FloatTensorType
+
+    kind = {"zipmap": False} if isinstance(model, lgb.LGBMClassifier) else {}
+    proto: onnx.ModelProto = convert_lightgbm(
+        model, initial_types=[(INPUT, FloatTensorType([None, n]))], target_opset=OPSET, **kind
+    )
+    return proto
+
+
+def _sklearn(model: Pipeline, n: int) -> onnx.ModelProto:
+    from skl2onnx import convert_sklearn
+    from skl2onnx.common.data_types import FloatTensorType
+
+    options = {id(model.steps[-1][1]): {"zipmap": False}} if hasattr(model, "predict_proba") else {}
+    proto: onnx.ModelProto = convert_sklearn(
+        model,
+        initial_types=[(INPUT, FloatTensorType([None, n]))],
+        target_opset=OPSET,
+        options=options,
+    )
+    return proto
+
+
+def _const(name: str, value: NDArray[Any]) -> onnx.TensorProto:
+    t: onnx.TensorProto = numpy_helper.from_array(np.asarray(value, dtype=np.float32), name)
+    return t
+
+
+def _monitor(mon: PcaMonitor, n: int) -> onnx.ModelProto:
+    """T² and SPE of autoscaled rows; NaN is taken at the training mean (z = 0)."""
+    nodes = [
+        helper.make_node("Sub", [INPUT, "mean"], ["c"]),
+        helper.make_node("Div", ["c", "scale"], ["z0"]),
+        helper.make_node("IsNaN", ["z0"], ["nan"]),
+        helper.make_node("Where", ["nan", "zero", "z0"], ["z"]),
+        helper.make_node("MatMul", ["z", "P"], ["t"]),
+        helper.make_node("Mul", ["t", "t"], ["t_sq"]),
+        helper.make_node("Div", ["t_sq", "eig"], ["t_w"]),
+        helper.make_node("ReduceSum", ["t_w", "axes"], ["t2"], keepdims=0),
+        helper.make_node("MatMul", ["t", "Pt"], ["zhat"]),
+        helper.make_node("Sub", ["z", "zhat"], ["r"]),
+        helper.make_node("Mul", ["r", "r"], ["r_sq"]),
+        helper.make_node("ReduceSum", ["r_sq", "axes"], ["spe"], keepdims=0),
+    ]
+    inits = [
+        _const("mean", mon.mean),
+        _const("scale", mon.scale),
+        _const("zero", np.zeros(1)),
+        _const("P", mon.loadings),
+        _const("Pt", mon.loadings.T),
+        _const("eig", mon.eigenvalues),
+        numpy_helper.from_array(np.array([1], dtype=np.int64), "axes"),
+    ]
+    graph = helper.make_graph(
+        nodes,
+        "pca_monitor",
+        [helper.make_tensor_value_info(INPUT, TensorProto.FLOAT, [None, n])],
+        [
+            helper.make_tensor_value_info("t2", TensorProto.FLOAT, [None]),
+            helper.make_tensor_value_info("spe", TensorProto.FLOAT, [None]),
+        ],
+        inits,
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)])
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    return model
+
+
+def export(model: Any, n_features: int) -> bytes:
+    """Serialised ONNX for a LightGBM model, a scikit-learn pipeline or a ``PcaMonitor``."""
+    if isinstance(model, PcaMonitor):
+        proto = _monitor(model, n_features)
+    elif isinstance(model, lgb.LGBMModel):
+        proto = _lightgbm(model, n_features)
+    else:
+        proto = _sklearn(model, n_features)
+    proto.doc_string = "mfgdata baseline model"
+    data: bytes = proto.SerializeToString()
+    return data
+
+
+class OnnxModel:
+    """An ONNX model served by onnxruntime (one thread: predictable on small machines)."""
+
+    def __init__(self, data: bytes) -> None:
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = 1
+        opts.inter_op_num_threads = 1
+        opts.log_severity_level = 3
+        self.session = ort.InferenceSession(data, opts, providers=["CPUExecutionProvider"])
+        self.outputs = [o.name for o in self.session.get_outputs()]
+
+    def run(self, X: NDArray[Any]) -> dict[str, NDArray[Any]]:
+        feeds = {INPUT: np.asarray(X, dtype=np.float32)}
+        values = self.session.run(None, feeds)
+        return {name: np.asarray(v) for name, v in zip(self.outputs, values, strict=True)}
+
+    def predict(self, X: NDArray[Any], task: str) -> NDArray[np.float64]:
+        """Probabilities (classification), values (regression, RUL) or [T², SPE] (anomaly)."""
+        out = self.run(X)
+        if task == "anomaly":
+            return np.column_stack([out["t2"], out["spe"]]).astype(np.float64)
+        if task == "classification":
+            proba = out.get("probabilities", out[self.outputs[-1]])
+            return np.asarray(proba, dtype=np.float64)
+        return np.asarray(out[self.outputs[0]], dtype=np.float64).reshape(-1)
