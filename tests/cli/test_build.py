@@ -23,7 +23,10 @@ PRODUCT_FILES = [
     "profile.json",
     "report.html",
 ]
-DEMO_ARGS = ["--time-column", "일시", "--id-column", "설비ID", "--target", "불량여부"]
+DEMO_ARGS = [
+    *("--time-column", "일시", "--id-column", "설비ID", "--target", "불량여부"),
+    *("--product-id", "line2-injection"),
+]
 
 
 def build(*args: str | Path) -> tuple[int, str]:

@@ -91,7 +91,12 @@ def test_datapackage_validates_with_frictionless(tmp_path: Path) -> None:
     by_name = {t.name: t for t in report.tasks}
     assert by_name["table-csv"].valid, by_name["table-csv"].flatten(["rowNumber", "message"])
     parquet_errors = by_name["table"].flatten(["type", "message"])
-    assert all(t == "source-error" and "pandas" in m for t, m in parquet_errors)
+    # frictionless reads Parquet through pandas: without pandas it cannot open it; with pandas it
+    # reads the rows but cannot count the bytes of the source. Nothing else may be wrong.
+    assert all(
+        (t == "source-error" and "pandas" in m) or (t == "byte-count" and '"None"' in m)
+        for t, m in parquet_errors
+    ), parquet_errors
     package = Package(root / "datapackage.json")
     rows = package.get_resource("table-csv").read_rows()
     assert len(rows) == 48 and rows[1]["temperature"] is not None

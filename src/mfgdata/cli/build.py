@@ -82,6 +82,10 @@ def build(
     sheet: Annotated[str | None, typer.Option(help="엑셀 시트 / Excel sheet")] = None,
     timezone: Annotated[str | None, typer.Option(help="시간대 / time zone")] = None,
     title: Annotated[str | None, typer.Option(help="제품 이름 / product title")] = None,
+    product_id: Annotated[
+        str | None,
+        typer.Option(help="제품 ID (기본: 출력 폴더 이름) / product id (default: folder name)"),
+    ] = None,
     semantics: Annotated[
         Path | None, typer.Option(help="승인된 표준 매핑 / accepted semantics.yaml")
     ] = None,
@@ -98,6 +102,7 @@ def build(
         sheet=sheet,
         timezone=timezone,
         title=title,
+        product_id=product_id,
         semantics=semantics,
         pricing=pricing,
     )

@@ -37,6 +37,10 @@ class ColumnMeta:
     raw_name: str | None = None
     unit: str | None = None
     description: str | None = None
+    property_irdi: str | None = None  # IEC CDD / ECLASS / local property (standardize step)
+    unit_irdi: str | None = None
+    standard: bool | None = None
+    original_unit: str | None = None  # the unit before conversion to the canonical one
 
 
 def field_type(dtype: pl.DataType) -> str:
@@ -84,6 +88,13 @@ def table_schema(
             f["description"] = meta.description
         if meta.unit:
             f["unit"] = meta.unit
+        if meta.original_unit and meta.original_unit != meta.unit:
+            f["originalUnit"] = meta.original_unit
+        if meta.property_irdi:
+            f["propertyIRDI"] = meta.property_irdi
+            f["standard"] = bool(meta.standard)
+        if meta.unit_irdi:
+            f["unitIRDI"] = meta.unit_irdi
         constraints: dict[str, bool] = {}
         if facts.null_counts.get(name, 1) == 0:
             constraints["required"] = True

@@ -9,15 +9,17 @@ from mfgdata.pipeline.step import Step
 
 
 def default_steps() -> list[Step]:
-    from mfgdata.steps import ingest, package, preprocess, price, profile, quality
+    from mfgdata.steps import aas, ingest, package, preprocess, price, profile, quality, standardize
 
     return [
         ingest.IngestStep(),
         profile.ProfileStep(),
         preprocess.PreprocessStep(),
-        # standardize, model, insight: landing
+        standardize.StandardizeStep(),
+        # model, insight: landing
         quality.QualityStep(),
         price.PriceStep(),
+        aas.AasStep(),
         package.PackageStep(),
         # register: runs after the build, on the finished folder (the data library)
     ]

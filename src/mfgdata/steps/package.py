@@ -46,13 +46,26 @@ def column_meta(ctx: RunContext) -> dict[str, ColumnMeta]:
     out = {
         n: ColumnMeta(n, raw_name=c.get("raw_name"), unit=c.get("unit")) for n, c in ingest.items()
     }
+    by_raw = {c.get("raw_name"): c for c in ingest.values()}
     for c in _data(ctx, "preprocess").get("columns", []):
-        src = ingest.get(c.get("source") or c["name"], {})
+        source = c.get("source") or c["name"]
+        src = ingest.get(source) or by_raw.get(source, {})
         out[c["name"]] = ColumnMeta(
             c["name"],
             raw_name=src.get("raw_name"),
             unit=c.get("unit") or None,
             description=c.get("description") or None,
+        )
+    for c in _data(ctx, "standardize").get("columns", []):
+        base = out.get(c["name"], ColumnMeta(c["name"]))
+        out[c["name"]] = replace(
+            base,
+            unit=c.get("unit") or base.unit,
+            original_unit=c.get("unit_original") or base.unit,
+            description=base.description or c.get("definition_en") or None,
+            property_irdi=c.get("property") or None,
+            unit_irdi=c.get("unit_irdi") or None,
+            standard=c.get("standard"),
         )
     return out
 
