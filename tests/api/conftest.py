@@ -109,9 +109,7 @@ def api_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiWorld]:
         workflow.verify(session=session, version=row, actor=None, settings=settings)
         workflow.publish(session=session, version=row, actor=None, settings=settings)
         session.commit()
-        register_product(
-            draft, session=session, owner_org=org, product_id=DRAFT, settings=settings
-        )
+        register_product(draft, session=session, owner_org=org, product_id=DRAFT, settings=settings)
         stored = home / "objects" / "products" / PRODUCT / "1"
     engine.dispose()
     table = pl.read_parquet(stored / "data" / "table.parquet")

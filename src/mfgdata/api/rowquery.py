@@ -11,6 +11,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import orjson
 import polars as pl
@@ -81,6 +82,8 @@ def parse_time(param: str, raw: str, dtype: pl.DataType | None, zone: tzinfo) ->
         value = value.replace(tzinfo=zone)
     if isinstance(dtype, pl.Datetime) and dtype.time_zone is None:
         value = value.astimezone(zone).replace(tzinfo=None)
+    elif isinstance(dtype, pl.Datetime) and dtype.time_zone:
+        value = value.astimezone(ZoneInfo(dtype.time_zone))
     return value
 
 
