@@ -38,3 +38,18 @@ def test_specs_are_vega_lite_with_inline_bins() -> None:
     assert h["encoding"]["x"]["title"] == "온도 [°C]"
     ts = timeseries_spec("온도", None, [], [])
     assert [layer["mark"]["type"] for layer in ts["layer"]] == ["area", "line"]
+
+
+def test_time_axis_shows_the_plant_wall_clock_in_any_browser_zone() -> None:
+    from mfgdata.profiling.charts import timeseries_spec
+
+    points = [{"t": "2024-03-01T00:00:00+09:00", "min": 1.0, "mean": 2.0, "max": 3.0}]
+    gaps = [{"start": "2024-03-01T10:00:00+09:00", "end": "2024-03-01T10:45:00+09:00"}]
+    spec = timeseries_spec("금형온도", "°C", points, gaps)
+    gap_layer, band, line = spec["layer"]
+    assert spec["data"]["values"][0]["t"] == "2024-03-01T00:00:00Z"
+    assert gap_layer["data"]["values"] == [
+        {"start": "2024-03-01T10:00:00Z", "end": "2024-03-01T10:45:00Z"}
+    ]
+    for layer in (gap_layer, band, line):
+        assert layer["encoding"]["x"]["scale"] == {"type": "utc"}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 import polars as pl
@@ -98,14 +99,28 @@ def downsample(
     return out
 
 
+def wall_clock(stamp: str | None) -> str | None:
+    """``2024-03-01T08:00:00+09:00`` → ``2024-03-01T08:00:00Z``: the local wall time, drawn on a
+    UTC scale so that every browser shows the plant's clock."""
+    if stamp is None:
+        return None
+    return datetime.fromisoformat(stamp).replace(tzinfo=None).isoformat() + "Z"
+
+
 def timeseries_spec(
     name: str,
     unit: str | None,
     points: Sequence[Mapping[str, Any]],
     gaps: Sequence[Mapping[str, Any]],
 ) -> dict[str, Any]:
-    """Min–max band and mean line per bucket; gaps drawn as shaded bands."""
-    x = {"field": "t", "type": "temporal", "title": "시간 / time"}
+    """Min–max band and mean line per bucket; gaps drawn as shaded bands.
+
+    Times are drawn as the plant's wall clock whatever the reader's browser zone: each stamp's
+    offset is dropped and the axis uses a UTC scale.
+    """
+    points = [{**p, "t": wall_clock(p["t"])} for p in points]
+    gaps = [{"start": wall_clock(g["start"]), "end": wall_clock(g["end"])} for g in gaps]
+    x = {"field": "t", "type": "temporal", "title": "시간 / time", "scale": {"type": "utc"}}
     layers: list[dict[str, Any]] = []
     if gaps:
         layers.append(
@@ -113,7 +128,7 @@ def timeseries_spec(
                 "data": {"values": [{"start": g["start"], "end": g["end"]} for g in gaps]},
                 "mark": {"type": "rect", "color": _GAP_COLOR, "opacity": 0.15},
                 "encoding": {
-                    "x": {"field": "start", "type": "temporal"},
+                    "x": {"field": "start", "type": "temporal", "scale": {"type": "utc"}},
                     "x2": {"field": "end"},
                 },
             }
