@@ -61,26 +61,38 @@ def dedupe(s: State, op: model.Dedupe) -> None:
     s.refresh(after)
 
 
-def _bounds(
-    s: State, c: str, method: model.Iqr | model.Zscore | model.Hampel
-) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
-    """(is_outlier, low, high) for column ``c``."""
+LOW, HIGH = f"{SCRATCH}low", f"{SCRATCH}high"
+
+
+def _with_bounds(s: State, c: str, method: model.Iqr | model.Zscore | model.Hampel) -> pl.LazyFrame:
+    """The frame with the scratch columns LOW and HIGH: values outside are outliers.
+
+    Intermediate results are materialised as scratch columns, one ``with_columns`` each, so no
+    window is computed twice.
+    """
     x = pl.col(c).cast(pl.Float64)
     if isinstance(method, model.Iqr):
         q1 = s.over(x.quantile(0.25, "linear"))
         q3 = s.over(x.quantile(0.75, "linear"))
-        low, high = q1 - method.k * (q3 - q1), q3 + method.k * (q3 - q1)
-        return (x < low) | (x > high), low, high
+        k = method.k
+        return s.lf.with_columns((q1 - k * (q3 - q1)).alias(LOW), (q3 + k * (q3 - q1)).alias(HIGH))
     if isinstance(method, model.Zscore):
-        mean, sd = s.over(x.mean()), s.over(x.std())
-        t = method.threshold
-        return (x - mean).abs() > t * sd, mean - t * sd, mean + t * sd
+        mean, sd, t = s.over(x.mean()), s.over(x.std()), method.threshold
+        return s.lf.with_columns((mean - t * sd).alias(LOW), (mean + t * sd).alias(HIGH))
     w, n = method.window, method.n_sigmas
-    window = [s.over(x.shift(k)) for k in range(-w, w + 1)]
-    med = pl.concat_list(window).list.median()
-    mad = pl.concat_list([(v - med).abs() for v in window]).list.median()
-    sigma = pl.max_horizontal(MAD_SCALE * mad, _column_scale(s, x))
-    return (x - med).abs() > n * sigma, med - n * sigma, med + n * sigma
+    win, med, sigma = f"{SCRATCH}win", f"{SCRATCH}med", f"{SCRATCH}sigma"
+    window = pl.concat_list([x.shift(k) for k in range(-w, w + 1)])
+    mad = (pl.col(win) - pl.col(med)).list.eval(pl.element().abs()).list.median()
+    return (
+        s.lf.with_columns(s.over(window).alias(win))
+        .with_columns(pl.col(win).list.median().alias(med), _column_scale(s, x).alias(sigma))
+        .with_columns(pl.max_horizontal(MAD_SCALE * mad, pl.col(sigma)).alias(sigma))
+        .with_columns(
+            (pl.col(med) - n * pl.col(sigma)).alias(LOW),
+            (pl.col(med) + n * pl.col(sigma)).alias(HIGH),
+        )
+        .drop(win, med, sigma)
+    )
 
 
 def _column_scale(s: State, x: pl.Expr) -> pl.Expr:
@@ -95,9 +107,9 @@ def outliers(s: State, op: model.Outliers) -> None:
     """iqr / zscore / hampel; flag (``<col>__outlier``), clip to the bounds, or null."""
     s.numeric(*op.columns)
     for c in op.columns:
-        is_out, low, high = _bounds(s, c, op.method)
-        is_out = is_out.fill_null(False)
-        x = pl.col(c)
+        s.lf = _with_bounds(s, c, op.method)
+        x, low, high = pl.col(c), pl.col(LOW), pl.col(HIGH)
+        is_out = ((x < low) | (x > high)).fill_null(False)
         if op.action == "flag":
             name = f"{c}__outlier"
             s.fresh(name)
@@ -119,4 +131,4 @@ def outliers(s: State, op: model.Outliers) -> None:
             is_out.sum().cast(pl.Int64).alias("outliers"),
         )
         s.record(c, stats, method=op.method.name, action=op.action)
-        s.refresh(s.lf.with_columns(new))
+        s.refresh(s.lf.with_columns(new).drop(LOW, HIGH))
