@@ -1,0 +1,192 @@
+"""One call that turns a table into a baseline model product: task, features, split, training,
+evaluation against the naive baseline, ONNX, model card and drivers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import polars as pl
+from numpy.typing import NDArray
+
+from mfgdata.errors import ConfigError
+from mfgdata.modeling import metrics as M
+from mfgdata.modeling import monitor as Mon
+from mfgdata.modeling import train as T
+from mfgdata.modeling.card import render_card
+from mfgdata.modeling.features import FeatureMatrix, build_features
+from mfgdata.modeling.insight import permutation_drivers
+from mfgdata.modeling.onnx_export import export
+from mfgdata.modeling.splits import make_split
+from mfgdata.modeling.tasks import Task, detect_task
+
+NORMAL_LABELS = {"0", "ok", "pass", "good", "normal", "정상", "양품", "합격", "false"}
+
+
+@dataclass(frozen=True)
+class Fitted:
+    data: dict[str, Any]  # JSON: the model step's data and metrics.json
+    onnx: bytes
+    card: str
+    model: Any
+    fm: FeatureMatrix
+
+
+def bad_classes(classes: list[str], y: NDArray[Any]) -> list[int]:
+    """Codes of the 'bad' classes: all but the normal one (by name, else the majority class)."""
+    normal = [i for i, c in enumerate(classes) if c.strip().lower() in NORMAL_LABELS]
+    keep = normal[0] if normal else int(np.bincount(y, minlength=len(classes)).argmax())
+    return [i for i in range(len(classes)) if i != keep]
+
+
+def _supervised(fm: FeatureMatrix, task: Task, goal: str, seed: int) -> tuple[dict[str, Any], Any]:
+    assert fm.y is not None
+    plan = make_split(
+        len(fm.y),
+        groups=fm.groups,
+        time=fm.time,
+        y=fm.y,
+        classify=task.kind == "classification",
+        seed=seed,
+    )
+    tr = T.train(fm, task.kind, plan, seed)
+    primary = M.PRIMARY[task.kind]
+    n_cls = len(fm.spec.classes)
+    fn = M.metric_fns(task.kind, n_cls)[primary]
+    sign = 1.0 if M.HIGHER_IS_BETTER[primary] else -1.0
+    basis: dict[str, Any] = {"goal": goal}
+    if task.kind == "classification":
+        bad = bad_classes(fm.spec.classes, fm.y)
+        basis["bad_classes"] = [fm.spec.classes[i] for i in bad]
+        badness = lambda p: p[:, bad].sum(axis=1)  # noqa: E731
+    elif task.kind == "rul":
+        basis["horizon"] = float(np.quantile(fm.y, 0.15))
+        badness = lambda p: -p  # noqa: E731
+    else:
+        badness = (lambda p: -p) if goal == "max" else (lambda p: p)  # noqa: E731
+    fold_model = tr.fold_models[0]
+    _, te = plan.folds[0]
+    sub = te[:: max(1, len(te) // 2000)]
+    drivers = permutation_drivers(
+        lambda X: T.predict(fold_model, X, task.kind, n_cls),
+        lambda y, p: sign * fn(y, p),
+        badness,
+        fm.X[sub],
+        fm.y[sub],
+        fm.spec.names,
+        seed=seed,
+    )
+    data = {
+        "metrics": tr.metrics,
+        "baseline": tr.baseline_name,
+        "family": tr.family,
+        "params": tr.params,
+        "search": tr.search,
+        "split": plan.record(),
+        "uplift": M.uplift(tr.metrics, primary),
+        "drivers": drivers,
+        "basis": basis,
+    }
+    return data, tr.model
+
+
+def _anomaly(fm: FeatureMatrix, seed: int, alpha: float) -> tuple[dict[str, Any], Any]:
+    if fm.time is not None:
+        plan = make_split(len(fm.X), time=fm.time, seed=seed)
+        tr, te = plan.folds[0]
+    else:  # row order is the only order there is
+        cut = int(len(fm.X) * 0.75)
+        tr, te = np.arange(cut), np.arange(cut, len(fm.X))
+        plan = None
+    mon = Mon.fit_pca(fm.X[tr], alpha=alpha)
+    metrics = Mon.evaluate_monitor(mon, fm.X[tr], fm.X[te], seed=seed)
+    forest, thr = Mon.fit_iforest(fm.X[tr], alpha, seed)
+    Xc = lambda X: np.nan_to_num(X - np.nanmean(fm.X[tr], axis=0))  # noqa: E731
+    metrics["isolation_forest"] = {
+        "threshold": thr,
+        "false_alarm_rate_train": float((-forest.score_samples(Xc(fm.X[tr])) > thr).mean()),
+        "false_alarm_rate": float((-forest.score_samples(Xc(fm.X[te])) > thr).mean()),
+    }
+    contrib = mon.contributions(fm.X[te])
+    top = np.argsort(-contrib, kind="stable")[:8]
+    lo, hi = Mon.shewhart(fm.X[tr], alpha)
+    split = (
+        plan.record()
+        if plan
+        else {
+            "kind": "row_order_holdout",
+            "folds": 1,
+            "train_rows": [len(tr)],
+            "test_rows": [len(te)],
+            "reason_en": "first 75% of rows (in file order) as the normal window",
+            "reason_ko": "파일 순서의 앞 75%를 정상 구간으로 사용",
+        }
+    )
+    data = {
+        "metrics": metrics,
+        "baseline": "per_tag_limits_bonferroni",
+        "family": "pca_t2_spe",
+        "params": {"alpha": alpha, "components": int(mon.loadings.shape[1])},
+        "search": [],
+        "split": split,
+        "uplift": M.uplift(metrics, "detection_rate"),
+        "drivers": [
+            {
+                "feature": fm.spec.names[j],
+                "importance": float(contrib[j]),
+                "importance_sd": 0.0,
+                "direction": 0,
+            }
+            for j in top
+        ],
+        "basis": {
+            "t2_limit": mon.t2_limit,
+            "spe_limit": mon.spe_limit,
+            "alpha": alpha,
+            "tag_limits": {fm.spec.names[j]: [float(lo[j]), float(hi[j])] for j in top},
+            "false_alarm_rate_train": metrics["model"]["false_alarm_rate_train"]["value"],
+        },
+    }
+    return data, mon
+
+
+def fit_model(
+    frame: pl.LazyFrame,
+    target: str | None,
+    *,
+    group: str | None = None,
+    time: str | None = None,
+    task: str | None = None,
+    exclude: set[str] | None = None,
+    goal: str = "max",
+    max_rows: int = 1_000_000,
+    seed: int = 0,
+    alpha: float = 0.01,
+    product: str = "",
+) -> Fitted:
+    """Detect the task, build features, train and evaluate honestly, export ONNX and the card."""
+    detected = detect_task(frame, target, group=group, time=time, override=task)
+    fm = build_features(frame, detected, exclude=exclude, max_rows=max_rows)
+    if not fm.spec.names:
+        raise ConfigError("학습에 쓸 수 있는 입력 열이 없습니다", "no usable feature columns")
+    if detected.kind == "anomaly":
+        part, model = _anomaly(fm, seed, alpha)
+    else:
+        part, model = _supervised(fm, detected, goal, seed)
+    data = {
+        "task": detected.kind,
+        "target": detected.target,
+        "group": detected.group,
+        "time": detected.time,
+        "reason_ko": detected.reason_ko,
+        "reason_en": detected.reason_en,
+        "features": fm.spec.names,
+        "excluded": fm.excluded,
+        "sampling": fm.sampling,
+        "spec": fm.spec.to_dict(),
+        "seed": seed,
+        "product": product,
+        **part,
+    }
+    return Fitted(data, export(model, len(fm.spec.names)), render_card(data), model, fm)

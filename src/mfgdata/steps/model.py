@@ -1,0 +1,167 @@
+"""Model step: a baseline model evaluated honestly against a naive baseline, exported to ONNX."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from html import escape
+from typing import Any
+
+import polars as pl
+
+from mfgdata.modeling.fit import fit_model
+from mfgdata.modeling.metrics import HIGHER_IS_BETTER
+from mfgdata.pipeline.context import RunContext
+from mfgdata.pipeline.step import StepResult
+from mfgdata.report.section import ReportSection
+
+FILES = ("model/model.onnx", "model/model_card.md", "model/metrics.json", "model/features.json")
+
+
+def _columns(ctx: RunContext) -> dict[str, dict[str, Any]]:
+    """Per column: raw name, unit in the raw file and unit in the product (for predict)."""
+    out: dict[str, dict[str, Any]] = {}
+    for step in ("ingest", "preprocess", "standardize"):
+        res = ctx.result(step)
+        for c in (res.data if res else {}).get("columns") or []:
+            d = out.setdefault(str(c["name"]), {"raw_name": c.get("raw_name"), "unit_raw": None})
+            if step == "ingest":
+                d["unit_raw"] = c.get("unit")
+            d["unit"] = c.get("unit")
+            if step == "preprocess" and c.get("source"):
+                d["source"] = c["source"]
+            if step == "standardize" and c.get("unit_original") is not None:
+                d["unit_before_standardize"] = c.get("unit_original")
+    return out
+
+
+def metric_chart(metrics: Mapping[str, Any]) -> dict[str, Any]:
+    """Model vs baseline per metric, with the 95% interval as a rule."""
+    rows = []
+    for who in ("model", "baseline"):
+        for name, m in metrics[who].items():
+            ci = m.get("ci95") or [m["value"], m["value"]]
+            rows.append({"metric": name, "who": who, "value": m["value"], "lo": ci[0], "hi": ci[1]})
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "data": {"values": rows},
+        "facet": {"column": {"field": "metric", "type": "nominal", "title": None}},
+        "resolve": {"scale": {"x": "independent"}},
+        "spec": {
+            "width": 140,
+            "height": 60,
+            "layer": [
+                {
+                    "mark": "bar",
+                    "encoding": {
+                        "y": {"field": "who", "type": "nominal", "title": None},
+                        "x": {"field": "value", "type": "quantitative", "title": None},
+                        "color": {"field": "who", "type": "nominal", "legend": None},
+                    },
+                },
+                {
+                    "mark": "rule",
+                    "encoding": {
+                        "y": {"field": "who", "type": "nominal"},
+                        "x": {"field": "lo", "type": "quantitative"},
+                        "x2": {"field": "hi"},
+                    },
+                },
+            ],
+        },
+    }
+
+
+def _table(metrics: Mapping[str, Any]) -> str:
+    rows = []
+    for name, m in metrics["model"].items():
+        b = metrics["baseline"][name]
+        arrow = "↑" if HIGHER_IS_BETTER.get(name, True) else "↓"
+        rows.append(
+            f"<tr><td>{escape(name)} {arrow}</td><td>{m['value']:.4g} "
+            f"[{m['ci95'][0]:.4g}, {m['ci95'][1]:.4g}]</td><td>{b['value']:.4g} "
+            f"[{b['ci95'][0]:.4g}, {b['ci95'][1]:.4g}]</td></tr>"
+        )
+    return "<table><tr><th></th><th>model</th><th>baseline</th></tr>" + "".join(rows) + "</table>"
+
+
+def section(data: Mapping[str, Any]) -> ReportSection:
+    up, split = data["uplift"], data["split"]
+    task, target = escape(str(data["task"])), escape(str(data.get("target") or "-"))
+    table = _table(data["metrics"])
+    chart = '<div class="chart" data-chart="model-metrics"></div>'
+    ko = (
+        f"<p>작업: {task}, 목표: {target}. 모델 {escape(str(data['family']))}을(를) 단순 기준"
+        f" ({escape(str(data['baseline']))})과 같은 시험 데이터에서 비교했습니다. "
+        f"{escape(up['metric'])} 개선: {up['relative']:+.1%}.</p>"
+        f"<p>분할: {escape(split['reason_ko'])}</p>{table}{chart}"
+    )
+    en = (
+        f"<p>Task: {task}, target: {target}. The {escape(str(data['family']))} model is compared"
+        f" with the naive baseline ({escape(str(data['baseline']))}) on the same held-out rows. "
+        f"Uplift on {escape(up['metric'])}: {up['relative']:+.1%}.</p>"
+        f"<p>Split: {escape(split['reason_en'])}</p>{table}{chart}"
+    )
+    return ReportSection(
+        "model",
+        "학습 모델",
+        "Baseline model",
+        ko,
+        en,
+        {"model-metrics": metric_chart(data["metrics"])},
+        order=50,
+    )
+
+
+class ModelStep:
+    """Writes model/model.onnx, model/model_card.md, model/metrics.json, model/features.json."""
+
+    name = "model"
+    title_ko = "학습 모델"
+    title_en = "Baseline model"
+
+    def __init__(
+        self,
+        task: str | None = None,
+        exclude: tuple[str, ...] = (),
+        goal: str = "max",
+        max_rows: int = 1_000_000,
+        seed: int = 0,
+    ) -> None:
+        self.task, self.exclude, self.goal = task, set(exclude), goal
+        self.max_rows, self.seed = max_rows, seed
+
+    def run(self, frame: pl.LazyFrame | None, ctx: RunContext) -> StepResult:
+        if frame is None:
+            raise ValueError("the model step needs the table from the earlier steps")
+        opts = ctx.options
+        ingest = ctx.result("ingest")
+        time = opts.time_column or (ingest.data.get("time_column") if ingest else None)
+        ctx.progress(self.name, 0.1, "training")
+        fitted = fit_model(
+            frame,
+            opts.target,
+            group=opts.id_column,
+            time=time,
+            task=self.task or getattr(opts, "task", None),
+            exclude=self.exclude,
+            goal=self.goal,
+            max_rows=self.max_rows,
+            seed=self.seed,
+            product=opts.product_id or opts.out.name,
+        )
+        data = fitted.data
+        columns = _columns(ctx)
+        spec = dict(data["spec"])
+        spec["columns"] = {c: columns.get(c, {}) for c in fitted.fm.spec.sources}
+        ctx.product.write_bytes(FILES[0], fitted.onnx)
+        ctx.product.write_text(FILES[1], fitted.card)
+        ctx.product.write_json(FILES[2], {k: v for k, v in data.items() if k != "spec"})
+        ctx.product.write_json(FILES[3], spec)
+        ctx.progress(self.name, 1.0, "done")
+        return StepResult(
+            step=self.name,
+            data=data,
+            files=FILES,
+            counts={"rows_used": data["sampling"]["rows_used"], "features": len(data["features"])},
+            report=section(data),
+        )
