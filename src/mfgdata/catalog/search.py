@@ -17,7 +17,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal_column, select, text
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    func,
+    literal_column,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.orm import Session
 
 from mfgdata.catalog.errors import NotFound
@@ -56,10 +67,10 @@ def _term_clause(term: str, dialect: str, n: int) -> ColumnElement[bool]:
         return ProductVersion.id.in_(fts.bindparams(**{f"q{n}": phrase}))
     if dialect == "postgresql":
         simple: ColumnElement[Any] = literal_column("'simple'::regconfig")
-        words = func.to_tsvector(simple, ProductVersion.search_text).op("@@")(
+        words = func.to_tsvector(simple, ProductVersion.search_text).op("@@", return_type=Boolean)(
             func.plainto_tsquery(simple, term)
         )
-        return words | like
+        return or_(words, like)
     return like
 
 
