@@ -163,3 +163,25 @@ def test_authorizer_override(api_world: ApiWorld) -> None:
     with TestClient(app) as c:
         assert c.get("/api/v1/products/api-draft/versions/1/rows?limit=1").status_code == 200
     assert calls == [("api-draft", "rows.read")]
+
+
+@pytest.mark.parametrize("limit", [1, 7, 50])
+def test_paging_across_chunks(
+    api_world: ApiWorld, monkeypatch: pytest.MonkeyPatch, limit: int
+) -> None:
+    """Small chunks: pages that span chunks and skip chunks without matches."""
+    from mfgdata.api import rowquery
+    from mfgdata.api.app import create_app
+
+    monkeypatch.setattr(rowquery, "CHUNK", 16)
+    want = api_world.table.filter(pl.col("온도") >= 204.0).get_column("일시").to_list()
+    with TestClient(create_app(api_world.settings)) as c:
+        seen: list[str] = []
+        params: dict[str, str | int] = {"f.온도__gte": "204", "limit": limit, "columns": "일시"}
+        while True:
+            body = c.get(f"{URL}/rows", params=params).json()
+            seen += [r["일시"] for r in body["rows"]]
+            if not body["next_cursor"]:
+                break
+            params["cursor"] = body["next_cursor"]
+    assert [datetime.fromisoformat(s) for s in seen] == want

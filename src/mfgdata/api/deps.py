@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,11 +98,25 @@ def _ref(row: ProductVersion, settings: Settings) -> ProductRef:
     )
 
 
+#: seconds a resolved version is reused (a status change is seen after at most this long)
+RESOLVE_TTL = 2.0
+_RESOLVED: dict[tuple[str, str, int], tuple[float, ProductRef]] = {}
+
+
 def resolve_product(product_id: str, version: int, settings: Settings) -> ProductRef:
     """The catalog's version row → its folder in ``objects/products/<id>/<version>/``."""
+    key = (str(settings.home), product_id, version)
+    hit = _RESOLVED.get(key)
+    now = time.monotonic()
+    if hit is not None and hit[0] > now:
+        return hit[1]
     with session_factory(get_engine(settings))() as session:
         row = get_version(session=session, product_id=product_id, version=version, viewer=None)
-        return _ref(row, settings)
+        ref = _ref(row, settings)
+    if len(_RESOLVED) > 4096:
+        _RESOLVED.clear()
+    _RESOLVED[key] = (now + RESOLVE_TTL, ref)
+    return ref
 
 
 def list_products(settings: Settings, status: str | None = None) -> list[ProductRef]:
@@ -147,8 +162,10 @@ class ProductFiles:
                 return list(res.get("schema", {}).get("fields", []))
         return []
 
-    def scan(self) -> pl.LazyFrame:
-        return pl.scan_parquet(self.table, cache=False)
+    def frame(self) -> pl.DataFrame:
+        """The table, read once per folder and kept in memory (the folder never changes)."""
+        table: pl.DataFrame = self.memo("frame", lambda: pl.read_parquet(self.table))
+        return table
 
     def memo(self, key: str, make: Callable[[], Any]) -> Any:
         """A value computed once per folder (the folder never changes)."""
@@ -161,7 +178,7 @@ class ProductFiles:
 class ProductStore:
     """Caches ``ProductFiles`` per (folder, manifest hash): the folders are immutable."""
 
-    def __init__(self, max_products: int = 64) -> None:
+    def __init__(self, max_products: int = 8) -> None:
         self._files: dict[tuple[str, str], ProductFiles] = {}
         self._lock = threading.Lock()
         self.max_products = max_products

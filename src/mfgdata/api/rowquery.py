@@ -21,6 +21,8 @@ from mfgdata.api.deps import ParameterError, ProductFiles, ProductRef
 OPS = ("eq", "ne", "gt", "gte", "lt", "lte")
 TRUE, FALSE = ("true", "1", "yes"), ("false", "0", "no")
 MAX_COUNTS = 1024
+#: rows per chunk of the in-memory table (the unit a page reads)
+CHUNK = 32_768
 
 
 @dataclass(frozen=True)
@@ -47,14 +49,15 @@ class RowQuery:
         return hashlib.sha256(raw).hexdigest()[:24]
 
     def plan(self, lf: pl.LazyFrame) -> pl.LazyFrame:
+        return self.filtered(lf).select(self.columns)
+
+    def filtered(self, lf: pl.LazyFrame) -> pl.LazyFrame:
         exprs = [_expr(c, op, v) for c, op, v in self.filters]
         if self.time_column and self.start is not None:
             exprs.append(pl.col(self.time_column) >= self.start)
         if self.time_column and self.end is not None:
             exprs.append(pl.col(self.time_column) < self.end)
-        if exprs:
-            lf = lf.filter(*exprs)
-        return lf.select(self.columns)
+        return lf.filter(*exprs) if exprs else lf
 
 
 def _expr(column: str, op: str, value: Any) -> pl.Expr:
@@ -175,20 +178,52 @@ def parse_query(
     )
 
 
-def page_rows(files: ProductFiles, query: RowQuery, offset: int, limit: int) -> pl.DataFrame:
-    """Rows ``offset .. offset+limit`` (one more, to know whether a next page exists)."""
-    return query.plan(files.scan()).slice(offset, limit + 1).collect()
+def chunk_counts(files: ProductFiles, query: RowQuery, key: str) -> list[int]:
+    """Matching rows per chunk of the in-memory table (cached per query)."""
+    counts: OrderedDict[str, list[int]] = files.memo("counts", OrderedDict)
+    found = counts.get(key)
+    if found is not None:
+        return found
+    df = files.frame()
+    per = (
+        query.filtered(df.lazy().with_row_index("__row"))
+        .group_by((pl.col("__row") // CHUNK).alias("chunk"))
+        .len()
+        .collect()
+    )
+    made = [0] * (df.height // CHUNK + 1)
+    for chunk, n in per.iter_rows():
+        made[chunk] = n
+    with files._lock:
+        counts[key] = made
+        while len(counts) > MAX_COUNTS:
+            counts.popitem(last=False)
+    return made
+
+
+def page_rows(
+    files: ProductFiles, query: RowQuery, key: str, offset: int, limit: int
+) -> pl.DataFrame:
+    """Rows ``offset .. offset+limit`` (one more, to know whether a next page exists).
+
+    Chunks without matches before ``offset`` are skipped and reading stops once the page is
+    full, so a page costs one chunk's filter, not the table's.
+    """
+    df = files.frame()
+    need, skip, parts = limit + 1, offset, []
+    for i, n in enumerate(chunk_counts(files, query, key)):
+        if n == 0 or skip >= n:
+            skip -= min(skip, n)
+            continue
+        part = query.plan(df.slice(i * CHUNK, CHUNK).lazy()).slice(skip, need).collect()
+        skip = 0
+        parts.append(part)
+        need -= part.height
+        if need <= 0:
+            break
+    return pl.concat(parts) if parts else query.plan(df.head(0).lazy()).collect()
 
 
 def count_rows(files: ProductFiles, query: RowQuery, key: str) -> int:
     """Rows matching ``query`` (cached per query: the file is immutable)."""
-    counts: OrderedDict[str, int] = files.memo("counts", OrderedDict)
-    if key in counts:
-        return counts[key]
-    lf = query.plan(files.scan()).select(pl.len())
-    total = int(lf.collect().item())
-    with files._lock:
-        counts[key] = total
-        while len(counts) > MAX_COUNTS:
-            counts.popitem(last=False)
-    return total
+    return sum(chunk_counts(files, query, key))

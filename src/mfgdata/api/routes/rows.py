@@ -137,7 +137,7 @@ def get_rows(
     )
     key = query.key(product)
     offset = decode_cursor(cursor, key) if cursor else 0
-    df = page_rows(files, query, offset, limit)
+    df = page_rows(files, query, key, offset, limit)
     more = df.height > limit
     df = df.head(limit)
     total = count_rows(files, query, key)
