@@ -19,4 +19,6 @@ def mfgdata_home(
     get_settings.cache_clear()
     yield home
     get_settings.cache_clear()
+
+
 from dbfixtures import built_product, db_engine, db_session, db_url, product_dir  # noqa: E402, F401
