@@ -123,10 +123,14 @@ def csrf_matches(session_id: str, sent: str | None, cookie: str | None, settings
 def set_cookies(response: Response, value: str, data: SessionData, settings: Settings) -> str:
     """Set the session (HttpOnly) and CSRF (readable) cookies; the CSRF token is returned."""
     max_age = max(0, data.expires - int(time.time()))
-    common = {"max_age": max_age, "path": "/", "secure": settings.cookie_secure}
-    response.set_cookie(SESSION_COOKIE, value, httponly=True, samesite="lax", **common)  # type: ignore[arg-type]
+    secure = settings.cookie_secure
+    response.set_cookie(
+        SESSION_COOKIE, value, max_age=max_age, secure=secure, httponly=True, samesite="lax"
+    )
     token = csrf_token(data.session_id, settings)
-    response.set_cookie(CSRF_COOKIE, token, httponly=False, samesite="strict", **common)  # type: ignore[arg-type]
+    response.set_cookie(
+        CSRF_COOKIE, token, max_age=max_age, secure=secure, httponly=False, samesite="strict"
+    )
     return token
 
 

@@ -1,0 +1,165 @@
+"""Who is calling: the ``Actor`` from a session cookie or a ``Bearer mfg_...`` API token.
+
+- Session cookies are signed (see ``sessions``); every unsafe method (POST, PUT, PATCH, DELETE)
+  with a session cookie needs the CSRF token back (``X-CSRF-Token`` header or ``csrf_token``
+  form field), else 403. Bearer tokens need no CSRF token (a browser never sends them by itself).
+- Tokens carry scopes (read, download, api, admin); a session has every scope of its user.
+- ``install_auth(app)`` replaces 6B's default authorizer with one that applies the roles
+  (``accounts.roles.can``) and grants, meters Open API calls and adds the auth/uploads/jobs routes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mfgdata.accounts import tokens
+from mfgdata.accounts.errors import AuthError, PermissionDenied
+from mfgdata.api import sessions
+from mfgdata.api.deps import get_settings_dep
+from mfgdata.db.engine import get_engine, session_factory
+from mfgdata.db.tables import TOKEN_SCOPES, ApiToken, AuditLog, Organisation, User
+from mfgdata.settings import Settings
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+LOGOUT = "session.logout"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The caller: a user through a session or a token, or anonymous."""
+
+    via: Literal["anonymous", "session", "token"]
+    user: User | None = None
+    org: Organisation | None = None
+    token: ApiToken | None = None
+    scopes: frozenset[str] = frozenset()
+    session_id: str | None = None
+
+    @property
+    def role(self) -> str | None:
+        return self.user.role if self.user else None
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scopes
+
+
+ANONYMOUS = Actor(via="anonymous")
+
+
+def db_session(request: Request) -> Iterator[Session]:
+    """Dependency: one database session per request (closed afterwards, never auto-committed)."""
+    settings = get_settings_dep(request)
+    with session_factory(get_engine(settings))() as session:
+        yield session
+
+
+DbSession = Annotated[Session, Depends(db_session)]
+
+
+def _logged_out(session: Session, session_id: str) -> bool:
+    stmt = select(AuditLog.id).where(
+        AuditLog.action == LOGOUT, AuditLog.target == f"session:{session_id}"
+    )
+    return session.scalars(stmt.limit(1)).first() is not None
+
+
+def _from_token(session: Session, secret: str) -> Actor:
+    token, user = tokens.verify_token(session=session, secret=secret)
+    session.commit()  # last_used
+    org = session.get(Organisation, user.org_id)
+    return Actor(
+        via="token", user=user, org=org, token=token, scopes=frozenset(tokens.token_scopes(token))
+    )
+
+
+def _from_cookie(session: Session, value: str, settings: Settings) -> Actor:
+    data = sessions.read(value, settings)
+    if data is None:
+        return ANONYMOUS
+    user = session.get(User, data.user_id)
+    if user is None or not user.active or sessions.password_fingerprint(user) != data.password:
+        return ANONYMOUS
+    if _logged_out(session, data.session_id):
+        return ANONYMOUS
+    org = session.get(Organisation, user.org_id)
+    scopes = frozenset(s for s in TOKEN_SCOPES if s != "admin" or user.role == "admin")
+    return Actor(via="session", user=user, org=org, scopes=scopes, session_id=data.session_id)
+
+
+def resolve_actor(request: Request, session: Session, settings: Settings) -> Actor:
+    """The actor of ``request`` without the CSRF check (a bad Bearer token is a 401)."""
+    header = request.headers.get("authorization", "")
+    if header:
+        scheme, _, credential = header.partition(" ")
+        if scheme.lower() != "bearer" or not credential.strip():
+            raise AuthError(
+                "Authorization 헤더는 'Bearer mfg_...' 형식이어야 합니다",
+                "the Authorization header must be 'Bearer mfg_...'",
+            )
+        return _from_token(session, credential.strip())
+    cookie = request.cookies.get(sessions.SESSION_COOKIE)
+    return _from_cookie(session, cookie, settings) if cookie else ANONYMOUS
+
+
+async def _sent_csrf(request: Request) -> str | None:
+    sent = request.headers.get(sessions.CSRF_HEADER)
+    if sent:
+        return sent
+    ctype = request.headers.get("content-type", "")
+    if ctype.startswith("application/x-www-form-urlencoded"):  # never parse a streamed upload
+        value = (await request.form()).get(sessions.CSRF_FIELD)
+        return value if isinstance(value, str) else None
+    return None
+
+
+async def get_actor(request: Request, session: DbSession) -> Actor:
+    """Dependency: the actor; a session's unsafe request without a valid CSRF token is a 403."""
+    cached = getattr(request.state, "actor", None)
+    if isinstance(cached, Actor):
+        return cached
+    settings = get_settings_dep(request)
+    actor = await run_in_threadpool(resolve_actor, request, session, settings)
+    if actor.via == "session" and request.method not in SAFE_METHODS:
+        assert actor.session_id is not None
+        sent = await _sent_csrf(request)
+        cookie = request.cookies.get(sessions.CSRF_COOKIE)
+        if not sessions.csrf_matches(actor.session_id, sent, cookie, settings):
+            raise PermissionDenied(
+                "CSRF 토큰이 없거나 올바르지 않습니다 (X-CSRF-Token 헤더)",
+                "missing or wrong CSRF token (X-CSRF-Token header)",
+            )
+    request.state.actor = actor
+    return actor
+
+
+ActorDep = Annotated[Actor, Depends(get_actor)]
+
+
+def require_user(actor: Actor, scope: str | None = None) -> User:
+    """The actor's user (401 when anonymous); a token must carry ``scope`` (else 403)."""
+    if actor.user is None:
+        raise AuthError("로그인이 필요합니다", "authentication required")
+    if scope is not None and not actor.has_scope(scope):
+        raise PermissionDenied(
+            f"이 토큰에는 '{scope}' 권한이 없습니다", f"the token lacks the '{scope}' scope"
+        )
+    return actor.user
+
+
+def install_auth(app: FastAPI) -> None:
+    """Wire authentication into ``create_app``'s app: authorizer, metering, routes."""
+    from mfgdata.api.authorize import install_authorizer
+    import mfgdata.api.routes.auth as auth_routes
+    import mfgdata.api.routes.jobs as job_routes
+    import mfgdata.api.routes.uploads as upload_routes
+
+    install_authorizer(app)
+    for module in (auth_routes, upload_routes, job_routes):
+        app.include_router(module.router)

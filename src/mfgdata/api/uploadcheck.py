@@ -1,0 +1,186 @@
+"""What an uploaded file is (by its bytes, not its name) and whether a zip archive is safe.
+
+Allowed: CSV/TSV text (UTF-8, CP949, UTF-16), XLSX, Parquet, JSON Lines, and zip archives of
+those. A zip is safe when no entry is absolute, climbs out (``..``), is a symlink or a nested
+archive, the entry count is bounded, and the *measured* (not declared) uncompressed size stays
+under the total limit and the compression ratio limit (zip bombs).
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import stat
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from mfgdata.errors import InputError
+
+EXTENSION = {
+    "csv": ".csv",
+    "xlsx": ".xlsx",
+    "parquet": ".parquet",
+    "jsonl": ".jsonl",
+    "zip": ".zip",
+}
+HEAD_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class ZipLimits:
+    max_entries: int = 1000
+    max_total_bytes: int = 20 * 1024**3
+    max_ratio: float = 200.0
+
+
+def _reject(ko: str, en: str, name: str) -> InputError:
+    return InputError(ko, en, file=name)
+
+
+def _is_text_table(head: bytes) -> bool:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    if b"\x00" in head:
+        return False
+    for encoding in ("utf-8-sig", "cp949"):
+        try:
+            text = head.decode(encoding)
+        except UnicodeDecodeError as e:  # a multi-byte character cut at the end of the head
+            if e.start < len(head) - 4:
+                continue
+            text = head[: e.start].decode(encoding)
+        printable = sum(ch.isprintable() or ch in "\r\n\t" for ch in text)
+        return bool(text) and printable / len(text) > 0.95
+    return False
+
+
+def _is_jsonl(head: bytes) -> bool:
+    line = head.lstrip().split(b"\n", 1)[0].strip()
+    if not line.startswith(b"{"):
+        return False
+    try:
+        return isinstance(json.loads(line), dict)
+    except ValueError:
+        return False
+
+
+def sniff(head: bytes, path: Path, name: str) -> str:
+    """The kind of a file from its first bytes: csv, xlsx, parquet, jsonl or zip."""
+    if head.startswith(b"PAR1"):
+        with path.open("rb") as fh:
+            fh.seek(-4, 2)
+            if fh.read(4) == b"PAR1":
+                return "parquet"
+    elif head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        try:
+            with zipfile.ZipFile(path) as zf:
+                names = set(zf.namelist())
+        except zipfile.BadZipFile as e:
+            raise _reject("손상된 zip 파일입니다", "a damaged zip file", name) from e
+        if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
+            return "xlsx"
+        return "zip"
+    elif _is_jsonl(head):
+        return "jsonl"
+    elif _is_text_table(head):
+        return "csv"
+    raise _reject(
+        "지원하지 않는 파일입니다 (내용 기준: CSV, XLSX, Parquet, JSONL, zip만 가능)",
+        "unsupported file (by content: only CSV, XLSX, Parquet, JSONL and zip are accepted)",
+        name,
+    )
+
+
+def _safe_member_name(raw: str, name: str) -> str:
+    clean = raw.replace("\\", "/")
+    parts = PurePosixPath(clean).parts
+    if clean.startswith("/") or (parts and ":" in parts[0]) or ".." in parts or "\x00" in clean:
+        raise _reject(
+            f"압축 파일에 위험한 경로가 있습니다 (경로 조작): {raw}",
+            f"the archive contains an unsafe path (path traversal): {raw}",
+            name,
+        )
+    return posixpath.normpath(clean)
+
+
+def check_zip(path: Path, name: str, limits: ZipLimits, data_only: bool = True) -> list[str]:
+    """Validate an archive by reading every entry; the file entries' safe names."""
+    try:
+        zf = zipfile.ZipFile(path)
+    except zipfile.BadZipFile as e:
+        raise _reject("손상된 zip 파일입니다", "a damaged zip file", name) from e
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > limits.max_entries:
+            raise _reject(
+                f"압축 파일의 항목이 너무 많습니다 ({len(infos)} > {limits.max_entries})",
+                f"too many entries in the archive ({len(infos)} > {limits.max_entries})",
+                name,
+            )
+        total, packed, names = 0, 0, []
+        for info in infos:
+            member = _safe_member_name(info.filename, name)
+            mode = info.external_attr >> 16
+            if stat.S_ISLNK(mode):
+                raise _reject(
+                    f"압축 파일에 심볼릭 링크가 있습니다: {info.filename}",
+                    f"the archive contains a symbolic link: {info.filename}",
+                    name,
+                )
+            if info.is_dir():
+                continue
+            packed += info.compress_size
+            total += _measure(zf, info, limits, total, name)
+            if data_only and PurePosixPath(member).suffix.lower() in (".zip", ".gz", ".7z"):
+                raise _reject(
+                    f"압축 파일 안의 압축 파일은 받지 않습니다: {member}",
+                    f"nested archives are not accepted: {member}",
+                    name,
+                )
+            names.append(member)
+        if packed and total / packed > limits.max_ratio:
+            raise _bomb(name, total, packed, limits)
+        return names
+
+
+def _bomb(name: str, total: int, packed: int, limits: ZipLimits) -> InputError:
+    return _reject(
+        f"압축 폭탄으로 의심되어 거부합니다 (압축률 {total / max(packed, 1):.0f}배 또는 "
+        f"풀린 크기 {total} 바이트가 한도를 넘음)",
+        f"rejected as a suspected zip bomb (ratio {total / max(packed, 1):.0f}x or "
+        f"uncompressed size {total} bytes over the limit)",
+        name,
+    )
+
+
+def _measure(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ZipLimits, before: int, name: str
+) -> int:
+    """Decompress one entry counting bytes; stop as soon as a limit is crossed."""
+    size = 0
+    ratio_cap = max(info.compress_size, 1) * limits.max_ratio + 1024 * 1024
+    with zf.open(info) as fh:
+        while block := fh.read(1 << 20):
+            size += len(block)
+            if before + size > limits.max_total_bytes or size > ratio_cap:
+                raise _bomb(name, before + size, max(info.compress_size, 1), limits)
+    return size
+
+
+def extract_zip(path: Path, dest: Path, members: list[str]) -> list[Path]:
+    """Extract already checked ``members`` under ``dest`` (each path re-checked to stay inside)."""
+    root = dest.resolve()
+    out: list[Path] = []
+    with zipfile.ZipFile(path) as zf:
+        by_name = {_safe_member_name(i.filename, path.name): i for i in zf.infolist()}
+        for member in members:
+            target = (root / member).resolve()
+            if not target.is_relative_to(root):
+                raise _reject("위험한 경로입니다", "unsafe path", member)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with zf.open(by_name[member]) as src, target.open("wb") as dst:
+                while block := src.read(1 << 20):
+                    dst.write(block)
+            out.append(target)
+    return out
