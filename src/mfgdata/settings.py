@@ -31,6 +31,15 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(default=None, description="Redis URL (deployment job queue).")
     login_max_failures: int = Field(default=5, ge=1, description="Failed logins per window.")
     login_window_seconds: int = Field(default=900, ge=1, description="Login rate-limit window.")
+    secret_key: str | None = Field(
+        default=None,
+        description="Signs session cookies; default: a random key kept in {home}/secret_key.",
+    )
+    cookie_secure: bool = Field(default=False, description="Session cookies only over HTTPS.")
+    session_hours: int = Field(default=12, ge=1, description="Lifetime of a login session.")
+    job_lease_seconds: int = Field(
+        default=30, ge=5, description="A running job whose worker is silent this long is retried."
+    )
 
     @property
     def blobs_dir(self) -> Path:
