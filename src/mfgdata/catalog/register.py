@@ -119,6 +119,7 @@ def register_product(
             product = Product(id=pid, owner_org_id=org.id, **fields)
             session.add(product)
         row = ProductVersion(
+            product=product,
             product_id=pid,
             version=version,
             folder=dest.relative_to(objects_dir(settings or get_settings())).as_posix(),
