@@ -117,7 +117,9 @@ def _masks(st: ColumnStats, t: float, over: str | None) -> list[pl.Expr]:
             bad = bad | (x > hi)
         out.append(bad.fill_null(False).alias(p + "bad"))
     if st.series:
+        prev = x.shift(1).over(over) if over else x.shift(1)
         out.append(_spike_mask(x, t, over).alias(p + "spike"))
+        out.append((x == prev).fill_null(False).alias(p + "eq"))
     return out
 
 
@@ -139,29 +141,28 @@ def _aggs(st: ColumnStats, params: Params, rows: int, bucket_ends: list[int]) ->
         out += [
             spike.sum().alias(p + "spike_n"),
             pl.arg_where(spike).head(MAX_EVIDENCE).implode().alias(p + "spike_rows"),
+            pl.arg_where(pl.col(p + "eq")).implode().alias(p + "eq_rows"),
+            x.filter(pl.col(p + "eq")).cast(pl.Float64).implode().alias(p + "eq_vals"),
         ]
     if bucket_ends:
-        idx = pl.Series([max(e - 1, 0) for e in bucket_ends], dtype=pl.Int64)
-        out.append(x.is_not_null().cast(pl.Int64).cum_sum().gather(idx).implode().alias(p + "bk"))
+        starts = [0, *bucket_ends[:-1]]
+        nulls = [x.slice(a, b - a).null_count() for a, b in zip(starts, bucket_ends, strict=True)]
+        out.append(pl.concat_list(nulls).alias(p + "bk"))
     return out
 
 
-def _stuck(lf: pl.LazyFrame, st: ColumnStats, window: int) -> None:
-    """Runs of one value of at least ``window`` samples, from the run-length encoding."""
-    x = pl.col(st.name).fill_nan(None) if st.dtype.startswith("Float") else pl.col(st.name)
-    runs = (
-        lf.select(x.rle().alias("r"))
-        .unnest("r")
-        .with_columns(start=pl.col("len").cum_sum() - pl.col("len"))
-        .filter((pl.col("len") >= window) & pl.col("value").is_not_null())
-        .collect(engine="in-memory")
+def stuck_runs(eq_rows: pl.Series, eq_vals: pl.Series, window: int) -> pl.DataFrame:
+    """Runs of one value of at least ``window`` samples (start_row, length, value).
+
+    ``eq_rows`` are the rows equal to their predecessor (sorted); consecutive rows i..j there are
+    one constant run of j - i + 2 samples starting at i - 1. Only those rows are looked at.
+    """
+    df = pl.DataFrame({"i": eq_rows.cast(pl.Int64), "v": eq_vals})
+    g = df.with_columns(g=pl.col("i") - pl.int_range(pl.len(), dtype=pl.Int64))
+    runs = g.group_by("g", maintain_order=True).agg(
+        start_row=pl.col("i").first() - 1, length=pl.len() + 1, value=pl.col("v").first()
     )
-    st.stuck_samples = int(runs["len"].sum() or 0)
-    st.stuck_run_count = runs.height
-    st.stuck_runs = [
-        {"start_row": int(r["start"]), "length": int(r["len"]), "value": float(r["value"])}
-        for r in runs.head(MAX_EVIDENCE).iter_rows(named=True)
-    ]
+    return runs.filter(pl.col("length") >= window).drop("g")
 
 
 def psi(first: np.ndarray, last: np.ndarray, bins: int = 10) -> float | None:
@@ -184,8 +185,14 @@ def scan_columns(
     params: Params,
     over: str | None,
     bucket_ends: list[int],
-) -> None:
-    """Fill ``stats`` in place, ``batch_cells // rows`` columns per query."""
+    gather_rows: list[int] | None = None,
+) -> dict[str, list[Any]]:
+    """Fill ``stats`` in place, ``batch_cells // rows`` columns per query.
+
+    Returns the values of every column at ``gather_rows`` (for exact duplicate-row checks).
+    """
+    gathered: dict[str, list[Any]] = {}
+    take = pl.Series(gather_rows or [], dtype=pl.Int64)
     first, last = windows(lf, [st.name for st in stats if st.series], rows, params)
     sigma = {c: noise_level(first[c], last[c]) for c in first}
     for st in stats:
@@ -200,21 +207,35 @@ def scan_columns(
         ]
         keep = [pl.col(over)] if over else []
         aggs = [e for st in batch for e in _aggs(st, params, rows, bucket_ends)]
+        if gather_rows:
+            aggs += [
+                pl.col(st.name).gather(take).implode().alias(f"{st.name}\x00g") for st in batch
+            ]
+            masks += [pl.col(st.name) for st in batch if not _in(masks, st.name)]
         res = lf.select(*keep, *masks).select(aggs).collect(engine="streaming").row(0, named=True)
         for st in batch:
             prefix = st.name + "\x00"
+            if gather_rows:
+                gathered[st.name] = list(res[prefix + "g"])
             _fill(st, {k[len(prefix) :]: v for k, v in res.items() if k.startswith(prefix)})
             if st.series:
-                _stuck(lf, st, params.stuck_window)
+                runs = stuck_runs(
+                    pl.Series(res[prefix + "eq_rows"]),
+                    pl.Series(res[prefix + "eq_vals"], dtype=pl.Float64),
+                    params.stuck_window,
+                )
+                st.stuck_samples = int(runs["length"].sum() or 0)
+                st.stuck_run_count = runs.height
+                st.stuck_runs = runs.head(MAX_EVIDENCE).to_dicts()
             if bucket_ends:
-                cum = [
-                    0,
-                    *(
-                        int(v) if e else 0
-                        for v, e in zip(res[prefix + "bk"], bucket_ends, strict=True)
-                    ),
-                ]
-                st.bucket_nonnull = [max(0, cum[j + 1] - cum[j]) for j in range(len(bucket_ends))]
+                sizes = [b - a for a, b in zip([0, *bucket_ends[:-1]], bucket_ends, strict=True)]
+                nulls = [int(v) for v in res[prefix + "bk"]]
+                st.bucket_nonnull = [n - k for n, k in zip(sizes, nulls, strict=True)]
+    return gathered
+
+
+def _in(exprs: list[pl.Expr], name: str) -> bool:
+    return any(e.meta.output_name() == name for e in exprs)
 
 
 def _fill(st: ColumnStats, r: dict[str, Any]) -> None:

@@ -62,7 +62,10 @@ def scan_table(
         if numeric and spec and (spec.minimum is not None or spec.maximum is not None):
             st.checked_range = (spec.minimum, spec.maximum)
         stats.append(st)
-    scan_columns(lf, stats, rows=rows, params=params, over=idc, bucket_ends=ends)
+    near = time.near_rows if time is not None and idc is None else []
+    gathered = scan_columns(
+        lf, stats, rows=rows, params=params, over=idc, bucket_ends=ends, gather_rows=near
+    )
     out = TableStats(
         rows=rows,
         schema={k: str(v) for k, v in schema.items()},
@@ -70,7 +73,13 @@ def scan_table(
         time=time,
     )
     out.rules = _rules(lf, contract, list(schema))
-    _duplicates(lf, out, list(schema), keyed=idc is None)
+    if near:
+        cand = pl.DataFrame(gathered, schema=schema).with_columns(__row=pl.Series(near))
+        mask = ~cand.select(pl.struct(list(schema)).is_first_distinct()).to_series()
+        out.dup_rows = int(mask.sum())
+        out.dup_row_rows = cand.filter(mask)["__row"].head(MAX_EVIDENCE).to_list()
+    else:
+        _duplicates(lf, out, list(schema), keyed=idc is None)
     if contract.target and contract.target in schema:
         _labels(
             lf,
@@ -108,26 +117,12 @@ def _rules(lf: pl.LazyFrame, contract: Contract, names: list[str]) -> dict[str, 
 def _duplicates(lf: pl.LazyFrame, out: TableStats, names: list[str], *, keyed: bool) -> None:
     """Whole-row duplicates beyond the first occurrence.
 
-    With a sorted time key the candidates are only the rows of duplicated keys (neighbours in the
-    sort order), checked exactly; otherwise a 64-bit row hash is grouped in the streaming engine.
+    With a sorted time key, ``scan_table`` compares the gathered rows of duplicated keys exactly
+    (no extra pass). Otherwise rows are compared by a 64-bit hash of all their values, grouped in
+    the streaming engine (a collision is ~2^-64 per pair); memory: the hashes, never the rows.
     """
     t = out.time
     if t is not None and t.sorted and keyed and t.dup_keys == 0:
-        return
-    if t is not None and t.sorted and keyed:
-        d = pl.col(t.column).diff()
-        idx = (
-            lf.select(pl.arg_where((d == 0) | (d.shift(-1) == 0)).alias("i")).collect().to_series()
-        )
-        cand = (
-            lf.with_row_index("__row")
-            .filter(pl.col("__row").is_in(idx.implode()))
-            .collect(engine="streaming")
-        )
-        dup = cand.select(pl.struct(names).is_duplicated() & ~pl.struct(names).is_first_distinct())
-        mask = dup.to_series()
-        out.dup_rows = int(mask.sum())
-        out.dup_row_rows = cand.filter(mask)["__row"].head(MAX_EVIDENCE).to_list()
         return
     h = lf.select(h=pl.struct(names).hash(seed=0))
     g = h.group_by("h").agg(n=pl.len()).select((pl.col("n") - 1).sum()).collect(engine="streaming")

@@ -40,6 +40,8 @@ class TimeStats:
     distinct: int
     bucket_ends: list[int] = field(default_factory=list)  # exclusive row ends per bucket
     bucket_starts_us: list[int] = field(default_factory=list)
+    #: rows sharing their key with a neighbour (sorted data only): all members of duplicate keys
+    near_rows: list[int] = field(default_factory=list)
 
 
 def _epoch(col: str, dtype: pl.DataType) -> pl.Expr:
@@ -88,13 +90,15 @@ def scan_time(
         dup = s.select(
             n=(pl.col("d") == 0).sum(),
             rows=pl.col("row").filter(pl.col("d") == 0).head(MAX_EVIDENCE).implode(),
+            near=pl.arg_where((pl.col("d") == 0) | (pl.col("d").shift(-1) == 0)).implode(),
         ).collect()
         dup_keys, dup_rows = int(dup["n"][0]), list(dup["rows"][0])
+        near = list(dup["near"][0]) if dup_keys else []
     else:  # sort the key only, then compare neighbours
         srt = lf.select(*(pl.col(k) for k in keys)).sort(keys)
         same = pl.all_horizontal(pl.col(k).eq_missing(pl.col(k).shift(1)) for k in keys)
         dup = srt.select(n=same.sum()).collect()
-        dup_keys, dup_rows = int(dup["n"][0]), []
+        dup_keys, dup_rows, near = int(dup["n"][0]), [], []
     gaps: list[dict[str, Any]] = []
     gap_count, longest = 0, 0.0
     if nominal_us:
@@ -126,6 +130,7 @@ def scan_time(
         sorted=is_sorted,
         dup_keys=dup_keys,
         dup_key_rows=dup_rows,
+        near_rows=near,
         gap_count=gap_count,
         longest_gap_s=longest,
         gaps=gaps,
