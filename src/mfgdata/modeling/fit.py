@@ -64,10 +64,12 @@ def _supervised(fm: FeatureMatrix, task: Task, goal: str, seed: int) -> tuple[di
         basis["horizon"] = float(np.quantile(fm.y, 0.15))
         badness = lambda p: -p  # noqa: E731
     else:
-        badness = (lambda p: -p) if goal == "max" else (lambda p: p)  # noqa: E731
+        badness = (lambda p: -p) if goal == "max" else (lambda p: p)
     fold_model = tr.fold_models[0]
     _, te = plan.folds[0]
-    sub = te[:: max(1, len(te) // 2000)]
+    sub = te[:: max(1, len(te) // 600)]
+    gain = getattr(fold_model, "feature_importances_", None)
+    cand = None if gain is None else [int(j) for j in np.argsort(-gain, kind="stable")[:12]]
     drivers = permutation_drivers(
         lambda X: T.predict(fold_model, X, task.kind, n_cls),
         lambda y, p: sign * fn(y, p),
@@ -76,6 +78,7 @@ def _supervised(fm: FeatureMatrix, task: Task, goal: str, seed: int) -> tuple[di
         fm.y[sub],
         fm.spec.names,
         seed=seed,
+        candidates=cand,
     )
     data = {
         "metrics": tr.metrics,

@@ -15,20 +15,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 from scipy.stats import spearmanr
-from sklearn.inspection import permutation_importance
 
 Arr = NDArray[Any]
 GRID = 40
-
-
-class _Scorer:
-    """Adapter so permutation_importance can score any predict function."""
-
-    def __init__(self, fn: Callable[[Arr], Arr]) -> None:
-        self.fn = fn
-
-    def fit(self, X: Arr, y: Arr) -> _Scorer:
-        return self
 
 
 def permutation_drivers(
@@ -40,22 +29,22 @@ def permutation_drivers(
     names: list[str],
     top: int = 8,
     seed: int = 0,
+    candidates: list[int] | None = None,
+    repeats: int = 3,
 ) -> list[dict[str, Any]]:
-    """Importance = drop of ``score`` when a column is shuffled; direction = Spearman sign between
-    the column and the predicted badness (+1: higher value → worse outcome)."""
-    est = _Scorer(predict)
-    result = permutation_importance(
-        est,
-        X,
-        y,
-        scoring=lambda e, Xs, ys: score(ys, e.fn(Xs)),
-        n_repeats=5,
-        random_state=seed,
-        n_jobs=1,
-    )
-    bad = badness(predict(X))
+    """Importance = mean drop of ``score`` when a column is shuffled (``repeats`` times, seeded);
+    direction = Spearman sign between the column and the predicted badness (+1: higher value →
+    worse outcome). ``candidates`` limits the columns tried (e.g. the model's top by gain)."""
+    rng = np.random.default_rng(seed)
+    p0 = predict(X)
+    ref, bad = score(y, p0), badness(p0)
     rows = []
-    for j, name in enumerate(names):
+    for j in candidates if candidates is not None else range(len(names)):
+        drops = []
+        for _ in range(repeats):
+            Xp = X.copy()
+            Xp[:, j] = X[rng.permutation(len(X)), j]
+            drops.append(ref - score(y, predict(Xp)))
         col = X[:, j]
         ok = np.isfinite(col)
         rho = 0.0
@@ -63,9 +52,9 @@ def permutation_drivers(
             rho = float(spearmanr(col[ok], bad[ok]).statistic)
         rows.append(
             {
-                "feature": name,
-                "importance": float(result.importances_mean[j]),
-                "importance_sd": float(result.importances_std[j]),
+                "feature": names[j],
+                "importance": float(np.mean(drops)),
+                "importance_sd": float(np.std(drops)),
                 "direction": int(np.sign(rho)) if abs(rho) >= 0.05 else 0,
                 "spearman_with_risk": rho,
             }

@@ -7,14 +7,6 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sklearn.metrics import (
-    average_precision_score,
-    balanced_accuracy_score,
-    f1_score,
-    mean_absolute_error,
-    r2_score,
-)
-from sklearn.preprocessing import label_binarize
 
 Arr = NDArray[Any]
 MetricFn = Callable[[Arr, Arr], float]
@@ -51,13 +43,43 @@ def nasa_score(y: Arr, p: Arr) -> float:
     return float(np.mean(s))
 
 
+def average_precision(y: Arr, score: Arr) -> float:
+    """Area under the precision-recall curve (step-wise, as scikit-learn), for y in {0, 1}."""
+    pos = int(np.sum(y))
+    if pos == 0:
+        return 0.0
+    order = np.argsort(-score, kind="stable")
+    s, t = score[order], y[order].astype(np.float64)
+    last = np.r_[np.flatnonzero(np.diff(s)), len(s) - 1]  # last index of each distinct score
+    tp = np.cumsum(t)[last]
+    precision = tp / (last + 1)
+    recall = tp / pos
+    return float(np.sum(np.diff(np.r_[0.0, recall]) * precision))
+
+
 def pr_auc(y: Arr, proba: Arr, n_classes: int) -> float:
-    """Average precision; macro over classes present (one-vs-rest) for more than two classes."""
+    """Average precision; macro over the classes present (one-vs-rest) for more than two."""
     if n_classes == 2:
-        return float(average_precision_score(y, proba[:, 1])) if len(np.unique(y)) > 1 else 0.0
-    onehot = label_binarize(y, classes=list(range(n_classes)))
-    present = onehot.sum(axis=0) > 0
-    return float(average_precision_score(onehot[:, present], proba[:, present], average="macro"))
+        return average_precision((y == 1).astype(np.int64), proba[:, 1])
+    present = [k for k in range(n_classes) if np.any(y == k)]
+    return float(
+        np.mean([average_precision((y == k).astype(np.int64), proba[:, k]) for k in present])
+    )
+
+
+def balanced_accuracy(y: Arr, label: Arr) -> float:
+    recalls = [np.mean(label[y == k] == k) for k in np.unique(y)]
+    return float(np.mean(recalls))
+
+
+def f1_macro(y: Arr, label: Arr, n_classes: int) -> float:
+    scores = []
+    for k in range(n_classes):
+        tp = np.sum((label == k) & (y == k))
+        fp, fn = np.sum((label == k) & (y != k)), np.sum((label != k) & (y == k))
+        if tp + fp + fn:
+            scores.append(2 * tp / (2 * tp + fp + fn))
+    return float(np.mean(scores)) if scores else 0.0
 
 
 def _classification(n_classes: int) -> dict[str, Callable[[Arr, Arr], float]]:
@@ -65,23 +87,29 @@ def _classification(n_classes: int) -> dict[str, Callable[[Arr, Arr], float]]:
         return np.argmax(p, axis=1)
 
     return {
-        "balanced_accuracy": lambda y, p: float(balanced_accuracy_score(y, label(p))),
-        "f1_macro": lambda y, p: float(f1_score(y, label(p), average="macro", zero_division=0)),
+        "balanced_accuracy": lambda y, p: balanced_accuracy(y, label(p)),
+        "f1_macro": lambda y, p: f1_macro(y, label(p), n_classes),
         "pr_auc": lambda y, p: pr_auc(y, p, n_classes),
     }
+
+
+def r2(y: Arr, p: Arr) -> float:
+    y, p = np.asarray(y, float), np.asarray(p, float)
+    ss = float(np.sum((y - y.mean()) ** 2))
+    return 1.0 - float(np.sum((y - p) ** 2)) / ss if ss > 0 else 0.0
 
 
 def metric_fns(task: str, n_classes: int = 0) -> dict[str, Callable[[Arr, Arr], float]]:
     if task == "classification":
         return _classification(n_classes)
     fns: dict[str, Callable[[Arr, Arr], float]] = {
-        "mae": lambda y, p: float(mean_absolute_error(y, p)),
+        "mae": lambda y, p: float(np.mean(np.abs(np.asarray(p, float) - np.asarray(y, float)))),
         "rmse": rmse,
     }
     if task == "rul":
         fns["nasa_score"] = nasa_score
     else:
-        fns["r2"] = lambda y, p: float(r2_score(y, p))
+        fns["r2"] = r2
     return fns
 
 

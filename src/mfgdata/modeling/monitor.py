@@ -110,7 +110,7 @@ def evaluate_monitor(
     lo, hi = shewhart(X_train, mon.alpha)
 
     def base_alarm(X: Arr) -> NDArray[np.bool_]:
-        out: NDArray[np.bool_] = np.any((X < lo) | (X > hi), axis=1)
+        out: NDArray[np.bool_] = np.any((lo > X) | (hi < X), axis=1)
         return out
 
     m = X_test.shape[1]
@@ -125,9 +125,9 @@ def evaluate_monitor(
         model_hits.append(mon.alarms(Xs)[quiet_model])
         base_hits.append(base_alarm(Xs)[quiet_base])
     return {
-        "n": int(len(X_test)),
+        "n": len(X_test),
         "shift_sigma": shift,
-        "shifted_tags": int(len(tags)),
+        "shifted_tags": len(tags),
         "model": {
             "false_alarm_rate_train": _rate(mon.alarms(X_train), rng),
             "false_alarm_rate": _rate(mon.alarms(X_test), rng),

@@ -37,8 +37,8 @@ class SplitPlan:
         return {
             "kind": self.kind,
             "folds": len(self.folds),
-            "train_rows": [int(len(tr)) for tr, _ in self.folds],
-            "test_rows": [int(len(te)) for _, te in self.folds],
+            "train_rows": [len(tr) for tr, _ in self.folds],
+            "test_rows": [len(te) for _, te in self.folds],
             "reason_en": self.reason_en,
             "reason_ko": self.reason_ko,
             **self.info,

@@ -112,13 +112,15 @@ def detect_task(
     dtype = schema[target]
     if override in ("regression", "rul") or (override is None and dtype.is_numeric()):
         kind: TaskKind = "regression"
-        if override == "rul" or _RUL_NAME.search(target):
-            kind = "rul"
-        elif (
-            group
-            and time
-            and schema[time].is_numeric()
-            and _is_rul_history(frame, target, group, time)
+        if (
+            override == "rul"
+            or _RUL_NAME.search(target)
+            or (
+                group
+                and time
+                and schema[time].is_numeric()
+                and _is_rul_history(frame, target, group, time)
+            )
         ):
             kind = "rul"
         if (
