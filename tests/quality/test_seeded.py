@@ -186,3 +186,15 @@ def test_ingest_junk_and_freshness() -> None:
     f = measure(q, "currentness.freshness")
     assert f["evidence"]["age_seconds"] == 7200.0
     assert f["value"] == 0.5 and f["evidence"]["reference_time"] == "2024-01-01T02:16:39"
+
+
+def test_spike_chart_marks_the_spike() -> None:
+    from mfgdata.quality.charts import charts
+
+    q = run(add("temp", 500, 40.0)(clean_table()))
+    prof = q.stats.spike_profile
+    assert prof is not None and prof["column"] == "temp"
+    assert prof["spikes"][0]["row"] == 500
+    assert prof["spikes"][0]["time"].startswith("2024-01-01 00:08:20")
+    assert len(prof["buckets"]) <= 40
+    assert "quality-spike-series" in charts(q.stats)

@@ -108,10 +108,48 @@ def spikes_bar(s: TableStats) -> dict[str, Any] | None:
     }
 
 
+def spikes_marked(s: TableStats) -> dict[str, Any] | None:
+    prof = s.spike_profile
+    if not prof:
+        return None
+    x = {"field": "time", "type": "temporal", "title": "time"}
+    return {
+        "$schema": SCHEMA,
+        "description": f"{prof['column']}: min-max band and mean per time bucket, spikes marked",
+        "width": "container",
+        "layer": [
+            {
+                "data": {"values": prof["buckets"]},
+                "mark": {"type": "area", "opacity": 0.3},
+                "encoding": {
+                    "x": x,
+                    "y": {"field": "min", "type": "quantitative", "title": prof["column"]},
+                    "y2": {"field": "max"},
+                },
+            },
+            {
+                "data": {"values": prof["buckets"]},
+                "mark": "line",
+                "encoding": {"x": x, "y": {"field": "mean", "type": "quantitative"}},
+            },
+            {
+                "data": {"values": prof["spikes"]},
+                "mark": {"type": "point", "color": "#d62728", "filled": True, "size": 60},
+                "encoding": {
+                    "x": x,
+                    "y": {"field": "value", "type": "quantitative"},
+                    "tooltip": [{"field": "time"}, {"field": "value"}, {"field": "row"}],
+                },
+            },
+        ],
+    }
+
+
 def charts(s: TableStats) -> dict[str, dict[str, Any]]:
     out = {
         "quality-completeness": completeness_heatmap(s),
         "quality-gaps": gaps_timeline(s),
         "quality-spikes": spikes_bar(s),
+        "quality-spike-series": spikes_marked(s),
     }
     return {k: v for k, v in out.items() if v is not None}

@@ -28,6 +28,8 @@ class TableStats:
     classes: dict[str, int] | None = None
     label_conflicts: int | None = None
     label_conflict_groups: int = 0
+    #: the sensor with most spikes: min/mean/max per time bucket and the spikes (for the chart)
+    spike_profile: dict[str, Any] | None = None
 
 
 def scan_table(
@@ -72,6 +74,7 @@ def scan_table(
         columns={s.name: s for s in stats},
         time=time,
     )
+    out.spike_profile = _spike_profile(lf, out)
     out.rules = _rules(lf, contract, list(schema))
     if near:
         cand = pl.DataFrame(gathered, schema=schema).with_columns(__row=pl.Series(near))
@@ -158,3 +161,39 @@ def _labels(lf: pl.LazyFrame, out: TableStats, contract: Contract, features: lis
     )
     out.label_conflicts = int(g["rows"][0] or 0)
     out.label_conflict_groups = int(g["groups"][0] or 0)
+
+
+def _spike_profile(lf: pl.LazyFrame, out: TableStats) -> dict[str, Any] | None:
+    """One small query on one column and the time column: bounded data for the spike chart."""
+    t = out.time
+    top = max(out.columns.values(), key=lambda st: st.spikes, default=None)
+    if t is None or top is None or not top.spikes or not t.bucket_ends:
+        return None
+    c, ends = top.name, t.bucket_ends
+    starts = [0, *ends[:-1]]
+    x = pl.col(c).fill_nan(None) if top.dtype.startswith("Float") else pl.col(c)
+    exprs = []
+    for i, (a, b) in enumerate(zip(starts, ends, strict=True)):
+        part = x.slice(a, b - a)
+        exprs += [
+            part.min().cast(pl.Float64).alias(f"min{i}"),
+            part.mean().cast(pl.Float64).alias(f"mean{i}"),
+            part.max().cast(pl.Float64).alias(f"max{i}"),
+            pl.col(t.column).slice(a, b - a).first().alias(f"t{i}"),
+        ]
+    rows = pl.Series(top.spike_rows, dtype=pl.Int64)
+    exprs += [
+        pl.col(t.column).gather(rows).implode().alias("spike_t"),
+        x.gather(rows).cast(pl.Float64).implode().alias("spike_v"),
+    ]
+    r = lf.select(exprs).collect(engine="in-memory").row(0, named=True)
+    buckets = [
+        {"time": str(r[f"t{i}"]), "min": r[f"min{i}"], "mean": r[f"mean{i}"], "max": r[f"max{i}"]}
+        for i in range(len(ends))
+        if r[f"t{i}"] is not None
+    ]
+    spikes = [
+        {"time": str(tt), "value": v, "row": row}
+        for tt, v, row in zip(r["spike_t"], r["spike_v"], top.spike_rows, strict=True)
+    ]
+    return {"column": c, "buckets": buckets, "spikes": spikes}
