@@ -1,0 +1,145 @@
+"""Streamed uploads: limits (413, nothing left), sniffing, zip bombs and traversal, isolation."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from mfgdata.settings import Settings
+from webapp import signup, web_app, web_settings
+
+LIMIT = 256 * 1024
+CSV = "일시,온도[℃]\n2024-03-01 00:00:00,200.5\n".encode("cp949")
+
+
+@pytest.fixture
+def world(db_url: str, tmp_path: Path) -> Iterator[tuple[TestClient, Settings]]:
+    settings = web_settings(tmp_path / "home", db_url, max_upload_bytes=LIMIT)
+    with TestClient(web_app(settings), raise_server_exceptions=False) as c:
+        signup(c, "Acme")
+        yield c, settings
+
+
+def files_under(settings: Settings) -> list[Path]:
+    root = settings.home / "uploads"
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+def post(client: TestClient, name: str, data: bytes) -> object:
+    return client.post("/api/v1/uploads", files={"file": (name, data)})
+
+
+def zipped(entries: dict[str, bytes], symlink: str | None = None) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in entries.items():
+            zf.writestr(name, data)
+        if symlink:
+            info = zipfile.ZipInfo(symlink)
+            info.external_attr = (0o120777 << 16)
+            zf.writestr(info, "/etc/passwd")
+    return buf.getvalue()
+
+
+def test_upload_streams_hashes_and_sanitises(world: tuple[TestClient, Settings]) -> None:
+    client, settings = world
+    resp = post(client, "../../evil/사출 로그<1>.csv", CSV)
+    assert resp.status_code == 201, resp.text  # type: ignore[attr-defined]
+    body = resp.json()  # type: ignore[attr-defined]
+    assert body["filename"] == "사출 로그1.csv" and body["kind"] == "csv" and body["bytes"] == len(CSV)
+    import hashlib
+
+    assert body["sha256"] == hashlib.sha256(CSV).hexdigest()
+    [stored] = files_under(settings)
+    assert stored.read_bytes() == CSV and stored.is_relative_to(settings.home / "uploads")
+    assert [u["id"] for u in client.get("/api/v1/uploads").json()] == [body["id"]]
+
+
+def test_over_the_limit_is_413_and_leaves_no_file(world: tuple[TestClient, Settings]) -> None:
+    client, settings = world
+    big = b"a,b\n" + b"1,2\n" * (LIMIT // 4 + 10)
+    resp = post(client, "big.csv", big)
+    assert resp.status_code == 413  # type: ignore[attr-defined]
+    err = resp.json()["error"]  # type: ignore[attr-defined]
+    assert err["code"] == "upload_too_large" and err["message_ko"] and err["message_en"]
+    raw = client.post("/api/v1/uploads?filename=big.csv", content=iter([big[:100_000]] * 4))
+    assert raw.status_code == 413
+    assert files_under(settings) == []
+    assert client.get("/api/v1/uploads").json() == []
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "kind"),
+    [
+        ("table.txt", CSV, "csv"),
+        ("rows.data", b'{"a": 1}\n{"a": 2}\n', "jsonl"),
+        ("x.csv", b"PAR1" + b"\x00" * 20 + b"PAR1", "parquet"),
+    ],
+)
+def test_kind_is_sniffed_from_content(world: tuple[TestClient, Settings], name: str, data: bytes, kind: str) -> None:
+    client, _ = world
+    resp = post(client, name, data)
+    assert resp.status_code == 201 and resp.json()["kind"] == kind  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [("a.csv", b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 100), ("photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00")],
+)
+def test_binary_disguised_as_csv_is_rejected(world: tuple[TestClient, Settings], name: str, data: bytes) -> None:
+    client, settings = world
+    resp = post(client, name, data)
+    assert resp.status_code == 422 and resp.json()["error"]["message_ko"]  # type: ignore[attr-defined]
+    assert files_under(settings) == []
+
+
+def test_safe_zip_is_unpacked(world: tuple[TestClient, Settings]) -> None:
+    client, _ = world
+    resp = post(client, "day.zip", zipped({"a/1.csv": CSV, "2.csv": CSV}))
+    assert resp.status_code == 201, resp.text  # type: ignore[attr-defined]
+    assert resp.json()["kind"] == "zip" and resp.json()["files"] == ["2.csv", "a/1.csv"]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("entries", "symlink", "word"),
+    [
+        ({"../../etc/cron.d/x.csv": CSV}, None, "traversal"),
+        ({"/abs/x.csv": CSV}, None, "traversal"),
+        ({"ok.csv": CSV}, "link.csv", "symbolic link"),
+        ({"bomb.csv": b"0" * (8 * 1024 * 1024)}, None, "zip bomb"),
+        ({f"f{i}.csv": CSV for i in range(1001)}, None, "too many entries"),
+        ({"inner.zip": b"PK\x05\x06" + b"\x00" * 18}, None, "nested"),
+    ],
+)
+def test_unsafe_zip_is_rejected(
+    world: tuple[TestClient, Settings], entries: dict[str, bytes], symlink: str | None, word: str
+) -> None:
+    client, settings = world
+    resp = post(client, "x.zip", zipped(entries, symlink))
+    assert resp.status_code == 422, resp.text  # type: ignore[attr-defined]
+    err = resp.json()["error"]  # type: ignore[attr-defined]
+    assert word in err["message_en"] and err["message_ko"]
+    assert files_under(settings) == []
+    assert not (settings.home.parent / "etc").exists()
+
+
+def test_other_organisation_cannot_see_uploads(world: tuple[TestClient, Settings]) -> None:
+    client, _ = world
+    upload_id = post(client, "a.csv", CSV).json()["id"]  # type: ignore[attr-defined]
+    other = TestClient(client.app)
+    signup(other, "Bolt")
+    assert other.get("/api/v1/uploads").json() == []
+    for probe in (upload_id, upload_id + 1000):
+        resp = other.get(f"/api/v1/uploads/{probe}")
+        assert resp.status_code == 404 and resp.json()["error"]["code"] == "not_found"
+    build = other.post("/api/v1/jobs/build", json={"uploads": [upload_id]})
+    assert build.status_code == 404
+    buyer = TestClient(client.app)
+    signup(buyer, "Shop", kind="buyer")
+    assert post(buyer, "a.csv", CSV).status_code == 403  # type: ignore[attr-defined]
+    assert TestClient(client.app).get("/api/v1/uploads").status_code == 401
