@@ -138,3 +138,11 @@ def test_good_xlsx_builds(tmp_path: Path) -> None:
     code, output = build(path, "--out", tmp_path / "out")
     assert code == 0, output
     assert (tmp_path / "out" / "data" / "table.parquet").is_file()
+
+
+def test_error_line_is_not_wrapped_and_units_are_not_markup(tmp_path: Path) -> None:
+    src = _write(tmp_path / ("긴_이름_" * 8 + "[bar].csv"), b"")
+    code, output = build(src, "--out", tmp_path / "out")
+    assert code == 2
+    error_lines = [line for line in output.splitlines() if "오류 / error:" in line]
+    assert len(error_lines) == 1 and src.name in error_lines[0]

@@ -6,6 +6,7 @@ import typer
 
 from mfgdata.cli import build as build_cmd
 from mfgdata.cli import inspect as inspect_cmd
+from mfgdata.cli import serve as serve_cmd
 from mfgdata.cli import standardize as standardize_cmd
 from mfgdata.cli import verify as verify_cmd
 
@@ -20,6 +21,7 @@ app.command("build")(build_cmd.build)
 app.command("demo")(build_cmd.demo)
 app.command("inspect")(inspect_cmd.inspect)
 app.command("verify")(verify_cmd.verify)
+app.command("serve")(serve_cmd.serve)
 app.command("standardize")(standardize_cmd.standardize)
 
 

@@ -8,6 +8,7 @@ from typing import ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from mfgdata.errors import MfgDataError
 
@@ -22,7 +23,9 @@ EXIT_USER_ERROR = 2
 
 
 def fail(error: MfgDataError) -> typer.Exit:
-    err_console.print(f"[bold red]오류 / error:[/] {error.message()}", highlight=False)
+    """One line, never wrapped; the message is plain text (units like ``[bar]`` are not markup)."""
+    line = Text("오류 / error: ", style="bold red") + Text(error.message())
+    err_console.print(line, soft_wrap=True, highlight=False)
     return typer.Exit(EXIT_USER_ERROR)
 
 
