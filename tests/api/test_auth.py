@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mfgdata.db.engine import make_engine
-from mfgdata.db.tables import ApiToken, AuditLog
+from mfgdata.db.tables import ApiToken, AuditLog, ProductVersion
 from webapp import PASSWORD, signup, web_app, web_settings
 
 
@@ -46,8 +46,14 @@ def test_signup_sets_secure_cookies_and_me(client: TestClient) -> None:
 def test_signup_never_grants_global_roles(client: TestClient) -> None:
     resp = client.post(
         "/api/v1/auth/signup",
-        json={"organisation": "X", "kind": "center", "email": "a@x.kr", "name": "a",
-              "password": PASSWORD, "role": "admin"},
+        json={
+            "organisation": "X",
+            "kind": "center",
+            "email": "a@x.kr",
+            "name": "a",
+            "password": PASSWORD,
+            "role": "admin",
+        },
     )
     assert resp.status_code == 201 and resp.json()["role"] == "member"
 
@@ -59,7 +65,9 @@ def test_csrf_required_for_unsafe_requests_with_a_session(client: TestClient) ->
     assert resp.status_code == 403 and resp.json()["error"]["code"] == "permission_denied"
     assert "CSRF" in resp.json()["error"]["message_en"]
     wrong = client.post(
-        "/api/v1/tokens", json={"name": "t", "scopes": ["read"]}, headers={"X-CSRF-Token": "x" + token}
+        "/api/v1/tokens",
+        json={"name": "t", "scopes": ["read"]},
+        headers={"X-CSRF-Token": "x" + token},
     )
     assert wrong.status_code == 403
     ok = client.post(
@@ -87,11 +95,15 @@ def test_login_and_rate_limit_locks_after_failures(client: TestClient, db_url: s
     assert ok.status_code == 200 and ok.json()["csrf_token"]
     attacker = TestClient(client.app)
     codes = [
-        attacker.post("/api/v1/auth/login", json={"email": "first@acme.kr", "password": "nope-nope"}).status_code
+        attacker.post(
+            "/api/v1/auth/login", json={"email": "first@acme.kr", "password": "nope-nope"}
+        ).status_code
         for _ in range(4)
     ]
     assert codes == [401, 401, 401, 429]
-    locked = attacker.post("/api/v1/auth/login", json={"email": "first@acme.kr", "password": PASSWORD})
+    locked = attacker.post(
+        "/api/v1/auth/login", json={"email": "first@acme.kr", "password": PASSWORD}
+    )
     assert locked.status_code == 429 and locked.json()["error"]["message_ko"]
     n = count(db_url, select(func.count(AuditLog.id)).where(AuditLog.action == "login.failure"))
     assert n == 3
@@ -136,3 +148,43 @@ def test_token_of_another_user_cannot_be_revoked_or_confirmed(client: TestClient
 def test_bad_authorization_header_is_401(client: TestClient, header: str) -> None:
     resp = client.get("/api/v1/me", headers={"Authorization": header})
     assert resp.status_code == 401 and resp.json()["error"]["message_ko"]
+
+
+def test_authorizer_scopes_grants_and_metering(
+    client: TestClient, db_url: str, built_product: Path
+) -> None:
+    from mfgdata.catalog import workflow
+    from mfgdata.catalog.register import register_product
+    from mfgdata.db.tables import Organisation, Usage, User
+
+    signup(client, "Acme")
+    settings = client.app.state.settings  # type: ignore[attr-defined]
+    engine = make_engine(db_url)
+    with Session(engine, expire_on_commit=False) as s:
+        org = s.scalars(select(Organisation).where(Organisation.name == "Acme")).one()
+        row = register_product(built_product, session=s, owner_org=org, settings=settings)
+        pid = row.product_id
+    engine.dispose()
+    url = f"/api/v1/products/{pid}/versions/1/rows?limit=5"
+    assert client.get(url).status_code == 200  # the owner reads its own draft
+    api = client.post("/api/v1/tokens", json={"name": "a", "scopes": ["api", "read"]}).json()[
+        "token"
+    ]
+    read = client.post("/api/v1/tokens", json={"name": "r", "scopes": ["read"]}).json()["token"]
+    assert client.get(url, headers={"Authorization": f"Bearer {api}"}).status_code == 200
+    assert client.get(url, headers={"Authorization": f"Bearer {read}"}).status_code == 403
+    buyer = TestClient(client.app)
+    signup(buyer, "Shop", kind="buyer")
+    assert buyer.get(url).status_code == 404  # a draft of another organisation is not confirmed
+    assert TestClient(client.app).get(url).status_code == 404
+    with Session(make_engine(db_url), expire_on_commit=False) as s:
+        version = s.scalars(select(ProductVersion).where(ProductVersion.product_id == pid)).one()
+        workflow.verify(session=s, version=version, actor=None, settings=settings)
+        workflow.publish(session=s, version=version, actor=None, settings=settings)
+        s.commit()
+    assert buyer.get(url).status_code == 403  # published, but no grant
+    assert TestClient(client.app).get(url).status_code == 401
+    calls = count(db_url, select(func.count(Usage.id)).where(Usage.product_id == pid))
+    rows = count(db_url, select(func.sum(Usage.rows)).where(Usage.product_id == pid))
+    assert (calls, rows) == (2, 10)
+    assert count(db_url, select(func.count(User.id))) == 2

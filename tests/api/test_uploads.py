@@ -41,7 +41,7 @@ def zipped(entries: dict[str, bytes], symlink: str | None = None) -> bytes:
             zf.writestr(name, data)
         if symlink:
             info = zipfile.ZipInfo(symlink)
-            info.external_attr = (0o120777 << 16)
+            info.external_attr = 0o120777 << 16
             zf.writestr(info, "/etc/passwd")
     return buf.getvalue()
 
@@ -51,7 +51,9 @@ def test_upload_streams_hashes_and_sanitises(world: tuple[TestClient, Settings])
     resp = post(client, "../../evil/사출 로그<1>.csv", CSV)
     assert resp.status_code == 201, resp.text  # type: ignore[attr-defined]
     body = resp.json()  # type: ignore[attr-defined]
-    assert body["filename"] == "사출 로그1.csv" and body["kind"] == "csv" and body["bytes"] == len(CSV)
+    assert (
+        body["filename"] == "사출 로그1.csv" and body["kind"] == "csv" and body["bytes"] == len(CSV)
+    )
     import hashlib
 
     assert body["sha256"] == hashlib.sha256(CSV).hexdigest()
@@ -81,7 +83,9 @@ def test_over_the_limit_is_413_and_leaves_no_file(world: tuple[TestClient, Setti
         ("x.csv", b"PAR1" + b"\x00" * 20 + b"PAR1", "parquet"),
     ],
 )
-def test_kind_is_sniffed_from_content(world: tuple[TestClient, Settings], name: str, data: bytes, kind: str) -> None:
+def test_kind_is_sniffed_from_content(
+    world: tuple[TestClient, Settings], name: str, data: bytes, kind: str
+) -> None:
     client, _ = world
     resp = post(client, name, data)
     assert resp.status_code == 201 and resp.json()["kind"] == kind  # type: ignore[attr-defined]
@@ -89,9 +93,14 @@ def test_kind_is_sniffed_from_content(world: tuple[TestClient, Settings], name: 
 
 @pytest.mark.parametrize(
     ("name", "data"),
-    [("a.csv", b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 100), ("photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00")],
+    [
+        ("a.csv", b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 100),
+        ("photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00"),
+    ],
 )
-def test_binary_disguised_as_csv_is_rejected(world: tuple[TestClient, Settings], name: str, data: bytes) -> None:
+def test_binary_disguised_as_csv_is_rejected(
+    world: tuple[TestClient, Settings], name: str, data: bytes
+) -> None:
     client, settings = world
     resp = post(client, name, data)
     assert resp.status_code == 422 and resp.json()["error"]["message_ko"]  # type: ignore[attr-defined]

@@ -35,7 +35,9 @@ def world(db_url: str, tmp_path: Path) -> Iterator[tuple[TestClient, Settings]]:
 
 
 @pytest.fixture
-def start_worker(world: tuple[TestClient, Settings], tmp_path: Path) -> Iterator[Callable[[], subprocess.Popen[bytes]]]:
+def start_worker(
+    world: tuple[TestClient, Settings], tmp_path: Path
+) -> Iterator[Callable[[], subprocess.Popen[bytes]]]:
     _, settings = world
     env = {
         **os.environ,
@@ -70,7 +72,9 @@ def upload_demo(client: TestClient) -> list[int]:
     return ids
 
 
-def wait_for(client: TestClient, job_id: int, done: Callable[[dict[str, Any]], bool], timeout: float = 180) -> dict[str, Any]:
+def wait_for(
+    client: TestClient, job_id: int, done: Callable[[dict[str, Any]], bool], timeout: float = 180
+) -> dict[str, Any]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         job: dict[str, Any] = client.get(f"/api/v1/jobs/{job_id}").json()
@@ -101,7 +105,8 @@ def test_build_job_succeeds_with_a_draft_product(
 ) -> None:
     client, settings = world
     resp = client.post(
-        "/api/v1/jobs/build", json={"uploads": upload_demo(client), "product_id": "demo-job", **OPTIONS}
+        "/api/v1/jobs/build",
+        json={"uploads": upload_demo(client), "product_id": "demo-job", **OPTIONS},
     )
     assert resp.status_code == 202 and resp.json()["status"] == "queued"
     job_id = resp.json()["id"]
@@ -121,7 +126,9 @@ def test_build_job_succeeds_with_a_draft_product(
     stored = settings.home / "objects" / "products" / "demo-job" / "1" / "manifest.json"
     assert stored.is_file() and leftovers(settings) == []
     events = client.get(f"/api/v1/jobs/{job_id}/progress").text
-    assert "event: progress" in events and '"status":"succeeded"' in events and "event: done" in events
+    assert (
+        "event: progress" in events and '"status":"succeeded"' in events and "event: done" in events
+    )
     other = TestClient(client.app)
     signup(other, "Bolt")
     assert other.get(f"/api/v1/jobs/{job_id}").status_code == 404
@@ -134,10 +141,13 @@ def test_worker_killed_mid_build_is_retried_once_without_half_registration(
 ) -> None:
     client, settings = world
     job_id = client.post(
-        "/api/v1/jobs/build", json={"uploads": upload_demo(client), "product_id": "kill-job", **OPTIONS}
+        "/api/v1/jobs/build",
+        json={"uploads": upload_demo(client), "product_id": "kill-job", **OPTIONS},
     ).json()["id"]
     first = start_worker()
-    wait_for(client, job_id, lambda j: j["status"] == "running" and j["progress"] > 0.05, timeout=120)
+    wait_for(
+        client, job_id, lambda j: j["status"] == "running" and j["progress"] > 0.05, timeout=120
+    )
     first.send_signal(signal.SIGKILL)
     first.wait()
     job = client.get(f"/api/v1/jobs/{job_id}").json()
@@ -148,7 +158,9 @@ def test_worker_killed_mid_build_is_retried_once_without_half_registration(
     assert job["status"] == "succeeded", job["message"]
     assert job["attempts"] == 2
     assert versions(settings, "kill-job") == [(1, "draft")]
-    assert sorted(p.name for p in (settings.home / "objects" / "products" / "kill-job").iterdir()) == ["1"]
+    assert sorted(
+        p.name for p in (settings.home / "objects" / "products" / "kill-job").iterdir()
+    ) == ["1"]
     assert leftovers(settings) == []
     assert not (settings.home / "jobs" / str(job_id) / "product").exists()
     engine = make_engine(str(settings.database_url))
@@ -164,7 +176,8 @@ def test_bad_input_fails_the_job_without_retry(
     client, settings = world
     up = client.post("/api/v1/uploads", files={"file": ("x.csv", b"a,b\n1,2\n")}).json()["id"]
     job_id = client.post(
-        "/api/v1/jobs/build", json={"uploads": [up], "time_column": "없는열", "product_id": "bad-job"}
+        "/api/v1/jobs/build",
+        json={"uploads": [up], "time_column": "없는열", "product_id": "bad-job"},
     ).json()["id"]
     start_worker()
     job = wait_for(client, job_id, lambda j: j["status"] in ("succeeded", "failed"), timeout=120)

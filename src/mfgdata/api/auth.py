@@ -155,10 +155,10 @@ def require_user(actor: Actor, scope: str | None = None) -> User:
 
 def install_auth(app: FastAPI) -> None:
     """Wire authentication into ``create_app``'s app: authorizer, metering, routes."""
-    from mfgdata.api.authorize import install_authorizer
     import mfgdata.api.routes.auth as auth_routes
     import mfgdata.api.routes.jobs as job_routes
     import mfgdata.api.routes.uploads as upload_routes
+    from mfgdata.api.authorize import install_authorizer
 
     install_authorizer(app)
     for module in (auth_routes, upload_routes, job_routes):

@@ -75,8 +75,8 @@ def authorizer(request: Request, actor: ActorDep, session: DbSession) -> Authori
 
     def check(ref: ProductRef, action: str) -> None:
         user = actor.user
-        if user is None:
-            if ref.status != "published":
+        if user is None:  # the row, not ``ref``: resolved refs may be cached for a while
+            if _version(session, ref).status != "published":
                 raise _not_found(ref)
             if action in DATA_ACTIONS:
                 raise AuthError(
