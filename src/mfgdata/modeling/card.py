@@ -60,7 +60,7 @@ def render_card(info: dict[str, Any]) -> str:
         "## Model / 모델",
         f"- family: {info['family']}; parameters: `{info['params']}`; seed: {info.get('seed', 0)}",
         f"- baseline / 기준 모델: {info['baseline']}",
-        "- file: model/model.onnx (input `input`: float32 [rows, features])",
+        "- file: model/model.onnx (one input `input`: [rows, features])",
         "",
         "## Data / 데이터",
         f"- rows used / 사용 행: {sampling.get('rows_used')} of {sampling.get('rows_total')}"

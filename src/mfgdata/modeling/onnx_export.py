@@ -1,5 +1,6 @@
 """ONNX export (onnxmltools for LightGBM, skl2onnx for scikit-learn, a small graph for the PCA
-monitor) and scoring with onnxruntime. The one input is ``input``: float32 [rows, features]."""
+monitor) and scoring with onnxruntime. The one input is ``input``: [rows, features], float32
+(float64 for the PCA monitor)."""
 
 from __future__ import annotations
 
@@ -45,12 +46,13 @@ def _sklearn(model: Pipeline, n: int) -> onnx.ModelProto:
 
 
 def _const(name: str, value: NDArray[Any]) -> onnx.TensorProto:
-    t: onnx.TensorProto = numpy_helper.from_array(np.asarray(value, dtype=np.float32), name)
+    t: onnx.TensorProto = numpy_helper.from_array(np.asarray(value, dtype=np.float64), name)
     return t
 
 
 def _monitor(mon: PcaMonitor, n: int) -> onnx.ModelProto:
-    """T² and SPE of autoscaled rows; NaN is taken at the training mean (z = 0)."""
+    """T² and SPE of autoscaled rows (input float64: plant tags can have tiny spreads around
+    large values); NaN is taken at the training mean."""
     nodes = [
         helper.make_node("Sub", [INPUT, "mean"], ["c"]),
         helper.make_node("Div", ["c", "scale"], ["z0"]),
@@ -77,10 +79,10 @@ def _monitor(mon: PcaMonitor, n: int) -> onnx.ModelProto:
     graph = helper.make_graph(
         nodes,
         "pca_monitor",
-        [helper.make_tensor_value_info(INPUT, TensorProto.FLOAT, [None, n])],
+        [helper.make_tensor_value_info(INPUT, TensorProto.DOUBLE, [None, n])],
         [
-            helper.make_tensor_value_info("t2", TensorProto.FLOAT, [None]),
-            helper.make_tensor_value_info("spe", TensorProto.FLOAT, [None]),
+            helper.make_tensor_value_info("t2", TensorProto.DOUBLE, [None]),
+            helper.make_tensor_value_info("spe", TensorProto.DOUBLE, [None]),
         ],
         inits,
     )
@@ -113,9 +115,11 @@ class OnnxModel:
         opts.log_severity_level = 3
         self.session = ort.InferenceSession(data, opts, providers=["CPUExecutionProvider"])
         self.outputs = [o.name for o in self.session.get_outputs()]
+        double = self.session.get_inputs()[0].type == "tensor(double)"
+        self.dtype = np.float64 if double else np.float32
 
     def run(self, X: NDArray[Any]) -> dict[str, NDArray[Any]]:
-        feeds = {INPUT: np.asarray(X, dtype=np.float32)}
+        feeds = {INPUT: np.asarray(X, dtype=self.dtype)}
         values = self.session.run(None, feeds)
         return {name: np.asarray(v) for name, v in zip(self.outputs, values, strict=True)}
 
