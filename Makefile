@@ -6,7 +6,7 @@ PIP    := $(VENV)/bin/pip
 STAMP  := $(VENV)/.installed-dev
 DEMO_OUT ?= demo-output/injection-molding
 
-.PHONY: install install-dev demo test lint typecheck pytest bench clean
+.PHONY: install install-dev system-deps demo test lint typecheck pytest bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,13 @@ $(STAMP): pyproject.toml requirements-datasets.txt | $(PY)
 
 install-dev: $(STAMP)
 
+# Debian chromium (+ a Korean font) for the browser tests; Playwright never downloads a browser.
+system-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-nanum; \
+	  else echo "chromium is not installed: browser tests are skipped outside CI"; fi; }
+
 demo: install
 	rm -rf $(DEMO_OUT)
 	$(VENV)/bin/mfgdata demo --out $(DEMO_OUT)
@@ -33,7 +40,7 @@ lint: install-dev
 typecheck: install-dev
 	$(VENV)/bin/mypy
 
-pytest: install-dev
+pytest: install-dev system-deps
 	$(VENV)/bin/pytest -q -n 2
 
 test: lint typecheck pytest
