@@ -95,6 +95,12 @@ def transform(frame: pl.DataFrame | pl.LazyFrame, spec: FeatureSpec) -> NDArray[
     return df.to_numpy().astype(np.float64) if df.width else np.zeros((df.height, 0))
 
 
+def _derived_name(name: str, target: str) -> bool:
+    """``RUL_clipped``, ``log_RUL``, ``불량률 (보정)`` for target ``RUL`` / ``불량률``."""
+    t = re.escape(target.strip())
+    return bool(re.search(rf"^{t}[\W_]|[\W_]{t}$", name.strip(), re.I))
+
+
 def _choose(
     lf: pl.LazyFrame, task: Task, exclude: set[str]
 ) -> tuple[list[dict[str, Any]], dict[str, str]]:
@@ -113,7 +119,7 @@ def _choose(
             excluded[name] = "identifier"
         elif dtype.is_temporal():
             excluded[name] = "time stamp"
-        elif task.target and name != task.target and task.target.lower() in name.lower():
+        elif task.target and name != task.target and _derived_name(name, task.target):
             excluded[name] = "derived from the target (name)"
         else:
             candidates.append(name)

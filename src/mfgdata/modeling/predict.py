@@ -89,7 +89,8 @@ def _match_columns(
         if col in df.columns:
             continue
         raw = (spec.get("columns", {}).get(col) or {}).get("raw_name")
-        hits = [c for c in df.columns if c not in needed and (c == raw or _norm(c) == _norm(col))]
+        alias = {_norm(col)} | ({_norm(raw)} if raw else set())
+        hits = [c for c in df.columns if c not in needed and _norm(c) in alias]
         if len(hits) == 1:
             renames[hits[0]] = col
             _warn(
@@ -204,11 +205,9 @@ def predict_product(product_dir: Path, new_file: Path, out: Path | None = None) 
             )
     spec = json.loads(spec_path.read_text(encoding="utf-8"))
     df, units = read_raw(new_file)
-    before = set(df.columns)
-    df = _match_columns(df, spec, new_file, strict=False)
-    units = {c: units.get(c) for c in df.columns} | {
-        new: units.get(old) for old, new in zip(sorted(before - set(df.columns)), [], strict=False)
-    }
+    renamed = _match_columns(df, spec, new_file, strict=False)
+    units = {new: units.get(old) for old, new in zip(df.columns, renamed.columns, strict=True)}
+    df = renamed
     df = _convert_units(df, units, spec, new_file)
     df = _apply_recipe(product_dir, df)
     df = _standardize(df, spec)
