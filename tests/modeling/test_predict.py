@@ -79,3 +79,21 @@ def test_unconvertible_unit_and_missing_model(product: Path, tmp_path: Path) -> 
         predict_product(product, _new(tmp_path, {"temp": "temp [kg]"}))
     with pytest.raises(ProductError):
         predict_product(tmp_path, _new(tmp_path, {}))
+
+
+def test_cli_command(product: Path, tmp_path: Path) -> None:
+    import typer
+    from typer.testing import CliRunner
+
+    from mfgdata.cli.predict import predict
+
+    app = typer.Typer()
+    app.command()(predict)
+    out = tmp_path / "scored.parquet"
+    ok = CliRunner().invoke(app, [str(product), "--input", str(_new(tmp_path, {})), "--out", str(out)])
+    assert ok.exit_code == 0, ok.output
+    assert pl.read_parquet(out).height == 200
+    path = _new(tmp_path, {})
+    pl.read_csv(path).drop("temp").write_csv(path)
+    bad = CliRunner().invoke(app, [str(product), "--input", str(path)])
+    assert bad.exit_code == 2 and "temp" in bad.output

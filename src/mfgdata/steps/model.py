@@ -88,18 +88,20 @@ def section(data: Mapping[str, Any]) -> ReportSection:
     up, split = data["uplift"], data["split"]
     task, target = escape(str(data["task"])), escape(str(data.get("target") or "-"))
     table = _table(data["metrics"])
+    keys = {"group": data.get("group"), "time": data.get("time")}
+    keys_txt = ", ".join(f"{k}: {escape(str(v))}" for k, v in keys.items() if v)
     chart = '<div class="chart" data-chart="model-metrics"></div>'
     ko = (
         f"<p>작업: {task}, 목표: {target}. 모델 {escape(str(data['family']))}을(를) 단순 기준"
         f" ({escape(str(data['baseline']))})과 같은 시험 데이터에서 비교했습니다. "
         f"{escape(up['metric'])} 개선: {up['relative']:+.1%}.</p>"
-        f"<p>분할: {escape(split['reason_ko'])}</p>{table}{chart}"
+        f"<p>분할: {escape(split['reason_ko'])} ({keys_txt or '순서 없음'})</p>{table}{chart}"
     )
     en = (
         f"<p>Task: {task}, target: {target}. The {escape(str(data['family']))} model is compared"
         f" with the naive baseline ({escape(str(data['baseline']))}) on the same held-out rows. "
         f"Uplift on {escape(up['metric'])}: {up['relative']:+.1%}.</p>"
-        f"<p>Split: {escape(split['reason_en'])}</p>{table}{chart}"
+        f"<p>Split: {escape(split['reason_en'])} ({keys_txt or 'no order'})</p>{table}{chart}"
     )
     return ReportSection(
         "model",

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polars as pl
+import pytest
+import realdata
+from modeling.synthetic import defect_frame, model_context
+
+from mfgdata.modeling.onnx_export import OnnxModel
+from mfgdata.pipeline.step import StepResult
+from mfgdata.steps.model import FILES, ModelStep
+
+
+def test_writes_model_files_and_data(tmp_path: Path) -> None:
+    ctx = model_context(tmp_path)
+    res = ModelStep().run(defect_frame().lazy(), ctx)
+    assert res.files == FILES
+    for rel in FILES:
+        assert (ctx.product.root / rel).is_file()
+    d = res.data
+    assert d["task"] == "classification" and d["target"] == "result"
+    assert d["split"]["kind"] == "time_holdout"
+    assert set(d["uplift"]) >= {"metric", "model", "baseline", "relative"}
+    assert d["uplift"]["model"] > d["uplift"]["baseline"]
+    assert d["features"] == ["temp", "pressure", "line"]
+    spec = json.loads((ctx.product.root / "model/features.json").read_text(encoding="utf-8"))
+    assert spec["columns"]["temp"]["unit_raw"] == "°C"
+    metrics = json.loads((ctx.product.root / "model/metrics.json").read_text(encoding="utf-8"))
+    assert metrics["uplift"] == d["uplift"] and metrics["baseline"] == "majority_class"
+    card = (ctx.product.root / "model/model_card.md").read_text(encoding="utf-8")
+    assert "## Limitations / 한계" in card and "balanced_accuracy" in card
+    onnx = OnnxModel((ctx.product.root / "model/model.onnx").read_bytes())
+    assert onnx.outputs == ["label", "probabilities"]
+    assert res.report is not None and (res.report.key, res.report.order) == ("model", 50)
+    assert "model-metrics" in res.report.charts and 'data-chart="model-metrics"' in res.report.html_en
+
+
+def test_rul_product_on_cmapss(tmp_path: Path) -> None:
+    ctx = model_context(tmp_path, target="RUL")
+    ctx.results["ingest"] = StepResult(step="ingest", data={"columns": [], "time_column": None})
+    frame = pl.read_csv(realdata.cmapss_csv(), separator=";").lazy()
+    res = ModelStep().run(frame, ctx)
+    assert res.data["task"] == "rul" and res.data["split"]["kind"] == "group_holdout"
+    assert res.data["uplift"]["relative"] > 0
+    assert res.report is not None and "group: unit_nr" in res.report.html_en
+
+
+def test_needs_a_frame(tmp_path: Path) -> None:
+    with pytest.raises(ValueError):
+        ModelStep().run(None, model_context(tmp_path))
