@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mfgdata import __version__
+from mfgdata.api.auth import install_auth
 from mfgdata.api.deps import ProductStore, json_response
 from mfgdata.api.routes import aas_result, api_router
 from mfgdata.api.routes.aas import AAS_PREFIX
@@ -107,4 +108,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)
     app.include_router(api_router)
+    install_auth(app)
     return app

@@ -9,6 +9,7 @@ from mfgdata.cli import inspect as inspect_cmd
 from mfgdata.cli import serve as serve_cmd
 from mfgdata.cli import standardize as standardize_cmd
 from mfgdata.cli import verify as verify_cmd
+from mfgdata.cli import worker as worker_cmd
 
 app = typer.Typer(
     name="mfgdata",
@@ -22,6 +23,7 @@ app.command("demo")(build_cmd.demo)
 app.command("inspect")(inspect_cmd.inspect)
 app.command("verify")(verify_cmd.verify)
 app.command("serve")(serve_cmd.serve)
+app.command("worker")(worker_cmd.worker)
 app.command("standardize")(standardize_cmd.standardize)
 
 
