@@ -6,8 +6,8 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-import realdata
 
+import realdata
 from mfgdata.modeling.fit import Fitted, fit_model
 
 CONCRETE_TARGET = "Concrete compressive strength(MPa, megapascals) "

@@ -18,11 +18,15 @@ def defect_frame(n: int = 1200, seed: int = 0) -> pl.DataFrame:
     pressure = rng.uniform(1.0, 3.0, n)
     line = rng.choice(["A", "B"], n)
     start = pl.datetime(2024, 1, 1)
-    return pl.DataFrame({
-        "time": pl.datetime_range(start, start + pl.duration(minutes=n - 1), "1m", eager=True),
-        "temp": temp, "pressure": pressure, "line": line,
-        "result": np.where(temp > 70, "NG", "OK"),
-    })
+    return pl.DataFrame(
+        {
+            "time": pl.datetime_range(start, start + pl.duration(minutes=n - 1), "1m", eager=True),
+            "temp": temp,
+            "pressure": pressure,
+            "line": line,
+            "result": np.where(temp > 70, "NG", "OK"),
+        }
+    )
 
 
 def model_context(tmp: Path, target: str | None = "result") -> RunContext:
@@ -30,17 +34,42 @@ def model_context(tmp: Path, target: str | None = "result") -> RunContext:
     root = tmp / "staging"
     root.mkdir(parents=True, exist_ok=True)
     ctx = RunContext(
-        run_id="test", options=BuildOptions(inputs=(), out=tmp / "product", target=target),
-        settings=Settings(), product=ProductWriter(root), work_dir=tmp,
+        run_id="test",
+        options=BuildOptions(inputs=(), out=tmp / "product", target=target),
+        settings=Settings(),
+        product=ProductWriter(root),
+        work_dir=tmp,
     )
     columns = [
         {"name": "time", "raw_name": "시간", "unit": None, "dtype": "Datetime", "kind": "datetime"},
-        {"name": "temp", "raw_name": "온도(°C)", "unit": "°C", "dtype": "Float64", "kind": "numeric"},
-        {"name": "pressure", "raw_name": "압력(bar)", "unit": "bar", "dtype": "Float64",
-         "kind": "numeric"},
-        {"name": "line", "raw_name": "라인", "unit": None, "dtype": "String", "kind": "categorical"},
-        {"name": "result", "raw_name": "판정", "unit": None, "dtype": "String",
-         "kind": "categorical"},
+        {
+            "name": "temp",
+            "raw_name": "온도(°C)",
+            "unit": "°C",
+            "dtype": "Float64",
+            "kind": "numeric",
+        },
+        {
+            "name": "pressure",
+            "raw_name": "압력(bar)",
+            "unit": "bar",
+            "dtype": "Float64",
+            "kind": "numeric",
+        },
+        {
+            "name": "line",
+            "raw_name": "라인",
+            "unit": None,
+            "dtype": "String",
+            "kind": "categorical",
+        },
+        {
+            "name": "result",
+            "raw_name": "판정",
+            "unit": None,
+            "dtype": "String",
+            "kind": "categorical",
+        },
     ]
     ctx.results["ingest"] = StepResult(
         step="ingest", data={"columns": columns, "time_column": "time", "rows": 1200}

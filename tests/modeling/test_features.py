@@ -11,13 +11,23 @@ def _frame(n: int = 400) -> pl.LazyFrame:
     rng = np.random.default_rng(0)
     temp = rng.normal(60, 5, n)
     y = 2 * temp + rng.normal(0, 1, n)
-    return pl.LazyFrame({
-        "id": np.arange(n), "time": pl.datetime_range(
-            pl.datetime(2024, 1, 1), pl.datetime(2024, 1, 1) + pl.duration(minutes=n - 1),
-            "1m", eager=True),
-        "lot": [f"L{i // 40}" for i in range(n)], "line": ["A" if i % 3 else "B" for i in range(n)],
-        "temp": temp, "y_scaled": y * 1000.0, "const": [1.0] * n, "y": y,
-    })
+    return pl.LazyFrame(
+        {
+            "id": np.arange(n),
+            "time": pl.datetime_range(
+                pl.datetime(2024, 1, 1),
+                pl.datetime(2024, 1, 1) + pl.duration(minutes=n - 1),
+                "1m",
+                eager=True,
+            ),
+            "lot": [f"L{i // 40}" for i in range(n)],
+            "line": ["A" if i % 3 else "B" for i in range(n)],
+            "temp": temp,
+            "y_scaled": y * 1000.0,
+            "const": [1.0] * n,
+            "y": y,
+        }
+    )
 
 
 def test_excludes_ids_time_target_and_target_derived_columns() -> None:
@@ -25,8 +35,12 @@ def test_excludes_ids_time_target_and_target_derived_columns() -> None:
     fm = build_features(lf, detect_task(lf, "y"))
     assert fm.spec.names == ["line", "temp"]
     assert fm.excluded == {
-        "id": "identifier", "time": "time", "lot": "group id", "y": "target",
-        "y_scaled": "derived from the target (name)", "const": "constant",
+        "id": "identifier",
+        "time": "time",
+        "lot": "group id",
+        "y": "target",
+        "y_scaled": "derived from the target (name)",
+        "const": "constant",
     }
     assert fm.groups is not None and fm.time is not None
     assert fm.spec.features[0]["categories"] == ["A", "B"]
@@ -42,8 +56,12 @@ def test_sampling_is_deterministic_and_recorded() -> None:
     lf = _frame(1000)
     task = detect_task(lf, "y")
     a, b = build_features(lf, task, max_rows=300), build_features(lf, task, max_rows=300)
-    assert a.sampling == {"rows_total": 1000, "rows_used": 250, "every_kth_row": 4,
-                          "method": "systematic: every k-th row in time order"}
+    assert a.sampling == {
+        "rows_total": 1000,
+        "rows_used": 250,
+        "every_kth_row": 4,
+        "method": "systematic: every k-th row in time order",
+    }
     assert np.array_equal(a.X, b.X)
 
 

@@ -40,13 +40,15 @@ def test_tep_shuffled_labels_score_at_baseline(tep: pl.LazyFrame) -> None:
 def test_concrete_regression_beats_mean(concrete_fit: Fitted) -> None:
     d = concrete_fit.data
     assert d["task"] == "regression" and d["baseline"] == "mean"
-    assert _m(concrete_fit, "model", "mae")["ci95"][1] < _m(concrete_fit, "baseline", "mae")["ci95"][0]
+    assert (
+        _m(concrete_fit, "model", "mae")["ci95"][1] < _m(concrete_fit, "baseline", "mae")["ci95"][0]
+    )
     assert d["uplift"]["relative"] > 0.3
 
 
 def test_concrete_shuffled_target_scores_at_baseline(concrete: pl.LazyFrame) -> None:
     f = fit_model(concrete.with_columns(pl.col(CONCRETE_TARGET).shuffle(seed=1)), CONCRETE_TARGET)
-    lo, hi = f.data["metrics"]["difference"]["mae"]["ci95"]
+    lo, _ = f.data["metrics"]["difference"]["mae"]["ci95"]
     assert _m(f, "model", "mae")["value"] >= _m(f, "baseline", "mae")["value"] * 0.95
     assert lo <= 0.5 and not f.data["uplift"]["significant"]
 
@@ -61,7 +63,10 @@ def test_cmapss_rul_beats_mean_rul_per_cycle_on_unseen_units(cmapss_fit: Fitted)
     assert groups is not None
     assert 0 < len(test_units) < len(set(groups.tolist()))
     assert d["uplift"]["metric"] == "rmse" and d["uplift"]["significant"]
-    assert _m(cmapss_fit, "model", "nasa_score")["value"] < _m(cmapss_fit, "baseline", "nasa_score")["value"]
+    assert (
+        _m(cmapss_fit, "model", "nasa_score")["value"]
+        < _m(cmapss_fit, "baseline", "nasa_score")["value"]
+    )
 
 
 def test_refinery_monitor_false_alarms_near_nominal(refinery_fit: Fitted) -> None:
@@ -73,7 +78,9 @@ def test_refinery_monitor_false_alarms_near_nominal(refinery_fit: Fitted) -> Non
     assert d["metrics"]["isolation_forest"]["false_alarm_rate_train"] <= 0.02
 
 
-def test_onnx_equals_the_trained_model(tep_fit: Fitted, concrete_fit: Fitted, refinery_fit: Fitted) -> None:
+def test_onnx_equals_the_trained_model(
+    tep_fit: Fitted, concrete_fit: Fitted, refinery_fit: Fitted
+) -> None:
     for f, atol in ((tep_fit, 1e-4), (concrete_fit, 1e-3)):
         X = f.fm.X[:500]
         want = predict(f.model, X, f.data["task"], len(f.fm.spec.classes))

@@ -5,11 +5,11 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 import pytest
-from modeling.synthetic import defect_frame, model_context
 
 from mfgdata.errors import InputError, ProductError
 from mfgdata.modeling.predict import DriftWarning, predict_product
 from mfgdata.steps.model import ModelStep
+from modeling.synthetic import defect_frame, model_context
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +90,9 @@ def test_cli_command(product: Path, tmp_path: Path) -> None:
     app = typer.Typer()
     app.command()(predict)
     out = tmp_path / "scored.parquet"
-    ok = CliRunner().invoke(app, [str(product), "--input", str(_new(tmp_path, {})), "--out", str(out)])
+    ok = CliRunner().invoke(
+        app, [str(product), "--input", str(_new(tmp_path, {})), "--out", str(out)]
+    )
     assert ok.exit_code == 0, ok.output
     assert pl.read_parquet(out).height == 200
     path = _new(tmp_path, {})

@@ -19,8 +19,12 @@ from .conftest import CONCRETE_TARGET
     ],
 )
 def test_detects_task_on_real_data(
-    request: pytest.FixtureRequest, fixture: str, target: str | None, kind: str,
-    group: str | None, time: str | None,
+    request: pytest.FixtureRequest,
+    fixture: str,
+    target: str | None,
+    kind: str,
+    group: str | None,
+    time: str | None,
 ) -> None:
     task = detect_task(request.getfixturevalue(fixture), target)
     assert (task.kind, task.group, task.time) == (kind, group, time)

@@ -4,10 +4,10 @@ import json
 from pathlib import Path
 
 import pytest
-from modeling.synthetic import defect_frame, model_context
 
 from mfgdata.steps.insight import InsightStep
 from mfgdata.steps.model import ModelStep
+from modeling.synthetic import defect_frame, model_context
 
 
 def test_insights_find_the_safe_temperature_window(tmp_path: Path) -> None:

@@ -5,12 +5,12 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-import realdata
-from modeling.synthetic import defect_frame, model_context
 
+import realdata
 from mfgdata.modeling.onnx_export import OnnxModel
 from mfgdata.pipeline.step import StepResult
 from mfgdata.steps.model import FILES, ModelStep
+from modeling.synthetic import defect_frame, model_context
 
 
 def test_writes_model_files_and_data(tmp_path: Path) -> None:
@@ -34,7 +34,9 @@ def test_writes_model_files_and_data(tmp_path: Path) -> None:
     onnx = OnnxModel((ctx.product.root / "model/model.onnx").read_bytes())
     assert onnx.outputs == ["label", "probabilities"]
     assert res.report is not None and (res.report.key, res.report.order) == ("model", 50)
-    assert "model-metrics" in res.report.charts and 'data-chart="model-metrics"' in res.report.html_en
+    assert (
+        "model-metrics" in res.report.charts and 'data-chart="model-metrics"' in res.report.html_en
+    )
 
 
 def test_rul_product_on_cmapss(tmp_path: Path) -> None:

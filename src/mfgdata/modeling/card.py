@@ -11,7 +11,8 @@ TASK_KO = {
     "anomaly": "공정 이상 감지(모니터링)",
 }
 USE_KO = {
-    "classification": "새 로트/샘플의 불량·결함 유형을 미리 예측해 검사와 조치의 우선순위를 정합니다.",
+    "classification": "새 로트/샘플의 불량·결함 유형을 미리 예측해 검사와 조치의 "
+    "우선순위를 정합니다.",
     "regression": "품질값(강도, 수율 등)을 측정 전에 추정해 공정 조건을 조정합니다.",
     "rul": "설비별 고장까지 남은 사이클을 추정해 정비 시점을 계획합니다.",
     "anomaly": "정상 운전에서 벗어나는 순간을 T²/SPE 관리한계로 경보합니다.",
@@ -46,6 +47,7 @@ def render_card(info: dict[str, Any]) -> str:
     """``info`` is the model step's data (task, target, metrics, baseline, split, features, ...)."""
     task, split, sampling = info["task"], info["split"], info.get("sampling", {})
     up = info["uplift"]
+    excluded = ", ".join(f"{k} ({v})" for k, v in info.get("excluded", {}).items())
     lines = [
         f"# Model card / 모델 카드: {info.get('product', '')}".rstrip(": "),
         "",
@@ -66,7 +68,7 @@ def render_card(info: dict[str, Any]) -> str:
         f"- rows used / 사용 행: {sampling.get('rows_used')} of {sampling.get('rows_total')}"
         f" (sampling / 표본: {sampling.get('method')})",
         f"- features / 입력 변수 ({len(info['features'])}): {', '.join(info['features'])}",
-        f"- left out / 제외: {', '.join(f'{k} ({v})' for k, v in info.get('excluded', {}).items())}",
+        f"- left out / 제외: {excluded}",
         "",
         "## Evaluation / 평가",
         f"- split / 분할: {split['kind']}, folds {split['folds']}: {split['reason_en']}",
@@ -81,15 +83,18 @@ def render_card(info: dict[str, Any]) -> str:
         "## Limitations / 한계",
         "- 학습 데이터의 운전 범위 밖에서는 예측을 믿기 어렵습니다 (predict가 경고합니다).",
         "- Predictions outside the training operating range are unreliable (predict warns).",
-        "- 최종 모델은 모든 행으로 다시 학습했으며, 위 지표는 분할된 시험 데이터에서 얻은 것입니다.",
+        "- 최종 모델은 모든 행으로 다시 학습했으며, 위 지표는 분할된 시험 데이터에서 "
+        "얻은 것입니다.",
         "- The final model is refit on all rows; the metrics above come from the held-out rows.",
-        "- 신뢰구간은 시험 행의 부트스트랩(100회)이며, 시계열 자기상관 때문에 좁게 나올 수 있습니다.",
+        "- 신뢰구간은 시험 행의 부트스트랩(100회)이며, 시계열 자기상관 때문에 좁게 "
+        "나올 수 있습니다.",
         "- Intervals are a row bootstrap (100 resamples) of the test rows; autocorrelation in time "
         "series can make them too narrow.",
     ]
     if task == "anomaly":
         lines += [
             "- 학습 구간을 정상 운전으로 가정합니다; 감지율은 모의 계단 변화(3σ)로 측정했습니다.",
-            "- The training window is assumed normal; detection rates use simulated 3σ step shifts.",
+            "- The training window is assumed normal; detection rates use simulated 3σ "
+            "step shifts.",
         ]
     return "\n".join(lines) + "\n"

@@ -109,10 +109,10 @@ def _choose(
     keys = {task.target: "target", task.group: "group id", task.time: "time"}
     candidates: list[str] = []
     for name, dtype in schema.items():
-        if name in keys and name is not None:
-            if not (task.kind == "rul" and name == task.time and dtype.is_numeric()):
-                excluded[name] = str(keys[name])
-                continue
+        age = task.kind == "rul" and name == task.time and dtype.is_numeric()
+        if name in keys and not age:  # a cycle counter is the unit's age: a valid RUL input
+            excluded[name] = str(keys[name])
+            continue
         if name in exclude:
             excluded[name] = "excluded by option"
         elif _ID_NAME.search(name):

@@ -105,7 +105,12 @@ def _anomaly(fm: FeatureMatrix, seed: int, alpha: float) -> tuple[dict[str, Any]
     mon = Mon.fit_pca(fm.X[tr], alpha=alpha)
     metrics = Mon.evaluate_monitor(mon, fm.X[tr], fm.X[te], seed=seed)
     forest, thr = Mon.fit_iforest(fm.X[tr], alpha, seed)
-    Xc = lambda X: np.nan_to_num(X - np.nanmean(fm.X[tr], axis=0))  # noqa: E731
+    center = np.nanmean(fm.X[tr], axis=0)
+
+    def Xc(X: NDArray[np.float64]) -> NDArray[np.float64]:
+        out: NDArray[np.float64] = np.nan_to_num(X - center)
+        return out
+
     metrics["isolation_forest"] = {
         "threshold": thr,
         "false_alarm_rate_train": float((-forest.score_samples(Xc(fm.X[tr])) > thr).mean()),

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.stats import spearmanr
+from scipy.stats import spearmanr  # type: ignore[import-untyped]
 
 Arr = NDArray[Any]
 GRID = 40
@@ -38,7 +38,7 @@ def permutation_drivers(
     rng = np.random.default_rng(seed)
     p0 = predict(X)
     ref, bad = score(y, p0), badness(p0)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for j in candidates if candidates is not None else range(len(names)):
         drops = []
         for _ in range(repeats):
@@ -59,7 +59,7 @@ def permutation_drivers(
                 "spearman_with_risk": rho,
             }
         )
-    rows.sort(key=lambda r: (-r["importance"], r["feature"]))
+    rows.sort(key=lambda r: (-float(r["importance"]), str(r["feature"])))
     return rows[:top]
 
 

@@ -1,4 +1,4 @@
-"""Metrics fit for the task, with bootstrap confidence intervals, always next to a naive baseline."""
+"""Metrics fit for the task, with bootstrap confidence intervals, next to a naive baseline."""
 
 from __future__ import annotations
 
@@ -84,7 +84,8 @@ def f1_macro(y: Arr, label: Arr, n_classes: int) -> float:
 
 def _classification(n_classes: int) -> dict[str, Callable[[Arr, Arr], float]]:
     def label(p: Arr) -> Arr:
-        return np.argmax(p, axis=1)
+        out: Arr = np.argmax(p, axis=1)
+        return out
 
     return {
         "balanced_accuracy": lambda y, p: balanced_accuracy(y, label(p)),

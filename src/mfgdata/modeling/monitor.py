@@ -1,8 +1,10 @@
-"""Process monitoring without a target: PCA with Hotelling T² and SPE (Q) limits, isolation forest.
+"""Process monitoring without a target: PCA with Hotelling T² and SPE (Q) limits; isolation
+forest.
 
 Fitted on the training window (assumed normal operation); limits at ``1 - alpha``. The naive
-baseline is a univariate limit chart on every tag with the same false-alarm budget. Detection rates are measured on
-the held-out window with a simulated step shift of ``shift`` standard deviations in one tag at a time.
+baseline is a univariate limit chart on every tag with the same false-alarm budget. Detection
+rates are measured on the held-out window with a simulated step shift of ``shift`` standard
+deviations in one tag at a time.
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import stats
-from sklearn.ensemble import IsolationForest
+from scipy import stats  # type: ignore[import-untyped]
+from sklearn.ensemble import IsolationForest  # type: ignore[import-untyped]
 
 from mfgdata.modeling.metrics import N_BOOT
 

@@ -12,7 +12,7 @@ import onnx
 import onnxruntime as ort
 from numpy.typing import NDArray
 from onnx import TensorProto, helper, numpy_helper
-from sklearn.pipeline import Pipeline
+from sklearn.pipeline import Pipeline  # type: ignore[import-untyped]
 
 from mfgdata.modeling.monitor import PcaMonitor
 
@@ -21,8 +21,8 @@ INPUT = "input"
 
 
 def _lightgbm(model: Any, n: int) -> onnx.ModelProto:
-    from onnxmltools import convert_lightgbm
-    from onnxmltools.convert.common.data_types import FloatTensorType
+    from onnxmltools import convert_lightgbm  # type: ignore[import-untyped]
+    from onnxmltools.convert.common.data_types import FloatTensorType  # type: ignore[import-untyped]
 
     kind = {"zipmap": False} if isinstance(model, lgb.LGBMClassifier) else {}
     proto: onnx.ModelProto = convert_lightgbm(
@@ -32,8 +32,8 @@ def _lightgbm(model: Any, n: int) -> onnx.ModelProto:
 
 
 def _sklearn(model: Pipeline, n: int) -> onnx.ModelProto:
-    from skl2onnx import convert_sklearn
-    from skl2onnx.common.data_types import FloatTensorType
+    from skl2onnx import convert_sklearn  # type: ignore[import-untyped]
+    from skl2onnx.common.data_types import FloatTensorType  # type: ignore[import-untyped]
 
     options = {id(model.steps[-1][1]): {"zipmap": False}} if hasattr(model, "predict_proba") else {}
     proto: onnx.ModelProto = convert_sklearn(

@@ -114,7 +114,7 @@ def _convert_units(
 ) -> pl.DataFrame:
     import pint
 
-    ureg = pint.UnitRegistry()
+    ureg: Any = pint.UnitRegistry()
     exprs = []
     for col, meta in (spec.get("columns") or {}).items():
         want = (meta or {}).get("unit_raw") or (meta or {}).get("unit")

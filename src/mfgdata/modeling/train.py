@@ -8,10 +8,10 @@ from typing import Any
 import lightgbm as lgb
 import numpy as np
 from numpy.typing import NDArray
-from sklearn.impute import SimpleImputer
-from sklearn.linear_model import LogisticRegression, Ridge
-from sklearn.pipeline import Pipeline, make_pipeline
-from sklearn.preprocessing import StandardScaler
+from sklearn.impute import SimpleImputer  # type: ignore[import-untyped]
+from sklearn.linear_model import LogisticRegression, Ridge  # type: ignore[import-untyped]
+from sklearn.pipeline import Pipeline, make_pipeline  # type: ignore[import-untyped]
+from sklearn.preprocessing import StandardScaler  # type: ignore[import-untyped]
 
 from mfgdata.modeling import metrics as M
 from mfgdata.modeling.features import FeatureMatrix
@@ -132,7 +132,9 @@ def baseline(
 
 
 def _plan(fm: FeatureMatrix, rows: Arr, task: str, seed: int) -> SplitPlan:
-    sub = lambda a: None if a is None else a[rows]  # noqa: E731
+    def sub(a: Arr | None) -> Arr | None:
+        return None if a is None else a[rows]
+
     return make_split(
         len(rows),
         groups=sub(fm.groups),

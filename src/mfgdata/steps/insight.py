@@ -1,4 +1,4 @@
-"""Insight step: drivers, operating windows, alarm thresholds and expected benefit (insights.json)."""
+"""Insight step: drivers, operating windows, alarm thresholds, expected benefit (insights.json)."""
 
 from __future__ import annotations
 
@@ -46,7 +46,8 @@ def derive(frame: pl.LazyFrame, model: Mapping[str, Any]) -> dict[str, Any]:
             "spe_limit": b["spe_limit"],
             "alpha": b["alpha"],
             "tag_limits": b["tag_limits"],
-            "note_ko": "T² 또는 SPE가 한계를 넘으면 경보; 태그별 한계는 기여도가 큰 태그의 정상 범위",
+            "note_ko": "T² 또는 SPE가 한계를 넘으면 경보; 태그별 한계는 기여도가 큰 태그의 "
+            "정상 범위",
             "note_en": "alarm when T² or SPE exceeds its limit; tag limits are the normal range of "
             "the tags that contribute most",
         }
@@ -55,12 +56,13 @@ def derive(frame: pl.LazyFrame, model: Mapping[str, Any]) -> dict[str, Any]:
             "detection_rate": model["metrics"]["model"]["detection_rate"]["value"],
             "assumptions_en": "the training window is normal operation; detection measured on "
             "simulated 3-sigma step shifts of single tags",
-            "assumptions_ko": "학습 구간은 정상 운전; 감지율은 단일 태그의 3σ 계단 변화 모의로 측정",
+            "assumptions_ko": "학습 구간은 정상 운전; 감지율은 단일 태그의 3σ 계단 변화 "
+            "모의로 측정",
         }
         return out
     cols = [*spec.sources, str(model["target"])]
-    df = frame.select(list(dict.fromkeys(cols))).drop_nulls(str(model["target"]))
-    df = df.collect(engine="streaming")
+    lf = frame.select(list(dict.fromkeys(cols))).drop_nulls(str(model["target"]))
+    df = lf.collect(engine="streaming")
     X = transform(df, spec)
     bad = bad_outcome(model, df[str(model["target"])])
     numeric = {f["name"] for f in spec.features if f["kind"] != "categorical"}
