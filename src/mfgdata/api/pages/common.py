@@ -1,0 +1,151 @@
+"""What every page shares: the Jinja2 environment, the page context and rendering, login checks.
+
+Pages render server-side; each gets ``_`` (the request's translations), ``lang``, ``user``,
+``org`` and ``csrf`` (the session's CSRF token: in every form and in ``hx-headers`` on <body>).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from mfgdata.api import sessions
+from mfgdata.api.auth import Actor
+from mfgdata.api.deps import get_settings_dep
+from mfgdata.api.pages.i18n import LANGUAGES, gettext, request_language
+from mfgdata.db.tables import DATA_TYPES, PROBLEM_TYPES, PROCESS_FAMILIES, User
+from mfgdata.errors import MfgDataError
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+#: English labels of the catalogue codes (Korean ones come from db.tables)
+PROCESS_EN = {
+    "injection_molding": "Injection moulding",
+    "welding": "Welding",
+    "casting": "Casting",
+    "heat_treatment": "Heat treatment",
+    "press": "Press",
+    "surface_treatment": "Surface treatment",
+    "cnc": "CNC machining",
+    "other": "Other",
+}
+PROBLEM_EN = {
+    "quality_assurance": "Quality assurance",
+    "predictive_maintenance": "Predictive maintenance",
+    "process_optimization": "Process optimisation",
+    "anomaly_detection": "Anomaly detection",
+}
+DATA_EN = {"timeseries": "Time series", "tabular": "Tabular", "image": "Image"}
+PRICE_LABELS = {
+    "lt_1m": ("100만원 미만", "under ₩1M"),
+    "1m_10m": ("100만~1,000만원", "₩1M–10M"),
+    "10m_100m": ("1,000만~1억원", "₩10M–100M"),
+    "ge_100m": ("1억원 이상", "₩100M and more"),
+}
+
+
+class LoginRequired(Exception):
+    """Raised by a page that needs a login; answered with a redirect to /login."""
+
+    def __init__(self, next_path: str) -> None:
+        self.next_path = next_path
+
+
+def code_label(kind: str, code: str, lang: str) -> str:
+    """A facet value's label in ``lang`` (process family, problem type, data type, price)."""
+    if kind == "price_range" and code in PRICE_LABELS:
+        return PRICE_LABELS[code][0 if lang == "ko" else 1]
+    tables = {
+        "process_family": (PROCESS_FAMILIES, PROCESS_EN),
+        "problem_type": (PROBLEM_TYPES, PROBLEM_EN),
+        "data_type": (DATA_TYPES, DATA_EN),
+    }
+    if kind in tables:
+        ko, en = tables[kind]
+        return (ko if lang == "ko" else en).get(code, code)
+    return code
+
+
+def number(value: Any, digits: int = 0) -> str:
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, int | Decimal) or (isinstance(value, float) and digits == 0):
+        return f"{round(float(value)):,}" if digits == 0 else f"{float(value):,.{digits}f}"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}"
+    return str(value)
+
+
+def when(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value else "–"
+
+
+def _env() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["num"] = number
+    env.filters["when"] = when
+    env.filters["urlq"] = lambda s: quote(str(s), safe="")
+    env.globals["code_label"] = code_label
+    env.globals["LANGUAGES"] = LANGUAGES
+    return env
+
+
+ENV = _env()
+
+
+def page_context(request: Request, actor: Actor) -> dict[str, Any]:
+    """The context every template receives."""
+    user = actor.user
+    lang = request_language(request, user.locale if user else None)
+    csrf = ""
+    if actor.via == "session" and actor.session_id:
+        csrf = sessions.csrf_token(actor.session_id, get_settings_dep(request))
+    return {
+        "request": request,
+        "lang": lang,
+        "_": lambda message: gettext(lang, message),
+        "user": user,
+        "org": actor.org,
+        "csrf": csrf,
+        "path": request.url.path,
+        "full_path": str(request.url.path)
+        + (f"?{request.url.query}" if request.url.query else ""),
+    }
+
+
+def render(
+    request: Request, actor: Actor, name: str, status_code: int = 200, **context: Any
+) -> HTMLResponse:
+    """Render template ``name`` with the page context plus ``context``."""
+    values = page_context(request, actor)
+    values.update(context)
+    html = ENV.get_template(name).render(**values)
+    return HTMLResponse(html, status_code=status_code)
+
+
+def need_user(request: Request, actor: Actor) -> User:
+    """The logged-in user of a page, or a redirect to the login page."""
+    if actor.user is None:
+        path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise LoginRequired(path)
+    return actor.user
+
+
+def error_message(lang: str, exc: MfgDataError) -> str:
+    return exc.ko if lang == "ko" else exc.en
+
+
+def redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)

@@ -1,0 +1,100 @@
+"""The home page: the library search (Korean and English full text, facets) and the language switch."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from mfgdata.api.auth import ActorDep, DbSession
+from mfgdata.api.pages.common import render
+from mfgdata.api.pages.i18n import LANG_COOKIE, LANGUAGES
+from mfgdata.catalog.errors import NotFound
+from mfgdata.catalog.search import FACETS, search_products
+
+router = APIRouter(include_in_schema=False)
+
+FacetParam = Annotated[list[str] | None, Query()]
+
+
+def _link(params: dict[str, list[str]], name: str, value: str | None) -> str:
+    """The search URL with facet ``name`` toggled to ``value`` (None clears it)."""
+    out = {k: list(v) for k, v in params.items() if k not in ("cursor",)}
+    current = out.get(name, [])
+    if value is None or value in current:
+        out.pop(name, None)
+    else:
+        out[name] = [value]
+    pairs = [(k, v) for k, values in out.items() for v in values if v]
+    return "/?" + urlencode(pairs) if pairs else "/"
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(
+    request: Request,
+    actor: ActorDep,
+    session: DbSession,
+    q: Annotated[str, Query(max_length=200)] = "",
+    process_family: FacetParam = None,
+    problem_type: FacetParam = None,
+    data_type: FacetParam = None,
+    grade: FacetParam = None,
+    licence: FacetParam = None,
+    price_range: FacetParam = None,
+    cursor: Annotated[str | None, Query(max_length=100)] = None,
+) -> HTMLResponse:
+    chosen = {
+        "process_family": process_family or [],
+        "problem_type": problem_type or [],
+        "data_type": data_type or [],
+        "grade": grade or [],
+        "licence": licence or [],
+        "price_range": price_range or [],
+    }
+    try:
+        found = search_products(
+            session=session,
+            q=q,
+            facets={k: v for k, v in chosen.items() if v},
+            limit=20,
+            cursor=cursor,
+            viewer=actor.user,
+        )
+    except NotFound:
+        found = search_products(session=session, q=q, viewer=actor.user, limit=20)
+    params = {"q": [q] if q else [], **chosen}
+    facet_links = {
+        name: [
+            (value, count, _link(params, name, value), value in chosen[name])
+            for value, count in sorted(found.facets.get(name, {}).items())
+        ]
+        for name in FACETS
+    }
+    more = None
+    if found.next_cursor:
+        pairs = [(k, v) for k, vs in params.items() for v in vs] + [("cursor", found.next_cursor)]
+        more = "/?" + urlencode(pairs)
+    template = "_results.html" if request.headers.get("HX-Request") else "home.html"
+    return render(
+        request,
+        actor,
+        template,
+        q=q,
+        found=found,
+        facet_links=facet_links,
+        chosen=chosen,
+        clear_all="/?" + urlencode({"q": q}) if q else "/",
+        more=more,
+    )
+
+
+@router.get("/lang/{code}")
+def switch_language(code: str, next: str = "/") -> RedirectResponse:
+    """Remember the page language in a cookie and go back."""
+    target = next if next.startswith("/") and not next.startswith("//") else "/"
+    response = RedirectResponse(target, status_code=303)
+    if code in LANGUAGES:
+        response.set_cookie(LANG_COOKIE, code, max_age=365 * 24 * 3600, samesite="lax")
+    return response

@@ -1,0 +1,69 @@
+"""My products (every version of the organisation's products) and the publishing workflow."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from mfgdata.api.auth import ActorDep, DbSession
+from mfgdata.api.deps import get_settings_dep
+from mfgdata.api.pages.common import error_message, need_user, redirect, render
+from mfgdata.api.pages.i18n import gettext, request_language
+from mfgdata.catalog import workflow
+from mfgdata.catalog.errors import WorkflowError
+from mfgdata.db.repositories.products import get_version, list_versions
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/library", response_class=HTMLResponse)
+def library_page(
+    request: Request, actor: ActorDep, session: DbSession
+) -> HTMLResponse:
+    user = need_user(request, actor)
+    versions = list_versions(session=session, viewer=user, org_id=user.org_id)
+    counts: dict[str, int] = {}
+    for v in versions:
+        counts[v.status] = counts.get(v.status, 0) + 1
+    return render(request, actor, "library.html", versions=versions, counts=counts)
+
+
+@router.post("/products/{product_id}/v/{version}/workflow/{step}")
+def workflow_step(
+    product_id: str,
+    version: int,
+    step: Literal["verify", "publish", "retire"],
+    request: Request,
+    actor: ActorDep,
+    session: DbSession,
+) -> Response:
+    """Move a version along draft → verified → published → retired (owner organisation)."""
+    user = need_user(request, actor)
+    row = get_version(session=session, product_id=product_id, version=version, viewer=user)
+    settings = get_settings_dep(request)
+    try:
+        if step == "verify":
+            workflow.verify(session=session, version=row, actor=user, settings=settings)
+        elif step == "publish":
+            if row.status == "draft":  # one click from a draft: verify, then publish
+                workflow.verify(session=session, version=row, actor=user, settings=settings)
+            workflow.publish(session=session, version=row, actor=user, settings=settings)
+        else:
+            workflow.retire(session=session, version=row, actor=user)
+        session.commit()
+    except WorkflowError as e:
+        session.rollback()
+        lang = request_language(request, user.locale)
+        return render(
+            request,
+            actor,
+            "error.html",
+            status_code=409,
+            status=409,
+            heading=gettext(lang, "This step is not possible now"),
+            message=error_message(lang, e),
+            back=f"/products/{product_id}/v/{version}",
+        )
+    return redirect(f"/products/{product_id}/v/{version}")
