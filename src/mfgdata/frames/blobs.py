@@ -7,6 +7,7 @@ import hashlib
 import os
 import shutil
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 from mfgdata.errors import InputError
@@ -14,39 +15,68 @@ from mfgdata.errors import InputError
 CHUNK = 1 << 22
 
 
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        while block := f.read(CHUNK):
-            h.update(block)
-    return h.hexdigest()
+def _version(st: os.stat_result) -> tuple[int, int, int, int]:
+    return st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
 
 
 def blob_path(blobs_dir: Path, sha: str) -> Path:
     return blobs_dir / sha[:2] / sha
 
 
-def store_blob(path: Path, blobs_dir: Path) -> tuple[str, int]:
-    """Store the bytes of ``path`` once (write to a temp name, then link into place; an existing
-    blob is kept and never modified). Returns (sha256, size)."""
-    sha = sha256_of(path)
-    target = blob_path(blobs_dir, sha)
-    size = path.stat().st_size
-    if target.exists():
-        return sha, size
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{sha}.{uuid.uuid4().hex}.tmp")
+#: Sees every block of the stored copy as it is hashed: (buffer, number of valid bytes).
+Visit = Callable[[bytearray, int], None]
+
+
+def _kernel_copy(path: Path, tmp: Path) -> None:
+    """Copy inside the kernel (copy_file_range; sendfile as a fallback): no user-space copy."""
+    with path.open("rb") as f, tmp.open("wb") as g:
+        left = os.fstat(f.fileno()).st_size
+        try:
+            while left > 0 and (n := os.copy_file_range(f.fileno(), g.fileno(), left)):
+                left -= n
+        except OSError:
+            left = -1
+    if left:
+        shutil.copyfile(path, tmp)
+
+
+def _hash(path: Path, visit: Visit | None) -> str:
+    """SHA-256 of ``path`` (hashlib, numpy and file reads release the GIL, so this overlaps the
+    Polars pass); ``visit`` sees the same bytes."""
+    h = hashlib.sha256()
+    buf = bytearray(CHUNK)
+    view = memoryview(buf)
+    with path.open("rb", buffering=0) as f:
+        while n := f.readinto(buf):
+            h.update(view[:n])
+            if visit is not None:
+                visit(buf, n)
+    return h.hexdigest()
+
+
+def store_blob(path: Path, blobs_dir: Path, visit: Visit | None = None) -> tuple[str, int]:
+    """Store the bytes of ``path`` once (copied to a temp name, the copy hashed, then linked into
+    place; an existing blob is kept and never modified). Returns (sha256, size). ``visit`` sees
+    the bytes while they are hashed (one read serves several purposes)."""
+    before = path.stat()
+    blobs_dir.mkdir(parents=True, exist_ok=True)
+    tmp = blobs_dir / f".{uuid.uuid4().hex}.tmp"
     try:
-        shutil.copyfile(path, tmp)  # kernel copy (sendfile); checked below
-        if sha256_of(tmp) != sha:
+        _kernel_copy(path, tmp)
+        sha = _hash(tmp, visit)  # exactly the bytes kept
+        after = path.stat()
+        if _version(after) != _version(before):
             raise InputError(
                 "읽는 동안 파일이 바뀌었습니다",
                 "the file changed while it was being read",
                 file=path,
             )
-        os.chmod(tmp, 0o444)
-        with contextlib.suppress(FileExistsError):
-            os.link(tmp, target)  # never replaces an existing blob
+        target = blob_path(blobs_dir, sha)
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.chmod(tmp, 0o444)
+            with contextlib.suppress(FileExistsError):
+                os.link(tmp, target)  # never replaces an existing blob
     finally:
         tmp.unlink(missing_ok=True)
-    return sha, size
+    return sha, before.st_size

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import Literal
 
 import polars as pl
+
+from mfgdata.frames.zones import attach_fixed
 
 Kind = Literal["numeric", "datetime", "boolean", "categorical", "text"]
 Parse = Literal["keep", "number", "datetime", "korean_datetime", "epoch_s", "epoch_ms", "bool"]
@@ -150,8 +153,9 @@ def bool_expr(col: pl.Expr, plan: ColumnPlan) -> pl.Expr:
     )
 
 
-def parse_expr(plan: ColumnPlan, col: pl.Expr, tz: str) -> pl.Expr:
-    """The expression that turns the raw column into its final dtype (naive times → ``tz``)."""
+def parse_expr(plan: ColumnPlan, col: pl.Expr, tz: str, offset: timedelta | None = None) -> pl.Expr:
+    """The expression that turns the raw column into its final dtype (naive times → ``tz``;
+    by subtracting ``offset`` when the caller knows the zone's offset is fixed for the data)."""
     if plan.parse == "number":
         e = number_expr(col, plan.decimal)
     elif plan.parse == "datetime":
@@ -168,6 +172,8 @@ def parse_expr(plan: ColumnPlan, col: pl.Expr, tz: str) -> pl.Expr:
         return col.fill_nan(None)
     else:
         return col
+    if plan.kind == "datetime" and offset is not None:
+        return attach_fixed(e, tz, offset)
     if plan.kind == "datetime":
         return e.dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
     return e

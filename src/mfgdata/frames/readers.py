@@ -6,9 +6,10 @@ pass, counts junk values (values that do not parse for their column's kind).
 
 from __future__ import annotations
 
-import csv
 import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +17,16 @@ import polars as pl
 
 from mfgdata.errors import EncodingError, InputError
 from mfgdata.frames.infer import ColumnPlan, infer_plan, parse_expr, plan_for_dtype, widen
+from mfgdata.frames.ragged import find_bad_line, has_short_lines, ragged_error
 from mfgdata.frames.sources import Source, open_source, parse_failure
+from mfgdata.frames.zones import fixed_offset
 
 ROW = "__row"
 SOURCE_FILE = "source_file"
 EVIDENCE = 20
 ROW_GROUP = 256 * 1024
+
+Proof = Callable[[], bool]
 
 
 @dataclass
@@ -67,35 +72,6 @@ def _check_same_columns(sources: list[Source]) -> None:
             )
 
 
-def find_bad_line(src: Source) -> tuple[int, str] | None:
-    """First record whose field count differs from the header, or an unclosed quote (1-based)."""
-    if src.text_path is None or src.delimiter is None:
-        return None
-    width = len(src.columns)
-    with src.text_path.open(encoding="utf-8-sig", newline="") as f:
-        for _ in range(src.data_line):
-            f.readline()
-        reader = csv.reader(f, delimiter=src.delimiter, strict=True)
-        start = src.data_line + 1
-        try:
-            for row in reader:
-                if row and len(row) != width:
-                    return start, f"{len(row)} fields, expected {width}"
-                start = src.data_line + reader.line_num + 1
-        except csv.Error:
-            return start, "unclosed quote or truncated field"
-    return None
-
-
-def _ragged(src: Source, line: int, detail: str) -> InputError:
-    return InputError(
-        f"행의 열 개수가 머리글과 다르거나 파일이 잘렸습니다 ({detail})",
-        f"a row has a different number of fields than the header, or the file is cut ({detail})",
-        file=src.path,
-        line=line,
-    )
-
-
 @dataclass
 class Table:
     """One logical table: the sources (same columns) and a plan per column."""
@@ -103,6 +79,7 @@ class Table:
     sources: list[Source]
     plans: list[ColumnPlan]
     timezone: str
+    offsets: dict[str, timedelta] = field(default_factory=dict)  # fixed-offset time columns
 
     @property
     def multi(self) -> bool:
@@ -121,7 +98,7 @@ class Table:
 
     def typed_frame(self) -> pl.LazyFrame:
         """The final table (lazy): every column parsed; no junk counting."""
-        exprs = [parse_expr(p, pl.col(p.name), self.timezone).alias(p.name) for p in self.plans]
+        exprs = [self._parse(p).alias(p.name) for p in self.plans]
         extra = [pl.col(SOURCE_FILE)] if self.multi else []
         return self.raw_frame().select(*exprs, *extra)
 
@@ -137,10 +114,57 @@ class Table:
                 out[p.name] = (raw.is_nan().fill_null(False), pl.lit("NaN"))
         return out
 
+    def _parse(self, p: ColumnPlan) -> pl.Expr:
+        return parse_expr(p, pl.col(p.name), self.timezone, self.offsets.get(p.name))
+
     def _parsed(self, base: pl.LazyFrame) -> pl.LazyFrame:
-        return base.with_columns(
-            parse_expr(p, pl.col(p.name), self.timezone).alias(f"__p_{p.name}") for p in self.plans
-        )
+        return base.with_columns(self._parse(p).alias(f"__p_{p.name}") for p in self.plans)
+
+    def _junk_counts(self) -> list[pl.Expr]:
+        """Exact junk count per column; whitespace is stripped only where the parse failed."""
+        out: list[pl.Expr] = []
+        for p in self.plans:
+            raw, parsed = pl.col(p.name), pl.col(f"__p_{p.name}")
+            if p.checks_junk:
+                failed = raw.filter(parsed.is_null() & raw.is_not_null())
+                out.append((failed.str.strip_chars() != "").sum().alias(f"__n_{p.name}"))
+            elif p.read == pl.Float64:
+                out.append(raw.is_nan().sum().alias(f"__n_{p.name}"))
+        return out
+
+    def _fixed_offsets(self) -> dict[str, timedelta]:
+        """Time columns whose zone has one fixed offset over the sample's range (checked again
+        over the whole column's range after the pass)."""
+        out: dict[str, timedelta] = {}
+        for p in self.plans:
+            if p.kind != "datetime" or p.parse not in ("datetime", "korean_datetime"):
+                continue
+            values = [s.sample[p.name] for s in self.sources if p.name in s.sample.columns]
+            if not values:
+                continue
+            lo, hi = (
+                pl.DataFrame({"v": pl.concat(values).cast(pl.String)})
+                .select(parse_expr(p, pl.col("v"), "UTC").dt.replace_time_zone(None).alias("t"))
+                .select(pl.col("t").min().alias("lo"), pl.col("t").max().alias("hi"))
+                .row(0)
+            )
+            off = fixed_offset(self.timezone, lo, hi) if lo is not None else None
+            if off is not None:
+                out[p.name] = off
+        return out
+
+    def _offsets_hold(self, row: dict[str, Any]) -> bool:
+        """Drop the fixed offsets that the whole column's range does not allow; False if any."""
+        wrong = []
+        for name, off in self.offsets.items():
+            lo, hi = row[f"__min_{name}"], row[f"__max_{name}"]
+            if isinstance(lo, datetime) and isinstance(hi, datetime):
+                lo, hi = lo.replace(tzinfo=None), hi.replace(tzinfo=None)
+                if fixed_offset(self.timezone, lo, hi) != off:
+                    wrong.append(name)
+        for name in wrong:
+            del self.offsets[name]
+        return not wrong
 
     def _run(self, out: Path) -> dict[str, Any]:
         """One streaming pass: the Parquet sink plus counts (rows, junk, last-column nulls)."""
@@ -149,7 +173,7 @@ class Table:
         if self.multi:
             final.append(pl.col(SOURCE_FILE))
         sink = parsed.select(final).sink_parquet(
-            out, compression="lz4", row_group_size=ROW_GROUP, statistics=True, lazy=True
+            out, compression="uncompressed", row_group_size=ROW_GROUP, statistics=True, lazy=True
         )
         exprs: list[pl.Expr] = [pl.len().alias("__rows")]
         for i, s in enumerate(self.sources):
@@ -161,7 +185,10 @@ class Table:
             else:
                 exprs.append(pl.len().alias(f"__rows_{i}"))
             exprs.append(last.sum().alias(f"__lastnull_{i}"))
-        exprs += [j.sum().alias(f"__n_{c}") for c, (j, _) in self._junk_flags().items()]
+        exprs += self._junk_counts()
+        for name in self.offsets:
+            col = pl.col(f"__p_{name}")
+            exprs += [col.min().alias(f"__min_{name}"), col.max().alias(f"__max_{name}")]
         _, row = pl.collect_all([sink, parsed.select(exprs)], engine="streaming")
         return row.row(0, named=True)
 
@@ -188,23 +215,32 @@ class Table:
         row = lf.select(exprs).collect(engine="streaming").row(0, named=True)
         return {c: JunkStat(counts[c], list(row[f"__r_{c}"]), list(row[f"__e_{c}"])) for c in flags}
 
-    def write_parquet(self, out: Path) -> TableStats:
-        """Stream the table to ``out``; re-plan a column when a later value breaks its parse."""
-        failures = 0
+    def write_parquet(self, out: Path, no_short_rows: Sequence[Proof] = ()) -> TableStats:
+        """Stream the table to ``out``; re-plan a column when a later value breaks its parse.
+        ``no_short_rows[i]()`` may prove (True) that source ``i`` has no short row, which
+        saves a pass over the lines when its last column has nulls."""
+        self.offsets = self._fixed_offsets()
+        failures = attempts = 0
         while True:
+            attempt = out.with_name(f".{out.name}.{attempts}.partial")
+            attempts += 1
             try:
-                attempt = out.with_name(f".{out.name}.{failures}.partial")
                 row = self._run(attempt)
-                os.replace(attempt, out)  # a failed attempt may still be flushing its own file
-                break
             except pl.exceptions.ComputeError as e:
                 failures += 1
                 self._on_error(str(e), failures)
+                continue
+            if self._offsets_hold(row):
+                os.replace(attempt, out)  # a failed attempt may still be flushing its own file
+                break
+            attempt.unlink(missing_ok=True)  # times outside the fixed-offset range: redo
         for i, s in enumerate(self.sources):
-            if row[f"__lastnull_{i}"] and s.format == "csv":
+            if not row[f"__lastnull_{i}"] or s.format != "csv":
+                continue
+            if not (i < len(no_short_rows) and no_short_rows[i]()) and has_short_lines(s):
                 bad = find_bad_line(s)
                 if bad:
-                    raise _ragged(s, *bad)
+                    raise ragged_error(s, *bad)
         junk = self._evidence({p.name: row.get(f"__n_{p.name}", 0) for p in self.plans})
         per = [row[f"__rows_{i}"] for i in range(len(self.sources))]
         return TableStats(row["__rows"], per, junk)
@@ -232,7 +268,7 @@ class Table:
         for s in self.sources:
             bad = find_bad_line(s)
             if bad:
-                raise _ragged(s, *bad)
+                raise ragged_error(s, *bad)
         raise InputError(
             "파일을 읽을 수 없습니다",
             f"cannot read the file: {message.splitlines()[0][:200]}",
@@ -254,4 +290,4 @@ def open_table(
 def with_plan(table: Table, name: str, **changes: Any) -> Table:
     """A copy of ``table`` with one column's plan changed (for callers that know better)."""
     plans = [replace(p, **changes) if p.name == name else p for p in table.plans]
-    return Table(table.sources, plans, table.timezone)
+    return Table(table.sources, plans, table.timezone, dict(table.offsets))

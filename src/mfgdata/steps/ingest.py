@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ import polars as pl
 
 from mfgdata.errors import InputError
 from mfgdata.frames.blobs import store_blob
+from mfgdata.frames.ragged import FieldCounter
 from mfgdata.frames.readers import SOURCE_FILE, Table, TableStats, open_table
 from mfgdata.pipeline.context import RunContext
 from mfgdata.pipeline.step import StepResult
@@ -78,6 +80,12 @@ def junk_findings(stats: TableStats, step: str) -> tuple[Finding, ...]:
     )
 
 
+def _proved(stored: Future[tuple[str, int]], counter: FieldCounter | None) -> bool:
+    """True when the blob copy of a CSV proved that it has no short row."""
+    stored.result()
+    return counter is not None and counter.no_short_rows()
+
+
 class IngestStep:
     """Read the input files into one typed table; count junk values; keep raw bytes."""
 
@@ -99,9 +107,14 @@ class IngestStep:
         ctx.progress(self.name, 0.1, "reading")
         out = ctx.work_dir / OUTPUT
         blobs = ctx.settings.blobs_dir
+        counters = [FieldCounter.for_source(s) for s in table.sources]
         with ThreadPoolExecutor(max_workers=1) as pool:  # hashing overlaps the Parquet pass
-            stored = [pool.submit(store_blob, s.path, blobs) for s in table.sources]
-            stats = table.write_parquet(out)
+            stored = [
+                pool.submit(store_blob, s.path, blobs, c)
+                for s, c in zip(table.sources, counters, strict=True)
+            ]
+            proofs = [partial(_proved, f, c) for f, c in zip(stored, counters, strict=True)]
+            stats = table.write_parquet(out, proofs)
             ctx.progress(self.name, 0.8, "storing raw inputs")
             hashes = [f.result() for f in stored]
         inputs = []

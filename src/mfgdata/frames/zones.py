@@ -1,0 +1,48 @@
+"""Fixed UTC offsets: attaching a zone by subtraction is exact when the zone has no transition
+(DST or a change of standard time) in the wall-clock range of the data; much cheaper than
+``dt.replace_time_zone`` on millions of rows."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, _common
+
+import polars as pl
+
+MARGIN = timedelta(days=2)  # wall clock vs UTC differ by less than a day
+
+
+def _transitions(tz: str) -> tuple[tuple[int, ...], str] | None:
+    """UTC epoch seconds of the zone's transitions and its POSIX rule for later times."""
+    try:
+        with _common.load_tzdata(tz) as f:
+            data = _common.load_data(f)
+    except (ZoneInfoNotFoundError, OSError, ValueError):
+        return None
+    rule = data[-1] or b""
+    return tuple(data[1]), rule.decode("ascii", "replace")
+
+
+def fixed_offset(tz: str, lo: datetime, hi: datetime) -> timedelta | None:
+    """The UTC offset of ``tz`` if it is the same at every wall-clock time in [lo, hi] (naive
+    datetimes), else None."""
+    found = _transitions(tz)
+    if found is None:
+        return None
+    trans, rule = found
+    try:
+        start = (lo - MARGIN).replace(tzinfo=UTC).timestamp()
+        end = (hi + MARGIN).replace(tzinfo=UTC).timestamp()
+    except OverflowError:
+        return None
+    if any(start <= t <= end for t in trans):
+        return None
+    if (not trans or end > trans[-1]) and "," in rule:
+        return None  # a yearly DST rule applies after the last listed transition
+    return ZoneInfo(tz).utcoffset(lo)
+
+
+def attach_fixed(naive: pl.Expr, tz: str, offset: timedelta) -> pl.Expr:
+    """Naive wall-clock datetimes (us) → ``tz``-aware, by subtracting a fixed offset."""
+    shift = int(offset / timedelta(microseconds=1))
+    return (naive.dt.epoch("us") - shift).cast(pl.Datetime("us", tz))
