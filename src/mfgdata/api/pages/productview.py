@@ -53,10 +53,18 @@ def schema_rows(files: ProductFiles) -> list[dict[str, Any]]:
     return out
 
 
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return format(value, ".10g")
+    return str(value)
+
+
 def sample(files: ProductFiles) -> tuple[list[str], list[list[str]]]:
     """The first rows of the table as display strings."""
     head = files.frame().head(SAMPLE_ROWS)
-    rows = [["" if v is None else str(v) for v in row] for row in head.iter_rows()]
+    rows = [[_cell(v) for v in row] for row in head.iter_rows()]
     return head.columns, rows
 
 
