@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zipfile
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -381,3 +381,52 @@ def test_broken_xlsx(tmp_path: Path) -> None:
         run_ingest(tmp_path, q)
     assert "cut.xlsx" in str(e.value)
     assert zipfile.is_zipfile(tmp_path / "ok.xlsx")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp949"])
+def test_last_column_gaps_are_not_short_rows(tmp_path: Path, encoding: str) -> None:
+    rows = [f"2024-03-01 00:00:{i % 60:02d},{i},{'' if i % 3 else i}" for i in range(600)]
+    p = write(tmp_path, "gaps.csv", "시간,값,온도\n" + "\n".join(rows) + "\n", encoding)
+    r = run_ingest(tmp_path, p)
+    assert r.data["rows"] == 600 and table(r)["온도"].null_count() == 400
+    rows[450] = "2024-03-01 00:07:30,450"  # one short row, far beyond the sample
+    q = write(tmp_path, "short.csv", "시간,값,온도\n" + "\n".join(rows) + "\n", encoding)
+    with pytest.raises(InputError) as e:
+        run_ingest(tmp_path, q)
+    assert e.value.where.line == 452 and "short.csv" in str(e.value)
+
+
+def test_quoted_file_with_gaps_is_checked_exactly(tmp_path: Path) -> None:
+    rows = [f'{i},"{i},5",' + ("" if i % 2 else str(i)) for i in range(300)]
+    p = write(tmp_path, "q.csv", "n,v,w\n" + "\n".join(rows) + "\n")
+    assert run_ingest(tmp_path, p).data["rows"] == 300
+    rows[200] = '200,"200,5"'
+    with pytest.raises(InputError) as e:
+        run_ingest(tmp_path, write(tmp_path, "q2.csv", "n,v,w\n" + "\n".join(rows) + "\n"))
+    assert e.value.where.line == 202
+
+
+def test_times_before_seoul_dst_end_use_the_zone_rules(tmp_path: Path) -> None:
+    """The sample (2024) allows a fixed +09:00; a later 1987 summer time (+10:00) must not."""
+    times = [f"2024-03-01 00:{i // 60:02d}:{i % 60:02d}" for i in range(300)]
+    times.append("1987-07-01 12:00:00")
+    p = write(tmp_path, "dst.csv", "시간,v\n" + "".join(f"{t},1\n" for t in times))
+    work = tmp_path / "work"
+    work.mkdir()
+    from mfgdata.frames.readers import open_table
+
+    t = open_table([p], work_dir=work, sheet=None, timezone="Asia/Seoul", infer_rows=100)
+    t.write_parquet(work / "t.parquet")
+    assert "시간" not in t.offsets  # fell back to the zone's rules
+    got = pl.read_parquet(work / "t.parquet")["시간"]
+    assert got[0] == datetime(2024, 3, 1, tzinfo=KST)
+    assert got[-1] == datetime(1987, 7, 1, 12, tzinfo=KST)
+    assert got[-1].utcoffset() == timedelta(hours=10)
+
+
+def test_preamble_with_as_many_fields_as_the_data(tmp_path: Path) -> None:
+    text = "설비명,사출기 3호기\n시간,온도[°C]\n2024-03-01 00:00:00,1.5\n2024-03-01 00:01:00,2.5\n"
+    r = run_ingest(tmp_path, write(tmp_path, "pre.csv", text))
+    assert r.data["inputs"][0]["header_row"] == 2
+    assert [c["name"] for c in r.data["columns"]] == ["시간", "온도"]
+    assert table(r)["온도"].to_list() == [1.5, 2.5]

@@ -14,6 +14,7 @@ from charset_normalizer import from_bytes
 
 from mfgdata.errors import EncodingError, InputError
 from mfgdata.frames.headers import looks_like_unit
+from mfgdata.frames.infer import is_junk_token
 
 SAMPLE_BYTES = 1 << 20
 DELIMITERS = (",", "\t", ";", "|")
@@ -118,6 +119,36 @@ def _has_units_row(row: list[str], below: list[list[str]]) -> bool:
     )
 
 
+def _numeric_columns(rows: list[list[str]]) -> set[int]:
+    """Columns holding numbers in at least 80% of ``rows``."""
+    width = max((len(r) for r in rows), default=0)
+    return {
+        j
+        for j in range(width)
+        if sum(j < len(r) and bool(_ANY_NUM.match(r[j].strip())) for r in rows) >= 0.8 * len(rows)
+    }
+
+
+def _header_index(records: list[tuple[int, list[str]]], first: int) -> int:
+    """The header inside the block of equal widths: the last row before the data whose cells
+    under the numeric columns are all text (a preamble line such as ``설비명,사출기 3호기`` can
+    have as many fields as the data); a units row just above the data is skipped."""
+    rows = [r for _, r in records[first:]]
+    numeric = _numeric_columns(rows[(len(rows) + 1) // 2 :][-50:])  # the data's end
+    if not numeric:
+        return first
+
+    def header_like(row: list[str]) -> bool:
+        cells = [row[j].strip() for j in numeric if j < len(row)]
+        return all(c and not _ANY_NUM.match(c) and not is_junk_token(c) for c in cells)
+
+    k = next((i for i, r in enumerate(rows) if not header_like(r)), len(rows))
+    h = k - 1
+    if h >= 1 and _has_units_row(rows[h], rows[k : k + 50]):
+        h -= 1
+    return first + max(h, 0)
+
+
 def sniff_text(path: Path, text: str, encoding: str, max_rows: int) -> Dialect:
     """Pick the delimiter giving the longest block of equal-width rows (width >= 2)."""
     if text and not text.endswith("\n"):
@@ -132,6 +163,7 @@ def sniff_text(path: Path, text: str, encoding: str, max_rows: int) -> Dialect:
     delimiter = best[2] if best else ","
     records = _records(text, delimiter)
     _, first = _tail_block(records) if best else (0, 0)
+    first = _header_index(records, first) if records else first
     if not records:
         raise InputError("빈 파일입니다", "the file is empty", file=path)
     header_line, header = records[first]

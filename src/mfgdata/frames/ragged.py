@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 
-import numpy as np
 import polars as pl
 
 from mfgdata.errors import InputError
@@ -47,6 +46,8 @@ class FieldCounter:
         if buf.find(b'"', start, n) >= 0:
             self.quoted = True
             return
+        import numpy as np  # here: only a CSV ingest pays for the import, in the blob thread
+
         data = np.frombuffer(buf, np.uint8, n - start, start)
         self.newlines += int(np.count_nonzero(data == NL))
         self.delimiters += int(np.count_nonzero(data == self.delimiter))
