@@ -41,7 +41,7 @@ def refinery() -> pl.LazyFrame:
 
 @pytest.fixture(scope="session")
 def tep_fit(tep: pl.LazyFrame) -> Fitted:
-    return fit_model(tep, "fault", max_rows=3000)
+    return fit_model(tep, "fault", max_rows=2000)
 
 
 @pytest.fixture(scope="session")

@@ -25,7 +25,12 @@ def test_tep_classification_beats_majority_on_a_time_split(tep_fit: Fitted) -> N
         assert _m(tep_fit, "model", metric)["ci95"][0] > _m(tep_fit, "baseline", metric)["ci95"][1]
     assert d["uplift"]["metric"] == "balanced_accuracy" and d["uplift"]["significant"]
     assert "run" not in d["features"] and "time" not in d["features"]
-    assert d["sampling"]["every_kth_row"] == 2
+    assert d["sampling"] == {
+        "rows_total": 5760,
+        "rows_used": 1920,
+        "every_kth_row": 3,
+        "method": "systematic: every k-th row in time order",
+    }
 
 
 def test_tep_shuffled_labels_score_at_baseline(tep: pl.LazyFrame) -> None:

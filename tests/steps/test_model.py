@@ -52,3 +52,15 @@ def test_rul_product_on_cmapss(tmp_path: Path) -> None:
 def test_needs_a_frame(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         ModelStep().run(None, model_context(tmp_path))
+
+
+def test_too_small_a_table_is_skipped_with_a_finding(tmp_path: Path) -> None:
+    from mfgdata.steps.insight import InsightStep
+
+    ctx = model_context(tmp_path)
+    res = ModelStep().run(defect_frame(20).lazy(), ctx)
+    assert res.data["skipped"] and res.files == ()
+    assert res.findings[0].code == "model_skipped" and "20 rows" in res.findings[0].message_en
+    assert not (ctx.product.root / "model").exists()
+    ctx.results["model"] = res
+    assert InsightStep().run(defect_frame(20).lazy(), ctx).data == {"skipped": True}

@@ -21,6 +21,16 @@ from mfgdata.modeling.onnx_export import export
 from mfgdata.modeling.splits import make_split
 from mfgdata.modeling.tasks import Task, detect_task
 
+#: Fewer rows than this: no model is trained (the step records why).
+MIN_ROWS = 30
+
+
+class NotLearnable(ConfigError):
+    """The table cannot carry a model: no usable inputs, too few rows or a single class."""
+
+    code = "not_learnable"
+
+
 NORMAL_LABELS = {"0", "ok", "pass", "good", "normal", "정상", "양품", "합격", "false"}
 
 
@@ -177,7 +187,16 @@ def fit_model(
     detected = detect_task(frame, target, group=group, time=time, override=task)
     fm = build_features(frame, detected, exclude=exclude, max_rows=max_rows)
     if not fm.spec.names:
-        raise ConfigError("학습에 쓸 수 있는 입력 열이 없습니다", "no usable feature columns")
+        raise NotLearnable("학습에 쓸 수 있는 입력 열이 없습니다", "no usable feature columns")
+    if len(fm.X) < MIN_ROWS:
+        raise NotLearnable(
+            f"행이 {len(fm.X)}개뿐이라 모델을 학습하지 않습니다 (최소 {MIN_ROWS})",
+            f"only {len(fm.X)} rows: no model is trained (at least {MIN_ROWS})",
+        )
+    if fm.y is not None and len(np.unique(fm.y)) < 2:
+        raise NotLearnable(
+            "목표 값이 한 가지뿐입니다", "the target has a single value", column=detected.target
+        )
     if detected.kind == "anomaly":
         part, model = _anomaly(fm, seed, alpha)
     else:

@@ -101,6 +101,7 @@ def export(model: Any, n_features: int) -> bytes:
     else:
         proto = _sklearn(model, n_features)
     proto.doc_string = "mfgdata baseline model"
+    proto.graph.name = "mfgdata_model"  # converters put a random uuid here: keep bytes reproducible
     data: bytes = proto.SerializeToString()
     return data
 

@@ -178,6 +178,8 @@ class InsightStep:
         model = ctx.result("model")
         if frame is None or model is None:
             raise ValueError("the insight step needs the table and the model step's result")
+        if model.data.get("skipped"):
+            return StepResult(step=self.name, data={"skipped": True})
         ins = derive(frame, model.data)
         ctx.product.write_json("insights.json", ins)
         return StepResult(

@@ -8,10 +8,11 @@ from typing import Any
 
 import polars as pl
 
-from mfgdata.modeling.fit import fit_model
+from mfgdata.modeling.fit import Fitted, NotLearnable, fit_model
 from mfgdata.modeling.metrics import HIGHER_IS_BETTER
 from mfgdata.pipeline.context import RunContext
 from mfgdata.pipeline.step import StepResult
+from mfgdata.quality.findings import Finding
 from mfgdata.report.section import ReportSection
 
 FILES = ("model/model.onnx", "model/model_card.md", "model/metrics.json", "model/features.json")
@@ -139,18 +140,14 @@ class ModelStep:
         ingest = ctx.result("ingest")
         time = opts.time_column or (ingest.data.get("time_column") if ingest else None)
         ctx.progress(self.name, 0.1, "training")
-        fitted = fit_model(
-            frame,
-            opts.target,
-            group=opts.id_column,
-            time=time,
-            task=self.task or getattr(opts, "task", None),
-            exclude=self.exclude,
-            goal=self.goal,
-            max_rows=self.max_rows,
-            seed=self.seed,
-            product=opts.product_id or opts.out.name,
-        )
+        try:
+            fitted = self._fit(frame, ctx, time)
+        except NotLearnable as e:
+            finding = Finding(
+                "model_skipped", "info", e.ko, e.en, column=e.where.column, step=self.name
+            )
+            data = {"skipped": True, "reason_ko": e.ko, "reason_en": e.en}
+            return StepResult(step=self.name, data=data, findings=(finding,))
         data = fitted.data
         columns = _columns(ctx)
         spec = dict(data["spec"])
@@ -166,4 +163,19 @@ class ModelStep:
             files=FILES,
             counts={"rows_used": data["sampling"]["rows_used"], "features": len(data["features"])},
             report=section(data),
+        )
+
+    def _fit(self, frame: pl.LazyFrame, ctx: RunContext, time: str | None) -> Fitted:
+        opts = ctx.options
+        return fit_model(
+            frame,
+            opts.target,
+            group=opts.id_column,
+            time=time,
+            task=self.task or getattr(opts, "task", None),
+            exclude=self.exclude,
+            goal=self.goal,
+            max_rows=self.max_rows,
+            seed=self.seed,
+            product=opts.product_id or opts.out.name,
         )
