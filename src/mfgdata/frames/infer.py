@@ -7,6 +7,7 @@ A value that does not parse for its column's kind is *junk* (``Bad``, ``Scan Tim
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Literal
@@ -186,60 +187,53 @@ def _bool_pair(values: set[str]) -> tuple[str, str] | None:
     return None
 
 
-def _share(values: list[str], ok: pl.Series) -> float:
-    return float(ok.sum()) / len(values) if values else 0.0
+def _share(values: pl.Series, ok: pl.Series) -> float:
+    return float(ok.sum()) / len(values) if len(values) else 0.0
 
 
-def infer_plan(name: str, raw: list[str | None], decimal: str = ".") -> ColumnPlan:
+def infer_plan(name: str, raw: Sequence[str | None] | pl.Series, decimal: str = ".") -> ColumnPlan:
     """Decide a column's kind from a sample of raw strings (``decimal`` from the dialect)."""
-    values = [v.strip() for v in raw if v is not None and v.strip()]
-    clean = [v for v in values if not is_junk_token(v)]
-    has_junk = len(clean) < len(values)
-    if not clean:
+    stripped = pl.Series("v", raw, dtype=pl.String).str.strip_chars()
+    values = stripped.filter(stripped.is_not_null() & (stripped != ""))
+    junk = values.str.to_uppercase().is_in(list(JUNK_TOKENS))
+    sample = values.filter(~junk)
+    has_junk = bool(junk.any())
+    if sample.is_empty():
         return ColumnPlan(
-            name, "text" if not values else "numeric", "number", pl.String(), None, decimal
+            name, "text" if values.is_empty() else "numeric", "number", pl.String(), None, decimal
         )
-    nums = [parse_number(v, decimal) for v in clean]
-    if sum(n is not None for n in nums) >= NUMERIC_SHARE * len(clean):
-        ints = all(
-            n is not None and float(n).is_integer() and "." not in v and "e" not in v.lower()
-            for n, v in zip(nums, clean, strict=True)
+    nums = pl.DataFrame({"v": sample}).select(number_expr(pl.col("v"), decimal)).to_series()
+    parsed = int(nums.is_not_null().sum())
+    if parsed >= NUMERIC_SHARE * len(sample):
+        every = parsed == len(sample)
+        ints = (
+            every and bool((nums % 1 == 0).all()) and not bool(sample.str.contains("[.eE]").any())
         )
-        upper = {v.upper() for v in clean}
-        if _FLAG_NAME.search(name) and upper <= {"0", "1"}:
+        if _FLAG_NAME.search(name) and set(sample.unique().to_list()) <= {"0", "1"}:
             return ColumnPlan(
                 name, "boolean", "bool", pl.String(), true_values=("1",), false_values=("0",)
             )
         if ints and _TIME_NAME.search(name):
-            lo_hi = [n for n in nums if n is not None]
+            lo_n, hi_n = nums.min(), nums.max()
             for unit, (lo, hi) in EPOCH_RANGE.items():
-                if all(lo <= n <= hi for n in lo_hi):
+                if isinstance(lo_n, float) and isinstance(hi_n, float) and lo <= lo_n <= hi_n <= hi:
                     parse: Parse = "epoch_s" if unit == "epoch_s" else "epoch_ms"
                     return ColumnPlan(
                         name, "datetime", parse, pl.String() if has_junk else pl.Int64()
                     )
-        plain = (
-            all(parse_number(v, ".") is not None and "," not in v for v in clean) and decimal == "."
-        )
-        native = (
-            not has_junk
-            and len(clean) == len(values)
-            and plain
-            and all(n is not None for n in nums)
-        )
-        if native:
+        plain = decimal == "." and not bool(sample.str.contains(",", literal=True).any())
+        if not has_junk and plain and every:
             return ColumnPlan(name, "numeric", "keep", pl.Int64() if ints else pl.Float64())
         return ColumnPlan(name, "numeric", "number", pl.String(), decimal=decimal)
-    upper_set = {v.upper() for v in clean}
+    upper_set = set(sample.str.to_uppercase().unique().to_list())
     pair = _bool_pair(upper_set)
     if pair:
         return ColumnPlan(
             name, "boolean", "bool", pl.String(), true_values=(pair[0],), false_values=(pair[1],)
         )
-    sample = pl.Series(clean, dtype=pl.String)
     for fmt in DATETIME_FORMATS:
         ok = sample.str.strptime(pl.Datetime("us"), fmt, strict=False).is_not_null()
-        if _share(clean, ok) >= NUMERIC_SHARE:
+        if _share(sample, ok) >= NUMERIC_SHARE:
             return ColumnPlan(name, "datetime", "datetime", pl.String(), fmt)
     ok = (
         pl.DataFrame({"v": sample})
@@ -247,9 +241,9 @@ def infer_plan(name: str, raw: list[str | None], decimal: str = ".") -> ColumnPl
         .to_series()
         .is_not_null()
     )
-    if _share(clean, ok) >= NUMERIC_SHARE:
+    if _share(sample, ok) >= NUMERIC_SHARE:
         return ColumnPlan(name, "datetime", "korean_datetime", pl.String())
-    distinct = len(set(values))
+    distinct = values.n_unique()
     kind: Kind = (
         "categorical" if distinct <= 50 and distinct <= max(2, len(values) // 2) else "text"
     )

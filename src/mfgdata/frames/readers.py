@@ -51,7 +51,7 @@ def _plans(sources: list[Source]) -> list[ColumnPlan]:
             plans.append(plan_for_dtype(name, first.native[name]))
             continue
         sample = pl.concat([s.sample.select(name) for s in sources]).to_series()
-        plan = infer_plan(name, sample.to_list(), first.decimal or ".")
+        plan = infer_plan(name, sample, first.decimal or ".")
         if first.format != "csv" and plan.read != pl.String:
             plan = widen(plan, "x")  # only the CSV reader parses natively
         plans.append(plan)
