@@ -68,7 +68,9 @@ def site(tmp_path: Path) -> Iterator[str]:
     procs = []
     for name, code in (("server", SERVER.format(port=port)), ("worker", WORKER)):
         log = (tmp_path / f"{name}.log").open("wb")
-        procs.append(subprocess.Popen([sys.executable, "-c", code], env=env, stdout=log, stderr=log))
+        procs.append(
+            subprocess.Popen([sys.executable, "-c", code], env=env, stdout=log, stderr=log)
+        )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:

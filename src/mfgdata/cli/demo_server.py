@@ -82,7 +82,12 @@ def prepare(settings: Settings, product: Path) -> str:
 
 def start_worker() -> subprocess.Popen[bytes]:
     proc = subprocess.Popen([sys.executable, "-c", WORKER])
-    atexit.register(lambda: proc.poll() is None and proc.terminate())
+
+    def stop() -> None:
+        if proc.poll() is None:
+            proc.terminate()
+
+    atexit.register(stop)
     return proc
 
 
@@ -95,7 +100,7 @@ def demo_server(
     ),
     worker: Annotated[bool, typer.Option(help="작업자 함께 실행 / run a job worker")] = True,
 ) -> None:
-    """데모 제품을 등록하고 웹 서버를 시작합니다 / Register the demo product and start the server."""
+    """데모 제품 등록 후 웹 서버 시작 / Register the demo product and start the server."""
     import uvicorn
 
     settings = get_settings()

@@ -22,7 +22,14 @@ from mfgdata.api.pages.i18n import gettext, request_language
 from mfgdata.errors import MfgDataError
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
-ROUTERS = (home.router, account.router, upload_build.router, product.router, access.router, library.router)
+ROUTERS = (
+    home.router,
+    account.router,
+    upload_build.router,
+    product.router,
+    access.router,
+    library.router,
+)
 
 
 def _is_page(request: Request) -> bool:
@@ -57,7 +64,7 @@ def install_pages(app: FastAPI) -> None:
 
     async def mfg_error(request: Request, exc: Exception) -> Response:
         if not _is_page(request) and api_mfg is not None:
-            return await api_mfg(request, exc)  # type: ignore[no-any-return]
+            return await api_mfg(request, exc)  # type: ignore[misc,no-any-return]
         if isinstance(exc, AuthError) and request.method == "GET":
             return _login(request, exc)
         assert isinstance(exc, MfgDataError)
@@ -76,7 +83,7 @@ def install_pages(app: FastAPI) -> None:
 
     async def http_error(request: Request, exc: Exception) -> Response:
         if not _is_page(request) and api_http is not None:
-            return await api_http(request, exc)  # type: ignore[no-any-return]
+            return await api_http(request, exc)  # type: ignore[misc,no-any-return]
         assert isinstance(exc, StarletteHTTPException)
         actor = _actor(request)
         lang = request_language(request, actor.user.locale if actor.user else None)

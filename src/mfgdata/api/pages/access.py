@@ -65,7 +65,7 @@ def decide_form(
 ) -> Response:
     user = need_user(request, actor)
     row = session.get(AccessRequest, request_id)
-    if row is None or row.product.owner_org_id != user.org_id and user.role != "admin":
+    if row is None or (row.product.owner_org_id != user.org_id and user.role != "admin"):
         raise NotFound(f"요청을 찾을 수 없습니다: {request_id}", f"request not found: {request_id}")
     access.decide_request(session=session, request=row, actor=user, approve=decision == "approve")
     session.commit()
@@ -76,7 +76,7 @@ def decide_form(
 def revoke_form(grant_id: int, request: Request, actor: ActorDep, session: DbSession) -> Response:
     user = need_user(request, actor)
     grant = session.get(Grant, grant_id)
-    if grant is None or grant.product.owner_org_id != user.org_id and user.role != "admin":
+    if grant is None or (grant.product.owner_org_id != user.org_id and user.role != "admin"):
         raise NotFound(f"권한을 찾을 수 없습니다: {grant_id}", f"grant not found: {grant_id}")
     access.revoke_grant(session=session, grant=grant, actor=user)
     session.commit()

@@ -120,19 +120,26 @@ def page_context(request: Request, actor: Actor) -> dict[str, Any]:
         "org": actor.org,
         "csrf": csrf,
         "path": request.url.path,
-        "full_path": str(request.url.path)
-        + (f"?{request.url.query}" if request.url.query else ""),
+        "full_path": str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
     }
 
 
-def render(
-    request: Request, actor: Actor, name: str, status_code: int = 200, **context: Any
-) -> HTMLResponse:
-    """Render template ``name`` with the page context plus ``context``."""
+def render(request: Request, actor: Actor, name: str, **context: Any) -> HTMLResponse:
+    """Render template ``name`` with the page context plus ``context`` (``status_code``)."""
+    status_code = int(context.pop("status_code", 200))
     values = page_context(request, actor)
     values.update(context)
     html = ENV.get_template(name).render(**values)
     return HTMLResponse(html, status_code=status_code)
+
+
+def viewer(actor: Actor) -> User:
+    """Who reads the catalogue: the user, or for anonymous visitors a transient user of no
+    organisation (published only). Never ``None``: the repositories read ``None`` as the system,
+    which sees every draft."""
+    if actor.user is not None:
+        return actor.user
+    return User(id=-1, org_id=-1, role="buyer", active=True, locale="ko")
 
 
 def need_user(request: Request, actor: Actor) -> User:

@@ -1,4 +1,4 @@
-"""The home page: the library search (Korean and English full text, facets) and the language switch."""
+"""The home page: library search (Korean and English full text, facets), language switch."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from mfgdata.api.auth import ActorDep, DbSession
-from mfgdata.api.pages.common import render
+from mfgdata.api.pages.common import render, viewer
 from mfgdata.api.pages.i18n import LANG_COOKIE, LANGUAGES
 from mfgdata.catalog.errors import NotFound
 from mfgdata.catalog.search import FACETS, search_products
@@ -60,10 +60,10 @@ def home(
             facets={k: v for k, v in chosen.items() if v},
             limit=20,
             cursor=cursor,
-            viewer=actor.user,
+            viewer=viewer(actor),
         )
     except NotFound:
-        found = search_products(session=session, q=q, viewer=actor.user, limit=20)
+        found = search_products(session=session, q=q, viewer=viewer(actor), limit=20)
     params = {"q": [q] if q else [], **chosen}
     facet_links = {
         name: [

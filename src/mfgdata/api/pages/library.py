@@ -19,9 +19,7 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/library", response_class=HTMLResponse)
-def library_page(
-    request: Request, actor: ActorDep, session: DbSession
-) -> HTMLResponse:
+def library_page(request: Request, actor: ActorDep, session: DbSession) -> HTMLResponse:
     user = need_user(request, actor)
     versions = list_versions(session=session, viewer=user, org_id=user.org_id)
     counts: dict[str, int] = {}

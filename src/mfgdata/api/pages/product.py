@@ -12,7 +12,7 @@ from mfgdata.accounts.roles import can
 from mfgdata.api.auth import Actor, ActorDep, DbSession
 from mfgdata.api.deps import get_settings_dep, get_store, resolve_product
 from mfgdata.api.pages import productview as pv
-from mfgdata.api.pages.common import redirect, render
+from mfgdata.api.pages.common import redirect, render, viewer
 from mfgdata.api.pages.i18n import gettext, request_language
 from mfgdata.catalog import access
 from mfgdata.catalog.errors import NotFound
@@ -25,7 +25,9 @@ from mfgdata.quality.score import meets_registration_grade
 router = APIRouter(include_in_schema=False)
 
 
-def workflow_state(version: ProductVersion, actor: Actor, lang: str, grade_needed: str) -> dict[str, Any]:
+def workflow_state(
+    version: ProductVersion, actor: Actor, lang: str, grade_needed: str
+) -> dict[str, Any]:
     """Which workflow buttons the viewer gets, and why a disabled one is disabled."""
     user = actor.user
     owner = user is not None and can(user, "version.publish", version)
@@ -54,10 +56,15 @@ def _access(session: DbSession, actor: Actor, version: ProductVersion) -> dict[s
     granted = access.has_grant(session=session, org_id=user.org_id, product_id=version.product_id)
     pending = None
     if version.product.owner_org_id != user.org_id:
-        pending = session.query(AccessRequest).filter(
-            AccessRequest.product_id == version.product_id,
-            AccessRequest.requester_org_id == user.org_id,
-        ).order_by(AccessRequest.id.desc()).first()
+        pending = (
+            session.query(AccessRequest)
+            .filter(
+                AccessRequest.product_id == version.product_id,
+                AccessRequest.requester_org_id == user.org_id,
+            )
+            .order_by(AccessRequest.id.desc())
+            .first()
+        )
     return {
         "download": can(user, "version.download", version, granted=granted),
         "can_request": version.status == "published"
@@ -71,7 +78,7 @@ def _access(session: DbSession, actor: Actor, version: ProductVersion) -> dict[s
 
 @router.get("/products/{product_id}")
 def newest(product_id: str, actor: ActorDep, session: DbSession) -> Response:
-    version = get_version(session=session, product_id=product_id, viewer=actor.user)
+    version = get_version(session=session, product_id=product_id, viewer=viewer(actor))
     return redirect(f"/products/{product_id}/v/{version.version}")
 
 
@@ -79,14 +86,14 @@ def newest(product_id: str, actor: ActorDep, session: DbSession) -> Response:
 def product_page(
     product_id: str, version: int, request: Request, actor: ActorDep, session: DbSession
 ) -> HTMLResponse:
-    row = get_version(session=session, product_id=product_id, version=version, viewer=actor.user)
+    row = get_version(session=session, product_id=product_id, version=version, viewer=viewer(actor))
     settings = get_settings_dep(request)
     folder = version_folder(row, settings)
     lang = request_language(request, actor.user.locale if actor.user else None)
     files = get_store(request).files(resolve_product(product_id, version, settings))
     columns, rows = pv.sample(files)
     needed = registration_grade(folder)
-    versions = list_versions(session=session, viewer=actor.user, product_id=product_id)
+    versions = list_versions(session=session, viewer=viewer(actor), product_id=product_id)
     base = str(request.base_url).rstrip("/")
     return render(
         request,
@@ -117,7 +124,7 @@ def product_page(
 def report_page(
     product_id: str, version: int, request: Request, actor: ActorDep, session: DbSession
 ) -> HTMLResponse:
-    row = get_version(session=session, product_id=product_id, version=version, viewer=actor.user)
+    row = get_version(session=session, product_id=product_id, version=version, viewer=viewer(actor))
     return render(request, actor, "report.html", v=row, p=row.product)
 
 
@@ -126,7 +133,7 @@ def report_file(
     product_id: str, version: int, request: Request, actor: ActorDep, session: DbSession
 ) -> Response:
     """The product's own report.html, sandboxed (its scripts run without this site's origin)."""
-    row = get_version(session=session, product_id=product_id, version=version, viewer=actor.user)
+    row = get_version(session=session, product_id=product_id, version=version, viewer=viewer(actor))
     path = version_folder(row, get_settings_dep(request)) / "report.html"
     if not path.is_file():
         raise NotFound("이 제품에는 보고서가 없습니다", "this product has no report")

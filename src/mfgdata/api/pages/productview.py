@@ -117,7 +117,12 @@ def insight_summary(folder: Path) -> dict[str, Any]:
 
     walk(data)
     drivers = [d for d in data.get("drivers", []) if isinstance(d, dict)][:10]
-    return {"present": bool(data), "drivers": drivers, "texts": texts[:10], "task": data.get("task")}
+    return {
+        "present": bool(data),
+        "drivers": drivers,
+        "texts": texts[:10],
+        "task": data.get("task"),
+    }
 
 
 def pricing_summary(folder: Path) -> dict[str, Any]:

@@ -17,7 +17,6 @@ from mfgdata.jobs import records
 router = APIRouter(include_in_schema=False)
 
 
-
 @lru_cache(maxsize=1)
 def step_names() -> tuple[str, ...]:
     """The pipeline's steps as the job reports them (``step: message``), then registration."""

@@ -62,7 +62,7 @@ def zip_path(version: ProductVersion, settings: Settings) -> Path:
     return path
 
 
-def parse_range(header: str, size: int) -> tuple[int, int] | None | str:
+def parse_range(header: str, size: int) -> tuple[int, int] | str | None:
     """``bytes=a-b`` → (start, end inclusive); None: serve it all; "416": unsatisfiable."""
     unit, _, spec = header.partition("=")
     if unit.strip().lower() != "bytes" or not spec.strip():
@@ -113,7 +113,9 @@ async def download(
 ) -> Response:
     user = actor.user
     if user is None:
-        raise AuthError("다운로드에는 로그인이나 API 토큰이 필요합니다", "download needs a login or token")
+        raise AuthError(
+            "다운로드에는 로그인이나 API 토큰이 필요합니다", "download needs a login or token"
+        )
     row = get_version(session=session, product_id=product_id, version=version, viewer=user)
     if actor.via == "token" and not actor.has_scope("download"):
         raise PermissionDenied(
@@ -143,10 +145,15 @@ async def download(
         headers["Content-Range"] = f"bytes {start}-{end}/{size}"
         headers["Content-Length"] = str(end - start + 1)
         return StreamingResponse(
-            _stream(path, start, end), status_code=206, media_type="application/zip", headers=headers
+            _stream(path, start, end),
+            status_code=206,
+            media_type="application/zip",
+            headers=headers,
         )
     headers["Content-Length"] = str(size)
-    return StreamingResponse(_stream(path, 0, size - 1), media_type="application/zip", headers=headers)
+    return StreamingResponse(
+        _stream(path, 0, size - 1), media_type="application/zip", headers=headers
+    )
 
 
 def _quote(name: str) -> str:
