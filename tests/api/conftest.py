@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 
 from dbfixtures import write_sample_csv
 from mfgdata.api.app import create_app
+from mfgdata.api.deps import default_authorize, get_authorizer
 from mfgdata.db.engine import dispose_engines, make_engine
 from mfgdata.db.migrate import upgrade
 from mfgdata.db.repositories.organisations import get_or_create_organisation
@@ -119,5 +120,9 @@ def api_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiWorld]:
 
 @pytest.fixture(scope="session")
 def client(api_world: ApiWorld) -> Iterator[TestClient]:
-    with TestClient(create_app(api_world.settings), raise_server_exceptions=False) as c:
+    """The data plane on its own: published products are open to anyone here (the default
+    authorizer); who may read what is tested with the real authorizer in test_auth.py."""
+    app = create_app(api_world.settings)
+    app.dependency_overrides[get_authorizer] = lambda: default_authorize
+    with TestClient(app, raise_server_exceptions=False) as c:
         yield c

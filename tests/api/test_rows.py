@@ -172,10 +172,13 @@ def test_paging_across_chunks(
     """Small chunks: pages that span chunks and skip chunks without matches."""
     from mfgdata.api import rowquery
     from mfgdata.api.app import create_app
+    from mfgdata.api.deps import default_authorize, get_authorizer
 
     monkeypatch.setattr(rowquery, "CHUNK", 16)
     want = api_world.table.filter(pl.col("온도") >= 204.0).get_column("일시").to_list()
-    with TestClient(create_app(api_world.settings)) as c:
+    app = create_app(api_world.settings)
+    app.dependency_overrides[get_authorizer] = lambda: default_authorize
+    with TestClient(app) as c:
         seen: list[str] = []
         params: dict[str, str | int] = {"f.온도__gte": "204", "limit": limit, "columns": "일시"}
         while True:

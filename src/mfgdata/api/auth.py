@@ -154,7 +154,10 @@ def require_user(actor: Actor, scope: str | None = None) -> User:
 
 
 def install_auth(app: FastAPI) -> None:
-    """Wire authentication into ``create_app``'s app: authorizer, metering, routes."""
+    """Wire authentication into ``create_app``'s app: authorizer, metering, routes (once)."""
+    if getattr(app.state, "auth_installed", False):
+        return
+    app.state.auth_installed = True
     import mfgdata.api.routes.auth as auth_routes
     import mfgdata.api.routes.jobs as job_routes
     import mfgdata.api.routes.uploads as upload_routes
