@@ -30,7 +30,7 @@ Visit = Callable[[bytearray, int], None]
 def _kernel_copy(path: Path, tmp: Path) -> None:
     """Copy inside the kernel (copy_file_range; sendfile as a fallback): no user-space copy."""
     with path.open("rb") as f, tmp.open("wb") as g:
-        left = os.fstat(f.fileno()).st_size
+        left = os.fstat(f.fileno()).st_size if hasattr(os, "copy_file_range") else -1
         try:
             while left > 0 and (n := os.copy_file_range(f.fileno(), g.fileno(), left)):
                 left -= n
