@@ -31,7 +31,7 @@ system-deps:
 
 demo: install
 	rm -rf $(DEMO_OUT)
-	$(VENV)/bin/mfgdata demo --out $(DEMO_OUT)
+	$(VENV)/bin/mfgdata demo-server --out $(DEMO_OUT)
 
 lint: install-dev
 	$(VENV)/bin/ruff check src tests benchmarks

@@ -17,7 +17,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from mfgdata import __version__
 from mfgdata.api.auth import install_auth
 from mfgdata.api.deps import ProductStore, json_response
-from mfgdata.api.routes import aas_result, api_router
+from mfgdata.api.pages import install_pages
+from mfgdata.api.routes import aas_result, api_router, download
 from mfgdata.api.routes.aas import AAS_PREFIX
 from mfgdata.errors import MfgDataError
 from mfgdata.settings import Settings, get_settings
@@ -109,4 +110,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(Exception, _unexpected)
     app.include_router(api_router)
     install_auth(app)
+    app.include_router(download.router)
+    install_pages(app)  # after the API's error handlers: it wraps them for page paths
     return app

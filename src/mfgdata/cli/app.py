@@ -5,7 +5,10 @@ from __future__ import annotations
 import typer
 
 from mfgdata.cli import build as build_cmd
+from mfgdata.cli import db as db_cmd
+from mfgdata.cli import demo_server as demo_server_cmd
 from mfgdata.cli import inspect as inspect_cmd
+from mfgdata.cli import library as library_cmd
 from mfgdata.cli import serve as serve_cmd
 from mfgdata.cli import standardize as standardize_cmd
 from mfgdata.cli import verify as verify_cmd
@@ -20,11 +23,17 @@ app = typer.Typer(
 )
 app.command("build")(build_cmd.build)
 app.command("demo")(build_cmd.demo)
+app.command("demo-server")(demo_server_cmd.demo_server)
 app.command("inspect")(inspect_cmd.inspect)
 app.command("verify")(verify_cmd.verify)
 app.command("serve")(serve_cmd.serve)
 app.command("worker")(worker_cmd.worker)
 app.command("standardize")(standardize_cmd.standardize)
+app.command("register")(library_cmd.register)
+app.command("publish")(library_cmd.publish)
+app.command("search")(library_cmd.search)
+app.add_typer(db_cmd.db_app, name="db")
+app.add_typer(library_cmd.users_app, name="users")
 
 
 def main() -> None:

@@ -97,6 +97,10 @@ def build(
         Path | None, typer.Option(help="승인된 표준 매핑 / accepted semantics.yaml")
     ] = None,
     pricing: Annotated[Path | None, typer.Option(help="가격 입력 / pricing.yaml")] = None,
+    register: Annotated[
+        bool, typer.Option("--register", help="라이브러리에 초안 등록 / register as a draft")
+    ] = False,
+    org: Annotated[str, typer.Option(help="등록 기관 / owner organisation")] = "local",
 ) -> None:
     """원시 파일로 데이터 상품을 만듭니다 / Build a data product from raw files."""
     options = BuildOptions(
@@ -115,6 +119,13 @@ def build(
     )
     result = _run_with_progress(options)
     console.print(_summary(result))
+    if register:
+        from mfgdata.cli.library import register_folder
+
+        version = register_folder(result.out, org=org)
+        console.print(
+            f"등록됨 / registered: {version.product_id} v{version.version} ({version.status})"
+        )
 
 
 @handle_errors

@@ -9,7 +9,17 @@ from mfgdata.pipeline.step import Step
 
 
 def default_steps() -> list[Step]:
-    from mfgdata.steps import aas, ingest, package, preprocess, price, profile, quality, standardize
+    from mfgdata.steps import (
+        aas,
+        ingest,
+        package,
+        preprocess,
+        price,
+        profile,
+        quality,
+        register,
+        standardize,
+    )
 
     return [
         ingest.IngestStep(),
@@ -21,5 +31,5 @@ def default_steps() -> list[Step]:
         price.PriceStep(),
         aas.AasStep(),
         package.PackageStep(),
-        # register: runs after the build, on the finished folder (the data library)
+        register.RegisterStep(),  # readiness; registration itself runs on the finished folder
     ]
