@@ -110,7 +110,9 @@ def demo_server(
     url = f"http://{host}:{port}/"
     console.print(
         f"\n[bold green]mfgdata 데모 / demo[/]  {url}\n"
-        f"  제품 / product: {url}products/{product_id}\n"
+        f"  제품 폴더 / product folder: {out.absolute()}\n"
+        f"  먼저 열어 볼 파일 / open first: {out.absolute() / 'report.html'}\n"
+        f"  제품 페이지 / product page: {url}products/{product_id}\n"
         f"  로그인 / login: {DEMO_EMAIL} / {DEMO_PASSWORD}\n"
         f"  MFGDATA_HOME: {settings.home}\n"
     )
