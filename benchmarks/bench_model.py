@@ -9,6 +9,7 @@ a few minutes on 2 cores.
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import tempfile
 import time
@@ -44,6 +45,11 @@ def make_table(path: Path, rows: int, seed: int = 0) -> None:
     frame.write_parquet(path)
 
 
+def cpu_seconds() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
 def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -60,7 +66,7 @@ def main() -> None:
         t0 = time.perf_counter()
         make_table(path, args.rows)
         t1 = time.perf_counter()
-        rss_before = peak_rss_mib()
+        rss_before, cpu_before = peak_rss_mib(), cpu_seconds()
         lf = pl.scan_parquet(path)
         target = {"classification": "defect", "regression": "quality", "anomaly": None}[args.task]
         if args.task == "anomaly":
@@ -69,6 +75,7 @@ def main() -> None:
             lf = lf.drop("quality" if target == "defect" else "defect")
         fitted = fit_model(lf, target)
         t2 = time.perf_counter()
+        cpu = cpu_seconds() - cpu_before
     d = fitted.data
     up = d["uplift"]
     print(
@@ -76,7 +83,10 @@ def main() -> None:
         f"split: {d['split']['kind']}  model: {d['family']} {d['params'].get('num_leaves', '')}"
     )
     print(f"generate table: {t1 - t0:.1f} s")
-    print(f"fit (features + search + evaluation + refit + ONNX): {t2 - t1:.1f} s")
+    print(
+        f"fit (features + search + evaluation + refit + ONNX): {t2 - t1:.1f} s wall, "
+        f"{cpu:.1f} s CPU; machine load average now {os.getloadavg()[0]:.1f}"
+    )
     print(f"peak RSS: {peak_rss_mib():.0f} MiB (after generating the table: {rss_before:.0f} MiB)")
     print(f"ONNX size: {len(fitted.onnx) / 1024:.0f} KiB")
     print(
