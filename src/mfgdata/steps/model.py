@@ -146,8 +146,8 @@ class ModelStep:
             finding = Finding(
                 "model_skipped", "info", e.ko, e.en, column=e.where.column, step=self.name
             )
-            data = {"skipped": True, "reason_ko": e.ko, "reason_en": e.en}
-            return StepResult(step=self.name, data=data, findings=(finding,))
+            skipped = {"skipped": True, "reason_ko": e.ko, "reason_en": e.en}
+            return StepResult(step=self.name, data=skipped, findings=(finding,))
         data = fitted.data
         columns = _columns(ctx)
         spec = dict(data["spec"])
