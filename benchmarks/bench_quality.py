@@ -138,6 +138,11 @@ def main() -> None:
         "--bench-python", default=str(Path(__file__).parents[1] / ".venv-bench/bin/python")
     )
     ap.add_argument("--skip-tools", action="store_true")
+    ap.add_argument(
+        "--only",
+        default="quality-big,polars-big,quality-small,gx,ydata",
+        help="comma list of: quality-big, polars-big, quality-small, gx, ydata",
+    )
     a = ap.parse_args()
     a.dir.mkdir(parents=True, exist_ok=True)
     big, small = a.dir / f"big-{a.rows}.parquet", a.dir / f"small-{a.small_rows}.parquet"
@@ -145,36 +150,34 @@ def main() -> None:
         if not path.exists():
             generate(path, n)
     me = sys.executable
-    rows: list[tuple[str, str, float, float]] = []
-    rows.append(("mfgdata quality", f"{a.rows:,}", *median_of(a.runs, me, QUALITY, big)))
-    rows.append(("polars scan stats", f"{a.rows:,}", *median_of(a.runs, me, POLARS, big)))
-    rows.append(("mfgdata quality", f"{a.small_rows:,}", *median_of(a.runs, me, QUALITY, small)))
-    if not a.skip_tools:
-        rows.append(
-            (
-                "great_expectations",
-                f"{a.small_rows:,}",
-                *median_of(a.runs, a.bench_python, GX, small),
-            )
-        )
-        rows.append(
-            (
-                "ydata-profiling minimal",
-                f"{a.small_rows:,}",
-                *median_of(a.runs, a.bench_python, YDATA, small),
-            )
-        )
+    only = set(a.only.split(","))
+    if a.skip_tools:
+        only -= {"gx", "ydata"}
+    plan = [
+        ("quality-big", "mfgdata quality", a.rows, me, QUALITY, big),
+        ("polars-big", "polars scan stats", a.rows, me, POLARS, big),
+        ("quality-small", "mfgdata quality", a.small_rows, me, QUALITY, small),
+        ("gx", "great_expectations", a.small_rows, a.bench_python, GX, small),
+        ("ydata", "ydata-profiling minimal", a.small_rows, a.bench_python, YDATA, small),
+    ]
+    res: dict[str, tuple[str, int, float, float]] = {}
+    for key, name, n, python, code, path in plan:
+        if key in only:
+            res[key] = (name, n, *median_of(a.runs, python, code, path))
     print(f"{'tool':<26}{'rows':>12}{'wall s':>10}{'peak RSS MiB':>14}")
-    for name, n, wall, rss in rows:
-        print(f"{name:<26}{n:>12}{wall:>10.2f}{rss:>14.0f}")
-    q_big, pl_big, q_small = rows[0][2], rows[1][2], rows[2][2]
-    ratios = {
-        "quality/polars (target <= 3)": q_big / pl_big,
-        "quality peak RSS MiB (target <= 1024)": rows[0][3],
-    }
-    if not a.skip_tools:
-        ratios["GX/quality (target >= 10)"] = rows[3][2] / q_small
-        ratios["ydata/quality (target >= 20)"] = rows[4][2] / q_small
+    for name, n, wall, rss in res.values():
+        print(f"{name:<26}{n:>12,}{wall:>10.2f}{rss:>14.0f}")
+    ratios: dict[str, float] = {}
+    if {"quality-big", "polars-big"} <= res.keys():
+        ratios["quality/polars (target <= 3)"] = res["quality-big"][2] / res["polars-big"][2]
+    if "quality-big" in res:
+        ratios["quality peak RSS MiB (target <= 1024)"] = res["quality-big"][3]
+    for key, label in (
+        ("gx", "GX/quality (target >= 10)"),
+        ("ydata", "ydata/quality (target >= 20)"),
+    ):
+        if {key, "quality-small"} <= res.keys():
+            ratios[label] = res[key][2] / res["quality-small"][2]
     print(json.dumps({k: round(v, 2) for k, v in ratios.items()}, indent=1))
 
 
