@@ -8,8 +8,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from mfgdata.api.auth import ActorDep, DbSession
-from mfgdata.api.pages.common import need_user, redirect, render
+from mfgdata.api.auth import DbSession
+from mfgdata.api.pages.common import PageActor, need_user, redirect, render
 from mfgdata.catalog import access
 from mfgdata.catalog.errors import NotFound
 from mfgdata.db.repositories.products import get_version
@@ -19,7 +19,7 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/access", response_class=HTMLResponse)
-def access_page(request: Request, actor: ActorDep, session: DbSession) -> HTMLResponse:
+def access_page(request: Request, actor: PageActor, session: DbSession) -> HTMLResponse:
     user = need_user(request, actor)
     requests = access.list_requests(session=session, viewer=user)
     grants = access.list_grants(session=session, viewer=user)
@@ -44,7 +44,7 @@ def request_access_form(
     product_id: str,
     version: int,
     request: Request,
-    actor: ActorDep,
+    actor: PageActor,
     session: DbSession,
     message: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
@@ -60,7 +60,7 @@ def decide_form(
     request_id: int,
     decision: Literal["approve", "deny"],
     request: Request,
-    actor: ActorDep,
+    actor: PageActor,
     session: DbSession,
 ) -> Response:
     user = need_user(request, actor)
@@ -73,7 +73,7 @@ def decide_form(
 
 
 @router.post("/access/grants/{grant_id}/revoke")
-def revoke_form(grant_id: int, request: Request, actor: ActorDep, session: DbSession) -> Response:
+def revoke_form(grant_id: int, request: Request, actor: PageActor, session: DbSession) -> Response:
     user = need_user(request, actor)
     grant = session.get(Grant, grant_id)
     if grant is None or (grant.product.owner_org_id != user.org_id and user.role != "admin"):

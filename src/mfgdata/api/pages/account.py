@@ -15,9 +15,16 @@ from sqlalchemy.exc import IntegrityError
 from mfgdata.accounts import audit, tokens
 from mfgdata.accounts.login import authenticate
 from mfgdata.api import sessions
-from mfgdata.api.auth import ANONYMOUS, LOGOUT, ActorDep, DbSession
+from mfgdata.api.auth import ANONYMOUS, LOGOUT, DbSession
 from mfgdata.api.deps import get_settings_dep
-from mfgdata.api.pages.common import error_message, need_user, redirect, render
+from mfgdata.api.pages.common import (
+    PageActor,
+    error_message,
+    need_user,
+    redirect,
+    render,
+    safe_next,
+)
 from mfgdata.api.pages.i18n import gettext, request_language
 from mfgdata.api.routes.auth import SIGNUP_ROLE, client_ip
 from mfgdata.catalog.errors import NotFound
@@ -30,12 +37,6 @@ router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form()]
 
 
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return "/"
-
-
 def _logged_in(request: Request, user: User, target: str) -> Response:
     response = redirect(target)
     value, data = sessions.issue(user, get_settings_dep(request))
@@ -44,8 +45,8 @@ def _logged_in(request: Request, user: User, target: str) -> Response:
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_page(request: Request, actor: ActorDep, next: str = "/") -> HTMLResponse:
-    return render(request, actor, "login.html", next=_safe_next(next), email="")
+def login_page(request: Request, actor: PageActor, next: str = "/") -> HTMLResponse:
+    return render(request, actor, "login.html", next=safe_next(next), email="")
 
 
 @router.post("/login")
@@ -67,16 +68,16 @@ def login_form(
             ANONYMOUS,
             "login.html",
             status_code=e.status_code,
-            next=_safe_next(next),
+            next=safe_next(next),
             email=email,
             flash=error_message(lang, e),
             flash_kind="error",
         )
-    return _logged_in(request, user, _safe_next(next))
+    return _logged_in(request, user, safe_next(next))
 
 
 @router.get("/signup", response_class=HTMLResponse)
-def signup_page(request: Request, actor: ActorDep) -> HTMLResponse:
+def signup_page(request: Request, actor: PageActor) -> HTMLResponse:
     return render(request, actor, "signup.html", kinds=ORG_KINDS, form={})
 
 
@@ -134,7 +135,7 @@ def signup_form(
 
 
 @router.post("/logout")
-def logout_form(request: Request, actor: ActorDep, session: DbSession) -> Response:
+def logout_form(request: Request, actor: PageActor, session: DbSession) -> Response:
     if actor.via == "session" and actor.user is not None:
         audit.record(
             session=session,
@@ -150,7 +151,7 @@ def logout_form(request: Request, actor: ActorDep, session: DbSession) -> Respon
 
 
 def _tokens_page(
-    request: Request, actor: ActorDep, session: DbSession, **extra: object
+    request: Request, actor: PageActor, session: DbSession, **extra: object
 ) -> HTMLResponse:
     user = need_user(request, actor)
     rows = tokens.list_tokens(session=session, user=user)
@@ -159,14 +160,14 @@ def _tokens_page(
 
 
 @router.get("/account/tokens", response_class=HTMLResponse)
-def tokens_page(request: Request, actor: ActorDep, session: DbSession) -> HTMLResponse:
+def tokens_page(request: Request, actor: PageActor, session: DbSession) -> HTMLResponse:
     return _tokens_page(request, actor, session)
 
 
 @router.post("/account/tokens", response_class=HTMLResponse)
 def create_token_form(
     request: Request,
-    actor: ActorDep,
+    actor: PageActor,
     session: DbSession,
     name: Text,
     scopes: Annotated[list[str] | None, Form()] = None,
@@ -192,7 +193,7 @@ def create_token_form(
 
 @router.post("/account/tokens/{token_id}/revoke")
 def revoke_token_form(
-    token_id: int, request: Request, actor: ActorDep, session: DbSession
+    token_id: int, request: Request, actor: PageActor, session: DbSession
 ) -> Response:
     user = need_user(request, actor)
     row = session.get(ApiToken, token_id)

@@ -9,15 +9,15 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from mfgdata.api import sessions
-from mfgdata.api.auth import Actor
+from mfgdata.api.auth import ANONYMOUS, Actor, ActorDep
 from mfgdata.api.deps import get_settings_dep
 from mfgdata.api.pages.i18n import LANGUAGES, gettext, request_language
 from mfgdata.db.tables import DATA_TYPES, PROBLEM_TYPES, PROCESS_FAMILIES, User
@@ -49,6 +49,15 @@ PRICE_LABELS = {
     "10m_100m": ("1,000만~1억원", "₩10M–100M"),
     "ge_100m": ("1억원 이상", "₩100M and more"),
 }
+
+
+def page_actor(actor: ActorDep) -> Actor:
+    """Pages are for browsers: a Bearer token counts as anonymous there, so that a page form
+    can never do what the token's scopes forbid (e.g. a read token minting an api token)."""
+    return ANONYMOUS if actor.via == "token" else actor
+
+
+PageActor = Annotated[Actor, Depends(page_actor)]
 
 
 class LoginRequired(Exception):
@@ -152,6 +161,15 @@ def need_user(request: Request, actor: Actor) -> User:
 
 def error_message(lang: str, exc: MfgDataError) -> str:
     return exc.ko if lang == "ko" else exc.en
+
+
+def safe_next(target: str | None) -> str:
+    """A path of this site to go back to, else ``/``. Browsers read ``\\`` as ``/`` and drop
+    tabs and newlines, so ``/\\evil.example`` or ``/<TAB>/evil.example`` would leave the site."""
+    bad = target is None or not target.startswith("/") or target.startswith("//")
+    if bad or any(ch == "\\" or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target or ""):
+        return "/"
+    return str(target)
 
 
 def redirect(url: str) -> RedirectResponse:

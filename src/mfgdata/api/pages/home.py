@@ -8,8 +8,8 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from mfgdata.api.auth import ActorDep, DbSession
-from mfgdata.api.pages.common import render, viewer
+from mfgdata.api.auth import DbSession
+from mfgdata.api.pages.common import PageActor, render, safe_next, viewer
 from mfgdata.api.pages.i18n import LANG_COOKIE, LANGUAGES
 from mfgdata.catalog.errors import NotFound
 from mfgdata.catalog.search import FACETS, search_products
@@ -34,7 +34,7 @@ def _link(params: dict[str, list[str]], name: str, value: str | None) -> str:
 @router.get("/", response_class=HTMLResponse)
 def home(
     request: Request,
-    actor: ActorDep,
+    actor: PageActor,
     session: DbSession,
     q: Annotated[str, Query(max_length=200)] = "",
     process_family: FacetParam = None,
@@ -93,8 +93,7 @@ def home(
 @router.get("/lang/{code}")
 def switch_language(code: str, next: str = "/") -> RedirectResponse:
     """Remember the page language in a cookie and go back."""
-    target = next if next.startswith("/") and not next.startswith("//") else "/"
-    response = RedirectResponse(target, status_code=303)
+    response = RedirectResponse(safe_next(next), status_code=303)
     if code in LANGUAGES:
         response.set_cookie(LANG_COOKIE, code, max_age=365 * 24 * 3600, samesite="lax")
     return response

@@ -7,9 +7,9 @@ from typing import Literal
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from mfgdata.api.auth import ActorDep, DbSession
+from mfgdata.api.auth import DbSession
 from mfgdata.api.deps import get_settings_dep
-from mfgdata.api.pages.common import error_message, need_user, redirect, render
+from mfgdata.api.pages.common import PageActor, error_message, need_user, redirect, render
 from mfgdata.api.pages.i18n import gettext, request_language
 from mfgdata.catalog import workflow
 from mfgdata.catalog.errors import WorkflowError
@@ -19,7 +19,7 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/library", response_class=HTMLResponse)
-def library_page(request: Request, actor: ActorDep, session: DbSession) -> HTMLResponse:
+def library_page(request: Request, actor: PageActor, session: DbSession) -> HTMLResponse:
     user = need_user(request, actor)
     versions = list_versions(session=session, viewer=user, org_id=user.org_id)
     counts: dict[str, int] = {}
@@ -34,7 +34,7 @@ def workflow_step(
     version: int,
     step: Literal["verify", "publish", "retire"],
     request: Request,
-    actor: ActorDep,
+    actor: PageActor,
     session: DbSession,
 ) -> Response:
     """Move a version along draft → verified → published → retired (owner organisation)."""
