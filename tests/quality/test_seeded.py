@@ -198,3 +198,13 @@ def test_spike_chart_marks_the_spike() -> None:
     assert prof["spikes"][0]["time"].startswith("2024-01-01 00:08:20")
     assert len(prof["buckets"]) <= 40
     assert "quality-spike-series" in charts(q.stats)
+
+
+def test_completeness_heatmap_buckets_count_the_nulls() -> None:
+    q = run(set_cells("temp", [10, 11, 12, 13, 14], None)(clean_table()))
+    t = q.stats.time
+    assert t is not None and len(t.bucket_ends) == 40 and t.bucket_ends[-1] == 1000
+    temp, pres = q.stats.columns["temp"].bucket_nonnull, q.stats.columns["pres"].bucket_nonnull
+    sizes = [b - a for a, b in zip([0, *t.bucket_ends[:-1]], t.bucket_ends, strict=True)]
+    assert pres == sizes
+    assert [s - n for s, n in zip(sizes, temp, strict=True)] == [5] + [0] * 39

@@ -144,11 +144,20 @@ def _aggs(st: ColumnStats, params: Params, rows: int, bucket_ends: list[int]) ->
             pl.arg_where(pl.col(p + "eq")).implode().alias(p + "eq_rows"),
             x.filter(pl.col(p + "eq")).cast(pl.Float64).implode().alias(p + "eq_vals"),
         ]
-    if bucket_ends:
-        starts = [0, *bucket_ends[:-1]]
-        nulls = [x.slice(a, b - a).null_count() for a, b in zip(starts, bucket_ends, strict=True)]
-        out.append(pl.concat_list(nulls).alias(p + "bk"))
     return out
+
+
+def _bucket_nulls(st: ColumnStats, bucket_ends: list[int]) -> pl.Expr:
+    """Null (or NaN) cells per bucket: zero-copy slices, run in the in-memory engine."""
+    x = pl.col(st.name)
+    parts = []
+    for a, b in zip([0, *bucket_ends[:-1]], bucket_ends, strict=True):
+        part = x.slice(a, b - a)
+        n = part.null_count().cast(pl.Int64)
+        if st.dtype.startswith("Float"):
+            n = n + part.is_nan().sum().cast(pl.Int64)
+        parts.append(n)
+    return pl.concat_list(parts).alias(f"{st.name}\x00bk")
 
 
 def stuck_runs(eq_rows: pl.Series, eq_vals: pl.Series, window: int) -> pl.DataFrame:
@@ -213,6 +222,9 @@ def scan_columns(
             ]
             masks += [pl.col(st.name) for st in batch if not _in(masks, st.name)]
         res = lf.select(*keep, *masks).select(aggs).collect(engine="streaming").row(0, named=True)
+        if bucket_ends:
+            bk = [_bucket_nulls(st, bucket_ends) for st in batch]
+            res.update(lf.select(bk).collect(engine="in-memory").row(0, named=True))
         for st in batch:
             prefix = st.name + "\x00"
             if gather_rows:
