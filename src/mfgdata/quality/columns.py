@@ -23,7 +23,7 @@ class Params:
     drift_max_rows: int = 200_000  # ... at most this many rows
     psi_limit: float = 0.2  # PSI at or above: significant drift
     buckets: int = 40  # time buckets of the completeness heatmap
-    batch_cells: int = 40_000_000  # cells per column query (memory bound)
+    batch_cells: int = 20_000_000  # cells per column query (memory bound)
 
     @classmethod
     def from_mapping(cls, values: dict[str, float]) -> Params:
@@ -216,15 +216,13 @@ def scan_columns(
         ]
         keep = [pl.col(over)] if over else []
         aggs = [e for st in batch for e in _aggs(st, params, rows, bucket_ends)]
-        if gather_rows:
-            aggs += [
-                pl.col(st.name).gather(take).implode().alias(f"{st.name}\x00g") for st in batch
-            ]
-            masks += [pl.col(st.name) for st in batch if not _in(masks, st.name)]
         res = lf.select(*keep, *masks).select(aggs).collect(engine="streaming").row(0, named=True)
-        if bucket_ends:
-            bk = [_bucket_nulls(st, bucket_ends) for st in batch]
-            res.update(lf.select(bk).collect(engine="in-memory").row(0, named=True))
+        # in-memory, zero-copy slices and gathers of the batch's raw columns
+        mem = [_bucket_nulls(st, bucket_ends) for st in batch] if bucket_ends else []
+        if gather_rows:
+            mem += [pl.col(st.name).gather(take).implode().alias(f"{st.name}\x00g") for st in batch]
+        if mem:
+            res.update(lf.select(mem).collect(engine="in-memory").row(0, named=True))
         for st in batch:
             prefix = st.name + "\x00"
             if gather_rows:
@@ -244,10 +242,6 @@ def scan_columns(
                 nulls = [int(v) for v in res[prefix + "bk"]]
                 st.bucket_nonnull = [n - k for n, k in zip(sizes, nulls, strict=True)]
     return gathered
-
-
-def _in(exprs: list[pl.Expr], name: str) -> bool:
-    return any(e.meta.output_name() == name for e in exprs)
 
 
 def _fill(st: ColumnStats, r: dict[str, Any]) -> None:

@@ -50,6 +50,18 @@ def _epoch(col: str, dtype: pl.DataType) -> pl.Expr:
     return pl.col(col).dt.epoch("us")
 
 
+#: at most this many intervals go into the median of the nominal interval
+MEDIAN_SAMPLE = 1_000_000
+
+
+def lf_rows(lf: pl.LazyFrame) -> int:
+    return int(lf.select(pl.len()).collect().item())
+
+
+def _stride(rows: int) -> int:
+    return max(1, rows // MEDIAN_SAMPLE)
+
+
 def is_time(dtype: pl.DataType) -> bool:
     return dtype == pl.Date or isinstance(dtype, pl.Datetime)
 
@@ -80,8 +92,8 @@ def scan_time(
         pairs=pl.col("d").is_not_null().sum(),
         backward=(pl.col("d") < 0).sum(),
         backward_rows=pl.col("row").filter(pl.col("d") < 0).head(MAX_EVIDENCE).implode(),
-        med=pl.col("d").filter(pl.col("d") > 0).median(),
-        distinct=pl.col("t").n_unique(),
+        # nominal interval when none is given: median of a strided sample of positive intervals
+        med=pl.col("d").filter(pl.col("d") > 0).gather_every(_stride(lf_rows(lf))).median(),
     ).collect()
     r = base.row(0, named=True)
     nominal_us = interval_s * US if interval_s else (float(r["med"]) if r["med"] else None)
@@ -99,6 +111,10 @@ def scan_time(
         same = pl.all_horizontal(pl.col(k).eq_missing(pl.col(k).shift(1)) for k in keys)
         dup = srt.select(n=same.sum()).collect()
         dup_keys, dup_rows, near = int(dup["n"][0]), [], []
+    if is_sorted and not id_column:  # sorted: distinct = rows - repeated keys (nulls aside)
+        distinct = int(r["rows"]) - int(r["nulls"]) - dup_keys
+    else:
+        distinct = int(lf.select(pl.col(column).drop_nulls().n_unique()).collect().item())
     gaps: list[dict[str, Any]] = []
     gap_count, longest = 0, 0.0
     if nominal_us:
@@ -134,7 +150,7 @@ def scan_time(
         gap_count=gap_count,
         longest_gap_s=longest,
         gaps=gaps,
-        distinct=int(r["distinct"]),
+        distinct=distinct,
         bucket_ends=ends,
         bucket_starts_us=starts,
     )
