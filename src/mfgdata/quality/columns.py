@@ -127,6 +127,8 @@ def _aggs(st: ColumnStats, params: Params, rows: int, bucket_ends: list[int]) ->
     p = f"{st.name}\x00"
     x = pl.col(p + "x")
     out = [x.null_count().alias(p + "nulls")]
+    if bucket_ends:  # rows of null (or NaN) cells, bucketed afterwards (the heatmap)
+        out.append(pl.arg_where(x.is_null()).implode().alias(p + "null_rows"))
     if st.dtype.startswith("Float"):
         out.append(pl.col(p + "nf").sum().alias(p + "nonfinite"))
     if st.checked_range:
@@ -145,19 +147,6 @@ def _aggs(st: ColumnStats, params: Params, rows: int, bucket_ends: list[int]) ->
             x.filter(pl.col(p + "eq")).cast(pl.Float64).implode().alias(p + "eq_vals"),
         ]
     return out
-
-
-def _bucket_nulls(st: ColumnStats, bucket_ends: list[int]) -> pl.Expr:
-    """Null (or NaN) cells per bucket: zero-copy slices, run in the in-memory engine."""
-    x = pl.col(st.name)
-    parts = []
-    for a, b in zip([0, *bucket_ends[:-1]], bucket_ends, strict=True):
-        part = x.slice(a, b - a)
-        n = part.null_count().cast(pl.Int64)
-        if st.dtype.startswith("Float"):
-            n = n + part.is_nan().sum().cast(pl.Int64)
-        parts.append(n)
-    return pl.concat_list(parts).alias(f"{st.name}\x00bk")
 
 
 def stuck_runs(eq_rows: pl.Series, eq_vals: pl.Series, window: int) -> pl.DataFrame:
@@ -217,11 +206,8 @@ def scan_columns(
         keep = [pl.col(over)] if over else []
         aggs = [e for st in batch for e in _aggs(st, params, rows, bucket_ends)]
         res = lf.select(*keep, *masks).select(aggs).collect(engine="streaming").row(0, named=True)
-        # in-memory, zero-copy slices and gathers of the batch's raw columns
-        mem = [_bucket_nulls(st, bucket_ends) for st in batch] if bucket_ends else []
-        if gather_rows:
-            mem += [pl.col(st.name).gather(take).implode().alias(f"{st.name}\x00g") for st in batch]
-        if mem:
+        if gather_rows:  # in-memory gathers of the batch's raw columns at the candidate rows
+            mem = [pl.col(st.name).gather(take).implode().alias(f"{st.name}\x00g") for st in batch]
             res.update(lf.select(mem).collect(engine="in-memory").row(0, named=True))
         for st in batch:
             prefix = st.name + "\x00"
@@ -238,9 +224,11 @@ def scan_columns(
                 st.stuck_run_count = runs.height
                 st.stuck_runs = runs.head(MAX_EVIDENCE).to_dicts()
             if bucket_ends:
-                sizes = [b - a for a, b in zip([0, *bucket_ends[:-1]], bucket_ends, strict=True)]
-                nulls = [int(v) for v in res[prefix + "bk"]]
-                st.bucket_nonnull = [n - k for n, k in zip(sizes, nulls, strict=True)]
+                ends = np.asarray(bucket_ends)
+                sizes = np.diff(np.concatenate([[0], ends]))
+                where = np.searchsorted(ends, np.asarray(res[prefix + "null_rows"]), side="right")
+                nulls = np.bincount(where, minlength=len(ends))[: len(ends)]
+                st.bucket_nonnull = [int(v) for v in sizes - nulls]
     return gathered
 
 
