@@ -21,6 +21,7 @@ from typing import Annotated, Any
 import orjson
 import polars as pl
 from fastapi import Depends, Request, Response
+from fastapi import Path as PathParam
 
 from mfgdata.catalog.errors import NotFound
 from mfgdata.catalog.register import version_folder
@@ -29,6 +30,11 @@ from mfgdata.db.repositories.products import get_version, list_versions
 from mfgdata.db.tables import ProductVersion
 from mfgdata.errors import InputError
 from mfgdata.settings import Settings, get_settings
+
+#: the largest value of a database INTEGER column (PostgreSQL: 32 bits); a larger id in a path
+#: would be a database error (500), so it is refused as a bad parameter (422) before any query
+MAX_DB_INT = 2**31 - 1
+DbInt = Annotated[int, PathParam(ge=0, le=MAX_DB_INT)]
 
 #: action names passed to the authorizer
 READ_ROWS, READ_META, READ_AAS, PREDICT = "rows.read", "meta.read", "aas.read", "model.predict"
@@ -232,7 +238,7 @@ def product_for(action: str) -> Callable[..., ProductRef]:
 
     def dependency(
         product_id: str,
-        version: int,
+        version: DbInt,
         request: Request,
         authorize: Annotated[Authorizer, Depends(get_authorizer)],
     ) -> ProductRef:

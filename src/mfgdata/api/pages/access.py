@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from mfgdata.api.auth import DbSession
+from mfgdata.api.deps import DbInt
 from mfgdata.api.pages.common import PageActor, need_user, redirect, render
 from mfgdata.catalog import access
 from mfgdata.catalog.errors import NotFound
@@ -42,7 +43,7 @@ def access_page(request: Request, actor: PageActor, session: DbSession) -> HTMLR
 @router.post("/products/{product_id}/v/{version}/request-access")
 def request_access_form(
     product_id: str,
-    version: int,
+    version: DbInt,
     request: Request,
     actor: PageActor,
     session: DbSession,
@@ -57,7 +58,7 @@ def request_access_form(
 
 @router.post("/access/requests/{request_id}/{decision}")
 def decide_form(
-    request_id: int,
+    request_id: DbInt,
     decision: Literal["approve", "deny"],
     request: Request,
     actor: PageActor,
@@ -73,7 +74,9 @@ def decide_form(
 
 
 @router.post("/access/grants/{grant_id}/revoke")
-def revoke_form(grant_id: int, request: Request, actor: PageActor, session: DbSession) -> Response:
+def revoke_form(
+    grant_id: DbInt, request: Request, actor: PageActor, session: DbSession
+) -> Response:
     user = need_user(request, actor)
     grant = session.get(Grant, grant_id)
     if grant is None or (grant.product.owner_org_id != user.org_id and user.role != "admin"):

@@ -16,7 +16,7 @@ from mfgdata.accounts import audit, tokens
 from mfgdata.accounts.login import authenticate
 from mfgdata.api import sessions
 from mfgdata.api.auth import ANONYMOUS, LOGOUT, DbSession
-from mfgdata.api.deps import get_settings_dep
+from mfgdata.api.deps import DbInt, get_settings_dep
 from mfgdata.api.pages.common import (
     PageActor,
     error_message,
@@ -193,7 +193,7 @@ def create_token_form(
 
 @router.post("/account/tokens/{token_id}/revoke")
 def revoke_token_form(
-    token_id: int, request: Request, actor: PageActor, session: DbSession
+    token_id: DbInt, request: Request, actor: PageActor, session: DbSession
 ) -> Response:
     user = need_user(request, actor)
     row = session.get(ApiToken, token_id)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from mfgdata.api.auth import DbSession
-from mfgdata.api.deps import get_settings_dep
+from mfgdata.api.deps import DbInt, get_settings_dep
 from mfgdata.api.pages.common import PageActor, error_message, need_user, redirect, render
 from mfgdata.api.pages.i18n import gettext, request_language
 from mfgdata.catalog import workflow
@@ -31,7 +31,7 @@ def library_page(request: Request, actor: PageActor, session: DbSession) -> HTML
 @router.post("/products/{product_id}/v/{version}/workflow/{step}")
 def workflow_step(
     product_id: str,
-    version: int,
+    version: DbInt,
     step: Literal["verify", "publish", "retire"],
     request: Request,
     actor: PageActor,

@@ -10,7 +10,7 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from mfgdata.accounts.roles import can
 from mfgdata.api.auth import Actor, DbSession
-from mfgdata.api.deps import get_settings_dep, get_store, resolve_product
+from mfgdata.api.deps import DbInt, get_settings_dep, get_store, resolve_product
 from mfgdata.api.pages import productview as pv
 from mfgdata.api.pages.common import PageActor, redirect, render, viewer
 from mfgdata.api.pages.i18n import gettext, request_language
@@ -84,7 +84,7 @@ def newest(product_id: str, actor: PageActor, session: DbSession) -> Response:
 
 @router.get("/products/{product_id}/v/{version}", response_class=HTMLResponse)
 def product_page(
-    product_id: str, version: int, request: Request, actor: PageActor, session: DbSession
+    product_id: str, version: DbInt, request: Request, actor: PageActor, session: DbSession
 ) -> HTMLResponse:
     row = get_version(session=session, product_id=product_id, version=version, viewer=viewer(actor))
     settings = get_settings_dep(request)
@@ -122,7 +122,7 @@ def product_page(
 
 @router.get("/products/{product_id}/v/{version}/report", response_class=HTMLResponse)
 def report_page(
-    product_id: str, version: int, request: Request, actor: PageActor, session: DbSession
+    product_id: str, version: DbInt, request: Request, actor: PageActor, session: DbSession
 ) -> HTMLResponse:
     row = get_version(session=session, product_id=product_id, version=version, viewer=viewer(actor))
     return render(request, actor, "report.html", v=row, p=row.product)
@@ -130,7 +130,7 @@ def report_page(
 
 @router.get("/products/{product_id}/v/{version}/report.html")
 def report_file(
-    product_id: str, version: int, request: Request, actor: PageActor, session: DbSession
+    product_id: str, version: DbInt, request: Request, actor: PageActor, session: DbSession
 ) -> Response:
     """The product's own report.html, sandboxed (its scripts run without this site's origin)."""
     row = get_version(session=session, product_id=product_id, version=version, viewer=viewer(actor))

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 
 from mfgdata.accounts.roles import can
 from mfgdata.api.auth import DbSession
+from mfgdata.api.deps import DbInt
 from mfgdata.api.pages.common import PageActor, need_user, render
 from mfgdata.db.tables import PROBLEM_TYPES, PROCESS_FAMILIES, Job, ProductVersion
 from mfgdata.jobs import records
@@ -64,7 +65,7 @@ def upload_page(request: Request, actor: PageActor, session: DbSession) -> HTMLR
 
 
 @router.get("/jobs/{job_id}", response_class=HTMLResponse)
-def job_page(job_id: int, request: Request, actor: PageActor, session: DbSession) -> HTMLResponse:
+def job_page(job_id: DbInt, request: Request, actor: PageActor, session: DbSession) -> HTMLResponse:
     user = need_user(request, actor)
     job = records.get_job(session=session, user=user, job_id=job_id)
     return render(request, actor, "job.html", **_job_view(session, job))
@@ -72,7 +73,7 @@ def job_page(job_id: int, request: Request, actor: PageActor, session: DbSession
 
 @router.get("/jobs/{job_id}/status", response_class=HTMLResponse)
 def job_status_fragment(
-    job_id: int, request: Request, actor: PageActor, session: DbSession
+    job_id: DbInt, request: Request, actor: PageActor, session: DbSession
 ) -> HTMLResponse:
     """The progress panel alone; it polls itself every second until the job ends."""
     user = need_user(request, actor)

@@ -20,7 +20,7 @@ from mfgdata.accounts.login import authenticate
 from mfgdata.accounts.roles import can
 from mfgdata.api import sessions
 from mfgdata.api.auth import LOGOUT, ActorDep, DbSession, require_user
-from mfgdata.api.deps import get_settings_dep
+from mfgdata.api.deps import DbInt, get_settings_dep
 from mfgdata.catalog.errors import NotFound
 from mfgdata.db.repositories.organisations import OrganisationCreate, create_organisation
 from mfgdata.db.repositories.users import UserCreate, create_user
@@ -211,7 +211,7 @@ def list_api_tokens(actor: ActorDep, session: DbSession) -> list[TokenOut]:
 
 @router.delete("/tokens/{token_id}", summary="API 토큰 폐기 / Revoke an API token")
 def revoke_api_token(
-    token_id: int, request: Request, actor: ActorDep, session: DbSession
+    token_id: DbInt, request: Request, actor: ActorDep, session: DbSession
 ) -> TokenOut:
     user = _token_manager(actor)
     row = session.get(ApiToken, token_id)

@@ -23,7 +23,7 @@ from fastapi.responses import Response, StreamingResponse
 
 from mfgdata.accounts.errors import AuthError, PermissionDenied
 from mfgdata.api.auth import ActorDep, DbSession
-from mfgdata.api.deps import get_settings_dep
+from mfgdata.api.deps import DbInt, get_settings_dep
 from mfgdata.catalog import access
 from mfgdata.catalog.register import version_folder
 from mfgdata.db.engine import objects_dir
@@ -109,7 +109,7 @@ def _stream(path: Path, start: int, end: int) -> Iterator[bytes]:
     responses={200: {"content": {"application/zip": {}}}, 206: {}, 416: {}},
 )
 async def download(
-    product_id: str, version: int, request: Request, actor: ActorDep, session: DbSession
+    product_id: str, version: DbInt, request: Request, actor: ActorDep, session: DbSession
 ) -> Response:
     user = actor.user
     if user is None:

@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 from mfgdata.accounts.errors import PermissionDenied
 from mfgdata.accounts.roles import can
 from mfgdata.api.auth import ActorDep, DbSession, require_user
-from mfgdata.api.deps import get_settings_dep
+from mfgdata.api.deps import MAX_DB_INT, DbInt, get_settings_dep
 from mfgdata.api.routes.uploads import get_upload
 from mfgdata.db.engine import get_engine, session_factory
 from mfgdata.db.tables import Job, ProductVersion, User
@@ -33,7 +33,9 @@ router = APIRouter(prefix="/api/v1", tags=["jobs / 작업"])
 
 
 class BuildIn(BaseModel):
-    uploads: Annotated[list[int], Field(min_length=1, max_length=100)]
+    uploads: Annotated[
+        list[Annotated[int, Field(ge=0, le=MAX_DB_INT)]], Field(min_length=1, max_length=100)
+    ]
     product_id: Annotated[str | None, Field(pattern=r"^[0-9A-Za-z가-힣_.-]{1,100}$")] = None
     title: str | None = None
     time_column: str | None = None
@@ -114,7 +116,7 @@ def list_jobs(actor: ActorDep, session: DbSession) -> list[JobOut]:
 
 
 @router.get("/jobs/{job_id}", summary="작업 상태 / Job status")
-def read_job(job_id: int, actor: ActorDep, session: DbSession) -> JobOut:
+def read_job(job_id: DbInt, actor: ActorDep, session: DbSession) -> JobOut:
     user = require_user(actor, "read")
     return _out(session, records.get_job(session=session, user=user, job_id=job_id))
 
@@ -130,7 +132,7 @@ def _snapshot(request: Request, user: User, job_id: int) -> JobOut:
     response_class=StreamingResponse,
 )
 def job_progress(
-    job_id: int, request: Request, actor: ActorDep, session: DbSession
+    job_id: DbInt, request: Request, actor: ActorDep, session: DbSession
 ) -> StreamingResponse:
     user = require_user(actor, "read")
     records.get_job(session=session, user=user, job_id=job_id)  # 404 before the stream starts

@@ -29,7 +29,7 @@ from mfgdata.accounts import audit
 from mfgdata.accounts.errors import PermissionDenied
 from mfgdata.accounts.roles import can
 from mfgdata.api.auth import ActorDep, DbSession, require_user
-from mfgdata.api.deps import get_settings_dep
+from mfgdata.api.deps import DbInt, get_settings_dep
 from mfgdata.api.uploadcheck import EXTENSION, HEAD_BYTES, ZipLimits, check_zip, extract_zip, sniff
 from mfgdata.catalog.errors import NotFound
 from mfgdata.db.tables import Upload, User
@@ -306,7 +306,9 @@ def list_uploads(request: Request, actor: ActorDep, session: DbSession) -> list[
 
 
 @router.get("/uploads/{upload_id}", summary="업로드 하나 / One upload")
-def read_upload(upload_id: int, request: Request, actor: ActorDep, session: DbSession) -> UploadOut:
+def read_upload(
+    upload_id: DbInt, request: Request, actor: ActorDep, session: DbSession
+) -> UploadOut:
     user = require_user(actor, "read")
     return _out(
         get_upload(session=session, user=user, upload_id=upload_id), get_settings_dep(request)
