@@ -5,7 +5,8 @@ temporary file and renamed) and streamed from disk with HTTP range support: one 
 with ``Content-Range``, an unsatisfiable one 416, several ranges (or an ``If-Range`` that does not
 match) the whole file. The ETag is the manifest's SHA-256. Who may download: the owner
 organisation, an organisation with a live grant, an admin (``version.download``); a token needs
-the ``download`` scope.
+the ``download`` scope. Every download served (whole or a range) is audited
+(``product.download``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response, StreamingResponse
 
+from mfgdata.accounts import audit
 from mfgdata.accounts.errors import AuthError, PermissionDenied
 from mfgdata.api.auth import ActorDep, DbSession
 from mfgdata.api.deps import DbInt, get_settings_dep
@@ -140,6 +142,15 @@ async def download(
     if chosen == "416":
         headers["Content-Range"] = f"bytes */{size}"
         return Response(status_code=416, headers=headers)
+    audit.record(
+        session=session,
+        action="product.download",
+        actor=user,
+        target=f"version:{row.id}",
+        ip=request.client.host if request.client else None,
+        detail={"product": product_id, "version": version, "range": wanted or ""},
+    )
+    session.commit()
     if isinstance(chosen, tuple):
         start, end = chosen
         headers["Content-Range"] = f"bytes {start}-{end}/{size}"
