@@ -234,3 +234,26 @@ def test_malformed_input_never_leaks_a_trace_or_sql(
         resp = client.request(method, url, **kwargs)
     assert resp.status_code < 500, (resp.status_code, resp.text[:300])
     assert not LEAKS.search(resp.text), resp.text[:500]
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["//evil.example", "/\\evil.example", "/\t/evil.example", "https://evil.example", "/\n/x"],
+)
+def test_next_redirects_never_leave_the_site(world: SecWorld, target: str) -> None:
+    with TestClient(world.app, follow_redirects=False, client=("10.5.5.5", 1)) as c:
+        lang = c.get("/lang/en", params={"next": target})
+        login = c.post(
+            "/login", data={"email": "owner@owner.kr", "password": PASSWORD, "next": target}
+        )
+        form = c.get("/login", params={"next": target})
+    assert lang.headers["location"] == "/" and login.headers["location"] == "/"
+    [field] = re.findall(r'name="next" value="([^"]*)"', form.text)
+    assert field == "/"
+
+
+def test_local_next_redirects_are_kept(world: SecWorld) -> None:
+    with TestClient(world.app, follow_redirects=False, client=("10.5.5.6", 1)) as c:
+        assert c.get("/lang/ko", params={"next": "/library?x=1"}).headers["location"] == (
+            "/library?x=1"
+        )
