@@ -9,6 +9,7 @@ from mfgdata.cli import db as db_cmd
 from mfgdata.cli import demo_server as demo_server_cmd
 from mfgdata.cli import inspect as inspect_cmd
 from mfgdata.cli import library as library_cmd
+from mfgdata.cli import predict as predict_cmd
 from mfgdata.cli import serve as serve_cmd
 from mfgdata.cli import standardize as standardize_cmd
 from mfgdata.cli import verify as verify_cmd
@@ -26,6 +27,7 @@ app.command("demo")(build_cmd.demo)
 app.command("demo-server")(demo_server_cmd.demo_server)
 app.command("inspect")(inspect_cmd.inspect)
 app.command("verify")(verify_cmd.verify)
+app.command("predict")(predict_cmd.predict)
 app.command("serve")(serve_cmd.serve)
 app.command("worker")(worker_cmd.worker)
 app.command("standardize")(standardize_cmd.standardize)

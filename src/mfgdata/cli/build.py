@@ -97,6 +97,10 @@ def build(
         Path | None, typer.Option(help="승인된 표준 매핑 / accepted semantics.yaml")
     ] = None,
     pricing: Annotated[Path | None, typer.Option(help="가격 입력 / pricing.yaml")] = None,
+    task: Annotated[
+        str | None,
+        typer.Option(help="모델 과제 / model task: classification|regression|rul|anomaly"),
+    ] = None,
     register: Annotated[
         bool, typer.Option("--register", help="라이브러리에 초안 등록 / register as a draft")
     ] = False,
@@ -116,6 +120,7 @@ def build(
         product_id=product_id,
         semantics=semantics,
         pricing=pricing,
+        task=task,
     )
     result = _run_with_progress(options)
     console.print(_summary(result))

@@ -202,7 +202,9 @@ def build_features(
     if task.target is not None:
         if task.kind == "classification":
             codes = {c: i for i, c in enumerate(task.classes)}
-            y = np.array([codes[str(v)] for v in df[task.target].to_list()], dtype=np.int64)
+            # the same text form as the task's classes (Polars: booleans are "true"/"false")
+            labels = df[task.target].cast(pl.String).to_list()
+            y = np.array([codes[str(v)] for v in labels], dtype=np.int64)
         else:
             y = df[task.target].cast(pl.Float64).to_numpy()
             X, spec = _drop_leaks(X, y, spec, excluded)

@@ -31,7 +31,7 @@ class NotLearnable(ConfigError):
     code = "not_learnable"
 
 
-NORMAL_LABELS = {"0", "ok", "pass", "good", "normal", "정상", "양품", "합격", "false"}
+NORMAL_LABELS = {"0", "ok", "pass", "good", "normal", "정상", "양품", "합격"}
 
 
 @dataclass(frozen=True)
@@ -44,8 +44,15 @@ class Fitted:
 
 
 def bad_classes(classes: list[str], y: NDArray[Any]) -> list[int]:
-    """Codes of the 'bad' classes: all but the normal one (by name, else the majority class)."""
-    normal = [i for i, c in enumerate(classes) if c.strip().lower() in NORMAL_LABELS]
+    """Codes of the 'bad' classes: all but the normal one (by name, else the majority class).
+
+    A true/false label says nothing by itself (ingest reads OK/NG and 예/아니오 as booleans, and a
+    column may be named 불량여부 or 합격여부), so there the majority class is the normal one.
+    """
+    boolean = {c.strip().lower() for c in classes} == {"true", "false"}
+    normal = [
+        i for i, c in enumerate(classes) if not boolean and c.strip().lower() in NORMAL_LABELS
+    ]
     keep = normal[0] if normal else int(np.bincount(y, minlength=len(classes)).argmax())
     return [i for i in range(len(classes)) if i != keep]
 

@@ -37,6 +37,7 @@ class BuildOptions:
     title: str | None = None
     semantics: Path | None = None  # an accepted semantics.yaml to reuse
     pricing: Path | None = None  # pricing inputs (pricing.yaml)
+    task: str | None = None  # classification | regression | rul | anomaly (None: detected)
 
 
 def dump_json(obj: Any) -> str:

@@ -12,6 +12,8 @@ def default_steps() -> list[Step]:
     from mfgdata.steps import (
         aas,
         ingest,
+        insight,
+        model,
         package,
         preprocess,
         price,
@@ -26,7 +28,8 @@ def default_steps() -> list[Step]:
         profile.ProfileStep(),
         preprocess.PreprocessStep(),
         standardize.StandardizeStep(),
-        # model, insight: landing
+        model.ModelStep(),
+        insight.InsightStep(),
         quality.QualityStep(),
         price.PriceStep(),
         aas.AasStep(),
