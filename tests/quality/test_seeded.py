@@ -208,3 +208,24 @@ def test_completeness_heatmap_buckets_count_the_nulls() -> None:
     sizes = [b - a for a, b in zip([0, *t.bucket_ends[:-1]], t.bucket_ends, strict=True)]
     assert pres == sizes
     assert [s - n for s, n in zip(sizes, temp, strict=True)] == [5] + [0] * 39
+
+
+def test_stuck_run_in_one_machine_is_found_when_machines_interleave() -> None:
+    """Rows sorted by time then machine: a machine's stuck sensor sits on every other row."""
+    a = clean_table(600).with_columns(pl.lit("M1").alias("machine"))
+    b = clean_table(600).with_columns(pl.lit("M2").alias("machine"))
+    b = b.with_columns(
+        pl.when(pl.int_range(pl.len()).is_between(100, 189))
+        .then(pl.lit(7.5))
+        .otherwise(pl.col("pres"))
+        .alias("pres")
+    )
+    df = pl.concat([a, b]).sort("ts", "machine")
+    contract = replace(contract_for(df), id_column="machine")
+    q = evaluate(df.lazy(), contract)
+    stuck = measure(q, "accuracy.stuck")
+    assert stuck["evidence"]["count"] == 90
+    # the run starts at M2's sample 100, which sits at table row 2 * 100 + 1
+    assert stuck["evidence"]["columns"]["pres"]["ranges"] == [
+        {"start_row": 2 * 100 + 1, "length": 90, "value": 7.5}
+    ]

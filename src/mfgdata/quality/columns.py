@@ -101,6 +101,9 @@ def _spike_mask(x: pl.Expr, t: float, over: str | None) -> pl.Expr:
     return (((d1 > t) & (d2 > t)) | ((d1 < -t) & (d2 < -t))).fill_null(False)
 
 
+ROW = "\x00row"  # the table row index, for evidence of runs counted within an entity
+
+
 def _masks(st: ColumnStats, t: float, over: str | None) -> list[pl.Expr]:
     """Per-row columns computed once per batch: the value, range and spike masks."""
     c, p = st.name, f"{st.name}\x00"
@@ -120,10 +123,15 @@ def _masks(st: ColumnStats, t: float, over: str | None) -> list[pl.Expr]:
         prev = x.shift(1).over(over) if over else x.shift(1)
         out.append(_spike_mask(x, t, over).alias(p + "spike"))
         out.append((x == prev).fill_null(False).alias(p + "eq"))
+        if over:  # runs are counted within each entity (rows of machines may interleave)
+            out.append(pl.int_range(pl.len(), dtype=pl.Int64).over(over).alias(p + "pos"))
+            out.append(pl.col(ROW).shift(1).over(over).alias(p + "prow"))
     return out
 
 
-def _aggs(st: ColumnStats, params: Params, rows: int, bucket_ends: list[int]) -> list[pl.Expr]:
+def _aggs(
+    st: ColumnStats, params: Params, rows: int, bucket_ends: list[int], over: str | None
+) -> list[pl.Expr]:
     p = f"{st.name}\x00"
     x = pl.col(p + "x")
     out = [x.null_count().alias(p + "nulls")]
@@ -146,21 +154,42 @@ def _aggs(st: ColumnStats, params: Params, rows: int, bucket_ends: list[int]) ->
             pl.arg_where(pl.col(p + "eq")).implode().alias(p + "eq_rows"),
             x.filter(pl.col(p + "eq")).cast(pl.Float64).implode().alias(p + "eq_vals"),
         ]
+        if over:
+            eq = pl.col(p + "eq")
+            out += [
+                pl.col(p + "pos").filter(eq).implode().alias(p + "eq_pos"),
+                pl.col(p + "prow").filter(eq).implode().alias(p + "eq_prow"),
+                pl.col(over).filter(eq).cast(pl.String).implode().alias(p + "eq_ent"),
+            ]
     return out
 
 
-def stuck_runs(eq_rows: pl.Series, eq_vals: pl.Series, window: int) -> pl.DataFrame:
+def stuck_runs(
+    eq_rows: pl.Series,
+    eq_vals: pl.Series,
+    window: int,
+    entity: tuple[pl.Series, pl.Series, pl.Series] | None = None,
+) -> pl.DataFrame:
     """Runs of one value of at least ``window`` samples (start_row, length, value).
 
     ``eq_rows`` are the rows equal to their predecessor (sorted); consecutive rows i..j there are
     one constant run of j - i + 2 samples starting at i - 1. Only those rows are looked at.
+    With ``entity`` = (entity value, position within the entity, table row of the entity's
+    previous sample) of those rows, "consecutive" and "predecessor" are taken within the entity.
     """
     df = pl.DataFrame({"i": eq_rows.cast(pl.Int64), "v": eq_vals})
-    g = df.with_columns(g=pl.col("i") - pl.int_range(pl.len(), dtype=pl.Int64))
-    runs = g.group_by("g", maintain_order=True).agg(
-        start_row=pl.col("i").first() - 1, length=pl.len() + 1, value=pl.col("v").first()
+    if entity is None:
+        g = df.with_columns(g=pl.col("i") - pl.int_range(pl.len(), dtype=pl.Int64), e=pl.lit(""))
+        start = pl.col("i").first() - 1
+    else:
+        ent, pos, prow = entity
+        df = df.with_columns(e=ent.cast(pl.String), pos=pos.cast(pl.Int64), prow=prow)
+        g = df.with_columns(g=pl.col("pos") - pl.int_range(pl.len(), dtype=pl.Int64).over("e"))
+        start = pl.col("prow").first()
+    runs = g.group_by("e", "g", maintain_order=True).agg(
+        start_row=start, length=pl.len() + 1, value=pl.col("v").first()
     )
-    return runs.filter(pl.col("length") >= window).drop("g")
+    return runs.filter(pl.col("length") >= window).drop("e", "g").sort("start_row")
 
 
 def psi(first: np.ndarray, last: np.ndarray, bins: int = 10) -> float | None:
@@ -203,9 +232,10 @@ def scan_columns(
         masks = [
             e for st in batch for e in _masks(st, params.spike_k * sigma.get(st.name, 0.0), over)
         ]
-        keep = [pl.col(over)] if over else []
-        aggs = [e for st in batch for e in _aggs(st, params, rows, bucket_ends)]
-        res = lf.select(*keep, *masks).select(aggs).collect(engine="streaming").row(0, named=True)
+        keep = [pl.col(over), pl.col(ROW)] if over else []
+        aggs = [e for st in batch for e in _aggs(st, params, rows, bucket_ends, over)]
+        base = lf.with_row_index(ROW).with_columns(pl.col(ROW).cast(pl.Int64)) if over else lf
+        res = base.select(*keep, *masks).select(aggs).collect(engine="streaming").row(0, named=True)
         if gather_rows:  # in-memory gathers of the batch's raw columns at the candidate rows
             mem = [pl.col(st.name).gather(take).implode().alias(f"{st.name}\x00g") for st in batch]
             res.update(lf.select(mem).collect(engine="in-memory").row(0, named=True))
@@ -215,10 +245,20 @@ def scan_columns(
                 gathered[st.name] = list(res[prefix + "g"])
             _fill(st, {k[len(prefix) :]: v for k, v in res.items() if k.startswith(prefix)})
             if st.series:
+                entity = (
+                    (
+                        pl.Series(res[prefix + "eq_ent"], dtype=pl.String),
+                        pl.Series(res[prefix + "eq_pos"], dtype=pl.Int64),
+                        pl.Series(res[prefix + "eq_prow"], dtype=pl.Int64),
+                    )
+                    if over
+                    else None
+                )
                 runs = stuck_runs(
                     pl.Series(res[prefix + "eq_rows"]),
                     pl.Series(res[prefix + "eq_vals"], dtype=pl.Float64),
                     params.stuck_window,
+                    entity,
                 )
                 st.stuck_samples = int(runs["length"].sum() or 0)
                 st.stuck_run_count = runs.height
