@@ -19,7 +19,8 @@ H = timedelta(hours=1)
         ("Asia/Seoul", datetime(1989, 1, 1), datetime(2030, 1, 1), 9 * H),
         ("Asia/Seoul", datetime(1987, 1, 1), datetime(2024, 1, 1), None),  # DST 1987-88
         ("Asia/Seoul", datetime(1988, 10, 8), datetime(1988, 10, 9), None),  # next to its end
-        ("Europe/Berlin", datetime(2024, 1, 1), datetime(2024, 1, 31), None),  # yearly DST rule
+        ("Europe/Berlin", datetime(2024, 3, 1), datetime(2024, 4, 30), None),  # DST starts 31 Mar
+        ("Europe/Berlin", datetime(2024, 11, 1), datetime(2030, 1, 1), None),  # many DST changes
         ("UTC", datetime(1970, 1, 1), datetime(2100, 1, 1), timedelta(0)),
         ("Asia/Kolkata", datetime(2000, 1, 1), datetime(2030, 1, 1), timedelta(hours=5.5)),
         ("No/Such_Zone", datetime(2024, 1, 1), datetime(2024, 1, 2), None),
@@ -28,6 +29,15 @@ H = timedelta(hours=1)
 )
 def test_fixed_offset(tz: str, lo: datetime, hi: datetime, expect: timedelta | None) -> None:
     assert fixed_offset(tz, lo, hi) == expect
+
+
+def test_fixed_offset_in_a_dst_zone_between_changes_is_right_or_declined() -> None:
+    """Whether the zone data lists future changes (system files) or a rule (slim tzdata), a
+    January range in Berlin is either exactly UTC+1 or left to replace_time_zone: never wrong."""
+    assert fixed_offset("Europe/Berlin", datetime(2024, 1, 1), datetime(2024, 1, 31)) in (
+        timedelta(hours=1),
+        None,
+    )
 
 
 def test_attach_fixed_equals_replace_time_zone() -> None:

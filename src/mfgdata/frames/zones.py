@@ -5,7 +5,8 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, _common
+from pathlib import Path
+from zoneinfo import TZPATH, ZoneInfo, ZoneInfoNotFoundError, _common
 
 import polars as pl
 
@@ -15,8 +16,13 @@ MARGIN = timedelta(days=2)  # wall clock vs UTC differ by less than a day
 def _transitions(tz: str) -> tuple[tuple[int, ...], str] | None:
     """UTC epoch seconds of the zone's transitions and its POSIX rule for later times."""
     try:
-        with _common.load_tzdata(tz) as f:
-            data = _common.load_data(f)
+        system = [Path(p) / tz for p in TZPATH if (Path(p) / tz).is_file()]
+        if system:  # the system's zone files, as ZoneInfo itself prefers
+            with system[0].open("rb") as f:
+                data = _common.load_data(f)
+        else:  # the tzdata package
+            with _common.load_tzdata(tz) as f:
+                data = _common.load_data(f)
     except (ZoneInfoNotFoundError, OSError, ValueError):
         return None
     rule = data[-1] or b""
