@@ -11,7 +11,16 @@ Every error a user can meet carries a message in Korean and English, the place i
     ├── ConfigError             a bad option or settings value
     ├── OutputExistsError       the output folder exists (nothing is overwritten)
     ├── ProductError            a product folder that is missing files or fails its manifest
-    └── StepFailed              a foreign exception inside a step (chained with ``from``)
+    ├── StepFailed              a foreign exception inside a step (chained with ``from``)
+    │
+    │   Subclasses that live beside the feature they belong to:
+    ├── ContractError           quality/contract.py: a bad contract.yaml
+    ├── PricingError            pricing/inputs.py: a bad pricing.yaml
+    ├── SemanticsError          semantics/errors.py: DictionaryError, MappingFileError
+    │                           (DuplicateColumnError), UnknownPropertyError, UnitError
+    ├── AuthError (401), PermissionDenied (403), RateLimited (429)     accounts/errors.py
+    ├── NotFound (404), WorkflowError (409)                            catalog/errors.py
+    └── RegistrationError       catalog/errors.py, a ProductError (422)
 
 Findings (quality problems in data) are *not* errors: they are records in a report.
 """
