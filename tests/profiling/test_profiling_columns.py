@@ -71,14 +71,29 @@ def test_top_values_sorted_by_count_then_value_and_bounded() -> None:
     assert "mean" not in cols["b"] and "histogram" not in cols["s"]
 
 
-def test_distinct_is_approximate_above_the_threshold() -> None:
-    lf = pl.LazyFrame({"x": np.arange(5000, dtype=np.float64)})
-    metas = column_metas(lf.collect_schema(), [])
+def test_text_distinct_is_approximate_above_the_threshold_numeric_always_exact() -> None:
+    lf = pl.LazyFrame(
+        {"x": np.arange(5000, dtype=np.float64) % 4999, "s": [f"v{i}" for i in range(5000)]}
+    )
+    metas = column_metas(lf.collect_schema(), [{"name": "s", "kind": "text"}])
     _, exact = column_stats(lf, metas, rows_hint=5000, tz="UTC")
-    _, approx = column_stats(lf, metas, rows_hint=10_000_000, tz="UTC")
-    assert exact["x"]["distinct"] == 5000 and exact["x"]["distinct_exact"] is True
-    assert approx["x"]["distinct_exact"] is False
-    assert approx["x"]["distinct"] == pytest.approx(5000, rel=0.05)
+    _, big = column_stats(lf, metas, rows_hint=10_000_000, tz="UTC")
+    assert exact["s"]["distinct"] == 5000 and exact["s"]["distinct_exact"] is True
+    assert big["s"]["distinct_exact"] is False
+    assert big["s"]["distinct"] == pytest.approx(5000, rel=0.05)
+    for cols in (exact, big):  # numeric columns are sorted anyway: their count is exact
+        assert cols["x"]["distinct"] == 4999 and cols["x"]["distinct_exact"] is True
+
+
+def test_nan_counts_as_missing_and_integers_stay_exact() -> None:
+    big = 2**60
+    lf = pl.LazyFrame(
+        {"f": [1.0, float("nan"), None, 3.0], "i": pl.Series([big, big + 1, big + 1, None])}
+    )
+    _, cols = column_stats(lf, column_metas(lf.collect_schema(), []), rows_hint=4, tz="UTC")
+    assert cols["f"]["count"] == 2 and cols["f"]["nulls"] == 2
+    assert sum(cols["f"]["histogram"]["counts"]) == 2 and cols["f"]["mean"] == 2.0
+    assert cols["i"]["distinct"] == 2 and cols["i"]["max"] == big + 1  # no float rounding
 
 
 def test_datetime_and_integer_columns() -> None:

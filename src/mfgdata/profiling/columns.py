@@ -1,9 +1,11 @@
-"""Per-column statistics in one lazy pass, plus one small group-by per non-numeric column.
+"""Per-column statistics: one read and one sort per numeric column, one pass for the rest.
 
-The main pass is a single ``select`` with every aggregate of every column (count, nulls, distinct,
-min/max/mean/std, quantiles and a 30-bin equal-width histogram between min and max). Distinct counts
-are exact up to ``EXACT_DISTINCT_ROWS`` rows and a HyperLogLog estimate above (flagged
-``distinct_exact: false``).
+A numeric column is read alone (Parquet reads just that column) and sorted once; everything follows
+from the sorted values: min/max, exact quantiles (linear interpolation), exact distinct count, a
+30-bin equal-width histogram between min and max (binary search of the edges), mean and std. Memory
+is one column at a time, not the table. The other columns get one ``select`` with count, nulls,
+distinct (exact up to ``EXACT_DISTINCT_ROWS`` rows, a HyperLogLog estimate above, flagged
+``distinct_exact: false``) and min/max, plus one small group-by each for their top values.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from mfgdata.profiling.values import json_value, round_sig
@@ -83,6 +86,7 @@ def column_metas(
 
 
 def _exprs(i: int, meta: ColumnMeta, exact_distinct: bool) -> list[pl.Expr]:
+    """The aggregates of a non-numeric column for the shared pass."""
     x = pl.col(meta.name)
     present = x.drop_nulls()
     distinct = present.n_unique() if exact_distinct else present.approx_n_unique()
@@ -91,29 +95,64 @@ def _exprs(i: int, meta: ColumnMeta, exact_distinct: bool) -> list[pl.Expr]:
         x.null_count().alias(f"{i}.nulls"),
         distinct.cast(pl.Int64).alias(f"{i}.distinct"),
     ]
-    if meta.is_numeric or meta.is_temporal:
+    if meta.is_temporal:
         exprs += [x.min().alias(f"{i}.min"), x.max().alias(f"{i}.max")]
-    if meta.is_numeric:
-        xf = x.cast(pl.Float64)
-        exprs += [
-            xf.mean().alias(f"{i}.mean"),
-            xf.std().alias(f"{i}.std"),
-            xf.quantile(list(QUANTILES.values()), interpolation="linear").alias(f"{i}.q"),
-            xf.hist(bin_count=HISTOGRAM_BINS, include_breakpoint=True).implode().alias(f"{i}.hist"),
-        ]
     return exprs
 
 
-def _histogram(row: Mapping[str, Any], i: int, count: int) -> dict[str, list[Any]]:
-    """Equal-width bins between min and max: ``edges`` (bins + 1) and ``counts``."""
-    lo, hi = row[f"{i}.min"], row[f"{i}.max"]
-    if count == 0 or lo is None or hi is None:
+def _histogram(values: np.ndarray, lo: float, hi: float) -> dict[str, list[Any]]:
+    """Equal-width bins between min and max of sorted ``values``: ``edges`` and ``counts``
+    (each bin holds [left, right), the last one also its right edge, as numpy.histogram)."""
+    n = len(values)
+    if n == 0:
         return {"edges": [], "counts": []}
     if lo == hi:
-        return {"edges": [round_sig(float(lo)), round_sig(float(hi))], "counts": [count]}
-    bins = row[f"{i}.hist"]
-    edges = [float(lo)] + [float(b["breakpoint"]) for b in bins]
-    return {"edges": [round_sig(e) for e in edges], "counts": [int(b["count"]) for b in bins]}
+        return {"edges": [round_sig(lo), round_sig(hi)], "counts": [n]}
+    edges = np.linspace(lo, hi, HISTOGRAM_BINS + 1)
+    cuts = np.searchsorted(values, edges[1:-1], side="left")
+    counts = np.diff(np.concatenate(([0], cuts, [n])))
+    return {"edges": [round_sig(float(e)) for e in edges], "counts": [int(c) for c in counts]}
+
+
+def _quantiles(values: np.ndarray) -> list[float | None]:
+    """Linear-interpolation quantiles (numpy's default, Polars' ``linear``) of sorted values."""
+    n = len(values)
+    if n == 0:
+        return [None] * len(QUANTILES)
+    pos = np.array(list(QUANTILES.values())) * (n - 1)
+    lo = np.floor(pos).astype(np.int64)
+    hi = np.minimum(lo + 1, n - 1)
+    a, b = values[lo].astype(np.float64), values[hi].astype(np.float64)
+    return [float(v) for v in a + (b - a) * (pos - lo)]
+
+
+def numeric_stats(lf: pl.LazyFrame, meta: ColumnMeta, tz: str) -> dict[str, Any]:
+    """Count, nulls, distinct, min/max, mean/std, quantiles and histogram of one numeric column,
+    from one read of that column and one sort."""
+    s = lf.select(pl.col(meta.name)).collect(engine="streaming").to_series()
+    rows = s.len()
+    if not s.dtype.is_integer():
+        s = s.cast(pl.Float64).fill_nan(None)  # NaN is no measurement: counted as null
+    s = s.drop_nulls().sort()
+    values = s.to_numpy()
+    n = len(values)
+    lo, hi = (s[0], s[-1]) if n else (None, None)
+    as_float = values.astype(np.float64, copy=False)
+    return {
+        "count": n,
+        "nulls": rows - n,
+        "distinct": int(np.count_nonzero(values[1:] != values[:-1])) + 1 if n else 0,
+        "min": json_value(lo, tz),
+        "max": json_value(hi, tz),
+        "mean": json_value(float(as_float.mean()) if n else None, tz),
+        "std": json_value(float(as_float.std(ddof=1)) if n > 1 else None, tz),
+        "quantiles": {
+            k: json_value(v, tz) for k, v in zip(QUANTILES, _quantiles(values), strict=True)
+        },
+        "histogram": _histogram(as_float, float(as_float[0]), float(as_float[-1]))
+        if n
+        else _histogram(as_float, 0.0, 0.0),
+    }
 
 
 def _top_values(lf: pl.LazyFrame, metas: Sequence[ColumnMeta]) -> dict[str, list[dict[str, Any]]]:
@@ -138,36 +177,32 @@ def _top_values(lf: pl.LazyFrame, metas: Sequence[ColumnMeta]) -> dict[str, list
 def column_stats(
     lf: pl.LazyFrame, metas: Sequence[ColumnMeta], *, rows_hint: int, tz: str
 ) -> tuple[int, dict[str, dict[str, Any]]]:
-    """Row count and ``{column: stats}`` for every column in ``metas``."""
+    """Row count and ``{column: stats}`` for every column in ``metas`` (in their order)."""
     exact = rows_hint <= EXACT_DISTINCT_ROWS
     exprs = [pl.len().alias("rows")]
     for i, meta in enumerate(metas):
-        exprs += _exprs(i, meta, exact)
+        if not meta.is_numeric:
+            exprs += _exprs(i, meta, exact)
     row = lf.select(exprs).collect(engine="streaming").row(0, named=True)
     rows = int(row["rows"])
     tops = _top_values(lf, metas)
     out: dict[str, dict[str, Any]] = {}
     for i, meta in enumerate(metas):
-        count, nulls = int(row[f"{i}.count"]), int(row[f"{i}.nulls"])
-        stats: dict[str, Any] = {
-            "kind": meta.kind,
-            "dtype": str(meta.dtype),
-            "unit": meta.unit,
-            "count": count,
-            "nulls": nulls,
-            "null_ratio": round_sig(nulls / rows) if rows else None,
-            "distinct": int(row[f"{i}.distinct"]),
-            "distinct_exact": exact,
-        }
-        if meta.is_numeric or meta.is_temporal:
+        stats: dict[str, Any] = {"kind": meta.kind, "dtype": str(meta.dtype), "unit": meta.unit}
+        if meta.is_numeric:
+            found = numeric_stats(lf, meta, tz)
+            stats.update(count=found.pop("count"), nulls=found.pop("nulls"))
+            distinct, exact_here = found.pop("distinct"), True
+        else:
+            stats.update(count=int(row[f"{i}.count"]), nulls=int(row[f"{i}.nulls"]))
+            distinct, exact_here, found = int(row[f"{i}.distinct"]), exact, {}
+        nulls = stats["nulls"]
+        stats["null_ratio"] = round_sig(nulls / rows) if rows else None
+        stats["distinct"], stats["distinct_exact"] = distinct, exact_here
+        if meta.is_temporal:
             stats["min"] = json_value(row[f"{i}.min"], tz)
             stats["max"] = json_value(row[f"{i}.max"], tz)
-        if meta.is_numeric:
-            stats["mean"] = json_value(row[f"{i}.mean"], tz)
-            stats["std"] = json_value(row[f"{i}.std"], tz)
-            qs = row[f"{i}.q"] or [None] * len(QUANTILES)
-            stats["quantiles"] = {k: json_value(v, tz) for k, v in zip(QUANTILES, qs, strict=True)}
-            stats["histogram"] = _histogram(row, i, count)
+        stats.update(found)
         if meta.name in tops:
             stats["top_values"] = tops[meta.name]
         out[meta.name] = stats

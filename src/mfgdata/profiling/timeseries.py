@@ -88,7 +88,8 @@ def _load(lf: pl.LazyFrame, time_column: str, id_column: str | None) -> pl.DataF
     t = pl.col(time_column)
     if lf.collect_schema()[time_column] == pl.Date:
         t = t.cast(pl.Datetime("us"))
-    ent = [pl.col(id_column).cast(pl.String).alias("e")] if id_column else []
+    # categorical: four bytes a row, and the windows below group on small integer codes
+    ent = [pl.col(id_column).cast(pl.String).cast(pl.Categorical).alias("e")] if id_column else []
     df = lf.select(t.dt.epoch("us").alias("us"), *ent).collect(engine="streaming")
     return df.with_row_index("row")
 
@@ -104,8 +105,7 @@ def _diffs(df: pl.DataFrame, entity: bool, in_order: bool) -> pl.DataFrame:
     d = pl.col("us").diff()
     s = s.with_columns(d=d.over("e") if entity else d)
     if entity:
-        med = s.filter(pl.col("d") > 0).group_by("e").agg(med=pl.col("d").median())
-        s = s.join(med, on="e", how="left")
+        s = s.with_columns(med=pl.col("d").filter(pl.col("d") > 0).median().over("e"))
     else:
         s = s.with_columns(med=pl.lit(s.filter(pl.col("d") > 0)["d"].median(), pl.Float64))
     return s.with_columns(gap=(pl.col("d") > GAP_FACTOR * pl.col("med")).fill_null(False))
