@@ -430,3 +430,37 @@ def test_preamble_with_as_many_fields_as_the_data(tmp_path: Path) -> None:
     assert r.data["inputs"][0]["header_row"] == 2
     assert [c["name"] for c in r.data["columns"]] == ["시간", "온도"]
     assert table(r)["온도"].to_list() == [1.5, 2.5]
+
+
+def test_typed_parquet_is_read_in_place_from_the_stored_copy(tmp_path: Path) -> None:
+    inputs = []
+    for day in (1, 2):
+        p = tmp_path / f"day{day}.parquet"
+        pl.DataFrame(
+            {
+                "시각": [datetime(2024, 3, day, 9, m) for m in range(3)],
+                "온도[°C]": [20.5, float("nan"), 21.5],
+                "설비": ["M1", "M2", "M1"],
+            }
+        ).write_parquet(p)
+        inputs.append(p)
+    r = run_ingest(tmp_path, *inputs)
+    assert not (tmp_path / "work" / "ingested.parquet").exists()  # nothing written again
+    for p in inputs:
+        p.unlink()  # later steps read the immutable blobs, not the user's files
+    out = table(r)
+    assert out["시각"].dtype == pl.Datetime("us", "Asia/Seoul")
+    assert out["시각"][0] == datetime(2024, 3, 1, 9, 0, tzinfo=KST)
+    assert out["온도"].to_list() == [20.5, None, 21.5, 20.5, None, 21.5]
+    assert out["source_file"].to_list() == ["day1.parquet"] * 3 + ["day2.parquet"] * 3
+    assert r.data["junk"]["온도"] == {"count": 2, "examples": ["NaN"], "rows": [1, 4]}
+    assert r.data["rows"] == 6 and [i["rows"] for i in r.data["inputs"]] == [3, 3]
+    assert columns(r)["온도"]["unit"] == "°C"
+
+
+def test_parquet_with_text_to_parse_is_written_again(tmp_path: Path) -> None:
+    p = tmp_path / "t.parquet"
+    pl.DataFrame({"v": ["1.5", "Bad", "2.5"]}).write_parquet(p)
+    r = run_ingest(tmp_path, p)
+    assert (tmp_path / "work" / "ingested.parquet").exists()
+    assert table(r)["v"].to_list() == [1.5, None, 2.5]

@@ -171,6 +171,8 @@ def parse_expr(plan: ColumnPlan, col: pl.Expr, tz: str, offset: timedelta | None
         return bool_expr(col, plan)
     elif plan.read == pl.Float64:
         return col.fill_nan(None)
+    elif isinstance(plan.read, pl.Datetime) and plan.read.time_zone is None:
+        e = col  # a typed naive time (Parquet, Excel): local time in ``tz`` like a parsed one
     else:
         return col
     if plan.kind == "datetime" and offset is not None:

@@ -18,7 +18,7 @@ import polars as pl
 from mfgdata.errors import EncodingError, InputError
 from mfgdata.frames.infer import ColumnPlan, infer_plan, parse_expr, plan_for_dtype, widen
 from mfgdata.frames.ragged import find_bad_line, has_short_lines, ragged_error
-from mfgdata.frames.sources import Source, open_source, parse_failure
+from mfgdata.frames.sources import Source, open_source, parse_failure, read_from
 from mfgdata.frames.zones import fixed_offset
 
 ROW = "__row"
@@ -100,7 +100,21 @@ class Table:
         """The final table (lazy): every column parsed; no junk counting."""
         exprs = [self._parse(p).alias(p.name) for p in self.plans]
         extra = [pl.col(SOURCE_FILE)] if self.multi else []
-        return self.raw_frame().select(*exprs, *extra)
+        return self.raw_frame(row_index=False).select(*exprs, *extra)
+
+    @property
+    def typed_in_place(self) -> bool:
+        """Every source is Parquet and every column keeps its stored type: the final table is a
+        cheap lazy view of the files (at most NaN → null and naive times → the zone), so nothing
+        is worth writing again."""
+        return all(s.format == "parquet" for s in self.sources) and all(
+            p.parse == "keep" for p in self.plans
+        )
+
+    def reading_from(self, paths: Sequence[Path]) -> Table:
+        """This table with each Parquet source read from a byte-identical copy (the blobs)."""
+        moved = [read_from(s, p) for s, p in zip(self.sources, paths, strict=True)]
+        return replace(self, sources=moved, offsets=dict(self.offsets))
 
     def _junk_flags(self) -> dict[str, tuple[pl.Expr, pl.Expr]]:
         """Per column that can hold junk: (is-junk flag, shown raw value)."""
@@ -175,6 +189,11 @@ class Table:
         sink = parsed.select(final).sink_parquet(
             out, compression="uncompressed", row_group_size=ROW_GROUP, statistics=True, lazy=True
         )
+        _, row = pl.collect_all([sink, parsed.select(self._counts())], engine="streaming")
+        return row.row(0, named=True)
+
+    def _counts(self) -> list[pl.Expr]:
+        """Rows (per source), last-column nulls, junk counts, time ranges of fixed offsets."""
         exprs: list[pl.Expr] = [pl.len().alias("__rows")]
         for i, s in enumerate(self.sources):
             last = pl.col(s.names[-1]).is_null()
@@ -189,8 +208,7 @@ class Table:
         for name in self.offsets:
             col = pl.col(f"__p_{name}")
             exprs += [col.min().alias(f"__min_{name}"), col.max().alias(f"__max_{name}")]
-        _, row = pl.collect_all([sink, parsed.select(exprs)], engine="streaming")
-        return row.row(0, named=True)
+        return exprs
 
     def _evidence(self, counts: dict[str, int]) -> dict[str, JunkStat]:
         """Second, narrow pass only when junk was found: first row numbers and examples."""
@@ -214,6 +232,20 @@ class Table:
             ]
         row = lf.select(exprs).collect(engine="streaming").row(0, named=True)
         return {c: JunkStat(counts[c], list(row[f"__r_{c}"]), list(row[f"__e_{c}"])) for c in flags}
+
+    def count_in_place(self) -> TableStats:
+        """For a table :attr:`typed_in_place`: the counts of :meth:`write_parquet` (rows, NaN
+        junk with evidence) from one aggregate pass, writing nothing."""
+        if not self.typed_in_place:
+            raise ValueError("the table needs parsing: use write_parquet")
+        parsed = self._parsed(self.raw_frame(row_index=False))
+        row = parsed.select(self._counts()).collect(engine="streaming").row(0, named=True)
+        return self._stats(row)
+
+    def _stats(self, row: dict[str, Any]) -> TableStats:
+        junk = self._evidence({p.name: row.get(f"__n_{p.name}", 0) for p in self.plans})
+        per = [row[f"__rows_{i}"] for i in range(len(self.sources))]
+        return TableStats(row["__rows"], per, junk)
 
     def write_parquet(self, out: Path, no_short_rows: Sequence[Proof] = ()) -> TableStats:
         """Stream the table to ``out``; re-plan a column when a later value breaks its parse.
@@ -241,9 +273,7 @@ class Table:
                 bad = find_bad_line(s)
                 if bad:
                     raise ragged_error(s, *bad)
-        junk = self._evidence({p.name: row.get(f"__n_{p.name}", 0) for p in self.plans})
-        per = [row[f"__rows_{i}"] for i in range(len(self.sources))]
-        return TableStats(row["__rows"], per, junk)
+        return self._stats(row)
 
     def _on_error(self, message: str, failures: int) -> None:
         failed = parse_failure(message)

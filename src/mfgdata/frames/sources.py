@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import polars as pl
@@ -182,6 +182,15 @@ def _clean_typed(path: Path, fmt: str, lf: pl.LazyFrame, infer_rows: int) -> Sou
     if not names:
         raise InputError("열이 없습니다", "the file has no columns", file=path)
     return Source(path, fmt, columns, sample, native, lambda _s: lf)
+
+
+def read_from(source: Source, path: Path) -> Source:
+    """The same Parquet source, its columns read from ``path``: a byte-identical copy such as the
+    stored blob (the name, and so the source-file column, stays the original's)."""
+    if source.format != "parquet":
+        raise ValueError(f"only a Parquet source can be read from a copy, not {source.format}")
+    lf = pl.scan_parquet(path).rename({raw: name for name, raw, _ in source.columns})
+    return replace(source, scan=lambda _s: lf)
 
 
 def open_typed(path: Path, fmt: str, infer_rows: int) -> Source:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
+import pyarrow.parquet as pq
 
 PARQUET = "data/table.parquet"
 CSV = "data/table.csv"
@@ -31,19 +32,30 @@ class TableFacts:
     key_unique: bool = False
 
 
-def table_facts(frame: pl.LazyFrame, key: Sequence[str]) -> TableFacts:
-    """One streaming aggregate: row count, null counts, sub-second datetimes, key uniqueness."""
+def table_facts(path: Path, key: Sequence[str]) -> TableFacts:
+    """Facts of the written Parquet file at ``path``: rows and null counts from its footer (the
+    statistics it was written with), then one narrow pass over the text, datetime and key columns
+    only (empty strings, sub-second times, key uniqueness)."""
+    frame = pl.scan_parquet(path)
     schema = frame.collect_schema()
-    exprs: list[pl.Expr] = [pl.len().alias("__rows")]
-    exprs += [_missing(c, t).alias(f"n:{c}") for c, t in schema.items()]
+    rows, nulls = _footer_counts(path)
+    missing = [c for c in schema.names() if c not in nulls]  # written without statistics
+    texts = [c for c, t in schema.items() if isinstance(t, pl.String)]
     datetimes = [c for c, t in schema.items() if isinstance(t, pl.Datetime)]
+    exprs = [pl.col(c).null_count().alias(f"n:{c}") for c in missing]
+    exprs += [(pl.col(c) == "").sum().alias(f"e:{c}") for c in texts]
     exprs += [(pl.col(c).dt.nanosecond() != 0).any().alias(f"f:{c}") for c in datetimes]
-    if key:
-        exprs.append(pl.struct(list(key)).n_unique().alias("__key_unique"))
-    row = frame.select(exprs).collect(engine="streaming").row(0, named=True)
-    rows = int(row["__rows"])
-    nulls = {c: int(row[f"n:{c}"]) for c in schema.names()}
-    unique = bool(key) and int(row["__key_unique"]) == rows and all(nulls[c] == 0 for c in key)
+    increasing = bool(key) and (schema[key[0]].is_temporal() or schema[key[0]].is_numeric())
+    if increasing:  # a strictly increasing first key column makes the whole key unique
+        exprs.append(pl.col(key[0]).to_physical().diff().min().alias("__min_step"))
+    row = frame.select(exprs).collect(engine="streaming").row(0, named=True) if exprs else {}
+    nulls |= {c: int(row[f"n:{c}"]) for c in missing}
+    nulls = {c: nulls[c] + int(row.get(f"e:{c}", 0)) for c in schema.names()}
+    unique = bool(key) and all(nulls[c] == 0 for c in key)
+    proven = increasing and (rows < 2 or (row["__min_step"] or 0) > 0)
+    if unique and not proven:
+        most = frame.group_by(list(key)).len().select(pl.col("len").max())
+        unique = int(most.collect(engine="streaming").item() or 0) <= 1
     return TableFacts(
         rows=rows,
         null_counts=nulls,
@@ -52,11 +64,19 @@ def table_facts(frame: pl.LazyFrame, key: Sequence[str]) -> TableFacts:
     )
 
 
-def _missing(name: str, dtype: pl.DataType) -> pl.Expr:
-    nulls = pl.col(name).null_count()
-    if isinstance(dtype, pl.String):
-        return nulls + (pl.col(name) == "").sum()
-    return nulls
+def _footer_counts(path: Path) -> tuple[int, dict[str, int]]:
+    """Rows and per-column null counts from the Parquet footer (flat columns with statistics)."""
+    meta = pq.ParquetFile(path).metadata
+    nulls: dict[str, int] = {}
+    for c in range(meta.num_columns):
+        name = meta.schema.column(c).path
+        counts = []
+        for r in range(meta.num_row_groups):
+            stats = meta.row_group(r).column(c).statistics
+            counts.append(stats.null_count if stats is not None and stats.has_null_count else None)
+        if None not in counts and "." not in name:
+            nulls[name] = sum(int(n) for n in counts if n is not None)
+    return meta.num_rows, nulls
 
 
 def csv_datetime_format(dtype: pl.Datetime, fractional: bool) -> str:

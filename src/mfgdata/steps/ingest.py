@@ -1,4 +1,7 @@
-"""Ingest: raw files → one typed table (Parquet in the work folder), raw bytes kept by SHA-256."""
+"""Ingest: raw files → one typed table (Parquet in the work folder), raw bytes kept by SHA-256.
+
+Typed Parquet inputs whose columns keep their stored types are not written again: the table is a
+lazy view of the stored copies (NaN → null, naive times → the zone), counted in one pass."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from typing import Any
 import polars as pl
 
 from mfgdata.errors import InputError
-from mfgdata.frames.blobs import store_blob
+from mfgdata.frames.blobs import blob_path, store_blob
 from mfgdata.frames.ragged import FieldCounter
 from mfgdata.frames.readers import SOURCE_FILE, Table, TableStats, open_table
 from mfgdata.pipeline.context import RunContext
@@ -114,9 +117,14 @@ class IngestStep:
                 for s, c in zip(table.sources, counters, strict=True)
             ]
             proofs = [partial(_proved, f, c) for f, c in zip(stored, counters, strict=True)]
-            stats = table.write_parquet(out, proofs)
+            in_place = table.typed_in_place
+            stats = table.count_in_place() if in_place else table.write_parquet(out, proofs)
             ctx.progress(self.name, 0.8, "storing raw inputs")
             hashes = [f.result() for f in stored]
+        if in_place:  # typed Parquet: later steps read the stored copies, nothing is rewritten
+            typed = table.reading_from([blob_path(blobs, sha) for sha, _ in hashes]).typed_frame()
+        else:
+            typed = pl.scan_parquet(out)
         inputs = []
         for src, rows, (sha, size) in zip(
             table.sources, stats.rows_per_source, hashes, strict=True
@@ -148,7 +156,7 @@ class IngestStep:
         }
         return StepResult(
             step=self.name,
-            frame=pl.scan_parquet(out),
+            frame=typed,
             data=data,
             findings=junk_findings(stats, self.name),
             counts={

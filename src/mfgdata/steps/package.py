@@ -160,7 +160,7 @@ class PackageStep:
         table = pl.scan_parquet(product.path(PARQUET))
         names = table.collect_schema().names()
         key = key_columns(ctx, names)
-        facts = table_facts(table, key)
+        facts = table_facts(product.path(PARQUET), key)
         ctx.progress(self.name, 0.5, CSV)
         write_csv(table, facts, product.path(CSV))
         files = {r: (sha256_file(product.path(r)), product.path(r).stat().st_size) for r in DATA}
