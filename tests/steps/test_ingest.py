@@ -464,3 +464,24 @@ def test_parquet_with_text_to_parse_is_written_again(tmp_path: Path) -> None:
     r = run_ingest(tmp_path, p)
     assert (tmp_path / "work" / "ingested.parquet").exists()
     assert table(r)["v"].to_list() == [1.5, None, 2.5]
+
+
+@pytest.mark.parametrize("zone", ["Asia/Seoul", "Europe/Berlin"])
+def test_typed_naive_times_take_the_zone_keeping_their_unit(tmp_path: Path, zone: str) -> None:
+    # Seoul has one offset over the range (integer shift); Berlin changes offset on 2024-03-31
+    wall = [datetime(2024, 3, 30, 12), datetime(2024, 3, 31, 12), datetime(2024, 4, 1, 12)]
+    p = tmp_path / "ns.parquet"
+    times = (
+        pl.Series("t", wall)
+        .cast(pl.Datetime("ns"))
+        .to_frame()
+        .select(pl.col("t") + pl.duration(nanoseconds=7))["t"]
+    )
+    pl.DataFrame({"t": times, "v": [1.0, 2.0, 3.0]}).write_parquet(p)
+    got = table(run_ingest(tmp_path, p, timezone=zone))["t"]
+    assert got.dtype == pl.Datetime("ns", zone)
+    assert got.dt.replace_time_zone(None).to_list() == times.to_list()  # same wall clock
+    assert [t.utcoffset() for t in got.dt.truncate("1s").to_list()] == [
+        ZoneInfo(zone).utcoffset(w) for w in wall
+    ]
+    assert (got.dt.nanosecond() % 1000 == 7).all()

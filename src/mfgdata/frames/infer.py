@@ -176,7 +176,8 @@ def parse_expr(plan: ColumnPlan, col: pl.Expr, tz: str, offset: timedelta | None
     else:
         return col
     if plan.kind == "datetime" and offset is not None:
-        return attach_fixed(e, tz, offset)
+        unit = plan.read.time_unit if isinstance(plan.read, pl.Datetime) else "us"
+        return attach_fixed(e, tz, offset, unit or "us")
     if plan.kind == "datetime":
         return e.dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
     return e

@@ -151,6 +151,11 @@ class Table:
         over the whole column's range after the pass)."""
         out: dict[str, timedelta] = {}
         for p in self.plans:
+            if isinstance(p.read, pl.Datetime) and p.read.time_zone is None:
+                off = self._typed_offset(p.name)
+                if off is not None:
+                    out[p.name] = off
+                continue
             if p.kind != "datetime" or p.parse not in ("datetime", "korean_datetime"):
                 continue
             values = [s.sample[p.name] for s in self.sources if p.name in s.sample.columns]
@@ -166,6 +171,17 @@ class Table:
             if off is not None:
                 out[p.name] = off
         return out
+
+    def _typed_offset(self, name: str) -> timedelta | None:
+        """The zone's fixed offset over a typed naive time column's whole range (one narrow
+        read of that column; Parquet keeps it in its own column chunks)."""
+        col = pl.col(name)
+        ranges = [
+            s.scan({}).select(col.min().alias("lo"), col.max().alias("hi")) for s in self.sources
+        ]
+        both = pl.concat(pl.collect_all(ranges)).select(pl.col("lo").min(), pl.col("hi").max())
+        lo, hi = both.row(0)
+        return fixed_offset(self.timezone, lo, hi) if lo is not None else None
 
     def _offsets_hold(self, row: dict[str, Any]) -> bool:
         """Drop the fixed offsets that the whole column's range does not allow; False if any."""
@@ -238,6 +254,7 @@ class Table:
         junk with evidence) from one aggregate pass, writing nothing."""
         if not self.typed_in_place:
             raise ValueError("the table needs parsing: use write_parquet")
+        self.offsets = self._fixed_offsets()  # exact: each range is the whole column's
         parsed = self._parsed(self.raw_frame(row_index=False))
         row = parsed.select(self._counts()).collect(engine="streaming").row(0, named=True)
         return self._stats(row)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Literal
 from zoneinfo import TZPATH, ZoneInfo, ZoneInfoNotFoundError, _common
 
 import polars as pl
@@ -48,7 +49,10 @@ def fixed_offset(tz: str, lo: datetime, hi: datetime) -> timedelta | None:
     return ZoneInfo(tz).utcoffset(lo)
 
 
-def attach_fixed(naive: pl.Expr, tz: str, offset: timedelta) -> pl.Expr:
-    """Naive wall-clock datetimes (us) → ``tz``-aware, by subtracting a fixed offset."""
-    shift = int(offset / timedelta(microseconds=1))
-    return (naive.dt.epoch("us") - shift).cast(pl.Datetime("us", tz))
+def attach_fixed(
+    naive: pl.Expr, tz: str, offset: timedelta, unit: Literal["ms", "us", "ns"] = "us"
+) -> pl.Expr:
+    """Naive wall-clock datetimes (in ``unit``) → ``tz``-aware, by subtracting a fixed offset:
+    integer arithmetic, several times faster than a zone lookup per value."""
+    shift = offset // timedelta(seconds=1) * {"ms": 10**3, "us": 10**6, "ns": 10**9}[unit]
+    return (naive.dt.epoch(unit) - shift).cast(pl.Datetime(unit, tz))
