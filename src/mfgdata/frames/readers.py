@@ -80,6 +80,7 @@ class Table:
     plans: list[ColumnPlan]
     timezone: str
     offsets: dict[str, timedelta] = field(default_factory=dict)  # fixed-offset time columns
+    nan_free: set[str] = field(default_factory=set)  # float columns counted without a NaN
 
     @property
     def multi(self) -> bool:
@@ -114,7 +115,7 @@ class Table:
     def reading_from(self, paths: Sequence[Path]) -> Table:
         """This table with each Parquet source read from a byte-identical copy (the blobs)."""
         moved = [read_from(s, p) for s, p in zip(self.sources, paths, strict=True)]
-        return replace(self, sources=moved, offsets=dict(self.offsets))
+        return replace(self, sources=moved, offsets=dict(self.offsets), nan_free=set(self.nan_free))
 
     def _junk_flags(self) -> dict[str, tuple[pl.Expr, pl.Expr]]:
         """Per column that can hold junk: (is-junk flag, shown raw value)."""
@@ -129,6 +130,8 @@ class Table:
         return out
 
     def _parse(self, p: ColumnPlan) -> pl.Expr:
+        if p.name in self.nan_free:
+            return pl.col(p.name)  # nothing to turn into null: the column is read as stored
         return parse_expr(p, pl.col(p.name), self.timezone, self.offsets.get(p.name))
 
     def _parsed(self, base: pl.LazyFrame) -> pl.LazyFrame:
@@ -257,6 +260,8 @@ class Table:
         self.offsets = self._fixed_offsets()  # exact: each range is the whole column's
         parsed = self._parsed(self.raw_frame(row_index=False))
         row = parsed.select(self._counts()).collect(engine="streaming").row(0, named=True)
+        floats = [p.name for p in self.plans if p.read == pl.Float64 and p.parse == "keep"]
+        self.nan_free = {c for c in floats if row.get(f"__n_{c}") == 0}
         return self._stats(row)
 
     def _stats(self, row: dict[str, Any]) -> TableStats:

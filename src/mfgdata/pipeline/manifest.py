@@ -12,12 +12,34 @@ from mfgdata.errors import ProductError
 MANIFEST = "manifest.json"
 
 
-def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
+#: Digests this process computed for files it wrote, by file identity and version (device,
+#: inode, size, mtime, ctime: any write changes the ctime), so that writing the manifest does not
+#: read a multi-gigabyte data file a second time. Checking a manifest never uses it.
+_REMEMBERED: dict[tuple[int, int, int, int, int], str] = {}
+_REMEMBER_AT_MOST = 4096
+
+
+def _version(path: Path) -> tuple[int, int, int, int, int]:
+    st = path.stat()
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+
+
+def sha256_file(path: Path, chunk: int = 1 << 20, *, remember: bool = False) -> str:
+    """SHA-256 of the file; ``remember``: reuse and keep the digest of this very file version
+    (for files the build wrote itself)."""
+    before = _version(path) if remember else None
+    if before is not None and before in _REMEMBERED:
+        return _REMEMBERED[before]
     h = hashlib.sha256()
     with path.open("rb") as f:
         while block := f.read(chunk):
             h.update(block)
-    return h.hexdigest()
+    digest = h.hexdigest()
+    if before is not None and _version(path) == before:
+        if len(_REMEMBERED) >= _REMEMBER_AT_MOST:
+            del _REMEMBERED[next(iter(_REMEMBERED))]
+        _REMEMBERED[before] = digest
+    return digest
 
 
 def product_files(root: Path) -> list[str]:
@@ -31,7 +53,10 @@ def product_files(root: Path) -> list[str]:
 
 def write_manifest(root: Path, header: dict[str, Any]) -> dict[str, Any]:
     files = {
-        rel: {"sha256": sha256_file(root / rel), "bytes": (root / rel).stat().st_size}
+        rel: {
+            "sha256": sha256_file(root / rel, remember=True),
+            "bytes": (root / rel).stat().st_size,
+        }
         for rel in product_files(root)
     }
     manifest = {**header, "files": files}

@@ -7,6 +7,7 @@ Same inputs and recipe give byte-identical data files, datapackage.json and line
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
 
@@ -162,8 +163,12 @@ class PackageStep:
         key = key_columns(ctx, names)
         facts = table_facts(product.path(PARQUET), key)
         ctx.progress(self.name, 0.5, CSV)
-        write_csv(table, facts, product.path(CSV))
-        files = {r: (sha256_file(product.path(r)), product.path(r).stat().st_size) for r in DATA}
+        with ThreadPoolExecutor(max_workers=1) as pool:  # hashing releases the GIL
+            parquet_sha = pool.submit(sha256_file, product.path(PARQUET), remember=True)
+            write_csv(table, facts, product.path(CSV))
+            digests = {PARQUET: parquet_sha.result()}
+        digests[CSV] = sha256_file(product.path(CSV), remember=True)
+        files = {r: (digests[r], product.path(r).stat().st_size) for r in DATA}
         ctx.progress(self.name, 0.8, DATAPACKAGE)
         schema = table_schema(table.collect_schema(), column_meta(ctx), facts, key)
         product_id = product_id_for(ctx.options)
