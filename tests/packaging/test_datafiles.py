@@ -9,7 +9,7 @@ import polars as pl
 import pyarrow.parquet as pq
 import pytest
 
-from mfgdata.packaging.datafiles import table_facts, write_parquet
+from mfgdata.packaging.datafiles import csv_datetime_format, table_facts, write_csv, write_parquet
 
 
 def _frame(times: list[datetime]) -> pl.DataFrame:
@@ -73,3 +73,30 @@ def test_key_uniqueness(
 def test_a_null_in_the_key_is_never_unique(tmp_path: Path) -> None:
     df = pl.DataFrame({"t": [datetime(2024, 1, 1), None], "m": ["A", "A"]})
     assert table_facts(_written(tmp_path, df), ["t", "m"]).key_unique is False
+
+
+@pytest.mark.parametrize(
+    ("zone", "unit", "shifted"),
+    [
+        ("Asia/Seoul", "us", True),  # one offset since 1988: formatted by a shift
+        ("UTC", "ns", True),
+        ("America/St_Johns", "ms", True),  # -03:30 in winter
+        ("Europe/Berlin", "us", False),  # the range crosses a DST change: zone per value
+    ],
+)
+def test_csv_times_match_the_per_value_format(
+    tmp_path: Path, zone: str, unit: str, shifted: bool
+) -> None:
+    start = datetime(2024, 1, 10, 23, 59, 59) if shifted else datetime(2024, 3, 30, 12)
+    wall = [start + timedelta(hours=7 * i, microseconds=250_000 * i) for i in range(40)]
+    df = pl.DataFrame({"t": pl.Series(wall).cast(pl.Datetime(unit)), "v": range(40)})
+    zoned = pl.col("t").dt.replace_time_zone(zone, non_existent="null", ambiguous="earliest")
+    df = df.with_columns(zoned).drop_nulls()  # a wall time in Berlin's spring gap is no time
+    path = _written(tmp_path, df)
+    facts = table_facts(path, ["t"])
+    assert ("t" in facts.offsets) is shifted and facts.fractional == {"t": True}
+    write_csv(pl.scan_parquet(path), facts, tmp_path / "t.csv")
+    fmt = csv_datetime_format(df.schema["t"], True)
+    expected = df.with_columns(pl.col("t").dt.to_string(fmt)).write_csv(line_terminator="\n")
+    assert (tmp_path / "t.csv").read_text() == expected
+    assert expected.splitlines()[1].startswith(start.isoformat()[:19])

@@ -54,5 +54,25 @@ def attach_fixed(
 ) -> pl.Expr:
     """Naive wall-clock datetimes (in ``unit``) → ``tz``-aware, by subtracting a fixed offset:
     integer arithmetic, several times faster than a zone lookup per value."""
-    shift = offset // timedelta(seconds=1) * {"ms": 10**3, "us": 10**6, "ns": 10**9}[unit]
-    return (naive.dt.epoch(unit) - shift).cast(pl.Datetime(unit, tz))
+    return (naive.dt.epoch(unit) - _shift(offset, unit)).cast(pl.Datetime(unit, tz))
+
+
+def _shift(offset: timedelta, unit: Literal["ms", "us", "ns"]) -> int:
+    return offset // timedelta(seconds=1) * {"ms": 10**3, "us": 10**6, "ns": 10**9}[unit]
+
+
+def detach_fixed(
+    aware: pl.Expr, offset: timedelta, unit: Literal["ms", "us", "ns"] = "us"
+) -> pl.Expr:
+    """The inverse of :func:`attach_fixed`: aware datetimes → naive wall clock, by adding the
+    zone's fixed offset (the caller knows it holds over the column's range)."""
+    return (aware.dt.epoch(unit) + _shift(offset, unit)).cast(pl.Datetime(unit))
+
+
+def offset_text(offset: timedelta) -> str | None:
+    """``+09:00`` as ``%:z`` prints it; None for offsets with seconds (local mean times)."""
+    seconds = int(offset.total_seconds())
+    if seconds % 60:
+        return None
+    sign, minutes = ("-" if seconds < 0 else "+"), abs(seconds) // 60
+    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pyarrow.parquet as pq
+
+from mfgdata.frames.zones import detach_fixed, fixed_offset, offset_text
 
 PARQUET = "data/table.parquet"
 CSV = "data/table.csv"
@@ -30,6 +34,8 @@ class TableFacts:
     null_counts: dict[str, int] = field(default_factory=dict)
     fractional: dict[str, bool] = field(default_factory=dict)  # datetime columns only
     key_unique: bool = False
+    #: zoned datetime columns whose zone keeps one offset over their range (formatted by shift)
+    offsets: dict[str, timedelta] = field(default_factory=dict)
 
 
 def table_facts(path: Path, key: Sequence[str]) -> TableFacts:
@@ -45,6 +51,12 @@ def table_facts(path: Path, key: Sequence[str]) -> TableFacts:
     exprs = [pl.col(c).null_count().alias(f"n:{c}") for c in missing]
     exprs += [(pl.col(c) == "").sum().alias(f"e:{c}") for c in texts]
     exprs += [(pl.col(c).dt.nanosecond() != 0).any().alias(f"f:{c}") for c in datetimes]
+    zoned = [c for c in datetimes if schema[c].time_zone]  # type: ignore[attr-defined]
+    exprs += [
+        e
+        for c in zoned
+        for e in (pl.col(c).min().alias(f"lo:{c}"), pl.col(c).max().alias(f"hi:{c}"))
+    ]
     increasing = bool(key) and (schema[key[0]].is_temporal() or schema[key[0]].is_numeric())
     if increasing:  # a strictly increasing first key column makes the whole key unique
         exprs.append(pl.col(key[0]).to_physical().diff().min().alias("__min_step"))
@@ -61,7 +73,23 @@ def table_facts(path: Path, key: Sequence[str]) -> TableFacts:
         null_counts=nulls,
         fractional={c: bool(row[f"f:{c}"]) for c in datetimes},
         key_unique=unique,
+        offsets=_fixed_offsets(schema, zoned, row),
     )
+
+
+def _fixed_offsets(
+    schema: pl.Schema, zoned: Sequence[str], row: dict[str, Any]
+) -> dict[str, timedelta]:
+    out = {}
+    for c in zoned:
+        lo, hi, tz = row[f"lo:{c}"], row[f"hi:{c}"], schema[c].time_zone  # type: ignore[attr-defined]
+        if not isinstance(lo, datetime) or not isinstance(hi, datetime):
+            continue
+        wall = [t.astimezone(UTC).replace(tzinfo=None) for t in (lo, hi)]  # within the margin
+        off = fixed_offset(tz, wall[0], wall[1])
+        if off is not None and offset_text(off) is not None:
+            out[c] = off
+    return out
 
 
 def _footer_counts(path: Path) -> tuple[int, dict[str, int]]:
@@ -100,11 +128,23 @@ def schema_datetime_format(dtype: pl.Datetime, fractional: bool) -> str:
 def csv_frame(frame: pl.LazyFrame, facts: TableFacts) -> pl.LazyFrame:
     """The frame as the CSV shows it: each datetime column formatted as ISO 8601 text."""
     exprs = [
-        pl.col(c).dt.to_string(csv_datetime_format(t, facts.fractional.get(c, False)))
+        _csv_datetime(c, t, facts)
         for c, t in frame.collect_schema().items()
         if isinstance(t, pl.Datetime)
     ]
     return frame.with_columns(exprs) if exprs else frame
+
+
+def _csv_datetime(name: str, dtype: pl.Datetime, facts: TableFacts) -> pl.Expr:
+    """``%:z`` looks the zone up for every value; with one fixed offset over the column, the wall
+    clock is a shift and the offset a literal (the same text, a fraction of the time)."""
+    fmt = csv_datetime_format(dtype, facts.fractional.get(name, False))
+    offset = facts.offsets.get(name)
+    text = offset_text(offset) if offset is not None else None
+    if text is None or not fmt.endswith("%:z"):
+        return pl.col(name).dt.to_string(fmt)
+    wall = detach_fixed(pl.col(name), offset, dtype.time_unit or "us")  # type: ignore[arg-type]
+    return wall.dt.to_string(fmt.removesuffix("%:z") + text)
 
 
 def write_parquet(frame: pl.LazyFrame, path: Path) -> None:
