@@ -1,8 +1,9 @@
 """Profile step: per-column statistics, the time axis, entities; profile.json and a report section.
 
-Lazy passes over the ingested table: one ``select`` with every column aggregate (histograms
-included), one small group-by per non-numeric column (top values), one read of the time/entity
-columns, and one bucketed group-by for the time-series charts.
+Lazy passes over the ingested table: one read and one sort per numeric column (Parquet reads just
+that column; memory is one column, not the table), one ``select`` over the other columns, one small
+group-by per non-numeric column (top values), one read of the time/entity columns, and one bucketed
+group-by for the time-series charts.
 """
 
 from __future__ import annotations
