@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import zipfile
 from pathlib import Path
 
@@ -146,3 +147,23 @@ def test_error_line_is_not_wrapped_and_units_are_not_markup(tmp_path: Path) -> N
     assert code == 2
     error_lines = [line for line in output.splitlines() if "오류 / error:" in line]
     assert len(error_lines) == 1 and src.name in error_lines[0]
+
+
+def test_column_options_take_the_raw_header_with_its_unit(tmp_path: Path) -> None:
+    rows = "".join(
+        f"2024-03-01 08:{i // 60:02d}:{i % 60:02d},M{i % 2},{60 + (i % 7) * 0.5},{20 + i % 5}\n"
+        for i in range(300)
+    )
+    src = _write(
+        tmp_path / "raw.csv", ("일시,설비 번호(-),금형온도[°C],압력[bar]\n" + rows).encode()
+    )
+    out = tmp_path / "product"
+    code, output = build(
+        src, "--out", out, "--id-column", "설비 번호(-)", "--target", "금형온도[°C]"
+    )
+    assert code == 0, output
+    profile = json.loads((out / "profile.json").read_text(encoding="utf-8"))
+    assert profile["target"] == "금형온도"
+    assert profile["entities"]["count"] == 2  # the id column was found under its cleaned name
+    model = json.loads((out / "model" / "metrics.json").read_text(encoding="utf-8"))
+    assert model["target"] == "금형온도"

@@ -97,6 +97,19 @@ class RunContext:
     def timezone(self) -> str:
         return self.options.timezone or self.settings.timezone
 
+    def column(self, option: str) -> str | None:
+        """A column option (``time_column``, ``id_column``, ``target``) as the table names it:
+        a raw header the user copied from the file, such as ``온도[°C]``, becomes its cleaned
+        name ``온도``; any other name is kept (a recipe may derive it later)."""
+        wanted = getattr(self.options, option)
+        if not isinstance(wanted, str):
+            return None
+        ingest = self.result("ingest")
+        columns = ingest.data.get("columns", []) if ingest is not None else []
+        if any(c.get("name") == wanted for c in columns):
+            return wanted
+        return next((str(c["name"]) for c in columns if c.get("raw_name") == wanted), wanted)
+
     def result(self, step: str) -> StepResult | None:
         """The result of an earlier step, or None if it did not run."""
         return self.results.get(step)

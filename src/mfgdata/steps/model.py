@@ -136,9 +136,8 @@ class ModelStep:
     def run(self, frame: pl.LazyFrame | None, ctx: RunContext) -> StepResult:
         if frame is None:
             raise ValueError("the model step needs the table from the earlier steps")
-        opts = ctx.options
         ingest = ctx.result("ingest")
-        time = opts.time_column or (ingest.data.get("time_column") if ingest else None)
+        time = ctx.column("time_column") or (ingest.data.get("time_column") if ingest else None)
         ctx.progress(self.name, 0.1, "training")
         try:
             fitted = self._fit(frame, ctx, time)
@@ -169,8 +168,8 @@ class ModelStep:
         opts = ctx.options
         return fit_model(
             frame,
-            opts.target,
-            group=opts.id_column,
+            ctx.column("target"),
+            group=ctx.column("id_column"),
             time=time,
             task=self.task or getattr(opts, "task", None),
             exclude=self.exclude,

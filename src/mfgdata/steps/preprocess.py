@@ -43,9 +43,9 @@ def _column_meta(ingest: Mapping[str, Any]) -> dict[str, ColumnMeta]:
 def _keys(ctx: RunContext, schema: pl.Schema) -> tuple[str | None, str | None]:
     """The time and id columns: options first, then ingest and profile."""
     time = (_data(ctx, "profile").get("time") or {}) if _data(ctx, "profile") else {}
-    time_column = ctx.options.time_column or _data(ctx, "ingest").get("time_column")
+    time_column = ctx.column("time_column") or _data(ctx, "ingest").get("time_column")
     time_column = time_column or time.get("column")
-    id_column = ctx.options.id_column or time.get("entity_column")
+    id_column = ctx.column("id_column") or time.get("entity_column")
     for option, name in (("time_column", time_column), ("id_column", id_column)):
         if name is not None and name not in schema:
             raise ConfigError(
@@ -110,7 +110,7 @@ class PreprocessStep:
                 _data(ctx, "profile") or None,
                 time_column=time_column,
                 id_column=id_column,
-                target=ctx.options.target,
+                target=ctx.column("target"),
                 duplicate_rows=_duplicates(frame),
             )
             recipe, notes = proposal.recipe, proposal.notes

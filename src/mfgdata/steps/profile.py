@@ -90,11 +90,11 @@ class ProfileStep:
         ingest = ctx.result("ingest")
         meta: Mapping[str, Any] = ingest.data if ingest else {}
         schema = frame.collect_schema()
-        time_column = ctx.options.time_column or meta.get("time_column")
-        id_column = ctx.options.id_column
+        time_column = ctx.column("time_column") or meta.get("time_column")
+        id_column = ctx.column("id_column")
         _check_column(schema, time_column, "time_column")
         _check_column(schema, id_column, "id_column")
-        _check_column(schema, ctx.options.target, "target")
+        _check_column(schema, ctx.column("target"), "target")
         if time_column is not None and not schema[time_column].is_temporal():
             time_column = None
         rows_hint = meta.get("rows")
@@ -111,7 +111,7 @@ class ProfileStep:
             "columns": columns,
             "time": tp.data if tp else None,
             "entities": tp.entities if tp else None,
-            "target": ctx.options.target,
+            "target": ctx.column("target"),
         }
         ctx.progress(self.name, 0.8, "charts")
         skip = {c for c in (time_column, id_column) if c}

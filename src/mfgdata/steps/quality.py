@@ -76,7 +76,7 @@ class QualityStep:
         units.update({c["name"]: c.get("unit") for c in pre.get("columns", [])})
         recipe = pre.get("recipe") or {}
         ranges = {**recipe_ranges(recipe), **property_ranges(std)}
-        tcol = ctx.options.time_column or recipe.get("time_column") or ingest.get("time_column")
+        tcol = ctx.column("time_column") or recipe.get("time_column") or ingest.get("time_column")
         odcs_price = (
             {"priceAmount": price["price_krw"], "priceCurrency": "KRW", "priceUnit": "dataset"}
             if price.get("price_krw") is not None
@@ -90,8 +90,8 @@ class QualityStep:
             units={k: v for k, v in units.items() if k in schema},
             ranges={k: v for k, v in ranges.items() if k in schema},
             time_column=tcol,
-            id_column=ctx.options.id_column,
-            target=ctx.options.target,
+            id_column=ctx.column("id_column"),
+            target=ctx.column("target"),
             price=odcs_price,
         )
         inputs = list(ingest.get("inputs", []))
