@@ -204,3 +204,30 @@ def test_whole_flow_in_the_browser(site: str, tmp_path: Path) -> None:
         b.goto(f"{site}/account/tokens")
         expect(b.locator("#token-secret")).to_have_count(0)  # shown once
         browser.close()
+
+
+def test_open_api_page_renders_offline(site: str) -> None:
+    """Swagger UI comes from the package's own static files: with every request to another host
+    refused, the page still lists the API's operations."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    outside: list[str] = []
+
+    def only_this_site(route: object) -> None:
+        url = route.request.url  # type: ignore[attr-defined]
+        if url.startswith(site):
+            route.continue_()  # type: ignore[attr-defined]
+        else:
+            outside.append(url)
+            route.abort()  # type: ignore[attr-defined]
+
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = browser.new_page()
+        page.route("**/*", only_this_site)
+        page.goto(f"{site}/api/v1/docs")
+        sync_api.expect(page.locator(".opblock").first).to_be_visible(timeout=30_000)
+        assert page.locator(".opblock").count() > 10
+        assert page.locator(".information-container").inner_text().startswith("mfgdata API")
+        _shot(page, "open-api-docs")
+        browser.close()
+    assert outside == []

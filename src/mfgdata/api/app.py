@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from mfgdata import __version__
 from mfgdata.api.auth import install_auth
 from mfgdata.api.deps import ProductStore, json_response
+from mfgdata.api.docs import install_docs
 from mfgdata.api.pages import install_pages
 from mfgdata.api.routes import aas_result, api_router, download
 from mfgdata.api.routes.aas import AAS_PREFIX
@@ -99,7 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         version=__version__,
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        docs_url=None,  # installed by install_docs, from the package's own files
         redoc_url=None,
     )
     app.state.settings = settings or get_settings()
@@ -111,5 +112,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api_router)
     install_auth(app)
     app.include_router(download.router)
+    install_docs(app)
     install_pages(app)  # after the API's error handlers: it wraps them for page paths
     return app
