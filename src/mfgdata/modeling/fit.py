@@ -19,7 +19,7 @@ from mfgdata.modeling.features import FeatureMatrix, build_features
 from mfgdata.modeling.insight import permutation_drivers
 from mfgdata.modeling.onnx_export import export
 from mfgdata.modeling.splits import make_split
-from mfgdata.modeling.tasks import Task, detect_task
+from mfgdata.modeling.tasks import Task, bad_classes, detect_task
 
 #: Fewer rows than this: no model is trained (the step records why).
 MIN_ROWS = 30
@@ -31,9 +31,6 @@ class NotLearnable(ConfigError):
     code = "not_learnable"
 
 
-NORMAL_LABELS = {"0", "ok", "pass", "good", "normal", "정상", "양품", "합격"}
-
-
 @dataclass(frozen=True)
 class Fitted:
     data: dict[str, Any]  # JSON: the model step's data and metrics.json
@@ -41,20 +38,6 @@ class Fitted:
     card: str
     model: Any
     fm: FeatureMatrix
-
-
-def bad_classes(classes: list[str], y: NDArray[Any]) -> list[int]:
-    """Codes of the 'bad' classes: all but the normal one (by name, else the majority class).
-
-    A true/false label says nothing by itself (ingest reads OK/NG and 예/아니오 as booleans, and a
-    column may be named 불량여부 or 합격여부), so there the majority class is the normal one.
-    """
-    boolean = {c.strip().lower() for c in classes} == {"true", "false"}
-    normal = [
-        i for i, c in enumerate(classes) if not boolean and c.strip().lower() in NORMAL_LABELS
-    ]
-    keep = normal[0] if normal else int(np.bincount(y, minlength=len(classes)).argmax())
-    return [i for i in range(len(classes)) if i != keep]
 
 
 def _supervised(fm: FeatureMatrix, task: Task, goal: str, seed: int) -> tuple[dict[str, Any], Any]:
@@ -70,7 +53,7 @@ def _supervised(fm: FeatureMatrix, task: Task, goal: str, seed: int) -> tuple[di
     tr = T.train(fm, task.kind, plan, seed)
     primary = M.PRIMARY[task.kind]
     n_cls = len(fm.spec.classes)
-    fn = M.metric_fns(task.kind, n_cls)[primary]
+    fn = M.metric_fns(task.kind, n_cls, T.defect_code(fm, task.kind))[primary]
     sign = 1.0 if M.HIGHER_IS_BETTER[primary] else -1.0
     basis: dict[str, Any] = {"goal": goal}
     if task.kind == "classification":

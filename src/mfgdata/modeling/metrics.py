@@ -57,10 +57,11 @@ def average_precision(y: Arr, score: Arr) -> float:
     return float(np.sum(np.diff(np.r_[0.0, recall]) * precision))
 
 
-def pr_auc(y: Arr, proba: Arr, n_classes: int) -> float:
-    """Average precision; macro over the classes present (one-vs-rest) for more than two."""
+def pr_auc(y: Arr, proba: Arr, n_classes: int, positive: int = 1) -> float:
+    """Average precision of class ``positive`` (the defect class) for two classes; macro over the
+    classes present (one-vs-rest) for more than two."""
     if n_classes == 2:
-        return average_precision((y == 1).astype(np.int64), proba[:, 1])
+        return average_precision((y == positive).astype(np.int64), proba[:, positive])
     present = [k for k in range(n_classes) if np.any(y == k)]
     return float(
         np.mean([average_precision((y == k).astype(np.int64), proba[:, k]) for k in present])
@@ -82,7 +83,7 @@ def f1_macro(y: Arr, label: Arr, n_classes: int) -> float:
     return float(np.mean(scores)) if scores else 0.0
 
 
-def _classification(n_classes: int) -> dict[str, Callable[[Arr, Arr], float]]:
+def _classification(n_classes: int, positive: int) -> dict[str, Callable[[Arr, Arr], float]]:
     def label(p: Arr) -> Arr:
         out: Arr = np.argmax(p, axis=1)
         return out
@@ -90,7 +91,7 @@ def _classification(n_classes: int) -> dict[str, Callable[[Arr, Arr], float]]:
     return {
         "balanced_accuracy": lambda y, p: balanced_accuracy(y, label(p)),
         "f1_macro": lambda y, p: f1_macro(y, label(p), n_classes),
-        "pr_auc": lambda y, p: pr_auc(y, p, n_classes),
+        "pr_auc": lambda y, p: pr_auc(y, p, n_classes, positive),
     }
 
 
@@ -100,9 +101,12 @@ def r2(y: Arr, p: Arr) -> float:
     return 1.0 - float(np.sum((y - p) ** 2)) / ss if ss > 0 else 0.0
 
 
-def metric_fns(task: str, n_classes: int = 0) -> dict[str, Callable[[Arr, Arr], float]]:
+def metric_fns(
+    task: str, n_classes: int = 0, positive: int = 1
+) -> dict[str, Callable[[Arr, Arr], float]]:
+    """The task's metrics; ``positive``: the class code PR-AUC scores for two classes."""
     if task == "classification":
-        return _classification(n_classes)
+        return _classification(n_classes, positive)
     fns: dict[str, Callable[[Arr, Arr], float]] = {
         "mae": lambda y, p: float(np.mean(np.abs(np.asarray(p, float) - np.asarray(y, float)))),
         "rmse": rmse,
@@ -119,11 +123,17 @@ def _ci(values: list[float]) -> list[float]:
 
 
 def evaluate(
-    task: str, y: Arr, pred: Arr, base: Arr, n_classes: int = 0, seed: int = 0
+    task: str,
+    y: Arr,
+    pred: Arr,
+    base: Arr,
+    n_classes: int = 0,
+    seed: int = 0,
+    positive: int = 1,
 ) -> dict[str, Any]:
     """Model and baseline metrics on the same rows, each with a 95% bootstrap interval, plus the
     paired bootstrap interval of the difference (model − baseline)."""
-    fns = metric_fns(task, n_classes)
+    fns = metric_fns(task, n_classes, positive)
     rng = np.random.default_rng(seed)
     n = len(y)
     boots = [rng.integers(0, n, n) for _ in range(N_BOOT)]

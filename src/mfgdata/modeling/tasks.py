@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
+import numpy as np
 import polars as pl
+from numpy.typing import NDArray
 
 from mfgdata.errors import ConfigError
 
@@ -164,3 +166,20 @@ def detect_task(
         "pass/fail or defect type classification",
         tuple(str(c) for c in classes),
     )
+
+
+NORMAL_LABELS = {"0", "ok", "pass", "good", "normal", "정상", "양품", "합격"}
+
+
+def bad_classes(classes: list[str], y: NDArray[Any]) -> list[int]:
+    """Codes of the 'bad' classes: all but the normal one (by name, else the majority class).
+
+    A true/false label says nothing by itself (ingest reads OK/NG and 예/아니오 as booleans, and a
+    column may be named 불량여부 or 합격여부), so there the majority class is the normal one.
+    """
+    boolean = {c.strip().lower() for c in classes} == {"true", "false"}
+    normal = [
+        i for i, c in enumerate(classes) if not boolean and c.strip().lower() in NORMAL_LABELS
+    ]
+    keep = normal[0] if normal else int(np.bincount(y, minlength=len(classes)).argmax())
+    return [i for i in range(len(classes)) if i != keep]

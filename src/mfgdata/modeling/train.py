@@ -16,6 +16,7 @@ from sklearn.preprocessing import StandardScaler  # type: ignore[import-untyped]
 from mfgdata.modeling import metrics as M
 from mfgdata.modeling.features import FeatureMatrix
 from mfgdata.modeling.splits import SplitPlan, make_split
+from mfgdata.modeling.tasks import bad_classes
 
 Arr = NDArray[Any]
 SEED = 0
@@ -145,6 +146,14 @@ def _plan(fm: FeatureMatrix, rows: Arr, task: str, seed: int) -> SplitPlan:
     )
 
 
+def defect_code(fm: FeatureMatrix, task: str) -> int:
+    """The class code binary metrics (PR-AUC) score as positive: the defect, not the normal
+    class (see :func:`bad_classes`); 1 where that question does not arise."""
+    if task != "classification" or fm.y is None or len(fm.spec.classes) != 2:
+        return 1
+    return bad_classes(list(fm.spec.classes), fm.y)[0]
+
+
 def _select(
     fm: FeatureMatrix, task: str, train: Arr, n_classes: int, seed: int
 ) -> list[dict[str, Any]]:
@@ -152,7 +161,7 @@ def _select(
     inner = _plan(fm, train, task, seed).folds[0]
     tr, va = train[inner[0]], train[inner[1]]
     primary = M.PRIMARY[task]
-    fn = M.metric_fns(task, n_classes)[primary]
+    fn = M.metric_fns(task, n_classes, defect_code(fm, task))[primary]
     out = []
     for family, params in candidates(task, len(tr), seed):
         model = make_model(task, family, params, seed, len(tr)).fit(fm.X[tr], fm.y[tr])
@@ -180,7 +189,7 @@ def train(fm: FeatureMatrix, task: str, plan: SplitPlan, seed: int = SEED) -> Tr
     test_idx = np.concatenate(idx)
     pred, base = np.concatenate(preds), np.concatenate(bases)
     y_test = fm.y[test_idx]
-    metrics = M.evaluate(task, y_test, pred, base, n_classes, seed)
+    metrics = M.evaluate(task, y_test, pred, base, n_classes, seed, defect_code(fm, task))
     final = make_model(task, family, params, seed, len(fm.y)).fit(fm.X, fm.y)
     return Trained(
         task,
