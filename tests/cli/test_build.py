@@ -167,3 +167,17 @@ def test_column_options_take_the_raw_header_with_its_unit(tmp_path: Path) -> Non
     assert profile["entities"]["count"] == 2  # the id column was found under its cleaned name
     model = json.loads((out / "model" / "metrics.json").read_text(encoding="utf-8"))
     assert model["target"] == "금형온도"
+
+
+def test_contract_carries_the_price(demo_product: Path) -> None:
+    from mfgdata.quality.contract import parse_contract
+
+    pricing = json.loads((demo_product / "pricing.json").read_text(encoding="utf-8"))
+    contract = parse_contract((demo_product / "contract.yaml").read_text(encoding="utf-8"))
+    assert pricing["price_krw"] > 0
+    assert contract.price == {
+        "priceAmount": pricing["price_krw"],
+        "priceCurrency": "KRW",
+        "priceUnit": "dataset",
+    }
+    assert runner.invoke(app, ["verify", str(demo_product)]).exit_code == 0

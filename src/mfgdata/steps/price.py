@@ -16,8 +16,11 @@ from mfgdata.pipeline.step import StepResult
 from mfgdata.pricing.document import price_document
 from mfgdata.pricing.inputs import UNRATED, PricingError, load_inputs
 from mfgdata.pricing.report import pricing_section
+from mfgdata.quality.contract import dump_contract, parse_contract
 
 PRICING_FILE = "pricing.json"
+
+CONTRACT_FILE = "contract.yaml"
 
 
 def _grade(ctx: RunContext) -> tuple[str, str]:
@@ -65,6 +68,10 @@ class PriceStep:
             model_data=model.data if model is not None else None,
         )
         ctx.product.write_json(PRICING_FILE, doc)
+        files: tuple[str, ...] = (PRICING_FILE,)
+        if CONTRACT_FILE in ctx.product.written:  # the quality step's contract gets the price
+            _price_contract(ctx, doc["price_krw"])
+            files += (CONTRACT_FILE,)
         data: dict[str, Any] = {
             "price_krw": doc["price_krw"],
             "vat_krw": doc["vat_krw"],
@@ -83,10 +90,18 @@ class PriceStep:
             step=self.name,
             data=data,
             counts={"price_krw": doc["price_krw"], "comparables": _comparables(doc)},
-            files=(PRICING_FILE,),
+            files=files,
             report=pricing_section(doc),
         )
 
 
 def _comparables(doc: dict[str, Any]) -> int:
     return len(doc["approaches"]["market"]["details"].get("comparables", []))
+
+
+def _price_contract(ctx: RunContext, price_krw: int) -> None:
+    """Add the ODCS ``price`` block to contract.yaml: the product's price before VAT, in KRW."""
+    path = ctx.product.path(CONTRACT_FILE)
+    contract = parse_contract(path.read_text(encoding="utf-8"), file=path)
+    price = {"priceAmount": price_krw, "priceCurrency": "KRW", "priceUnit": "dataset"}
+    ctx.product.write_text(CONTRACT_FILE, dump_contract(contract.with_price(price)))
