@@ -95,6 +95,36 @@ def test_page_login_is_rate_limited_like_the_api(world: SecWorld) -> None:
     assert api.status_code == 429
 
 
+@pytest.mark.parametrize(
+    ("headers", "refused"),
+    [
+        ({"Sec-Fetch-Site": "cross-site"}, True),  # a form on another site posts here
+        ({"Origin": "https://evil.example"}, True),  # older browsers: no Sec-Fetch-Site
+        ({"Origin": "null"}, True),  # a sandboxed frame or data: page
+        ({"Sec-Fetch-Site": "same-origin", "Origin": "http://testserver"}, False),
+        ({"Origin": "http://testserver"}, False),
+        ({}, False),  # a script without a browser: no victim's cookies to plant
+    ],
+)
+def test_login_and_signup_forms_refuse_other_sites(
+    world: SecWorld, headers: dict[str, str], refused: bool
+) -> None:
+    """Login CSRF: before a session exists there is no token, so the browser's headers decide."""
+    ip = (f"10.7.{len(headers)}.{sum(map(len, headers.values())) % 250}", 1)
+    email = f"new{ip[0]}@x.kr"  # its own account: other tests' failed logins do not lock it
+    form = {"organisation": f"새 회사 {ip[0]}", "kind": "buyer", "name": "김", "email": email}
+    with TestClient(world.app, follow_redirects=False, client=ip) as c:
+        signup = c.post("/signup", data={**form, "password": PASSWORD}, headers=headers)
+        c.cookies.clear()
+        login = c.post("/login", data={"email": email, "password": PASSWORD}, headers=headers)
+    for resp in (login, signup):
+        planted = "mfgdata_session" in resp.headers.get("set-cookie", "")
+        assert planted is not refused, (resp.status_code, headers)
+    if refused:
+        assert login.status_code == 403 and "다른 사이트" in login.text
+        assert "다른 사이트" in signup.text
+
+
 def _all_text(world: SecWorld) -> str:
     """Every text/JSON cell of every table, concatenated."""
     out = []

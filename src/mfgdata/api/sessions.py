@@ -19,9 +19,11 @@ import secrets
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from fastapi import Response
+from fastapi import Request, Response
 
+from mfgdata.accounts.errors import PermissionDenied
 from mfgdata.db.tables import User
 from mfgdata.settings import Settings
 
@@ -137,3 +139,24 @@ def set_cookies(response: Response, value: str, data: SessionData, settings: Set
 def clear_cookies(response: Response, settings: Settings) -> None:
     for name in (SESSION_COOKIE, CSRF_COOKIE):
         response.delete_cookie(name, path="/", secure=settings.cookie_secure, httponly=True)
+
+
+def check_same_site(request: Request) -> None:
+    """Refuse a form post that another site's page sent (login CSRF: before a session exists
+    there is no token to check, so the browser's own headers are, as OWASP recommends):
+    ``Sec-Fetch-Site: cross-site``, or without that header an ``Origin`` naming another host.
+    Requests without either header (scripts, older clients) pass: they carry no victim's browser.
+    """
+    fetch_site = request.headers.get("sec-fetch-site")
+    origin = request.headers.get("origin")
+    if fetch_site is not None:
+        cross = fetch_site == "cross-site"
+    elif origin is not None:
+        cross = origin == "null" or urlsplit(origin).netloc != request.headers.get("host", "")
+    else:
+        cross = False
+    if cross:
+        raise PermissionDenied(
+            "다른 사이트에서 보낸 요청은 받지 않습니다. 이 사이트의 화면에서 다시 시도하세요",
+            "a request sent from another site is refused; try again from this site's page",
+        )

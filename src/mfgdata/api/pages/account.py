@@ -54,6 +54,7 @@ def login_form(
     request: Request, session: DbSession, email: Text, password: Text, next: Text = "/"
 ) -> Response:
     try:
+        sessions.check_same_site(request)
         user = authenticate(
             session=session,
             email=email,
@@ -100,6 +101,7 @@ def signup_form(
         problem = gettext(lang, "The password needs at least 8 characters.")
     if problem is None:
         try:
+            sessions.check_same_site(request)
             org = create_organisation(
                 session=session, data=OrganisationCreate(name=organisation.strip(), kind=kind)
             )
