@@ -100,12 +100,16 @@ class RunContext:
     def column(self, option: str) -> str | None:
         """A column option (``time_column``, ``id_column``, ``target``) as the table names it:
         a raw header the user copied from the file, such as ``온도[°C]``, becomes its cleaned
-        name ``온도``; any other name is kept (a recipe may derive it later)."""
+        name ``온도``; any other name is kept (a recipe may derive it later). Without a
+        ``time_column`` option: the time column ingest found, if any."""
         wanted = getattr(self.options, option)
+        ingest = self.result("ingest")
+        found = ingest.data if ingest is not None else {}
+        if option == "time_column" and wanted is None:
+            wanted = found.get("time_column")
         if not isinstance(wanted, str):
             return None
-        ingest = self.result("ingest")
-        columns = ingest.data.get("columns", []) if ingest is not None else []
+        columns = found.get("columns", [])
         if any(c.get("name") == wanted for c in columns):
             return wanted
         return next((str(c["name"]) for c in columns if c.get("raw_name") == wanted), wanted)

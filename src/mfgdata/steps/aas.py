@@ -49,8 +49,7 @@ def _data(ctx: RunContext, step: str) -> dict[str, Any] | None:
 
 def product_info(frame: pl.LazyFrame | None, ctx: RunContext) -> ProductInfo:
     schema = frame.collect_schema() if frame is not None else pl.Schema()
-    ingest = _data(ctx, "ingest") or {}
-    wanted = ingest.get("time_column") or ctx.column("time_column")
+    wanted = ctx.column("time_column")
     time_col: str | None = None
     if isinstance(wanted, str) and wanted in schema and schema[wanted].is_temporal():
         time_col = wanted

@@ -136,8 +136,7 @@ class ModelStep:
     def run(self, frame: pl.LazyFrame | None, ctx: RunContext) -> StepResult:
         if frame is None:
             raise ValueError("the model step needs the table from the earlier steps")
-        ingest = ctx.result("ingest")
-        time = ctx.column("time_column") or (ingest.data.get("time_column") if ingest else None)
+        time = ctx.column("time_column")
         ctx.progress(self.name, 0.1, "training")
         try:
             fitted = self._fit(frame, ctx, time)

@@ -78,7 +78,7 @@ def key_columns(ctx: RunContext, names: Sequence[str]) -> list[str]:
         for c in _data(ctx, "preprocess").get("columns", [])
         if c.get("source")
     }
-    time = ctx.column("time_column") or _data(ctx, "ingest").get("time_column")
+    time = ctx.column("time_column")
     key = []
     for col in (time, ctx.column("id_column")):
         final = renamed.get(col, col) if col else None

@@ -43,7 +43,7 @@ def _column_meta(ingest: Mapping[str, Any]) -> dict[str, ColumnMeta]:
 def _keys(ctx: RunContext, schema: pl.Schema) -> tuple[str | None, str | None]:
     """The time and id columns: options first, then ingest and profile."""
     time = (_data(ctx, "profile").get("time") or {}) if _data(ctx, "profile") else {}
-    time_column = ctx.column("time_column") or _data(ctx, "ingest").get("time_column")
+    time_column = ctx.column("time_column")
     time_column = time_column or time.get("column")
     id_column = ctx.column("id_column") or time.get("entity_column")
     for option, name in (("time_column", time_column), ("id_column", id_column)):

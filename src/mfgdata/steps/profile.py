@@ -90,7 +90,7 @@ class ProfileStep:
         ingest = ctx.result("ingest")
         meta: Mapping[str, Any] = ingest.data if ingest else {}
         schema = frame.collect_schema()
-        time_column = ctx.column("time_column") or meta.get("time_column")
+        time_column = ctx.column("time_column")
         id_column = ctx.column("id_column")
         _check_column(schema, time_column, "time_column")
         _check_column(schema, id_column, "id_column")
