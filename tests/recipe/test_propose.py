@@ -52,7 +52,7 @@ def test_proposal_for_a_sensor_table_with_gaps_and_spikes() -> None:
         "id_column": "설비",
         "steps": [
             {"op": "drop", "columns": ["비고"]},
-            {"op": "dedupe", "keep": "first"},
+            {"op": "dedupe", "keep": "first", "note": p.recipe.to_dict()["steps"][1]["note"]},
             {"op": "sort", "columns": ["시각", "설비"], "descending": False},
             {
                 "op": "missing",

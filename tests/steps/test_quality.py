@@ -68,7 +68,7 @@ def test_step_writes_outputs_and_grades(tmp_path: Path) -> None:
     assert res.report is not None and res.report.order == 60 and res.report.key == "quality"
     assert "quality-completeness" in res.report.charts
     assert 'data-chart="quality-completeness"' in res.report.html_en
-    assert set(res.data) == {"score", "grade", "measures", "passed", "registrable"}
+    assert set(res.data) == {"score", "grade", "grade_reasons", "measures", "passed", "registrable"}
     assert set(res.files) == {"quality.json", "contract.yaml"}
 
 

@@ -34,11 +34,14 @@ def verify(
             label = m.id + (f" ({m.column})" if m.column else "")
             t.add_row(label, f"{m.value:.4f}", f"{m.threshold:g}", "pass" if m.passed else "FAIL")
         console.print(t)
+        for r in q.reasons:
+            console.print(f"- {r.ko} / {r.en}", highlight=False, markup=False)
+        console.print(f"점수 / score {q.score:.4f}, 등급 / grade {q.grade}", highlight=False)
+    if rep.tampered:
         console.print(
-            f"점수 / score {q.score:.4f}, 등급 / grade {q.grade}, "
-            f"등록 가능 / registrable: {q.registrable}",
-            highlight=False,
+            "[bold red]변조된 폴더는 등록할 수 없습니다 / a tampered folder is never registrable[/]"
         )
+    console.print(f"등록 가능 / registrable: {rep.registrable}", highlight=False)
     if not rep.ok:
         raise typer.Exit(1)
     console.print("[green]검증 통과 / verified[/]")

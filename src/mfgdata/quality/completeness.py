@@ -1,6 +1,8 @@
-"""Completeness: cells, required columns, sampling of the time axis, gaps."""
+"""Completeness: cells, mostly-empty columns, required columns, sampling of the time axis, gaps."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from mfgdata.quality.contract import Contract
 from mfgdata.quality.measures import Measure, bounded, ratio
@@ -116,3 +118,22 @@ def measures(s: TableStats, c: Contract) -> list[Measure]:
         )
     )
     return out
+
+
+def columns(s: TableStats, c: Contract, empty: Mapping[str, float]) -> list[Measure]:
+    """Columns more than half empty (``empty``: column -> share of nulls)."""
+    if not s.columns:
+        return []
+    return [
+        Measure(
+            id="completeness.columns",
+            characteristic="completeness",
+            name_ko="열 완전성 (절반 넘게 빈 열)",
+            name_en="Column completeness (columns more than half empty)",
+            formula="1 - columns with more than half of their cells null / columns",
+            value=ratio(len(empty), len(s.columns)),
+            threshold=c.thresholds.get("completeness.columns", 1.0),
+            severity="warning",
+            evidence={"count": len(empty), "columns": dict(list(empty.items())[:20])},
+        )
+    ]

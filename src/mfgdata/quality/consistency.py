@@ -152,11 +152,47 @@ def measures(
             characteristic="uniqueness",
             name_ko="행 유일성",
             name_en="Row uniqueness",
-            formula="1 - rows equal to an earlier row / rows",
+            formula="1 - rows equal to an earlier row on the data columns / rows",
             value=ratio(s.dup_rows, s.rows),
             threshold=th.get("uniqueness.rows", 0.999),
             severity="warning",
-            evidence={"count": s.dup_rows, "rows": s.dup_row_rows},
+            evidence={
+                "count": s.dup_rows,
+                "rows": s.dup_row_rows,
+                "compared": len(s.dup_columns),
+                "excluded": [k for k in s.schema if k not in set(s.dup_columns)],
+            },
         )
     )
     return out
+
+
+def source_duplicates(dedupe: Mapping[str, Any] | None, c: Contract) -> list[Measure]:
+    """Duplicate rows of the table *as ingested* (before the recipe), from the recipe's
+    ``dedupe`` record: they were removed from the delivered table, but the delivery had them."""
+    if not dedupe or not dedupe.get("rows_before"):
+        return []
+    removed, before = int(dedupe.get("rows_affected") or 0), int(dedupe["rows_before"])
+    compared = list(dedupe.get("columns") or [])
+    return [
+        Measure(
+            id="uniqueness.ingest_rows",
+            characteristic="uniqueness",
+            name_ko="원본 행 유일성 (전처리 전, 중복 행은 제거됨)",
+            name_en="Row uniqueness of the ingested table (before the recipe; duplicates removed)",
+            formula="1 - ingested rows equal to an earlier row on the compared columns "
+            "/ ingested rows",
+            value=ratio(removed, before),
+            threshold=c.thresholds.get("uniqueness.ingest_rows", 0.999),
+            severity="warning",
+            source="ingest",
+            evidence={
+                "count": removed,
+                "rows_before": before,
+                "rows": [int(r) for r in dedupe.get("rows") or [] if isinstance(r, int)],
+                "compared": dedupe.get("compared") or "data columns",
+                "columns": compared[:50],
+                "excluded": list(dedupe.get("excluded") or []),
+            },
+        )
+    ]

@@ -12,6 +12,7 @@ from mfgdata.quality.contract import ColumnSpec, Contract
 #: default threshold of every table-level measure (per-rule thresholds live with the rule)
 DEFAULT_THRESHOLDS: dict[str, float] = {
     "completeness.cells": 0.95,
+    "completeness.columns": 1.0,
     "completeness.required": 1.0,
     "completeness.sampling": 0.95,
     "completeness.gaps": 0.999,
@@ -26,6 +27,7 @@ DEFAULT_THRESHOLDS: dict[str, float] = {
     "consistency.monotonic": 1.0,
     "consistency.duplicate_keys": 0.999,
     "uniqueness.rows": 0.999,
+    "uniqueness.ingest_rows": 0.999,
     "currentness.freshness": 1.0,
     "credibility.drift": 0.8,
     "traceability.lineage": 0.8,

@@ -16,6 +16,32 @@ def _evidence(ev: dict[str, object]) -> str:
     return escape(text if len(text) <= 600 else text[:600] + " …")
 
 
+def _reasons(q: QualityReport, ko: bool) -> str:
+    """Why the score and grade are what they are: one item per cost or cap (rule in the title)."""
+    if not q.reasons:
+        none = "감점·상한 사유 없음" if ko else "nothing lowered the score or capped the grade"
+        return f'<p class="grade-reasons">{none} (base {q.base:.4f})</p>'
+    items = []
+    for r in q.reasons:
+        extra = []
+        if r.cost:
+            extra.append(f"−{r.cost:.4f}")
+        if r.cap:
+            extra.append(("상한 " if ko else "cap ") + escape(r.cap))
+        tail = f" <small>({', '.join(extra)})</small>" if extra else ""
+        items.append(f"<li>{escape(r.ko if ko else r.en)}{tail}</li>")
+    head = (
+        f"등급 사유 (기본 점수 {q.base:.4f}에서)"
+        if ko
+        else f"Why this grade (from a base of {q.base:.4f})"
+    )
+    rule = escape(q.scheme.get("rule_ko" if ko else "rule", ""))
+    return (
+        f'<p class="grade-reasons" title="{rule}">{head}</p>'
+        f'<ul class="grade-reasons">{"".join(items)}</ul>'
+    )
+
+
 def _html(q: QualityReport, ko: bool, chart_ids: list[str]) -> str:
     head = (
         ("측정 항목", "특성", "값", "기준", "판정", "근거")
@@ -45,6 +71,7 @@ def _html(q: QualityReport, ko: bool, chart_ids: list[str]) -> str:
         f" ({'registrable' if q.registrable else 'not registrable'}, required grade "
         f"{escape(q.scheme['registration_grade'])})</p>"
     )
+    reasons = _reasons(q, ko)
     table = (
         '<table class="quality"><thead><tr>'
         + "".join(f"<th>{h}</th>" for h in head)
@@ -53,7 +80,7 @@ def _html(q: QualityReport, ko: bool, chart_ids: list[str]) -> str:
         + "</tbody></table>"
     )
     divs = "".join(f'<div class="chart" data-chart="{cid}"></div>' for cid in chart_ids)
-    return verdict + table + divs
+    return verdict + reasons + table + divs
 
 
 def section(q: QualityReport) -> ReportSection:

@@ -9,6 +9,7 @@ import polars as pl
 
 from mfgdata.quality.columns import ColumnStats, Params, scan_columns
 from mfgdata.quality.contract import Contract
+from mfgdata.quality.datacolumns import data_columns
 from mfgdata.quality.findings import MAX_EVIDENCE
 from mfgdata.quality.rules import compile_rule
 from mfgdata.quality.timeaxis import TimeStats, is_time, scan_time
@@ -24,6 +25,8 @@ class TableStats:
     time: TimeStats | None = None
     dup_rows: int = 0
     dup_row_rows: list[int] = field(default_factory=list)
+    #: the columns rows are compared on for duplicates (the data columns)
+    dup_columns: list[str] = field(default_factory=list)
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)
     classes: dict[str, int] | None = None
     label_conflicts: int | None = None
@@ -76,19 +79,21 @@ def scan_table(
     )
     out.spike_profile = _spike_profile(lf, out)
     out.rules = _rules(lf, contract, list(schema))
+    data = data_columns(schema)
     if near:
         cand = pl.DataFrame(gathered, schema=schema).with_columns(__row=pl.Series(near))
-        mask = ~cand.select(pl.struct(list(schema)).is_first_distinct()).to_series()
+        mask = ~cand.select(pl.struct(data).is_first_distinct()).to_series()
         out.dup_rows = int(mask.sum())
         out.dup_row_rows = cand.filter(mask)["__row"].head(MAX_EVIDENCE).to_list()
     else:
-        _duplicates(lf, out, list(schema), keyed=idc is None)
+        _duplicates(lf, out, data, keyed=idc is None)
+    out.dup_columns = data
     if contract.target and contract.target in schema:
         _labels(
             lf,
             out,
             contract,
-            [c for c in schema if c not in (contract.target, tcol, idc, "source_file")],
+            [c for c in data if c not in (contract.target, tcol, idc)],
         )
     return out
 
@@ -118,7 +123,7 @@ def _rules(lf: pl.LazyFrame, contract: Contract, names: list[str]) -> dict[str, 
 
 
 def _duplicates(lf: pl.LazyFrame, out: TableStats, names: list[str], *, keyed: bool) -> None:
-    """Whole-row duplicates beyond the first occurrence.
+    """Whole-row duplicates on the data columns ``names`` beyond the first occurrence.
 
     With a sorted time key, ``scan_table`` compares the gathered rows of duplicated keys exactly
     (no extra pass). Otherwise rows are compared by a 64-bit hash of all their values, grouped in

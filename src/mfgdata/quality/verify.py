@@ -1,5 +1,11 @@
 """Re-verify a product folder: manifest checksums, then the quality measures on data/table.parquet
-with the product's contract.yaml (or a user-edited one)."""
+with the product's contract.yaml (or a user-edited one).
+
+The measures are computed by the same call as the build (``evaluate_record``), with the evaluation
+inputs the build stored in quality.json (``inputs``), so an untouched folder gets the build's score
+and grade. A folder whose files do not match its manifest is never registrable, whatever its
+score.
+"""
 
 from __future__ import annotations
 
@@ -14,10 +20,10 @@ import polars as pl
 from mfgdata.errors import ProductError
 from mfgdata.pipeline.manifest import check_manifest
 from mfgdata.quality.contract import Contract, load_contract
-from mfgdata.quality.evaluate import Extras, QualityReport, evaluate
-from mfgdata.quality.measures import Measure
+from mfgdata.quality.evaluate import Extras, QualityReport, evaluate, evaluate_record
 
 TABLE = "data/table.parquet"
+QUALITY = "quality.json"
 
 
 @dataclass
@@ -32,8 +38,14 @@ class VerifyReport:
         return bool(self.problems)
 
     @property
-    def ok(self) -> bool:
+    def registrable(self) -> bool:
+        """Untampered and the quality meets the registration grade: a changed, missing or
+        unlisted file makes a folder unregistrable whatever its score."""
         return not self.tampered and self.quality is not None and self.quality.registrable
+
+    @property
+    def ok(self) -> bool:
+        return self.registrable
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -41,6 +53,7 @@ class VerifyReport:
             "contract": str(self.contract_file),
             "tampered": self.tampered,
             "problems": self.problems,
+            "registrable": self.registrable,
             "ok": self.ok,
             "quality": self.quality.to_dict() if self.quality else None,
         }
@@ -54,7 +67,8 @@ def _json(path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _extras(root: Path, reference: datetime | None) -> Extras:
+def _legacy_extras(root: Path, reference: datetime | None) -> Extras:
+    """For a folder built before quality.json stored its ``inputs``: what the folder tells."""
     lineage = _json(root / "lineage.json")
     inputs = lineage.get("inputs", []) if isinstance(lineage.get("inputs"), list) else []
     fields = {
@@ -73,25 +87,6 @@ def _extras(root: Path, reference: datetime | None) -> Extras:
     )
 
 
-def _ingest_measure(root: Path) -> Measure | None:
-    """The ingest-time junk measure from the product's quality.json (raw files are not shipped)."""
-    for m in _json(root / "quality.json").get("measures", []):
-        if m.get("id") == "accuracy.ingest_junk":
-            return Measure(
-                id=m["id"],
-                characteristic=m["characteristic"],
-                name_ko=m["name_ko"],
-                name_en=m["name_en"],
-                formula=m["formula"],
-                value=m["value"],
-                threshold=m["threshold"],
-                severity=m["severity"],
-                source="ingest",
-                evidence=m.get("evidence", {}),
-            )
-    return None
-
-
 def verify_product(
     product_dir: Path, contract: Path | None = None, *, reference: datetime | None = None
 ) -> VerifyReport:
@@ -108,14 +103,12 @@ def verify_product(
     table = root / TABLE
     if not table.is_file():
         return rep
-    q = evaluate(pl.scan_parquet(table), c, _extras(root, reference))
-    junk = _ingest_measure(root)
-    if junk is not None:
-        from mfgdata.quality.score import grade, meets_registration_grade, score
-
-        q.measures.append(junk)
-        q.score = score(q.measures, c.weights)
-        q.grade = grade(q.score, q.measures)
-        q.registrable = meets_registration_grade(q.grade, c.registration_grade)
-    rep.quality = q
+    record = _json(root / QUALITY).get("inputs")
+    lf = pl.scan_parquet(table)
+    if isinstance(record, dict) and record:
+        rep.quality = evaluate_record(lf, c, record, reference=reference)
+    else:
+        rep.quality = evaluate(lf, c, _legacy_extras(root, reference))
+    if rep.tampered:  # the measured table may not be the one the manifest vouches for
+        rep.quality.registrable = False
     return rep

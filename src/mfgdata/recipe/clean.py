@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from mfgdata.quality.datacolumns import FLAG_SUFFIX, data_columns, excluded_columns
+from mfgdata.quality.findings import MAX_EVIDENCE
 from mfgdata.recipe import model
 from mfgdata.recipe.state import SCRATCH, ColumnMeta, State
 
@@ -52,12 +54,39 @@ def missing(s: State, op: model.Missing) -> None:
         s.refresh(after.drop(run) if max_gap is not None else after)
 
 
+def duplicate_rows(lf: pl.LazyFrame) -> int:
+    """Rows equal to an earlier row on the data columns (``source_file`` and flags left out)."""
+    names = data_columns(lf.collect_schema().names())
+    row = lf.select(pl.len() - pl.struct(names).n_unique()).collect(engine="streaming")
+    return int(row.item())
+
+
 def dedupe(s: State, op: model.Dedupe) -> None:
-    """Exact duplicate rows, or duplicates on key columns; keeps first or last (order kept)."""
+    """Duplicate rows, keeping the first (or last) of each, order kept.
+
+    Without ``columns``: exact duplicates on the *data* columns, so a row exported in two files
+    (differing only in the added ``source_file``) or flagged differently is still a duplicate.
+    The record names the columns compared, those left out and a sample of the removed rows
+    (0-based, in the table as the operation saw it).
+    """
     if op.columns:
         s.need(*op.columns)
-    after = s.lf.unique(subset=op.columns, keep=op.keep, maintain_order=True)
-    s.record_rows(after, None, columns=list(op.columns or []), keep=op.keep)
+        subset, left_out, compared = list(op.columns), [], "key columns"
+    else:
+        subset, left_out = data_columns(s.schema), excluded_columns(s.schema)
+        compared = "data columns"
+    after = s.lf.unique(subset=subset, keep=op.keep, maintain_order=True)
+    row = f"{SCRATCH}row"
+    kept = pl.struct(subset).is_first_distinct()
+    if op.keep == "last":
+        kept = pl.struct(subset).is_last_distinct()
+    removed = (
+        s.lf.select(pl.int_range(pl.len(), dtype=pl.Int64).alias(row), kept.alias("kept"))
+        .filter(~pl.col("kept"))
+        .select(pl.col(row).head(MAX_EVIDENCE).implode().alias("rows"))
+    )
+    s.record_rows(after, None, columns=subset, excluded=left_out, compared=compared, keep=op.keep)
+    s.stats[-1] = s.stats[-1].join(removed, how="cross")
     s.refresh(after)
 
 
@@ -111,7 +140,7 @@ def outliers(s: State, op: model.Outliers) -> None:
         x, low, high = pl.col(c), pl.col(LOW), pl.col(HIGH)
         is_out = ((x < low) | (x > high)).fill_null(False)
         if op.action == "flag":
-            name = f"{c}__outlier"
+            name = f"{c}{FLAG_SUFFIX}"
             s.fresh(name)
             new, changed = is_out.alias(name), pl.lit(False)
             s.meta[name] = ColumnMeta(

@@ -108,11 +108,14 @@ class Missing(_Model):
 
 
 class Dedupe(_Model):
-    """Drop duplicate rows: exact (no ``columns``) or on key columns, keeping first or last."""
+    """Drop duplicate rows: exact on the data columns (no ``columns``: every column except the
+    build's ``source_file`` and ``__outlier`` flags) or on key columns, keeping first or last.
+    ``note`` says why, in words (a proposal writes what it found); applying ignores it."""
 
     op: Literal["dedupe"]
     columns: list[Name] | None = Field(default=None, min_length=1)
     keep: Literal["first", "last"] = "first"
+    note: str | None = None
 
 
 class Iqr(_Model):

@@ -4,7 +4,10 @@ Rules (also in docs/recipe.md); a proposal never deletes information silently:
 
 1. columns with no value at all are dropped (except the time, id and target columns);
 2. constant columns are kept, with a note;
-3. exact duplicate rows are removed (``dedupe`` without key columns: nothing is lost);
+3. exact duplicate rows are removed (``dedupe`` without key columns: nothing is lost); rows are
+   compared on the data columns only, never on what the build added (``source_file``, outlier
+   flags), so a row exported in two monthly files is removed once; the step's ``note`` and the
+   notes say how many rows, on which columns and why;
    duplicate timestamps with different values are kept, with a note;
 4. with a time column: rows are sorted by time (and id), short gaps of numeric sensors
    (at most ``FILL_LIMIT`` consecutive nulls) are forward-filled, longer gaps stay null;
@@ -20,6 +23,7 @@ from typing import Any
 
 import polars as pl
 
+from mfgdata.quality.datacolumns import data_columns, excluded_columns
 from mfgdata.recipe import model
 
 FILL_LIMIT = 3
@@ -41,6 +45,28 @@ def _stats(profile: Mapping[str, Any] | None) -> dict[str, Mapping[str, Any]]:
 
 def _int(value: Any) -> int | None:
     return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _names(columns: list[str], at_most: int = 12) -> str:
+    more = len(columns) - at_most
+    return ", ".join(columns[:at_most]) + (f" … (+{more})" if more > 0 else "")
+
+
+def _dedupe_note(count: int, names: list[str]) -> tuple[str, str]:
+    """Why ``dedupe`` is proposed: how many rows, compared on which columns, what was left out."""
+    data, left = data_columns(names), excluded_columns(names)
+    ko = (
+        f"완전히 같은 행 {count}개 제거: 데이터 열 {len(data)}개({_names(data)})의 값이 "
+        "앞의 행과 모두 같습니다 (같은 기록이 여러 번 들어 있음, 첫 행을 유지)"
+    )
+    en = (
+        f"removed {count} exact duplicate rows: all {len(data)} data columns ({_names(data)}) "
+        "equal an earlier row (the same record delivered more than once; the first is kept)"
+    )
+    if left:
+        ko += f"; 빌드가 추가한 열은 비교하지 않음: {', '.join(left)}"
+        en += f"; columns the build added are not compared: {', '.join(left)}"
+    return ko, en
 
 
 def propose(
@@ -80,13 +106,9 @@ def propose(
         if c not in keys and c not in empty and s.get("distinct") == 1 and s.get("nulls") == 0:
             notes.append((f"상수 열 '{c}' (유지)", f"constant column '{c}' (kept)"))
     if duplicate_rows > 0:
-        steps.append(model.Dedupe(op="dedupe"))
-        notes.append(
-            (
-                f"완전히 같은 행 {duplicate_rows}개 제거",
-                f"removed {duplicate_rows} exact duplicate rows",
-            )
-        )
+        ko, en = _dedupe_note(duplicate_rows, [c for c in schema if c not in empty])
+        steps.append(model.Dedupe(op="dedupe", note=f"{ko} / {en}"))
+        notes.append((ko, en))
     dup_times = (_int((time.get("duplicates") or {}).get("count")) or 0) - duplicate_rows
     if dup_times > 0:
         notes.append(

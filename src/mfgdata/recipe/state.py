@@ -152,10 +152,12 @@ class State:
         self.record(column, stats, **extra)
 
     def counted(self) -> list[dict[str, Any]]:
-        """Collect every recorded aggregate at once (common sub-plans are shared)."""
+        """Collect every recorded aggregate at once (common sub-plans are shared); a list value
+        (a sample of row numbers) is kept as a list, every other value is a count."""
         frames = pl.collect_all(self.stats) if self.stats else []
         out = []
         for rec, df in zip(self.records, frames, strict=True):
             row = df.row(0, named=True)
-            out.append({**rec, **{k: int(v or 0) for k, v in row.items()}})
+            counts = {k: v if isinstance(v, list) else int(v or 0) for k, v in row.items()}
+            out.append({**rec, **counts})
         return out

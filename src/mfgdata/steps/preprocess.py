@@ -17,7 +17,7 @@ from mfgdata.errors import ConfigError
 from mfgdata.pipeline.context import RunContext
 from mfgdata.pipeline.step import StepResult
 from mfgdata.quality.findings import Finding
-from mfgdata.recipe import load, ops, propose, render
+from mfgdata.recipe import clean, load, ops, propose, render
 from mfgdata.recipe.model import Recipe
 from mfgdata.recipe.state import ColumnMeta
 
@@ -57,9 +57,8 @@ def _keys(ctx: RunContext, schema: pl.Schema) -> tuple[str | None, str | None]:
 
 
 def _duplicates(frame: pl.LazyFrame) -> int:
-    """Exact duplicate rows (one lazy aggregate)."""
-    row = frame.select(pl.len() - pl.struct(pl.all()).n_unique()).collect(engine="streaming")
-    return int(row.item())
+    """Exact duplicate rows on the data columns (one lazy aggregate; ``source_file`` left out)."""
+    return clean.duplicate_rows(frame)
 
 
 def _final_sort(applied: ops.Applied) -> pl.LazyFrame:

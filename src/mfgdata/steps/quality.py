@@ -1,14 +1,19 @@
 """Quality step (품질 검증): ISO/IEC 25012 measures, score and grade, quality.json, contract.yaml.
 
 What each measure looks at: every measure reads the table *as delivered* (the frame after the
-earlier steps), except ``accuracy.ingest_junk``, which reports the junk values the ingest step found
-in the raw files (they were nulled before the table was written, so they also lower cell
-completeness of the delivered table, which is the point: a buyer sees both).
+earlier steps), except the ``source: ingest`` ones: ``accuracy.ingest_junk`` reports the junk values
+the ingest step found in the raw files (they were nulled before the table was written, so they also
+lower cell completeness of the delivered table, which is the point: a buyer sees both), and
+``uniqueness.ingest_rows`` the duplicate rows the recipe removed.
+
+What the table alone cannot tell (junk, units, lineage fields, the recipe's dedupe record,
+identical input files, an assumed time zone) is written as ``inputs`` in quality.json, and the
+step evaluates from that very record (``evaluate_record``), as ``mfgdata verify`` does.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +23,8 @@ from mfgdata.pipeline.context import RunContext
 from mfgdata.pipeline.step import StepResult
 from mfgdata.quality.contract import Contract, dump_contract
 from mfgdata.quality.defaults import default_contract
-from mfgdata.quality.evaluate import Extras, evaluate
+from mfgdata.quality.evaluate import Extras, evaluate_record
+from mfgdata.quality.findings import Finding
 from mfgdata.quality.report import section
 
 Range = tuple[float | None, float | None]
@@ -58,6 +64,47 @@ def property_ranges(data: Mapping[str, Any] | None) -> dict[str, Range]:
 def _data(ctx: RunContext, step: str) -> Mapping[str, Any]:
     r = ctx.result(step)
     return r.data if r is not None else {}
+
+
+def _findings(ctx: RunContext, step: str) -> tuple[Finding, ...]:
+    r = ctx.result(step)
+    return r.findings if r is not None else ()
+
+
+#: the ingest finding saying the time zone was neither given nor in the data
+TIMEZONE_ASSUMED = "timezone_assumed"
+#: ingest finding codes naming byte-identical input files (read once)
+IDENTICAL_FILES = ("duplicate_files", "identical_files", "duplicate_inputs", "identical_inputs")
+_DEDUPE_KEYS = ("rows_before", "rows_after", "rows_affected", "columns", "excluded", "compared")
+
+
+def dedupe_record(pre: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The first ``dedupe`` operation the recipe applied (counts, columns, removed rows)."""
+    for op in pre.get("operations") or []:
+        if isinstance(op, Mapping) and op.get("op") == "dedupe":
+            rec = {k: op[k] for k in _DEDUPE_KEYS if k in op}
+            rec["rows"] = list(op.get("rows") or [])
+            return rec
+    return None
+
+
+def duplicate_files(
+    inputs: Sequence[Mapping[str, Any]], findings: Sequence[Finding] = ()
+) -> list[str]:
+    """Inputs with the SHA-256 of an earlier input, or named by an ingest finding."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for i in inputs:
+        sha = i.get("sha256")
+        if sha and sha in seen:
+            out.append(str(i.get("name")))
+        elif sha:
+            seen.add(str(sha))
+    for f in findings:
+        if f.code in IDENTICAL_FILES or f.code.endswith(IDENTICAL_FILES):
+            named = [e for e in f.examples if e not in out]
+            out += named or ([] if out else [f"{max(1, f.count)} file(s)"])
+    return out
 
 
 class QualityStep:
@@ -114,6 +161,12 @@ class QualityStep:
             lineage=lineage,
             interval_s=time.get("interval_seconds") if isinstance(time, Mapping) else None,
             reference=self.reference_time,
+            duplicates=dedupe_record(pre),
+            duplicate_files=duplicate_files(inputs, _findings(ctx, "ingest")),
+            timezone_assumed=any(
+                f.code.endswith(TIMEZONE_ASSUMED) for f in _findings(ctx, "ingest")
+            ),
+            timezone=ctx.timezone,
         )
         return contract, extras
 
@@ -123,7 +176,8 @@ class QualityStep:
         ctx.progress(self.name, 0.0, "contract")
         contract, extras = self.contract_for(frame, ctx)
         ctx.progress(self.name, 0.1, "measures")
-        report = evaluate(frame, contract, extras)
+        # the same call as ``mfgdata verify``: the stored record, not the in-memory Extras
+        report = evaluate_record(frame, contract, extras.to_record())
         ctx.progress(self.name, 0.9, "outputs")
         ctx.product.write_json("quality.json", report.to_dict())
         ctx.product.write_text("contract.yaml", dump_contract(contract))
@@ -135,6 +189,7 @@ class QualityStep:
                 "grade": report.grade,
                 "passed": report.passed,
                 "registrable": report.registrable,
+                "grade_reasons": [r.to_dict() for r in report.reasons],
                 "measures": [m.to_dict() for m in report.measures],
             },
             findings=findings,
