@@ -8,10 +8,12 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mfgdata.quality.contract import Contract
 from mfgdata.quality.defaults import default_contract
 from mfgdata.quality.evaluate import evaluate
 from mfgdata.quality.measures import Measure
 from mfgdata.quality.score import grade, meets_registration_grade, score
+from tests.quality.conftest import clean_table
 
 
 def _q(df: pl.DataFrame, mid: str) -> float:
@@ -76,3 +78,101 @@ def test_grade_scheme_and_registration() -> None:
     assert grade(0.99, [_m("x", "accuracy", 0.5, "error")]) == "C"
     assert meets_registration_grade("A") and meets_registration_grade("B")
     assert not meets_registration_grade("C") and meets_registration_grade("C", required="C")
+
+
+# --- the grade discriminates: seeded defects in disjoint regions of a clean 1000-row table ---
+
+ROW = "__i"
+#: each kind of defect lives in its own rows, so adding one never undoes another
+REGION = {"gap": (100, 300), "stuck": (300, 480), "spike": (500, 700), "nulls": (700, 800)}
+REGION["dup"] = (800, 900)
+
+
+def _contract(df: pl.DataFrame) -> Contract:
+    return default_contract(
+        product_id="p",
+        name="p",
+        schema=df.drop(ROW).schema,
+        time_column="ts",
+        ranges={"temp": (0.0, 100.0)},
+    )
+
+
+def _rows(df: pl.DataFrame, lo: int, n: int) -> pl.Expr:
+    return pl.col(ROW).is_between(lo, lo + n - 1)
+
+
+def seed(df: pl.DataFrame, defect: tuple[str, int, int]) -> pl.DataFrame:
+    """Apply one defect: (kind, offset in its region, size)."""
+    kind, offset, size = defect
+    lo = REGION[kind][0] + offset
+    if kind == "gap":  # rows missing from the time axis
+        return df.filter(~_rows(df, lo, size))
+    if kind == "stuck":  # the sensor repeats one value
+        return df.with_columns(
+            pl.when(_rows(df, lo, size)).then(pl.lit(21.5)).otherwise(pl.col("temp")).alias("temp")
+        )
+    if kind == "spike":  # isolated spikes, every 7th row
+        hit = _rows(df, lo, 7 * size) & ((pl.col(ROW) - lo) % 7 == 0)
+        return df.with_columns(
+            pl.when(hit).then(pl.col("pres") + 50.0).otherwise(pl.col("pres")).alias("pres")
+        )
+    if kind == "nulls":  # a block of empty cells
+        return df.with_columns(
+            pl.when(_rows(df, lo, size)).then(None).otherwise(pl.col("pres")).alias("pres")
+        )
+    # the same records delivered twice (e.g. an overlapping export)
+    return pl.concat([df, df.filter(_rows(df, lo, size))]).sort("ts", maintain_order=True)
+
+
+DEFECT = st.one_of(
+    st.tuples(st.just("gap"), st.integers(0, 100), st.integers(10, 90)),
+    st.tuples(st.just("stuck"), st.integers(0, 80), st.integers(30, 100)),
+    st.tuples(st.just("spike"), st.integers(0, 50), st.integers(3, 20)),
+    st.tuples(st.just("nulls"), st.integers(0, 50), st.integers(20, 50)),
+    st.tuples(st.just("dup"), st.integers(0, 50), st.integers(5, 50)),
+)
+
+
+def _judged(df: pl.DataFrame) -> tuple[float, str]:
+    q = evaluate(df.drop(ROW).lazy(), _contract(df))
+    return q.score, q.grade
+
+
+_CLEAN = clean_table().with_row_index(ROW)
+_CLEAN_JUDGED = _judged(_CLEAN)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(DEFECT, min_size=1, max_size=5, unique_by=lambda d: d[0]))
+def test_adding_a_defect_never_raises_the_score(defects: list[tuple[str, int, int]]) -> None:
+    df, (s0, g0) = _CLEAN, _CLEAN_JUDGED
+    for d in defects:
+        df = seed(df, d)
+        s1, g1 = _judged(df)
+        assert s1 <= s0 + 1e-9, (d, s0, s1)
+        assert "ABCF".index(g1) >= "ABCF".index(g0), (d, g0, g1)
+        s0, g0 = s1, g1
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.lists(DEFECT, min_size=1, max_size=5, unique_by=lambda d: d[0]))
+def test_a_clean_table_beats_the_same_table_with_seeded_defects(
+    defects: list[tuple[str, int, int]],
+) -> None:
+    df = _CLEAN
+    for d in defects:
+        df = seed(df, d)
+    s, g = _judged(df)
+    clean_score, clean_grade = _CLEAN_JUDGED
+    assert s < clean_score, (defects, clean_score, s)
+    assert "ABCF".index(g) >= "ABCF".index(clean_grade)
+
+
+def test_every_kind_of_defect_costs_visibly() -> None:
+    """A defect that fails its measure costs at least 0.02 (a few null cells need not)."""
+    clean_score, clean_grade = _CLEAN_JUDGED
+    assert clean_grade == "A"
+    for d in [("gap", 0, 40), ("stuck", 0, 60), ("spike", 0, 5), ("dup", 0, 20)]:
+        s, _ = _judged(seed(_CLEAN, d))
+        assert s <= clean_score - 0.02, (d, clean_score, s)
