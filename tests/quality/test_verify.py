@@ -47,7 +47,9 @@ def test_tampering_is_reported(tmp_path: Path, change, problem: str) -> None:  #
     root = make_product(tmp_path / "prod")
     change(root)
     rep = verify_product(root)
-    assert rep.tampered and not rep.ok
+    assert rep.tampered and not rep.ok and not rep.registrable
+    assert rep.quality is None or not rep.quality.registrable
+    assert rep.to_dict()["registrable"] is False
     assert problem in {p["problem"] for p in rep.problems}
 
 

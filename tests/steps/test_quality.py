@@ -94,3 +94,66 @@ def test_recipe_ranges() -> None:
         ]
     }
     assert recipe_ranges(recipe) == {"x": (0.0, 9.5)}
+
+
+def test_delivery_facts_reach_the_record_and_the_grade(tmp_path: Path) -> None:
+    """Ingest read 2024-02.csv once (identical to 2024-01.csv) and assumed the zone; the recipe
+    removed 30 duplicate rows: quality.json stores all three, and the grade says so."""
+    from mfgdata.quality.findings import Finding
+
+    ctx = _ctx(tmp_path)
+    ingest = ctx.results["ingest"]
+    sha = "a" * 64
+    ctx.results["ingest"] = StepResult(
+        step="ingest",
+        data={
+            **ingest.data,
+            "inputs": [
+                {"name": "2024-01.csv", "sha256": sha, "format": "csv"},
+                {
+                    "name": "2024-02.csv",
+                    "sha256": sha,
+                    "format": "csv",
+                    "duplicate_of": "2024-01.csv",
+                },
+            ],
+        },
+        findings=(
+            Finding(
+                "duplicate_input_file",
+                "warning",
+                "같음",
+                "same",
+                examples=("2024-02.csv", "2024-01.csv"),
+            ),
+            Finding("timezone_assumed", "warning", "가정", "assumed", examples=("Asia/Seoul",)),
+        ),
+    )
+    pre = ctx.results["preprocess"]
+    dedupe = {
+        "index": 0,
+        "op": "dedupe",
+        "column": None,
+        "rows_before": 1030,
+        "rows_after": 1000,
+        "rows_affected": 30,
+        "cells_affected": 180,
+        "columns": ["ts", "temp"],
+        "excluded": ["source_file"],
+        "compared": "data columns",
+        "keep": "first",
+        "rows": [7, 9],
+    }
+    ctx.results["preprocess"] = StepResult(
+        step="preprocess", data={**pre.data, "operations": [dedupe]}
+    )
+    res = QualityStep(reference_time=datetime(2024, 1, 2)).run(clean_table().lazy(), ctx)
+    q = json.loads((tmp_path / "prod" / "quality.json").read_text(encoding="utf-8"))
+    rec = q["inputs"]
+    assert rec["duplicate_files"] == ["2024-02.csv"] and rec["timezone_assumed"] is True
+    assert rec["duplicates"]["rows_affected"] == 30 and rec["duplicates"]["rows"] == [7, 9]
+    codes = {r["code"] for r in q["grade_reasons"]}
+    assert {"duplicate_files", "timezone_assumed", "measure.uniqueness.ingest_rows"} <= codes
+    assert q["grade"] in "BCF" and res.data["grade"] == q["grade"]
+    src = next(m for m in q["measures"] if m["id"] == "uniqueness.ingest_rows")
+    assert src["evidence"]["count"] == 30 and src["source"] == "ingest"

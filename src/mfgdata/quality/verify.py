@@ -105,10 +105,14 @@ def verify_product(
         return rep
     record = _json(root / QUALITY).get("inputs")
     lf = pl.scan_parquet(table)
-    if isinstance(record, dict) and record:
-        rep.quality = evaluate_record(lf, c, record, reference=reference)
-    else:
-        rep.quality = evaluate(lf, c, _legacy_extras(root, reference))
+    try:
+        if isinstance(record, dict) and record:
+            rep.quality = evaluate_record(lf, c, record, reference=reference)
+        else:
+            rep.quality = evaluate(lf, c, _legacy_extras(root, reference))
+    except (pl.exceptions.PolarsError, OSError) as e:  # a damaged table: nothing to measure
+        rep.problems.append({"file": TABLE, "problem": f"unreadable ({type(e).__name__})"})
+        return rep
     if rep.tampered:  # the measured table may not be the one the manifest vouches for
         rep.quality.registrable = False
     return rep

@@ -74,7 +74,7 @@ def _findings(ctx: RunContext, step: str) -> tuple[Finding, ...]:
 #: the ingest finding saying the time zone was neither given nor in the data
 TIMEZONE_ASSUMED = "timezone_assumed"
 #: ingest finding codes naming byte-identical input files (read once)
-IDENTICAL_FILES = ("duplicate_files", "identical_files", "duplicate_inputs", "identical_inputs")
+IDENTICAL_FILES = ("duplicate_input_file", "duplicate_files", "identical_files")
 _DEDUPE_KEYS = ("rows_before", "rows_after", "rows_affected", "columns", "excluded", "compared")
 
 
@@ -91,7 +91,8 @@ def dedupe_record(pre: Mapping[str, Any]) -> dict[str, Any] | None:
 def duplicate_files(
     inputs: Sequence[Mapping[str, Any]], findings: Sequence[Finding] = ()
 ) -> list[str]:
-    """Inputs with the SHA-256 of an earlier input, or named by an ingest finding."""
+    """Inputs with the SHA-256 of an earlier input (ingest lists a file it read once with its
+    ``duplicate_of``), or named first by an ingest ``duplicate_input_file`` finding."""
     seen: set[str] = set()
     out: list[str] = []
     for i in inputs:
@@ -100,10 +101,9 @@ def duplicate_files(
             out.append(str(i.get("name")))
         elif sha:
             seen.add(str(sha))
-    for f in findings:
-        if f.code in IDENTICAL_FILES or f.code.endswith(IDENTICAL_FILES):
-            named = [e for e in f.examples if e not in out]
-            out += named or ([] if out else [f"{max(1, f.count)} file(s)"])
+    for f in findings:  # ingest names the repeating file first, then the one it repeats
+        if f.code in IDENTICAL_FILES and f.examples and f.examples[0] not in out:
+            out.append(f.examples[0])
     return out
 
 
@@ -164,7 +164,7 @@ class QualityStep:
             duplicates=dedupe_record(pre),
             duplicate_files=duplicate_files(inputs, _findings(ctx, "ingest")),
             timezone_assumed=any(
-                f.code.endswith(TIMEZONE_ASSUMED) for f in _findings(ctx, "ingest")
+                f.code == TIMEZONE_ASSUMED for f in _findings(ctx, "ingest")
             ),
             timezone=ctx.timezone,
         )
