@@ -163,9 +163,7 @@ class QualityStep:
             reference=self.reference_time,
             duplicates=dedupe_record(pre),
             duplicate_files=duplicate_files(inputs, _findings(ctx, "ingest")),
-            timezone_assumed=any(
-                f.code == TIMEZONE_ASSUMED for f in _findings(ctx, "ingest")
-            ),
+            timezone_assumed=any(f.code == TIMEZONE_ASSUMED for f in _findings(ctx, "ingest")),
             timezone=ctx.timezone,
         )
         return contract, extras
