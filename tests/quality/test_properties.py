@@ -12,7 +12,7 @@ from mfgdata.quality.contract import Contract
 from mfgdata.quality.defaults import default_contract
 from mfgdata.quality.evaluate import evaluate
 from mfgdata.quality.measures import Measure
-from mfgdata.quality.score import grade, meets_registration_grade, score
+from mfgdata.quality.score import Facts, grade, judge, meets_registration_grade, score
 from tests.quality.conftest import clean_table
 
 
@@ -176,3 +176,39 @@ def test_every_kind_of_defect_costs_visibly() -> None:
     for d in [("gap", 0, 40), ("stuck", 0, 60), ("spike", 0, 5), ("dup", 0, 20)]:
         s, _ = _judged(seed(_CLEAN, d))
         assert s <= clean_score - 0.02, (d, clean_score, s)
+
+
+FACTS = st.builds(
+    Facts,
+    rows=st.one_of(st.none(), st.integers(0, 5000)),
+    labelled=st.booleans(),
+    timezone_assumed=st.booleans(),
+    duplicate_files=st.lists(st.sampled_from(["b.csv", "c.csv", "d.csv"]), unique=True).map(tuple),
+    mostly_empty=st.dictionaries(st.sampled_from(["x", "y", "z"]), st.floats(0.51, 1.0)),
+    columns=st.integers(3, 12),
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(CH), st.floats(0, 1)), min_size=1, max_size=8),
+    FACTS,
+    st.sampled_from(["timezone", "file", "empty", "rows", "labelled"]),
+)
+def test_a_fact_of_the_delivery_never_raises_score_or_grade(
+    ms: list[tuple[str, float]], facts: Facts, defect: str
+) -> None:
+    measures = [_m(f"m{j}", ch, v, "warning") for j, (ch, v) in enumerate(ms)]
+    if defect == "timezone":
+        worse = replace(facts, timezone_assumed=True)
+    elif defect == "file":
+        worse = replace(facts, duplicate_files=(*facts.duplicate_files, "e.csv"))
+    elif defect == "empty":
+        worse = replace(facts, mostly_empty={**facts.mostly_empty, "w": 0.9})
+    elif defect == "rows":
+        worse = replace(facts, rows=(facts.rows or 5000) // 2)
+    else:
+        worse = replace(facts, labelled=True)
+    a, b = judge(measures, facts=facts), judge(measures, facts=worse)
+    assert b.score <= a.score + 1e-9
+    assert "ABCF".index(b.grade) >= "ABCF".index(a.grade)
