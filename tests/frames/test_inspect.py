@@ -34,7 +34,7 @@ def test_inspect_cp949(tmp_path: Path) -> None:
     temp = got["columns"][1]
     assert (temp["name"], temp["unit"], temp["kind"], temp["nulls"]) == ("온도", "°C", "numeric", 1)
     assert (temp["min"], temp["max"]) == (1.5, 3.5)
-    assert got["columns"][2]["kind"] == "boolean"
+    assert got["columns"][2]["kind"] == "categorical"  # 상태 does not say which of OK/NG is true
 
 
 def test_inspect_missing(tmp_path: Path) -> None:

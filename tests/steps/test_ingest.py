@@ -76,7 +76,7 @@ def test_cp949_preamble_units_korean_datetimes(tmp_path: Path) -> None:
     ]
     assert (cols["온도"]["unit"], cols["온도"]["raw_name"]) == ("°C", "온도[°C]")
     assert cols["속도"]["unit"] == "mm/s" and cols["압력"]["kind"] == "numeric"
-    assert cols["판정"]["kind"] == cols["검사여부"]["kind"] == "boolean"
+    assert (cols["판정"]["kind"], cols["검사여부"]["kind"]) == ("categorical", "boolean")
     assert cols["일시"]["dtype"] == "Datetime(time_unit='us', time_zone='Asia/Seoul')"
     assert r.data["time_column"] == "일시"
     df = table(r)
@@ -87,18 +87,23 @@ def test_cp949_preamble_units_korean_datetimes(tmp_path: Path) -> None:
     ]
     assert df["온도"].to_list() == [1234.5, 12.5, 13.5]
     assert df["압력"].to_list() == [3.0, None, None]
-    assert df["판정"].to_list() == [True, False, True]
+    assert df["판정"].to_list() == ["OK", "NG", "OK"]  # 판정 does not say which one is true
     assert df["검사여부"].to_list() == [True, False, True]
     assert r.data["junk"] == {
         "압력": {"count": 2, "examples": ["Bad", "Scan Timeout"], "rows": [1, 2]}
     }
-    (f,) = r.findings
+    f, label = r.findings
     assert (f.code, f.severity, f.column, f.count, f.rows) == (
         "junk_value",
         "warning",
         "압력",
         2,
         (1, 2),
+    )
+    assert (label.code, label.column, label.examples) == (
+        "label_meaning_unknown",
+        "판정",
+        ("OK", "NG"),
     )
 
 

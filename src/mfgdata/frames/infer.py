@@ -14,6 +14,7 @@ from typing import Literal
 
 import polars as pl
 
+from mfgdata.frames.labels import plan_label
 from mfgdata.frames.zones import attach_fixed
 
 Kind = Literal["numeric", "datetime", "boolean", "categorical", "text"]
@@ -28,17 +29,6 @@ JUNK_TOKENS = frozenset(
     .split("|")
 )
 NUMERIC_SHARE = 0.98
-BOOL_PAIRS: tuple[tuple[str, str], ...] = (
-    ("Y", "N"),
-    ("YES", "NO"),
-    ("예", "아니오"),
-    ("예", "아니요"),
-    ("OK", "NG"),
-    ("TRUE", "FALSE"),
-    ("T", "F"),
-    ("ON", "OFF"),
-    ("정상", "불량"),
-)
 _FLAG_NAME = re.compile(r"(?i)(^is_|^has_|flag|_yn$|^yn_|여부|ok_?ng|합격)")
 _TIME_NAME = re.compile(r"(?i)(time|timestamp|epoch|^ts$|_ts$|date|시간|일시|시각|날짜)")
 _NUM_RX = {
@@ -81,6 +71,8 @@ class ColumnPlan:
     decimal: str = "."
     true_values: tuple[str, ...] = ()
     false_values: tuple[str, ...] = ()
+    #: (good, defect) values of a label kept as text: its header does not say which is true
+    label_text: tuple[str, str] | None = None
 
     @property
     def checks_junk(self) -> bool:
@@ -183,13 +175,6 @@ def parse_expr(plan: ColumnPlan, col: pl.Expr, tz: str, offset: timedelta | None
     return e
 
 
-def _bool_pair(values: set[str]) -> tuple[str, str] | None:
-    for t, f in BOOL_PAIRS:
-        if values and values <= {t, f}:
-            return t, f
-    return None
-
-
 def _share(values: pl.Series, ok: pl.Series) -> float:
     return float(ok.sum()) / len(values) if len(values) else 0.0
 
@@ -229,11 +214,19 @@ def infer_plan(name: str, raw: Sequence[str | None] | pl.Series, decimal: str = 
             return ColumnPlan(name, "numeric", "keep", pl.Int64() if ints else pl.Float64())
         return ColumnPlan(name, "numeric", "number", pl.String(), decimal=decimal)
     upper_set = set(sample.str.to_uppercase().unique().to_list())
-    pair = _bool_pair(upper_set)
-    if pair:
+    label = plan_label(name, upper_set)
+    if label is not None and label.boolean:
+        assert label.true_value is not None and label.false_value is not None
         return ColumnPlan(
-            name, "boolean", "bool", pl.String(), true_values=(pair[0],), false_values=(pair[1],)
+            name,
+            "boolean",
+            "bool",
+            pl.String(),
+            true_values=(label.true_value,),
+            false_values=(label.false_value,),
         )
+    if label is not None:  # OK/NG under a neutral header: the original text, never a guess
+        return ColumnPlan(name, "categorical", "keep", pl.String(), label_text=label.pair)
     for fmt in DATETIME_FORMATS:
         ok = sample.str.strptime(pl.Datetime("us"), fmt, strict=False).is_not_null()
         if _share(sample, ok) >= NUMERIC_SHARE:

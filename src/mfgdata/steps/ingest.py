@@ -14,6 +14,7 @@ import polars as pl
 
 from mfgdata.errors import InputError
 from mfgdata.frames.blobs import blob_path, store_blob
+from mfgdata.frames.infer import ColumnPlan
 from mfgdata.frames.ragged import FieldCounter
 from mfgdata.frames.readers import SOURCE_FILE, Table, TableStats, open_table
 from mfgdata.pipeline.context import RunContext
@@ -33,6 +34,7 @@ def describe_columns(table: Table) -> list[dict[str, Any]]:
             "unit": units[p.name][1],
             "dtype": str(schema[p.name]),
             "kind": p.kind,
+            **_label_values(p),
         }
         for p in table.plans
     ]
@@ -47,6 +49,40 @@ def describe_columns(table: Table) -> list[dict[str, Any]]:
             }
         )
     return cols
+
+
+def _label_values(plan: ColumnPlan) -> dict[str, Any]:
+    """How a label was stored: the raw values read as true/false, or kept as text."""
+    if plan.parse == "bool":
+        return {"true_values": list(plan.true_values), "false_values": list(plan.false_values)}
+    if plan.label_text is not None:
+        return {"label_values": list(plan.label_text), "label_meaning": "unknown"}
+    return {}
+
+
+def label_findings(table: Table, step: str) -> tuple[Finding, ...]:
+    """Labels whose values mean good/defect (OK/NG ...) under a header that says neither: kept
+    as text, never a guessed boolean."""
+    return tuple(
+        Finding(
+            code="label_meaning_unknown",
+            severity="warning",
+            message_ko=(
+                f"'{p.name}' 열의 값 {good}/{bad}은(는) 양품/불량을 뜻하지만 열 이름이 무엇이 "
+                "참인지 말하지 않아 참/거짓으로 바꾸지 않고 원래 값(텍스트)으로 저장했습니다"
+            ),
+            message_en=(
+                f"column '{p.name}' holds {good}/{bad} (good/defect) but its name does not say "
+                "which one is true: the original values are kept as text, not a guessed boolean"
+            ),
+            column=p.name,
+            examples=(good, bad),
+            step=step,
+        )
+        for p in table.plans
+        if p.label_text is not None
+        for good, bad in [p.label_text]
+    )
 
 
 def time_column(table: Table, wanted: str | None) -> str | None:
@@ -158,7 +194,7 @@ class IngestStep:
             step=self.name,
             frame=typed,
             data=data,
-            findings=junk_findings(stats, self.name),
+            findings=junk_findings(stats, self.name) + label_findings(table, self.name),
             counts={
                 "rows": stats.rows,
                 "inputs": len(inputs),
