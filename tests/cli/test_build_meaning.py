@@ -19,17 +19,19 @@ def build(*args: str | Path) -> None:
     assert result.exit_code == 0, result.output
 
 
-def plant_csv(path: Path, label: str, good: str = "OK", bad: str = "NG", n: int = 240) -> Path:
+def plant_csv(
+    path: Path, label: str, good: str = "OK", bad: str = "NG", n: int = 240, day: int = 1
+) -> Path:
     """A CP949 export the way an injection line writes it: OK is the large majority, NG comes
     with a hot mould."""
-    rng = random.Random(7)
+    rng = random.Random(day)
     lines = [f"일시,금형온도[℃],사출압력[bar],{label}"]
     for i in range(n):
         hot = i % 8 == 3
         temp = (78.0 if hot else 60.0) + rng.uniform(-2, 2)
         verdict = bad if hot else good
         lines.append(
-            f"2024-03-01 {i // 60:02d}:{i % 60:02d}:00,{temp:.1f},{rng.randint(1180, 1220)},"
+            f"2024-03-{day:02d} {i // 60:02d}:{i % 60:02d}:00,{temp:.1f},{rng.randint(1180, 1220)},"
             f"{verdict}"
         )
     path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp949"))
@@ -79,3 +81,19 @@ def test_pass_header_is_true_on_good_rows(tmp_path: Path) -> None:
     assert table["합격여부"].sum() == 210  # true on the good rows
     metrics = json.loads((out / "model" / "metrics.json").read_text(encoding="utf-8"))
     assert metrics["basis"]["bad_classes"] == ["false"]
+
+
+def test_identical_monthly_files_are_counted_once(tmp_path: Path) -> None:
+    jan = plant_csv(tmp_path / "사출_202401.csv", "불량여부", n=120)
+    feb = tmp_path / "사출_202402.csv"
+    feb.write_bytes(jan.read_bytes())  # the February export is January's file again
+    mar = plant_csv(tmp_path / "사출_202403.csv", "불량여부", n=96, day=3)
+    out = tmp_path / "product"
+    build(jan, feb, mar, "--out", out, "--time-column", "일시")
+    assert pl.read_parquet(out / "data" / "table.parquet").height == 120 + 96
+    lineage = json.loads((out / "lineage.json").read_text(encoding="utf-8"))
+    names = [(i["name"], i.get("duplicate_of")) for i in lineage["inputs"]]
+    assert names == [(jan.name, None), (feb.name, jan.name), (mar.name, None)]
+    assert lineage["inputs"][1]["sha256"] == lineage["inputs"][0]["sha256"]
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert "duplicate_input_file" in report and feb.name in report

@@ -490,3 +490,29 @@ def test_typed_naive_times_take_the_zone_keeping_their_unit(tmp_path: Path, zone
         ZoneInfo(zone).utcoffset(w) for w in wall
     ]
     assert (got.dt.nanosecond() % 1000 == 7).all()
+
+
+def test_identical_input_files_are_read_once(tmp_path: Path) -> None:
+    """Two monthly exports of the same bytes (a copy saved under the next month's name)."""
+    head = "일시,온도[°C]\n"
+    jan = write(tmp_path, "1월.csv", head + "2024-01-01 00:00:00,1.5\n2024-01-01 00:01:00,1.6\n")
+    feb = write(tmp_path, "2월.csv", jan.read_text(encoding="utf-8"))
+    mar = write(tmp_path, "3월.csv", head + "2024-03-01 00:00:00,2.5\n2024-03-01 00:01:00,2.7\n")
+    r = run_ingest(tmp_path, jan, feb, mar)
+    assert table(r)["온도"].to_list() == [1.5, 1.6, 2.5, 2.7]  # February's copy adds no rows
+    assert r.counts["rows"] == 4 and r.counts["duplicate_inputs"] == 1
+    first, dup, third = r.data["inputs"]
+    assert dup["sha256"] == first["sha256"] != third["sha256"]
+    assert (dup["name"], dup["duplicate_of"], dup["rows"]) == ("2월.csv", "1월.csv", 0)
+    assert "duplicate_of" not in first and first["rows"] == 2
+    (f,) = [f for f in r.findings if f.code == "duplicate_input_file"]
+    assert f.examples == ("2월.csv", "1월.csv")
+    assert "2월.csv" in f.message_ko and "1월.csv" in f.message_en
+
+
+def test_same_size_different_bytes_are_not_duplicates(tmp_path: Path) -> None:
+    a = write(tmp_path, "a.csv", "t,v\n2024-01-01 00:00:00,1.5\n")
+    b = write(tmp_path, "b.csv", "t,v\n2024-01-01 00:00:00,2.5\n")
+    r = run_ingest(tmp_path, a, b)
+    assert r.counts["duplicate_inputs"] == 0 and r.counts["rows"] == 2
+    assert not [f for f in r.findings if f.code == "duplicate_input_file"]

@@ -31,6 +31,7 @@ INPUT_KEYS = (
     "header_row",
     "sheet",
     "rows",
+    "duplicate_of",
 )
 
 

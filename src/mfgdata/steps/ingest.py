@@ -13,10 +13,11 @@ from typing import Any
 import polars as pl
 
 from mfgdata.errors import InputError
-from mfgdata.frames.blobs import blob_path, store_blob
+from mfgdata.frames.blobs import blob_path, identical_files, store_blob
 from mfgdata.frames.infer import ColumnPlan
 from mfgdata.frames.ragged import FieldCounter
 from mfgdata.frames.readers import SOURCE_FILE, Table, TableStats, open_table
+from mfgdata.frames.sources import FORMATS
 from mfgdata.pipeline.context import RunContext
 from mfgdata.pipeline.step import StepResult
 from mfgdata.quality.findings import Finding
@@ -119,6 +120,41 @@ def junk_findings(stats: TableStats, step: str) -> tuple[Finding, ...]:
     )
 
 
+def _duplicate_entry(path: Path, first: Path, sha: str) -> dict[str, Any]:
+    """The lineage entry of an input that repeats ``first`` byte for byte (its rows not read)."""
+    return {
+        "name": path.name,
+        "sha256": sha,
+        "bytes": path.stat().st_size,
+        "format": FORMATS.get(path.suffix.lower()),
+        "rows": 0,
+        "duplicate_of": first.name,
+    }
+
+
+def duplicate_findings(
+    paths: list[Path], repeats: dict[int, tuple[int, str]], step: str
+) -> tuple[Finding, ...]:
+    """One finding per input file that is a byte-identical copy of an earlier one."""
+    return tuple(
+        Finding(
+            code="duplicate_input_file",
+            severity="warning",
+            message_ko=(
+                f"입력 파일 '{paths[i].name}'은(는) '{paths[first].name}'과(와) 바이트 단위로 "
+                f"같습니다 (SHA-256 {sha[:12]}…): 한 번만 읽었습니다"
+            ),
+            message_en=(
+                f"input file '{paths[i].name}' is byte-identical to '{paths[first].name}' "
+                f"(SHA-256 {sha[:12]}…): it was read once"
+            ),
+            examples=(paths[i].name, paths[first].name),
+            step=step,
+        )
+        for i, (first, sha) in sorted(repeats.items())
+    )
+
+
 def _proved(stored: Future[tuple[str, int]], counter: FieldCounter | None) -> bool:
     """True when the blob copy of a CSV proved that it has no short row."""
     stored.result()
@@ -134,7 +170,9 @@ class IngestStep:
 
     def run(self, frame: pl.LazyFrame | None, ctx: RunContext) -> StepResult:
         opts = ctx.options
-        paths = [Path(p) for p in opts.inputs]
+        given = [Path(p) for p in opts.inputs]
+        repeats = identical_files(given)  # read once: a byte-identical copy adds no rows
+        paths = [p for i, p in enumerate(given) if i not in repeats]
         table = open_table(
             paths,
             work_dir=ctx.work_dir,
@@ -161,10 +199,14 @@ class IngestStep:
             typed = table.reading_from([blob_path(blobs, sha) for sha, _ in hashes]).typed_frame()
         else:
             typed = pl.scan_parquet(out)
-        inputs = []
-        for src, rows, (sha, size) in zip(
-            table.sources, stats.rows_per_source, hashes, strict=True
-        ):
+        kept = iter(zip(table.sources, stats.rows_per_source, hashes, strict=True))
+        inputs: list[dict[str, Any]] = []
+        for i, path in enumerate(given):
+            if i in repeats:
+                first, sha = repeats[i]
+                inputs.append(_duplicate_entry(path, given[first], sha))
+                continue
+            src, rows, (sha, size) = next(kept)
             inputs.append(
                 {
                     "name": src.path.name,
@@ -194,10 +236,15 @@ class IngestStep:
             step=self.name,
             frame=typed,
             data=data,
-            findings=junk_findings(stats, self.name) + label_findings(table, self.name),
+            findings=(
+                duplicate_findings(given, repeats, self.name)
+                + junk_findings(stats, self.name)
+                + label_findings(table, self.name)
+            ),
             counts={
                 "rows": stats.rows,
                 "inputs": len(inputs),
+                "duplicate_inputs": len(repeats),
                 "junk_values": sum(j.count for j in stats.junk.values()),
             },
         )
