@@ -277,7 +277,7 @@ def test_xlsx_two_sheets(tmp_path: Path) -> None:
     with pytest.raises(InputError) as e:
         run_ingest(tmp_path, p, sheet="없는시트")
     assert "요약" in str(e.value) and "데이터" in str(e.value) and "x.xlsx" in str(e.value)
-    assert run_ingest(tmp_path, p).data["inputs"][0]["sheet"] == "요약"
+    assert run_ingest(tmp_path, p).data["inputs"][0]["sheet"] == "데이터"  # the larger table
 
 
 def test_parquet_and_jsonl(tmp_path: Path) -> None:

@@ -30,6 +30,21 @@ def _input_table(info: dict[str, Any]) -> Table:
     return table
 
 
+def _sheets_table(info: dict[str, Any]) -> Table:
+    table = Table(title=f"시트 / sheets: {info.get('name')}")
+    for head in ("시트 / sheet", "행 / rows", "열 / columns", ""):
+        table.add_column(head)
+    for s in info["sheets"]:
+        chosen = s["name"] == info.get("sheet")
+        table.add_row(
+            str(s["name"]),
+            str(s["rows"]),
+            str(s["columns"]),
+            f"← 읽음 / read: {info.get('sheet_reason_en', '')}" if chosen else "",
+        )
+    return table
+
+
 def _schema_table(columns: list[dict[str, Any]]) -> Table:
     table = Table(title="스키마 / schema")
     for head in ("열 / column", "원래 이름 / raw", "단위 / unit", "종류 / kind", "형 / dtype"):
@@ -59,6 +74,8 @@ def inspect(
     report = inspect_inputs(inputs, sheet=sheet)
     for info in report["inputs"]:
         console.print(_input_table(info))
+        if info.get("sheets"):
+            console.print(_sheets_table(info))
     console.print(_schema_table(report["columns"]))
     if report.get("time_column"):
         console.print(f"시간 열 / time column: [bold]{report['time_column']}[/]")

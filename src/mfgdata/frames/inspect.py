@@ -72,6 +72,7 @@ def inspect_inputs(
             "decimal": s.decimal,
             "header_row": s.header_row,
             "sheet": s.sheet,
+            **{k: s.meta[k] for k in ("sheets", "sheet_reason_en") if k in s.meta},
         }
         for s in table.sources
     ]

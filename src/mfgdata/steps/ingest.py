@@ -17,7 +17,7 @@ from mfgdata.frames.blobs import blob_path, identical_files, store_blob
 from mfgdata.frames.infer import ColumnPlan
 from mfgdata.frames.ragged import FieldCounter
 from mfgdata.frames.readers import SOURCE_FILE, Table, TableStats, open_table
-from mfgdata.frames.sources import FORMATS
+from mfgdata.frames.sources import FORMATS, Source
 from mfgdata.pipeline.context import RunContext
 from mfgdata.pipeline.step import StepResult
 from mfgdata.quality.findings import Finding
@@ -120,6 +120,26 @@ def junk_findings(stats: TableStats, step: str) -> tuple[Finding, ...]:
     )
 
 
+def sheet_choice(src: Source) -> dict[str, Any]:
+    """For a workbook: which sheet was read and why, and every sheet's size."""
+    if src.format != "xlsx" or "sheets" not in src.meta:
+        return {}
+    return {
+        "sheet_reason": src.meta["sheet_reason_en"],
+        "sheet_reason_ko": src.meta["sheet_reason_ko"],
+        "sheets": src.meta["sheets"],
+    }
+
+
+def _reading(table: Table) -> str:
+    sheets = [
+        f"{s.path.name} [{s.sheet}]: {s.meta['sheet_reason_en']}"
+        for s in table.sources
+        if s.sheet is not None and "sheet_reason_en" in s.meta
+    ]
+    return "reading " + "; ".join(sheets) if sheets else "reading"
+
+
 def _duplicate_entry(path: Path, first: Path, sha: str) -> dict[str, Any]:
     """The lineage entry of an input that repeats ``first`` byte for byte (its rows not read)."""
     return {
@@ -181,7 +201,7 @@ class IngestStep:
             infer_rows=ctx.settings.infer_rows,
         )
         tcol = time_column(table, opts.time_column)
-        ctx.progress(self.name, 0.1, "reading")
+        ctx.progress(self.name, 0.1, _reading(table))
         out = ctx.work_dir / OUTPUT
         blobs = ctx.settings.blobs_dir
         counters = [FieldCounter.for_source(s) for s in table.sources]
@@ -218,6 +238,7 @@ class IngestStep:
                     "decimal": src.decimal,
                     "header_row": src.header_row,
                     "sheet": src.sheet,
+                    **sheet_choice(src),
                     "rows": rows,
                 }
             )
