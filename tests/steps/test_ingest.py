@@ -90,7 +90,12 @@ def test_cp949_preamble_units_korean_datetimes(tmp_path: Path) -> None:
     assert df["판정"].to_list() == ["OK", "NG", "OK"]  # 판정 does not say which one is true
     assert df["검사여부"].to_list() == [True, False, True]
     assert r.data["junk"] == {
-        "압력": {"count": 2, "examples": ["Bad", "Scan Timeout"], "rows": [1, 2]}
+        "압력": {
+            "count": 2,
+            "examples": ["Bad", "Scan Timeout"],
+            "rows": [1, 2],
+            "tokens": {"Bad": 1, "Scan Timeout": 1},
+        }
     }
     f, label = r.findings
     assert (f.code, f.severity, f.column, f.count, f.rows) == (
@@ -199,7 +204,12 @@ def test_junk_counted_exactly_beyond_the_sample(tmp_path: Path) -> None:
     assert junk["v"]["count"] == len(JUNK)
     assert junk["v"]["rows"] == list(range(200, 200 + len(JUNK)))
     assert set(junk["v"]["examples"]) == set(JUNK)
-    assert junk["w"] == {"count": 1, "examples": ["Comm Fail"], "rows": [250]}
+    assert junk["w"] == {
+        "count": 1,
+        "examples": ["Comm Fail"],
+        "rows": [250],
+        "tokens": {"Comm Fail": 1},
+    }
     df = table(r)
     assert df["v"].null_count() == len(JUNK) + 1 and df["v"].dtype == pl.Float64
     assert df["v"].is_nan().sum() == 0
@@ -458,7 +468,12 @@ def test_typed_parquet_is_read_in_place_from_the_stored_copy(tmp_path: Path) -> 
     assert out["시각"][0] == datetime(2024, 3, 1, 9, 0, tzinfo=KST)
     assert out["온도"].to_list() == [20.5, None, 21.5, 20.5, None, 21.5]
     assert out["source_file"].to_list() == ["day1.parquet"] * 3 + ["day2.parquet"] * 3
-    assert r.data["junk"]["온도"] == {"count": 2, "examples": ["NaN"], "rows": [1, 4]}
+    assert r.data["junk"]["온도"] == {
+        "count": 2,
+        "examples": ["NaN"],
+        "rows": [1, 4],
+        "tokens": {"NaN": 2},
+    }
     assert r.data["rows"] == 6 and [i["rows"] for i in r.data["inputs"]] == [3, 3]
     assert columns(r)["온도"]["unit"] == "°C"
 

@@ -30,6 +30,10 @@ def _input_table(info: dict[str, Any]) -> Table:
     return table
 
 
+def _tokens(tokens: dict[str, int]) -> str:
+    return ", ".join(f"{t} ×{n}" for t, n in list(tokens.items())[:10])
+
+
 def _sheets_table(info: dict[str, Any]) -> Table:
     table = Table(title=f"시트 / sheets: {info.get('name')}")
     for head in ("시트 / sheet", "행 / rows", "열 / columns", ""):
@@ -83,4 +87,5 @@ def inspect(
         console.print(
             f"[yellow]잡음 값 / junk values[/] {column}: {junk['count']} "
             f"({', '.join(map(str, junk['examples'][:5]))})"
+            + (f" — {_tokens(junk['tokens'])}" if junk.get("tokens") else "")
         )

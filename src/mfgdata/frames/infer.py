@@ -29,6 +29,12 @@ JUNK_TOKENS = frozenset(
     .split("|")
 )
 NUMERIC_SHARE = 0.98
+#: A column is still numeric when this share of its non-empty sample values are numbers and the
+#: rest are a few distinct wordings without digits (vendor status text: ``Intf Shut``, ``Pt
+#: Created`` ...): those are junk, counted by value, whatever the vendor calls them.
+JUNK_NUMERIC_SHARE = 0.9
+MAX_JUNK_WORDINGS = 8
+_WORDING = re.compile(r"^[^\d]*[^\W\d_][^\d]*$")  # has a letter, no digit: not a code like A1
 _FLAG_NAME = re.compile(r"(?i)(^is_|^has_|flag|_yn$|^yn_|여부|ok_?ng|합격)")
 _TIME_NAME = re.compile(r"(?i)(time|timestamp|epoch|^ts$|_ts$|date|시간|일시|시각|날짜)")
 _NUM_RX = {
@@ -175,6 +181,15 @@ def parse_expr(plan: ColumnPlan, col: pl.Expr, tz: str, offset: timedelta | None
     return e
 
 
+def _vendor_junk(sample: pl.Series, nums: pl.Series, non_empty: int) -> bool:
+    """Mostly numbers, the rest a few wordings (no digits): a numeric column with junk."""
+    parsed = int(nums.is_not_null().sum())
+    if not parsed or parsed < JUNK_NUMERIC_SHARE * non_empty:
+        return False
+    words = sample.filter(nums.is_null()).unique().to_list()
+    return len(words) <= MAX_JUNK_WORDINGS and all(_WORDING.match(w) for w in words)
+
+
 def _share(values: pl.Series, ok: pl.Series) -> float:
     return float(ok.sum()) / len(values) if len(values) else 0.0
 
@@ -192,6 +207,8 @@ def infer_plan(name: str, raw: Sequence[str | None] | pl.Series, decimal: str = 
         )
     nums = pl.DataFrame({"v": sample}).select(number_expr(pl.col("v"), decimal)).to_series()
     parsed = int(nums.is_not_null().sum())
+    if parsed < NUMERIC_SHARE * len(sample) and _vendor_junk(sample, nums, len(values)):
+        return ColumnPlan(name, "numeric", "number", pl.String(), decimal=decimal)
     if parsed >= NUMERIC_SHARE * len(sample):
         every = parsed == len(sample)
         ints = (

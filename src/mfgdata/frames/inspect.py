@@ -88,7 +88,7 @@ def inspect_inputs(
         for p in table.plans
     ]
     junk = {
-        name: {"count": j.count, "rows": j.rows, "examples": j.examples}
+        name: {"count": j.count, "rows": j.rows, "examples": j.examples, "tokens": j.tokens}
         for name, j in stats.junk.items()
         if j.count
     }

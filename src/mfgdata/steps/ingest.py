@@ -103,17 +103,30 @@ def time_column(table: Table, wanted: str | None) -> str | None:
     return next((p.name for p in table.plans if p.kind == "datetime"), None)
 
 
+def token_text(tokens: dict[str, int], limit: int = 10) -> str:
+    """``Intf Shut ×12, Pt Created ×3``: each junk value with its count."""
+    shown = [f"{t} ×{n}" for t, n in list(tokens.items())[:limit]]
+    more = len(tokens) - limit
+    return ", ".join(shown) + (f", … (+{more})" if more > 0 else "")
+
+
 def junk_findings(stats: TableStats, step: str) -> tuple[Finding, ...]:
     return tuple(
         Finding(
             code="junk_value",
             severity="warning",
-            message_ko=f"'{col}' 열에서 숫자/날짜가 아닌 값 {j.count}개를 빈 값으로 바꿨습니다",
-            message_en=f"{j.count} non-parsable values in column '{col}' were set to null",
+            message_ko=(
+                f"'{col}' 열에서 숫자/날짜가 아닌 값 {j.count}개를 빈 값으로 바꿨습니다: "
+                f"{token_text(j.tokens)}"
+            ),
+            message_en=(
+                f"{j.count} non-parsable values in column '{col}' were set to null: "
+                f"{token_text(j.tokens)}"
+            ),
             column=col,
             count=j.count,
             rows=tuple(j.rows),
-            examples=tuple(j.examples),
+            examples=tuple(j.tokens or j.examples),
             step=step,
         )
         for col, j in sorted(stats.junk.items())
@@ -243,7 +256,7 @@ class IngestStep:
                 }
             )
         junk = {
-            c: {"count": j.count, "examples": j.examples, "rows": j.rows}
+            c: {"count": j.count, "examples": j.examples, "rows": j.rows, "tokens": j.tokens}
             for c, j in sorted(stats.junk.items())
         }
         data = {
