@@ -97,7 +97,7 @@ def test_cp949_preamble_units_korean_datetimes(tmp_path: Path) -> None:
             "tokens": {"Bad": 1, "Scan Timeout": 1},
         }
     }
-    f, label = r.findings
+    f, label, zone = r.findings
     assert (f.code, f.severity, f.column, f.count, f.rows) == (
         "junk_value",
         "warning",
@@ -110,6 +110,7 @@ def test_cp949_preamble_units_korean_datetimes(tmp_path: Path) -> None:
         "판정",
         ("OK", "NG"),
     )
+    assert (zone.code, zone.column, zone.examples) == ("timezone_assumed", "일시", ("Asia/Seoul",))
 
 
 @pytest.mark.parametrize(

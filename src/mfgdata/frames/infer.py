@@ -49,7 +49,10 @@ KOREAN_DT = (
     r"(?:(?P<s>\d{1,2})(?:\.(?P<f>\d{1,6}))?\s*초?)?)?)?"
     r"\s*(?P<ap2>오전|오후|AM|PM|am|pm)?\s*$"
 )
+#: ISO 8601 with an offset or Z (``2024-06-03T08:00:00+01:00``): the data carries its zone.
+ZONED_FORMATS = ("%Y-%m-%dT%H:%M:%S%.f%#z", "%Y-%m-%d %H:%M:%S%.f%#z")
 DATETIME_FORMATS = (
+    *ZONED_FORMATS,
     "%Y-%m-%d %H:%M:%S",
     "%Y-%m-%d %H:%M:%S%.f",
     "%Y-%m-%dT%H:%M:%S",
@@ -79,6 +82,20 @@ class ColumnPlan:
     false_values: tuple[str, ...] = ()
     #: (good, defect) values of a label kept as text: its header does not say which is true
     label_text: tuple[str, str] | None = None
+
+    @property
+    def zoned(self) -> bool:
+        """Times that carry their own offset (parsed ISO 8601 offsets, zoned typed columns)."""
+        if self.parse == "datetime":
+            return self.fmt in ZONED_FORMATS
+        return isinstance(self.read, pl.Datetime) and self.read.time_zone is not None
+
+    @property
+    def naive_times(self) -> bool:
+        """Wall-clock times with no zone: read in the build's zone (given or assumed)."""
+        if self.kind != "datetime" or self.zoned or self.parse in ("epoch_s", "epoch_ms"):
+            return False
+        return self.parse != "keep" or isinstance(self.read, pl.Datetime | pl.Date)
 
     @property
     def checks_junk(self) -> bool:
@@ -157,6 +174,9 @@ def parse_expr(plan: ColumnPlan, col: pl.Expr, tz: str, offset: timedelta | None
     by subtracting ``offset`` when the caller knows the zone's offset is fixed for the data)."""
     if plan.parse == "number":
         e = number_expr(col, plan.decimal)
+    elif plan.parse == "datetime" and plan.zoned:  # the offsets say the instant
+        e = col.str.strip_chars().str.strptime(pl.Datetime("us", "UTC"), plan.fmt, strict=False)
+        return e.dt.convert_time_zone(tz)
     elif plan.parse == "datetime":
         e = col.str.strip_chars().str.strptime(pl.Datetime("us"), plan.fmt, strict=False)
     elif plan.parse == "korean_datetime":
@@ -245,7 +265,8 @@ def infer_plan(name: str, raw: Sequence[str | None] | pl.Series, decimal: str = 
     if label is not None:  # OK/NG under a neutral header: the original text, never a guess
         return ColumnPlan(name, "categorical", "keep", pl.String(), label_text=label.pair)
     for fmt in DATETIME_FORMATS:
-        ok = sample.str.strptime(pl.Datetime("us"), fmt, strict=False).is_not_null()
+        dtype = pl.Datetime("us", "UTC") if fmt in ZONED_FORMATS else pl.Datetime("us")
+        ok = sample.str.strptime(dtype, fmt, strict=False).is_not_null()
         if _share(sample, ok) >= NUMERIC_SHARE:
             return ColumnPlan(name, "datetime", "datetime", pl.String(), fmt)
     ok = (

@@ -168,7 +168,7 @@ class Table:
                 if off is not None:
                     out[p.name] = off
                 continue
-            if p.kind != "datetime" or p.parse not in ("datetime", "korean_datetime"):
+            if p.kind != "datetime" or p.parse not in ("datetime", "korean_datetime") or p.zoned:
                 continue
             values = [s.sample[p.name] for s in self.sources if p.name in s.sample.columns]
             if not values:

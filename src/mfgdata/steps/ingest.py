@@ -188,6 +188,41 @@ def duplicate_findings(
     )
 
 
+def zone_source(table: Table, given: str | None) -> str:
+    """Where the build's zone comes from: "given" (--timezone), "assumed" (naive wall-clock
+    times read in the default zone), "data" (every time carries its offset) or "unused"."""
+    if given:
+        return "given"
+    if any(p.naive_times for p in table.plans):
+        return "assumed"
+    return "data" if any(p.kind == "datetime" for p in table.plans) else "unused"
+
+
+def zone_findings(table: Table, zone: str, source: str, step: str) -> tuple[Finding, ...]:
+    """Naive times and no --timezone: say which zone they were read in."""
+    if source != "assumed":
+        return ()
+    naive = [p.name for p in table.plans if p.naive_times]
+    cols = ", ".join(f"'{c}'" for c in naive)
+    return (
+        Finding(
+            code="timezone_assumed",
+            severity="warning",
+            message_ko=(
+                f"{cols} 열의 시각에 시간대 정보가 없고 --timezone도 주어지지 않아 {zone}(으)로 "
+                "가정했습니다. 다른 곳의 데이터라면 --timezone으로 지정하세요"
+            ),
+            message_en=(
+                f"the times in {cols} carry no zone and no --timezone was given: {zone} was "
+                "assumed. Give --timezone if the data comes from elsewhere"
+            ),
+            column=naive[0],
+            examples=(zone,),
+            step=step,
+        ),
+    )
+
+
 def _proved(stored: Future[tuple[str, int]], counter: FieldCounter | None) -> bool:
     """True when the blob copy of a CSV proved that it has no short row."""
     stored.result()
@@ -214,6 +249,7 @@ class IngestStep:
             infer_rows=ctx.settings.infer_rows,
         )
         tcol = time_column(table, opts.time_column)
+        zone = zone_source(table, opts.timezone)
         ctx.progress(self.name, 0.1, _reading(table))
         out = ctx.work_dir / OUTPUT
         blobs = ctx.settings.blobs_dir
@@ -265,6 +301,7 @@ class IngestStep:
             "time_column": tcol,
             "rows": stats.rows,
             "junk": junk,
+            "timezone": {"zone": ctx.timezone, "source": zone},
         }
         return StepResult(
             step=self.name,
@@ -274,6 +311,7 @@ class IngestStep:
                 duplicate_findings(given, repeats, self.name)
                 + junk_findings(stats, self.name)
                 + label_findings(table, self.name)
+                + zone_findings(table, ctx.timezone, zone, self.name)
             ),
             counts={
                 "rows": stats.rows,
