@@ -149,15 +149,20 @@ def sheet_sizes(reader: Any) -> list[SheetSize]:
     out = []
     for name in reader.sheet_names:
         probe = reader.load_sheet(name, header_row=None, dtypes="string", n_rows=SHEET_PROBE_ROWS)
-        frame = probe.to_polars()
-        filled = sum(
-            1
-            for c in frame.columns
-            if frame[c].cast(pl.String).str.strip_chars().fill_null("").ne("").any()
-        )
         visible = getattr(probe, "visible", "visible") == "visible"
-        out.append(SheetSize(name, int(probe.total_height), filled, visible))
+        out.append(
+            SheetSize(name, int(probe.total_height), _filled_columns(probe.to_polars()), visible)
+        )
     return out
+
+
+def _filled_columns(frame: pl.DataFrame) -> int:
+    """Columns holding at least one non-blank value."""
+    return sum(
+        1
+        for c in frame.columns
+        if frame[c].cast(pl.String).str.strip_chars().fill_null("").ne("").any()
+    )
 
 
 def largest_sheet(sizes: list[SheetSize]) -> tuple[str, str, str]:
@@ -187,12 +192,16 @@ def open_excel(path: Path, sheet: str | None, infer_rows: int) -> Source:
                 f"no sheet named '{sheet}'; available sheets: {', '.join(names)}",
                 file=path,
             )
-        sizes = sheet_sizes(reader)
+        sizes = sheet_sizes(reader) if len(names) > 1 else []  # one sheet: no probe
         if sheet is not None:
             chosen, why_ko, why_en = sheet, "--sheet로 지정", "given by --sheet"
-        else:
+        elif sizes:
             chosen, why_ko, why_en = largest_sheet(sizes)
+        else:
+            chosen, why_ko, why_en = names[0], "유일한 시트", "the only sheet"
         raw = reader.load_sheet(chosen, header_row=None, dtypes="string").to_polars()
+        if not sizes:
+            sizes = [SheetSize(chosen, raw.height, _filled_columns(raw))]
     except InputError:
         raise
     except Exception as e:
