@@ -56,6 +56,7 @@ def test_defect_header_is_true_on_ng_rows(tmp_path: Path) -> None:
 
     metrics = json.loads((out / "model" / "metrics.json").read_text(encoding="utf-8"))
     assert metrics["basis"]["bad_classes"] == ["true"]  # true = NG: the defect class
+    assert metrics["basis"]["bad_raw_values"] == ["NG"]
     lineage = json.loads((out / "lineage.json").read_text(encoding="utf-8"))
     assert lineage["inputs"][0]["name"] == raw.name
 
@@ -81,6 +82,7 @@ def test_pass_header_is_true_on_good_rows(tmp_path: Path) -> None:
     assert table["합격여부"].sum() == 210  # true on the good rows
     metrics = json.loads((out / "model" / "metrics.json").read_text(encoding="utf-8"))
     assert metrics["basis"]["bad_classes"] == ["false"]
+    assert metrics["basis"]["bad_raw_values"] == ["불합격"]
 
 
 def test_identical_monthly_files_are_counted_once(tmp_path: Path) -> None:
