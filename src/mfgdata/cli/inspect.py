@@ -23,6 +23,7 @@ def _input_table(info: dict[str, Any]) -> Table:
         ("decimal", "소수점 / decimal mark"),
         ("header_row", "헤더 행 / header row"),
         ("sheet", "시트 / sheet"),
+        ("duplicate_of", "같은 파일 / identical to"),
         ("rows", "행 / rows"),
     ):
         if info.get(key) is not None:
