@@ -51,6 +51,7 @@ def test_build_takes_the_largest_sheet(workbook: Path, tmp_path: Path) -> None:
         ["build", str(workbook), "--out", str(out), "--target", "인장강도", "--task", "regression"],
     )
     assert result.exit_code == 0, result.output
+    assert "측정데이터" in result.output  # the build says which sheet it read
     table = pl.read_parquet(out / "data" / "table.parquet")
     assert table.height == ROWS
     assert {"일시", "센서01", "센서56", "인장강도"} <= set(table.columns)

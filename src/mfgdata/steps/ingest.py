@@ -5,6 +5,7 @@ lazy view of the stored copies (NaN → null, naive times → the zone), counted
 
 from __future__ import annotations
 
+import logging
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
@@ -23,6 +24,7 @@ from mfgdata.pipeline.step import StepResult
 from mfgdata.quality.findings import Finding
 
 OUTPUT = "ingested.parquet"
+log = logging.getLogger(__name__)
 
 
 def describe_columns(table: Table) -> list[dict[str, Any]]:
@@ -250,7 +252,10 @@ class IngestStep:
         )
         tcol = time_column(table, opts.time_column)
         zone = zone_source(table, opts.timezone)
-        ctx.progress(self.name, 0.1, _reading(table))
+        reading = _reading(table)
+        if reading != "reading":
+            log.info(reading)
+        ctx.progress(self.name, 0.1, reading)
         out = ctx.work_dir / OUTPUT
         blobs = ctx.settings.blobs_dir
         counters = [FieldCounter.for_source(s) for s in table.sources]
