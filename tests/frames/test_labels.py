@@ -22,6 +22,7 @@ from mfgdata.modeling.tasks import bad_classes
         ("Machine failure", "defect"),
         ("reject_flag", "defect"),
         ("scrap", "defect"),
+        ("not_ok", "defect"),
         ("이상유무", "defect"),
         ("불합격", "defect"),
         ("비정상", "defect"),

@@ -43,7 +43,9 @@ YES_NO_PAIRS: tuple[tuple[str, str], ...] = (
 # Korean compounds first: 불합격 holds 합격, 비정상 holds 정상.
 _DEFECT_KO = re.compile(r"불량|불합격|비정상|이상|결함|고장|폐기")
 _DEFECT_EN = re.compile(
-    r"(?<![a-z])(defect|ng|nok|n\.g|fail|reject|scrap|bad|fault|abnormal|anomal|broken)", re.I
+    r"(?<![a-z])(defect|not[ _-]?ok(?![a-z])|ng|nok|n\.g|fail|reject|scrap|bad|fault"
+    r"|abnormal|anomal|broken)",
+    re.I,
 )
 _GOOD_KO = re.compile(r"양품|합격|정상")
 _GOOD_EN = re.compile(r"(?<![a-z])(ok(?![a-z])|pass|good|normal|accept)", re.I)
