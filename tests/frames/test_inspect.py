@@ -34,9 +34,19 @@ def test_inspect_cp949(tmp_path: Path) -> None:
     temp = got["columns"][1]
     assert (temp["name"], temp["unit"], temp["kind"], temp["nulls"]) == ("온도", "°C", "numeric", 1)
     assert (temp["min"], temp["max"]) == (1.5, 3.5)
-    assert got["columns"][2]["kind"] == "boolean"
+    assert got["columns"][2]["kind"] == "categorical"  # 상태 does not say which of OK/NG is true
 
 
 def test_inspect_missing(tmp_path: Path) -> None:
     with pytest.raises(InputError):
         inspect_inputs([tmp_path / "none.csv"], settings=Settings(home=tmp_path))
+
+
+def test_inspect_names_identical_files(tmp_path: Path) -> None:
+    a = tmp_path / "1월.csv"
+    a.write_bytes("시간,값\n2024-01-01 00:00:00,1.5\n".encode("cp949"))
+    b = tmp_path / "2월.csv"
+    b.write_bytes(a.read_bytes())
+    got = inspect_inputs([a, b], settings=Settings(home=tmp_path / "home"))
+    assert got["rows"] == 1
+    assert got["inputs"][1] == {"name": "2월.csv", "duplicate_of": "1월.csv"}

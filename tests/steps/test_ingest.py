@@ -76,7 +76,7 @@ def test_cp949_preamble_units_korean_datetimes(tmp_path: Path) -> None:
     ]
     assert (cols["온도"]["unit"], cols["온도"]["raw_name"]) == ("°C", "온도[°C]")
     assert cols["속도"]["unit"] == "mm/s" and cols["압력"]["kind"] == "numeric"
-    assert cols["판정"]["kind"] == cols["검사여부"]["kind"] == "boolean"
+    assert (cols["판정"]["kind"], cols["검사여부"]["kind"]) == ("categorical", "boolean")
     assert cols["일시"]["dtype"] == "Datetime(time_unit='us', time_zone='Asia/Seoul')"
     assert r.data["time_column"] == "일시"
     df = table(r)
@@ -87,12 +87,17 @@ def test_cp949_preamble_units_korean_datetimes(tmp_path: Path) -> None:
     ]
     assert df["온도"].to_list() == [1234.5, 12.5, 13.5]
     assert df["압력"].to_list() == [3.0, None, None]
-    assert df["판정"].to_list() == [True, False, True]
+    assert df["판정"].to_list() == ["OK", "NG", "OK"]  # 판정 does not say which one is true
     assert df["검사여부"].to_list() == [True, False, True]
     assert r.data["junk"] == {
-        "압력": {"count": 2, "examples": ["Bad", "Scan Timeout"], "rows": [1, 2]}
+        "압력": {
+            "count": 2,
+            "examples": ["Bad", "Scan Timeout"],
+            "rows": [1, 2],
+            "tokens": {"Bad": 1, "Scan Timeout": 1},
+        }
     }
-    (f,) = r.findings
+    f, label, zone = r.findings
     assert (f.code, f.severity, f.column, f.count, f.rows) == (
         "junk_value",
         "warning",
@@ -100,6 +105,12 @@ def test_cp949_preamble_units_korean_datetimes(tmp_path: Path) -> None:
         2,
         (1, 2),
     )
+    assert (label.code, label.column, label.examples) == (
+        "label_meaning_unknown",
+        "판정",
+        ("OK", "NG"),
+    )
+    assert (zone.code, zone.column, zone.examples) == ("timezone_assumed", "일시", ("Asia/Seoul",))
 
 
 @pytest.mark.parametrize(
@@ -194,7 +205,12 @@ def test_junk_counted_exactly_beyond_the_sample(tmp_path: Path) -> None:
     assert junk["v"]["count"] == len(JUNK)
     assert junk["v"]["rows"] == list(range(200, 200 + len(JUNK)))
     assert set(junk["v"]["examples"]) == set(JUNK)
-    assert junk["w"] == {"count": 1, "examples": ["Comm Fail"], "rows": [250]}
+    assert junk["w"] == {
+        "count": 1,
+        "examples": ["Comm Fail"],
+        "rows": [250],
+        "tokens": {"Comm Fail": 1},
+    }
     df = table(r)
     assert df["v"].null_count() == len(JUNK) + 1 and df["v"].dtype == pl.Float64
     assert df["v"].is_nan().sum() == 0
@@ -272,7 +288,7 @@ def test_xlsx_two_sheets(tmp_path: Path) -> None:
     with pytest.raises(InputError) as e:
         run_ingest(tmp_path, p, sheet="없는시트")
     assert "요약" in str(e.value) and "데이터" in str(e.value) and "x.xlsx" in str(e.value)
-    assert run_ingest(tmp_path, p).data["inputs"][0]["sheet"] == "요약"
+    assert run_ingest(tmp_path, p).data["inputs"][0]["sheet"] == "데이터"  # the larger table
 
 
 def test_parquet_and_jsonl(tmp_path: Path) -> None:
@@ -453,7 +469,12 @@ def test_typed_parquet_is_read_in_place_from_the_stored_copy(tmp_path: Path) -> 
     assert out["시각"][0] == datetime(2024, 3, 1, 9, 0, tzinfo=KST)
     assert out["온도"].to_list() == [20.5, None, 21.5, 20.5, None, 21.5]
     assert out["source_file"].to_list() == ["day1.parquet"] * 3 + ["day2.parquet"] * 3
-    assert r.data["junk"]["온도"] == {"count": 2, "examples": ["NaN"], "rows": [1, 4]}
+    assert r.data["junk"]["온도"] == {
+        "count": 2,
+        "examples": ["NaN"],
+        "rows": [1, 4],
+        "tokens": {"NaN": 2},
+    }
     assert r.data["rows"] == 6 and [i["rows"] for i in r.data["inputs"]] == [3, 3]
     assert columns(r)["온도"]["unit"] == "°C"
 
@@ -485,3 +506,29 @@ def test_typed_naive_times_take_the_zone_keeping_their_unit(tmp_path: Path, zone
         ZoneInfo(zone).utcoffset(w) for w in wall
     ]
     assert (got.dt.nanosecond() % 1000 == 7).all()
+
+
+def test_identical_input_files_are_read_once(tmp_path: Path) -> None:
+    """Two monthly exports of the same bytes (a copy saved under the next month's name)."""
+    head = "일시,온도[°C]\n"
+    jan = write(tmp_path, "1월.csv", head + "2024-01-01 00:00:00,1.5\n2024-01-01 00:01:00,1.6\n")
+    feb = write(tmp_path, "2월.csv", jan.read_text(encoding="utf-8"))
+    mar = write(tmp_path, "3월.csv", head + "2024-03-01 00:00:00,2.5\n2024-03-01 00:01:00,2.7\n")
+    r = run_ingest(tmp_path, jan, feb, mar)
+    assert table(r)["온도"].to_list() == [1.5, 1.6, 2.5, 2.7]  # February's copy adds no rows
+    assert r.counts["rows"] == 4 and r.counts["duplicate_inputs"] == 1
+    first, dup, third = r.data["inputs"]
+    assert dup["sha256"] == first["sha256"] != third["sha256"]
+    assert (dup["name"], dup["duplicate_of"], dup["rows"]) == ("2월.csv", "1월.csv", 0)
+    assert "duplicate_of" not in first and first["rows"] == 2
+    (f,) = [f for f in r.findings if f.code == "duplicate_input_file"]
+    assert f.examples == ("2월.csv", "1월.csv")
+    assert "2월.csv" in f.message_ko and "1월.csv" in f.message_en
+
+
+def test_same_size_different_bytes_are_not_duplicates(tmp_path: Path) -> None:
+    a = write(tmp_path, "a.csv", "t,v\n2024-01-01 00:00:00,1.5\n")
+    b = write(tmp_path, "b.csv", "t,v\n2024-01-01 00:00:00,2.5\n")
+    r = run_ingest(tmp_path, a, b)
+    assert r.counts["duplicate_inputs"] == 0 and r.counts["rows"] == 2
+    assert not [f for f in r.findings if f.code == "duplicate_input_file"]

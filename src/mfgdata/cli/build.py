@@ -50,6 +50,9 @@ def _summary(result: BuildResult) -> Table:
     ingest = result.results.get("ingest")
     if ingest is not None:
         table.add_row("입력 / inputs", str(len(ingest.data.get("inputs", []))))
+        for i in ingest.data.get("inputs", []):
+            if i.get("sheet_reason"):
+                table.add_row("시트 / sheet", f"{i['name']} [{i['sheet']}]: {i['sheet_reason']}")
     profile = result.results.get("profile")
     if profile is not None:
         table.add_row("행 / rows", f"{profile.data.get('rows', 0):,}")

@@ -23,10 +23,30 @@ def _input_table(info: dict[str, Any]) -> Table:
         ("decimal", "소수점 / decimal mark"),
         ("header_row", "헤더 행 / header row"),
         ("sheet", "시트 / sheet"),
+        ("duplicate_of", "같은 파일 / identical to"),
         ("rows", "행 / rows"),
     ):
         if info.get(key) is not None:
             table.add_row(label, repr(info[key]) if key == "delimiter" else str(info[key]))
+    return table
+
+
+def _tokens(tokens: dict[str, int]) -> str:
+    return ", ".join(f"{t} ×{n}" for t, n in list(tokens.items())[:10])
+
+
+def _sheets_table(info: dict[str, Any]) -> Table:
+    table = Table(title=f"시트 / sheets: {info.get('name')}")
+    for head in ("시트 / sheet", "행 / rows", "열 / columns", ""):
+        table.add_column(head)
+    for s in info["sheets"]:
+        chosen = s["name"] == info.get("sheet")
+        table.add_row(
+            str(s["name"]),
+            str(s["rows"]),
+            str(s["columns"]),
+            f"← 읽음 / read: {info.get('sheet_reason_en', '')}" if chosen else "",
+        )
     return table
 
 
@@ -59,6 +79,8 @@ def inspect(
     report = inspect_inputs(inputs, sheet=sheet)
     for info in report["inputs"]:
         console.print(_input_table(info))
+        if info.get("sheets"):
+            console.print(_sheets_table(info))
     console.print(_schema_table(report["columns"]))
     if report.get("time_column"):
         console.print(f"시간 열 / time column: [bold]{report['time_column']}[/]")
@@ -66,4 +88,5 @@ def inspect(
         console.print(
             f"[yellow]잡음 값 / junk values[/] {column}: {junk['count']} "
             f"({', '.join(map(str, junk['examples'][:5]))})"
+            + (f" — {_tokens(junk['tokens'])}" if junk.get("tokens") else "")
         )

@@ -80,3 +80,31 @@ def store_blob(path: Path, blobs_dir: Path, visit: Visit | None = None) -> tuple
     finally:
         tmp.unlink(missing_ok=True)
     return sha, before.st_size
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of the bytes of ``path``."""
+    return _hash(path, None)
+
+
+def identical_files(paths: list[Path]) -> dict[int, tuple[int, str]]:
+    """Inputs that repeat an earlier one byte for byte: {index: (index of the first, sha256)}.
+
+    Only files that share their size with another input are hashed here (the rest are read once,
+    by the table pass and the blob copy)."""
+    by_size: dict[int, list[int]] = {}
+    for i, p in enumerate(paths):
+        if p.is_file():
+            by_size.setdefault(p.stat().st_size, []).append(i)
+    out: dict[int, tuple[int, str]] = {}
+    for group in by_size.values():
+        if len(group) < 2:
+            continue
+        first: dict[str, int] = {}
+        for i in group:
+            sha = file_sha256(paths[i])
+            if sha in first:
+                out[i] = (first[sha], sha)
+            else:
+                first[sha] = i
+    return out

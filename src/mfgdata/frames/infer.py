@@ -14,6 +14,7 @@ from typing import Literal
 
 import polars as pl
 
+from mfgdata.frames.labels import plan_label
 from mfgdata.frames.zones import attach_fixed
 
 Kind = Literal["numeric", "datetime", "boolean", "categorical", "text"]
@@ -28,17 +29,12 @@ JUNK_TOKENS = frozenset(
     .split("|")
 )
 NUMERIC_SHARE = 0.98
-BOOL_PAIRS: tuple[tuple[str, str], ...] = (
-    ("Y", "N"),
-    ("YES", "NO"),
-    ("예", "아니오"),
-    ("예", "아니요"),
-    ("OK", "NG"),
-    ("TRUE", "FALSE"),
-    ("T", "F"),
-    ("ON", "OFF"),
-    ("정상", "불량"),
-)
+#: A column is still numeric when this share of its non-empty sample values are numbers and the
+#: rest are a few distinct wordings without digits (vendor status text: ``Intf Shut``, ``Pt
+#: Created`` ...): those are junk, counted by value, whatever the vendor calls them.
+JUNK_NUMERIC_SHARE = 0.9
+MAX_JUNK_WORDINGS = 8
+_WORDING = re.compile(r"^[^\d]*[^\W\d_][^\d]*$")  # has a letter, no digit: not a code like A1
 _FLAG_NAME = re.compile(r"(?i)(^is_|^has_|flag|_yn$|^yn_|여부|ok_?ng|합격)")
 _TIME_NAME = re.compile(r"(?i)(time|timestamp|epoch|^ts$|_ts$|date|시간|일시|시각|날짜)")
 _NUM_RX = {
@@ -53,7 +49,10 @@ KOREAN_DT = (
     r"(?:(?P<s>\d{1,2})(?:\.(?P<f>\d{1,6}))?\s*초?)?)?)?"
     r"\s*(?P<ap2>오전|오후|AM|PM|am|pm)?\s*$"
 )
+#: ISO 8601 with an offset or Z (``2024-06-03T08:00:00+01:00``): the data carries its zone.
+ZONED_FORMATS = ("%Y-%m-%dT%H:%M:%S%.f%#z", "%Y-%m-%d %H:%M:%S%.f%#z")
 DATETIME_FORMATS = (
+    *ZONED_FORMATS,
     "%Y-%m-%d %H:%M:%S",
     "%Y-%m-%d %H:%M:%S%.f",
     "%Y-%m-%dT%H:%M:%S",
@@ -81,6 +80,22 @@ class ColumnPlan:
     decimal: str = "."
     true_values: tuple[str, ...] = ()
     false_values: tuple[str, ...] = ()
+    #: (good, defect) values of a label kept as text: its header does not say which is true
+    label_text: tuple[str, str] | None = None
+
+    @property
+    def zoned(self) -> bool:
+        """Times that carry their own offset (parsed ISO 8601 offsets, zoned typed columns)."""
+        if self.parse == "datetime":
+            return self.fmt in ZONED_FORMATS
+        return isinstance(self.read, pl.Datetime) and self.read.time_zone is not None
+
+    @property
+    def naive_times(self) -> bool:
+        """Wall-clock times with no zone: read in the build's zone (given or assumed)."""
+        if self.kind != "datetime" or self.zoned or self.parse in ("epoch_s", "epoch_ms"):
+            return False
+        return self.parse != "keep" or isinstance(self.read, pl.Datetime | pl.Date)
 
     @property
     def checks_junk(self) -> bool:
@@ -159,6 +174,9 @@ def parse_expr(plan: ColumnPlan, col: pl.Expr, tz: str, offset: timedelta | None
     by subtracting ``offset`` when the caller knows the zone's offset is fixed for the data)."""
     if plan.parse == "number":
         e = number_expr(col, plan.decimal)
+    elif plan.parse == "datetime" and plan.zoned:  # the offsets say the instant
+        e = col.str.strip_chars().str.strptime(pl.Datetime("us", "UTC"), plan.fmt, strict=False)
+        return e.dt.convert_time_zone(tz)
     elif plan.parse == "datetime":
         e = col.str.strip_chars().str.strptime(pl.Datetime("us"), plan.fmt, strict=False)
     elif plan.parse == "korean_datetime":
@@ -183,11 +201,13 @@ def parse_expr(plan: ColumnPlan, col: pl.Expr, tz: str, offset: timedelta | None
     return e
 
 
-def _bool_pair(values: set[str]) -> tuple[str, str] | None:
-    for t, f in BOOL_PAIRS:
-        if values and values <= {t, f}:
-            return t, f
-    return None
+def _vendor_junk(sample: pl.Series, nums: pl.Series, non_empty: int) -> bool:
+    """Mostly numbers, the rest a few wordings (no digits): a numeric column with junk."""
+    parsed = int(nums.is_not_null().sum())
+    if not parsed or parsed < JUNK_NUMERIC_SHARE * non_empty:
+        return False
+    words = sample.filter(nums.is_null()).unique().to_list()
+    return len(words) <= MAX_JUNK_WORDINGS and all(_WORDING.match(w) for w in words)
 
 
 def _share(values: pl.Series, ok: pl.Series) -> float:
@@ -207,6 +227,8 @@ def infer_plan(name: str, raw: Sequence[str | None] | pl.Series, decimal: str = 
         )
     nums = pl.DataFrame({"v": sample}).select(number_expr(pl.col("v"), decimal)).to_series()
     parsed = int(nums.is_not_null().sum())
+    if parsed < NUMERIC_SHARE * len(sample) and _vendor_junk(sample, nums, len(values)):
+        return ColumnPlan(name, "numeric", "number", pl.String(), decimal=decimal)
     if parsed >= NUMERIC_SHARE * len(sample):
         every = parsed == len(sample)
         ints = (
@@ -229,13 +251,22 @@ def infer_plan(name: str, raw: Sequence[str | None] | pl.Series, decimal: str = 
             return ColumnPlan(name, "numeric", "keep", pl.Int64() if ints else pl.Float64())
         return ColumnPlan(name, "numeric", "number", pl.String(), decimal=decimal)
     upper_set = set(sample.str.to_uppercase().unique().to_list())
-    pair = _bool_pair(upper_set)
-    if pair:
+    label = plan_label(name, upper_set)
+    if label is not None and label.boolean:
+        assert label.true_value is not None and label.false_value is not None
         return ColumnPlan(
-            name, "boolean", "bool", pl.String(), true_values=(pair[0],), false_values=(pair[1],)
+            name,
+            "boolean",
+            "bool",
+            pl.String(),
+            true_values=(label.true_value,),
+            false_values=(label.false_value,),
         )
+    if label is not None:  # OK/NG under a neutral header: the original text, never a guess
+        return ColumnPlan(name, "categorical", "keep", pl.String(), label_text=label.pair)
     for fmt in DATETIME_FORMATS:
-        ok = sample.str.strptime(pl.Datetime("us"), fmt, strict=False).is_not_null()
+        dtype = pl.Datetime("us", "UTC") if fmt in ZONED_FORMATS else pl.Datetime("us")
+        ok = sample.str.strptime(dtype, fmt, strict=False).is_not_null()
         if _share(sample, ok) >= NUMERIC_SHARE:
             return ColumnPlan(name, "datetime", "datetime", pl.String(), fmt)
     ok = (

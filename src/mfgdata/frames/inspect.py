@@ -8,6 +8,7 @@ from typing import Any
 
 import polars as pl
 
+from mfgdata.frames.blobs import identical_files
 from mfgdata.frames.readers import SOURCE_FILE, open_table
 from mfgdata.settings import Settings, get_settings
 
@@ -47,9 +48,11 @@ def inspect_inputs(
     removed before returning (CP949 text is transcoded to a temporary UTF-8 copy).
     """
     settings = settings or get_settings()
+    given = [Path(p) for p in paths]
+    repeats = identical_files(given)  # byte-identical copies are read once, as in ingest
     with tempfile.TemporaryDirectory(prefix="mfgdata-inspect-") as tmp:
         table = open_table(
-            [Path(p) for p in paths],
+            [p for i, p in enumerate(given) if i not in repeats],
             work_dir=Path(tmp),
             sheet=sheet,
             timezone=timezone or settings.timezone,
@@ -72,9 +75,12 @@ def inspect_inputs(
             "decimal": s.decimal,
             "header_row": s.header_row,
             "sheet": s.sheet,
+            **{k: s.meta[k] for k in ("sheets", "sheet_reason_en") if k in s.meta},
         }
         for s in table.sources
     ]
+    for i, (first, _sha) in sorted(repeats.items()):
+        inputs.insert(i, {"name": given[i].name, "duplicate_of": given[first].name})
     columns = [
         {
             "name": p.name,
@@ -87,7 +93,7 @@ def inspect_inputs(
         for p in table.plans
     ]
     junk = {
-        name: {"count": j.count, "rows": j.rows, "examples": j.examples}
+        name: {"count": j.count, "rows": j.rows, "examples": j.examples, "tokens": j.tokens}
         for name, j in stats.junk.items()
         if j.count
     }

@@ -26,7 +26,15 @@ SOURCE_FILE = "source_file"
 EVIDENCE = 20
 ROW_GROUP = 256 * 1024
 
+MAX_TOKENS = 50  # distinct junk values counted one by one per column
+
 Proof = Callable[[], bool]
+
+
+def _tokens(counted: list[dict[str, Any]]) -> dict[str, int]:
+    """{value: count} from value_counts structs, most frequent first, then by value."""
+    pairs = [(str(next(iter(d.values()))), int(d["n"])) for d in counted]
+    return dict(sorted(pairs, key=lambda p: (-p[1], p[0])))
 
 
 @dataclass
@@ -34,6 +42,7 @@ class JunkStat:
     count: int
     rows: list[int]
     examples: list[str]
+    tokens: dict[str, int] = field(default_factory=dict)  # junk value -> count (most first)
 
 
 @dataclass
@@ -159,7 +168,7 @@ class Table:
                 if off is not None:
                     out[p.name] = off
                 continue
-            if p.kind != "datetime" or p.parse not in ("datetime", "korean_datetime"):
+            if p.kind != "datetime" or p.parse not in ("datetime", "korean_datetime") or p.zoned:
                 continue
             values = [s.sample[p.name] for s in self.sources if p.name in s.sample.columns]
             if not values:
@@ -244,13 +253,26 @@ class Table:
             exprs += [
                 pl.col(ROW).filter(j).head(EVIDENCE).implode().alias(f"__r_{c}"),
                 shown.filter(j)
+                .value_counts(sort=True, name="n")
+                .head(MAX_TOKENS)
+                .implode()
+                .alias(f"__t_{c}"),
+                shown.filter(j)
                 .unique(maintain_order=True)
                 .head(EVIDENCE)
                 .implode()
                 .alias(f"__e_{c}"),
             ]
         row = lf.select(exprs).collect(engine="streaming").row(0, named=True)
-        return {c: JunkStat(counts[c], list(row[f"__r_{c}"]), list(row[f"__e_{c}"])) for c in flags}
+        return {
+            c: JunkStat(
+                counts[c],
+                list(row[f"__r_{c}"]),
+                list(row[f"__e_{c}"]),
+                _tokens(row[f"__t_{c}"]),
+            )
+            for c in flags
+        }
 
     def count_in_place(self) -> TableStats:
         """For a table :attr:`typed_in_place`: the counts of :meth:`write_parquet` (rows, NaN

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -121,6 +122,64 @@ def _excel_header(rows: list[list[str]]) -> int:
     return next((i for i, n in enumerate(filled) if n >= max(1, 0.8 * most)), 0)
 
 
+#: Rows of each sheet read to count its non-empty columns when choosing a sheet.
+SHEET_PROBE_ROWS = 200
+
+
+@dataclass(frozen=True)
+class SheetSize:
+    """One worksheet's extent: rows (the sheet's used range) × columns holding any value in
+    its first rows."""
+
+    name: str
+    rows: int
+    columns: int
+    visible: bool = True
+
+    @property
+    def cells(self) -> int:
+        return self.rows * self.columns
+
+    def to_dict(self) -> dict[str, object]:
+        return {"name": self.name, "rows": self.rows, "columns": self.columns}
+
+
+def sheet_sizes(reader: Any) -> list[SheetSize]:
+    """Every sheet's size from a probe of its first rows (fastexcel's reader)."""
+    out = []
+    for name in reader.sheet_names:
+        probe = reader.load_sheet(name, header_row=None, dtypes="string", n_rows=SHEET_PROBE_ROWS)
+        visible = getattr(probe, "visible", "visible") == "visible"
+        out.append(
+            SheetSize(name, int(probe.total_height), _filled_columns(probe.to_polars()), visible)
+        )
+    return out
+
+
+def _filled_columns(frame: pl.DataFrame) -> int:
+    """Columns holding at least one non-blank value."""
+    return sum(
+        1
+        for c in frame.columns
+        if frame[c].cast(pl.String).str.strip_chars().fill_null("").ne("").any()
+    )
+
+
+def largest_sheet(sizes: list[SheetSize]) -> tuple[str, str, str]:
+    """The sheet holding the largest table (rows × non-empty columns; visible sheets first,
+    the first sheet on a tie), with the reason (ko, en)."""
+    pool = [s for s in sizes if s.visible and s.cells] or sizes
+    best = max(pool, key=lambda s: (s.cells, -sizes.index(s)))
+    if len(sizes) == 1:
+        return best.name, "유일한 시트", "the only sheet"
+    others = ", ".join(f"{s.name} {s.rows}×{s.columns}" for s in sizes if s is not best)
+    return (
+        best.name,
+        f"가장 큰 표가 있는 시트 ({best.rows}×{best.columns}; 다른 시트: {others})",
+        f"the sheet holding the largest table ({best.rows}×{best.columns}; others: {others})",
+    )
+
+
 def open_excel(path: Path, sheet: str | None, infer_rows: int) -> Source:
     import fastexcel
 
@@ -133,8 +192,16 @@ def open_excel(path: Path, sheet: str | None, infer_rows: int) -> Source:
                 f"no sheet named '{sheet}'; available sheets: {', '.join(names)}",
                 file=path,
             )
-        chosen = sheet if sheet is not None else names[0]
+        sizes = sheet_sizes(reader) if len(names) > 1 else []  # one sheet: no probe
+        if sheet is not None:
+            chosen, why_ko, why_en = sheet, "--sheet로 지정", "given by --sheet"
+        elif sizes:
+            chosen, why_ko, why_en = largest_sheet(sizes)
+        else:
+            chosen, why_ko, why_en = names[0], "유일한 시트", "the only sheet"
         raw = reader.load_sheet(chosen, header_row=None, dtypes="string").to_polars()
+        if not sizes:
+            sizes = [SheetSize(chosen, raw.height, _filled_columns(raw))]
     except InputError:
         raise
     except Exception as e:
@@ -168,6 +235,11 @@ def open_excel(path: Path, sheet: str | None, infer_rows: int) -> Source:
         lambda _s: body.lazy(),
         header_row=h + 1,
         sheet=chosen,
+        meta={
+            "sheets": [z.to_dict() for z in sizes],
+            "sheet_reason_ko": why_ko,
+            "sheet_reason_en": why_en,
+        },
     )
 
 

@@ -57,7 +57,7 @@ def _supervised(fm: FeatureMatrix, task: Task, goal: str, seed: int) -> tuple[di
     sign = 1.0 if M.HIGHER_IS_BETTER[primary] else -1.0
     basis: dict[str, Any] = {"goal": goal}
     if task.kind == "classification":
-        bad = bad_classes(fm.spec.classes, fm.y)
+        bad = bad_classes(fm.spec.classes, fm.y, fm.spec.target)
         basis["bad_classes"] = [fm.spec.classes[i] for i in bad]
         badness = lambda p: p[:, bad].sum(axis=1)  # noqa: E731
     elif task.kind == "rul":

@@ -11,6 +11,7 @@ import polars as pl
 from numpy.typing import NDArray
 
 from mfgdata.errors import ConfigError
+from mfgdata.frames.labels import defect_class
 
 TaskKind = Literal["classification", "regression", "rul", "anomaly"]
 TASKS: tuple[TaskKind, ...] = ("classification", "regression", "rul", "anomaly")
@@ -171,12 +172,18 @@ def detect_task(
 NORMAL_LABELS = {"0", "ok", "pass", "good", "normal", "정상", "양품", "합격"}
 
 
-def bad_classes(classes: list[str], y: NDArray[Any]) -> list[int]:
-    """Codes of the 'bad' classes: all but the normal one (by name, else the majority class).
+def bad_classes(classes: list[str], y: NDArray[Any], target: str | None = None) -> list[int]:
+    """Codes of the 'bad' classes.
 
-    A true/false label says nothing by itself (ingest reads OK/NG and 예/아니오 as booleans, and a
-    column may be named 불량여부 or 합격여부), so there the majority class is the normal one.
+    A two-valued label's defect class comes from :func:`mfgdata.frames.labels.defect_class`, the
+    meaning ingest stored it by (``불량여부`` true = NG, ``합격여부`` true = good, OK/NG by their
+    values). Otherwise all but the normal class: by name, else (a yes/no label whose header says
+    nothing) the majority class.
     """
+    if len(classes) == 2:
+        defect = defect_class(target, classes)
+        if defect is not None:
+            return [classes.index(defect)]
     boolean = {c.strip().lower() for c in classes} == {"true", "false"}
     normal = [
         i for i, c in enumerate(classes) if not boolean and c.strip().lower() in NORMAL_LABELS

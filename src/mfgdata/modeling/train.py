@@ -151,7 +151,7 @@ def defect_code(fm: FeatureMatrix, task: str) -> int:
     class (see :func:`bad_classes`); 1 where that question does not arise."""
     if task != "classification" or fm.y is None or len(fm.spec.classes) != 2:
         return 1
-    return bad_classes(list(fm.spec.classes), fm.y)[0]
+    return bad_classes(list(fm.spec.classes), fm.y, fm.spec.target)[0]
 
 
 def _select(

@@ -30,7 +30,11 @@ INPUT_KEYS = (
     "decimal",
     "header_row",
     "sheet",
+    "sheet_reason",
+    "sheet_reason_ko",
+    "sheets",
     "rows",
+    "duplicate_of",
 )
 
 

@@ -35,6 +35,19 @@ def _columns(ctx: RunContext) -> dict[str, dict[str, Any]]:
     return out
 
 
+def _raw_bad_values(data: dict[str, Any], ctx: RunContext) -> None:
+    """A boolean label's defect class in the raw file's words: 불량여부 true → ``NG``."""
+    basis, target = data.get("basis") or {}, data.get("target")
+    ingest = ctx.result("ingest")
+    if "bad_classes" not in basis or ingest is None:
+        return
+    col = next((c for c in ingest.data.get("columns") or [] if c.get("name") == target), None)
+    if col is None or "true_values" not in col:
+        return
+    raw = {"true": col["true_values"], "false": col["false_values"]}
+    basis["bad_raw_values"] = [v for b in basis["bad_classes"] for v in raw.get(str(b), [])]
+
+
 def metric_chart(metrics: Mapping[str, Any]) -> dict[str, Any]:
     """Model vs baseline per metric, with the 95% interval as a rule."""
     rows = []
@@ -147,6 +160,7 @@ class ModelStep:
             skipped = {"skipped": True, "reason_ko": e.ko, "reason_en": e.en}
             return StepResult(step=self.name, data=skipped, findings=(finding,))
         data = fitted.data
+        _raw_bad_values(data, ctx)
         columns = _columns(ctx)
         spec = dict(data["spec"])
         spec["columns"] = {c: columns.get(c, {}) for c in fitted.fm.spec.sources}
