@@ -257,5 +257,10 @@ def match_columns(columns: Sequence[ColumnInfo], dictionary: Dictionary) -> list
     ]
 
 
+def match_column(column: ColumnInfo, dictionary: Dictionary) -> ColumnMatch:
+    """One column on its own (no neighbour vote)."""
+    return _rank(column, dictionary)
+
+
 def match_header(header: str, dictionary: Dictionary) -> ColumnMatch:
     return _rank(ColumnInfo(header), dictionary)
