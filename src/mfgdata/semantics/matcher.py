@@ -22,6 +22,43 @@ from mfgdata.semantics.units import compatible, conversion, find_unit, split_hea
 HIGH = 0.75  # at or above: accepted automatically
 LOW = 0.45  # below: no property proposed
 _HANGUL = re.compile(r"[가-힣]")
+#: Columns a build derives from another column (flags): never a physical property.
+_DERIVED = re.compile(r"__(outlier|outliers|flag|missing|imputed|filled|is_null)$", re.IGNORECASE)
+#: A short code that names no quantity by itself: letters then a number (``xy_000``, ``tag17``,
+#: ``XMEAS_7``, ``col_17``, ``v1``). Such a header matches only an alias of >= 4 letters
+#: (``Temp1``, ``Level_2``) or an ISA-5.1 tag, never a 2-3 letter abbreviation (``ct``, ``ec``).
+_CODE = re.compile(r"^[A-Za-z]{1,8}[-_. ]?\d+[A-Za-z]?$")
+_SHORT_ALIAS = 4
+#: ISA-5.1 instrument tag: measured variable, optional modifier (D differential), readout or
+#: function letters (I indicate, T transmit, R record, C control, E element, G gauge), loop
+#: number, optional suffix, optional parameter (``.PV`` is the measured value; ``.SP``, ``.OP``
+#: ... are not). Switches (S), alarms (A), valves (V) and relays (Y) are not measurements.
+_ISA = re.compile(
+    r"^(?P<first>[A-Z])(?P<mod>D)?(?P<func>[ITRCEG]{1,3})[-_ ]?(?P<loop>\d{1,5})(?P<suffix>[A-Z]?)"
+    r"(?:[._/ -](?P<param>[A-Za-z]{2,4}))?$"
+)
+_ISA_VALUE_PARAMS = frozenset({"PV", "MEAS", "VAL"})
+#: First letter -> the measured quantity (ISA-5.1 table 4.1); F is refined by the unit.
+ISA_FIRST = {
+    "T": ("0112/2///61987#ABA927#005",),
+    "P": ("0112/2///61987#ABN616#001",),
+    "F": (
+        "0112/2///61987#ABB291#005",
+        "0112/2///61987#ABB290#005",
+        "0112/2///61987#ABB292#005",
+    ),
+    "L": ("0112/2///61987#ABH329#002",),
+    "S": ("urn:mfgdata:property:rotational-speed",),
+    "A": ("urn:mfgdata:property:concentration",),
+    "W": ("0112/2///61987#ABH327#001",),
+    "V": ("urn:mfgdata:property:vibration-velocity",),
+    "E": ("urn:mfgdata:property:voltage",),
+    "I": ("urn:mfgdata:property:electric-current",),
+    "J": ("0173-1#02-AAZ820#001",),
+    "Z": ("urn:mfgdata:property:position",),
+}
+ISA_DIFFERENTIAL = {"P": "urn:mfgdata:property:differential-pressure"}
+ISA_SCORE = 0.8
 _BRACKETED = re.compile(r"[\[(（{<][^\])）}>]*[\])）}>]")
 #: Words that change what a measurand header means (a set point is not the measured value).
 MODIFIERS = frozenset(
@@ -49,7 +86,7 @@ MODIFIERS = frozenset(
         "demanded",
     ]
 )
-MODIFIERS_KO = ("설정", "목표", "상한", "하한", "편차", "차이")
+MODIFIERS_KO = ("설정", "목표", "상한", "하한", "편차", "차이", "절환")
 
 
 @dataclass(frozen=True)
@@ -68,6 +105,7 @@ class Candidate:
     property: Property
     confidence: float
     reasons: tuple[str, ...]
+    name: float = 0.0  # the name evidence alone, before unit, kind and range
 
 
 @dataclass(frozen=True)
@@ -130,6 +168,38 @@ def name_score(header: tuple[str, ...], alias: tuple[str, ...]) -> tuple[float, 
     return 0.0, ""
 
 
+def is_derived(name: str) -> bool:
+    """A flag column the build derived from another one (``온도__outlier``)."""
+    return _DERIVED.search(name) is not None
+
+
+def is_code(name: str) -> bool:
+    """A short code that names no quantity by itself (see ``_CODE``)."""
+    return _CODE.match(nfkc(name)) is not None
+
+
+def isa_tag(name: str) -> dict[str, tuple[float, str]]:
+    """Property id -> (score, reason) for an ISA-5.1 tag (``TI-101``, ``PDT_205``, ``FIC300``);
+    empty for anything else. Several ids when the letter leaves the kind open (flow)."""
+    m = _ISA.match(nfkc(name))
+    if m is None:
+        return {}
+    param = (m["param"] or "").upper()
+    if param and param not in _ISA_VALUE_PARAMS:
+        return {}
+    first = m["first"]
+    if first == "A" and len(m["loop"]) < 3:
+        return {}  # AI_01 / AO_2: PLC analog channels, not analysers
+    if m["mod"]:
+        diff = ISA_DIFFERENTIAL.get(first)
+        ids: tuple[str, ...] = (diff,) if diff else ()
+    else:
+        ids = ISA_FIRST.get(first, ())
+    why = f"ISA-5.1 tag: '{first}{m['mod'] or ''}' is the measured variable"
+    # the first id is the usual reading; the others (mass / standard flow) need the unit
+    return {pid: (ISA_SCORE if i == 0 else ISA_SCORE - 0.1, why) for i, pid in enumerate(ids)}
+
+
 def _modifier(header: tuple[str, ...], alias: tuple[str, ...]) -> str | None:
     for t in header:
         if t in MODIFIERS and t not in alias:
@@ -149,16 +219,27 @@ def _score(
     unit: UnitDef | None,
     prop: Property,
     dictionary: Dictionary,
+    *,
+    code: bool = False,
+    isa: tuple[float, str] | None = None,
 ) -> Candidate:
     best, why = 0.0, ""
     best_alias: tuple[str, ...] = ()
     for alias in prop.aliases():
         alias_tokens = tokens(alias)
+        if code and len("".join(alias_tokens)) < _SHORT_ALIAS:
+            continue  # 'ct_01', 'ec_3': a short code is not the abbreviation 'ct' / 'ec'
         for name in names:
             s, how = name_score(name, alias_tokens)
             if s > best:
                 best, why, best_alias = s, f"name {how} '{alias}'", alias_tokens
+    if isa is not None and isa[0] > best:
+        best, why, best_alias = isa[0], isa[1], ()
     score, reasons = best, [why] if why else []
+    context = next((t for t in names[0] if t in prop.exclude), None) if score > 0 else None
+    if context:
+        score *= 0.6
+        reasons.append(f"'{context}' is not a {prop.name_en}")
     modifier = _modifier(names[0], best_alias) if score > 0 else None
     if modifier:
         score *= 0.7
@@ -185,9 +266,8 @@ def _score(
                 reasons.append("datetime values")
             else:
                 score *= 0.5
-        elif prop.numeric and col.kind in {"categorical", "text", "datetime"}:
-            score *= 0.5
-            reasons.append(f"{col.kind} values for a numeric property")
+        elif prop.numeric and col.kind != "numeric":
+            return Candidate(prop, 0.0, (f"{col.kind} values cannot be a {prop.name_en}",), best)
         elif not prop.numeric and col.kind == "numeric":
             score *= 0.8
     if prop.range and canon and score > 0 and col.minimum is not None and col.maximum is not None:
@@ -196,15 +276,14 @@ def _score(
         except Exception:
             a, b = 1.0, 0.0
         lo, hi = sorted((col.minimum * a + b, col.maximum * a + b))
-        if lo < prop.range[0] or hi > prop.range[1]:
-            score *= 0.75
-            reasons.append(
-                f"values {lo:g}..{hi:g} {canon.key} outside {prop.range[0]:g}..{prop.range[1]:g}"
-            )
+        slack = 0.05 * max(abs(lo), abs(hi))  # sensor noise around a bound (-0.3 L/min at zero)
+        if lo < prop.range[0] - slack or hi > prop.range[1] + slack:
+            why = f"values {lo:g}..{hi:g} {canon.key} outside {prop.range[0]:g}..{prop.range[1]:g}"
+            return Candidate(prop, 0.0, (*reasons, why), best)
         else:
             score = _bump(score, 0.1)
             reasons.append("values in plausible range")
-    return Candidate(prop, round(score, 3), tuple(reasons))
+    return Candidate(prop, round(score, 3), tuple(reasons), best)
 
 
 def _rank(
@@ -214,11 +293,18 @@ def _rank(
     if col.unit:
         unit_text = col.unit
     unit = find_unit(unit_text, dictionary) if unit_text else None
+    if is_derived(col.name) or col.kind == "boolean":
+        return ColumnMatch(col.name, unit_text, unit, ())  # a flag is never a property
     names = [tokens(name_text)]
     full = tokens(_BRACKETED.sub(" ", col.name))
     if full != names[0]:  # a trailing unit word may also be part of the name ("Total Count")
         names.append(full)
-    cands = [_score(col, names, unit, p, dictionary) for p in dictionary.properties.values()]
+    code = is_code(name_text)
+    isa = isa_tag(name_text) if code or "." in name_text or "/" in name_text else {}
+    cands = [
+        _score(col, names, unit, p, dictionary, code=code or bool(isa), isa=isa.get(p.id))
+        for p in dictionary.properties.values()
+    ]
     if groups:
         cands = [
             replace(
@@ -230,9 +316,17 @@ def _rank(
             else c
             for c in cands
         ]
+    blocked = max((c for c in cands if c.confidence == 0.0), key=lambda c: c.name, default=None)
     cands = sorted(
         (c for c in cands if c.confidence > 0.2), key=lambda c: (-c.confidence, c.property.id)
     )[:5]
+    if cands and blocked is not None and blocked.name > cands[0].name:
+        top = cands[0]  # the name says a quantity the values cannot be: a person decides
+        cands[0] = replace(
+            top,
+            confidence=min(top.confidence, round(HIGH - 0.01, 3)),
+            reasons=(*top.reasons, f"the name says '{blocked.property.name_en}'"),
+        )
     if len(cands) >= 2 and cands[0].confidence - cands[1].confidence < 0.03:
         top = cands[0]  # two near-equal candidates: a person decides
         cands[0] = replace(

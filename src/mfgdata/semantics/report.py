@@ -42,6 +42,12 @@ def _cell(v: Any) -> str:
     return f"<td>{escape(str(v))}</td>"
 
 
+def _unit(c: dict[str, Any]) -> str:
+    """The stored unit, with its reference conditions for a normal/standard volume."""
+    ref = c.get("unit_reference")
+    return f"{c['unit']} ({ref})" if ref else str(c["unit"] or "—")
+
+
 def _table(columns: list[dict[str, Any]], source: str, lang: str) -> str:
     intro, yes, no, dash = _TEXT[lang]
     mapped = [c for c in columns if c["property"]]
@@ -59,7 +65,7 @@ def _table(columns: list[dict[str, Any]], source: str, lang: str) -> str:
             c["property"] or dash,
             std,
             c["unit_original"] or dash,
-            c["unit"] if c["property"] else dash,
+            _unit(c) if c["property"] else dash,
             conf,
             c["accepted_by"],
         )
