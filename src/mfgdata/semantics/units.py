@@ -84,8 +84,8 @@ def target_unit(
     canon = dictionary.units.get(canonical) if canonical else None
     if src is None or canon is None:
         return canon or src
-    if src.reference == canon.reference:
-        return canon
+    if src.reference == canon.reference or src.reference is None or canon.reference is None:
+        return canon  # same reference, or another kind: ``conversion`` then refuses it
     family = dictionary.units.get(src.family) if src.family else None
     return family if family is not None and family.reference == src.reference else src
 

@@ -112,7 +112,17 @@ def settle_unit(e: MappingEntry, dictionary: Dictionary) -> MappingEntry:
     if unit_in_name(e.column, e.unit_original, dictionary):
         src = find_unit(e.unit_original, dictionary)
         return replace(e, unit_target=src.key if src else e.unit_original)
-    return e.with_target(dictionary)
+    settled = e.with_target(dictionary)
+    src = parse_unit(e.unit_original, dictionary, column=e.column)  # unknown unit: an error
+    dst = parse_unit(settled.unit_canonical or e.unit_original, dictionary, column=e.column)
+    try:
+        conversion(src, dst, column=e.column)
+    except SemanticsError:
+        if e.accepted_by != "auto":
+            raise
+        # a proposal whose unit cannot become the property's (kscmh for an actual flow): none
+        return replace(e, prop=None, confidence=None, review=False, unit_target=None)
+    return settled
 
 
 def _bounds(
