@@ -217,3 +217,29 @@ def test_unseen_benchmark_meets_the_targets() -> None:
     ev = evaluate(rows, D)
     assert ev.top1_rate >= 0.90, ev.confusions
     assert ev.confident_wrong_ood == 0, ev.confusions  # nothing auto-accepted for a NONE header
+
+
+def test_an_assumed_unit_is_said_so(tmp_path: Path) -> None:
+    from mfgdata.pipeline.context import ProductWriter, RunContext
+    from mfgdata.pipeline.step import StepResult
+    from mfgdata.steps.standardize import StandardizeStep
+
+    (tmp_path / "stage").mkdir()
+    ctx = RunContext(
+        run_id="t",
+        options=BuildOptions(inputs=(), out=tmp_path / "out"),
+        settings=Settings(home=tmp_path / "home"),
+        product=ProductWriter(tmp_path / "stage"),
+        work_dir=tmp_path,
+    )
+    cols = [{"name": "TI-101", "unit": None}, {"name": "압력", "unit": "bar"}]
+    ctx.results["preprocess"] = StepResult(step="preprocess", data={"columns": cols})
+    stats = {"kind": "numeric", "min": 120.0, "max": 180.0}
+    ctx.results["profile"] = StepResult(step="profile", data={"columns": {"TI-101": stats}})
+    frame = pl.LazyFrame({"TI-101": [120.0, 180.0], "압력": [1.0, 2.0]})
+    result = StandardizeStep().run(frame, ctx)
+    data = {c["name"]: c for c in result.data["columns"]}
+    assert data["TI-101"]["property"] == "0112/2///61987#ABA927#005"
+    assert data["TI-101"]["unit"] == "°C" and data["TI-101"]["unit_assumed"] is True
+    assert data["압력"]["unit_assumed"] is False
+    assert result.report is not None and "assumed: no unit in the header" in result.report.html_en

@@ -159,6 +159,8 @@ def column_data(e: MappingEntry, dictionary: Dictionary, converted: bool) -> dic
         "unit_original": e.unit_original,
         "unit_irdi": canon.irdi if canon and p else None,
         "unit_reference": canon.reference if canon else None,
+        # the header gave no unit: the canonical one is assumed, and the report says so
+        "unit_assumed": bool(p and p.unit and e.unit_original is None),
         "converted": converted,
         "minimum": bounds[0] if bounds else None,
         "maximum": bounds[1] if bounds else None,
