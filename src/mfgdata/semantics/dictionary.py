@@ -62,6 +62,9 @@ class Property:
     syn_ko: tuple[str, ...] = ()
     #: Header words that say the column is something else (``supply`` air is not ambient air).
     exclude: tuple[str, ...] = ()
+    #: Properties of one family (mass / actual / standard volume flow) share their names at a
+    #: discount; the header's unit then tells which member the column is.
+    family: str = ""
 
     @property
     def numeric(self) -> bool:
@@ -108,6 +111,7 @@ def _entry(raw: dict[str, Any], where: str, sources: dict[str, str]) -> Property
             syn_en=tuple(str(s) for s in raw.get("syn_en") or ()),
             syn_ko=tuple(str(s) for s in raw.get("syn_ko") or ()),
             exclude=tuple(str(s).lower() for s in raw.get("exclude") or ()),
+            family=str(raw.get("family") or ""),
         )
     except (KeyError, TypeError, ValueError) as e:
         raise DictionaryError(

@@ -38,6 +38,8 @@ _ISA = re.compile(
     r"(?:[._/ -](?P<param>[A-Za-z]{2,4}))?$"
 )
 _ISA_VALUE_PARAMS = frozenset({"PV", "MEAS", "VAL"})
+#: Letter pairs that plants use for something else far more often (EC: electrical conductivity).
+_ISA_AMBIGUOUS = frozenset({"EC"})
 #: First letter -> the measured quantity (ISA-5.1 table 4.1); F is refined by the unit.
 ISA_FIRST = {
     "T": ("0112/2///61987#ABA927#005",),
@@ -139,7 +141,8 @@ def tokens(text: str) -> tuple[str, ...]:
     return tuple(p for p in re.split(r"[^0-9a-z가-힣]+", t) if p and not p.isdigit())
 
 
-def _trigrams(s: str) -> Counter[str]:
+@lru_cache(maxsize=16384)
+def _trigrams(s: str) -> Counter[str]:  # read-only: the cached Counter is shared
     s = f"  {s} "
     return Counter(s[i : i + 3] for i in range(len(s) - 2))
 
@@ -149,6 +152,7 @@ def _dice(a: str, b: str) -> float:
     return 2 * sum((ta & tb).values()) / max(1, sum(ta.values()) + sum(tb.values()))
 
 
+@lru_cache(maxsize=65536)
 def name_score(header: tuple[str, ...], alias: tuple[str, ...]) -> tuple[float, str]:
     """Similarity of header tokens and alias tokens in [0, 1] and how it was found."""
     hc, ac = "".join(header), "".join(alias)
@@ -190,6 +194,8 @@ def isa_tag(name: str) -> dict[str, tuple[float, str]]:
     first = m["first"]
     if first == "A" and len(m["loop"]) < 3:
         return {}  # AI_01 / AO_2: PLC analog channels, not analysers
+    if first + m["func"] in _ISA_AMBIGUOUS:
+        return {}
     if m["mod"]:
         diff = ISA_DIFFERENTIAL.get(first)
         ids: tuple[str, ...] = (diff,) if diff else ()
@@ -213,6 +219,23 @@ def _bump(score: float, weight: float) -> float:
     return score + weight * (1.0 - score)
 
 
+FAMILY_WEIGHT = 0.9
+
+
+def _aliases(prop: Property, dictionary: Dictionary) -> list[tuple[str, float]]:
+    """The property's own names (weight 1) and its family members' names (``FAMILY_WEIGHT``)."""
+    own = [(a, 1.0) for a in prop.aliases()]
+    if not prop.family:
+        return own
+    kin = [
+        (a, FAMILY_WEIGHT)
+        for p in dictionary.properties.values()
+        if p.family == prop.family and p.id != prop.id
+        for a in p.aliases()
+    ]
+    return own + kin
+
+
 def _score(
     col: ColumnInfo,
     names: Sequence[tuple[str, ...]],
@@ -225,14 +248,14 @@ def _score(
 ) -> Candidate:
     best, why = 0.0, ""
     best_alias: tuple[str, ...] = ()
-    for alias in prop.aliases():
+    for alias, weight in _aliases(prop, dictionary):
         alias_tokens = tokens(alias)
         if code and len("".join(alias_tokens)) < _SHORT_ALIAS:
             continue  # 'ct_01', 'ec_3': a short code is not the abbreviation 'ct' / 'ec'
         for name in names:
             s, how = name_score(name, alias_tokens)
-            if s > best:
-                best, why, best_alias = s, f"name {how} '{alias}'", alias_tokens
+            if s * weight > best:
+                best, why, best_alias = s * weight, f"name {how} '{alias}'", alias_tokens
     if isa is not None and isa[0] > best:
         best, why, best_alias = isa[0], isa[1], ()
     score, reasons = best, [why] if why else []

@@ -69,10 +69,17 @@ def compatible(src: UnitDef, dst: UnitDef) -> bool:
     """Same kind of quantity: same dimension, and both or neither at reference conditions."""
     if (src.reference is None) != (dst.reference is None):
         return False
+    a = _dimension(src.pint)
+    return a is not None and a == _dimension(dst.pint)
+
+
+@lru_cache(maxsize=512)
+def _dimension(expr: str) -> Any:
+    """The dimensionality (a hashable pint container; its text order is not canonical)."""
     try:
-        return bool(_pint_unit(src.pint).dimensionality == _pint_unit(dst.pint).dimensionality)
-    except Exception:
-        return False
+        return _pint_unit(expr).dimensionality
+    except Exception:  # pint raises several unrelated exception types
+        return None
 
 
 def target_unit(
