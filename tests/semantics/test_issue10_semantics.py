@@ -243,3 +243,14 @@ def test_an_assumed_unit_is_said_so(tmp_path: Path) -> None:
     assert data["TI-101"]["unit"] == "°C" and data["TI-101"]["unit_assumed"] is True
     assert data["압력"]["unit_assumed"] is False
     assert result.report is not None and "assumed: no unit in the header" in result.report.html_en
+
+
+@pytest.mark.parametrize("header", ["JacketTemperatureSP", "DryerTemperatureSP", "Temp SV"])
+def test_set_points_from_real_dryer_headers_are_not_measurements(header: str) -> None:
+    m = match_column(ColumnInfo(header, kind="numeric", minimum=20.0, maximum=80.0), D)
+    assert not m.candidates or m.candidates[0].confidence < HIGH
+
+
+def test_agitator_speed_is_a_rotational_speed() -> None:
+    m = match_column(ColumnInfo("AgitatorSpeed", kind="numeric", minimum=0, maximum=15), D)
+    assert m.best is not None and m.best.property.id == "urn:mfgdata:property:rotational-speed"

@@ -67,6 +67,9 @@ MODIFIERS = frozenset(
     [
         "set",
         "setpoint",
+        "sp",  # DCS / PLC: set point, set value, controller output
+        "sv",
+        "op",
         "setting",
         "target",
         "limit",
