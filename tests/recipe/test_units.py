@@ -51,3 +51,34 @@ def test_same_unit() -> None:
     assert units.same_unit("℃", "degC", "t")
     assert not units.same_unit("degC", "K", "t")
     assert not units.same_unit("nonsense", "K", "t")
+
+
+@pytest.mark.parametrize(
+    ("src", "dst", "scale"),
+    [
+        ("kscmh", "Sm3/h", 1000.0),  # thousand standard m³/h, same reference conditions
+        ("Nm3/min", "Nm³/h", 60.0),
+        ("Sm³/h", "kscmh", 0.001),
+    ],
+)
+def test_standard_volume_flow_converts_within_its_reference(
+    src: str, dst: str, scale: float
+) -> None:
+    assert units.linear(src, dst, "유량") == pytest.approx((scale, 0.0))
+
+
+@pytest.mark.parametrize(
+    ("src", "dst"),
+    [
+        ("kscmh", "L/min"),  # standard -> actual: needs the gas state, never done
+        ("Nm3/h", "m³/h"),
+        ("SCFM", "L/min"),
+        ("L/min", "Nm3/h"),
+        ("Nm3/h", "Sm3/h"),  # 0 °C vs 15 °C reference: not a unit change
+    ],
+)
+def test_standard_volume_flow_never_becomes_another_kind(src: str, dst: str) -> None:
+    with pytest.raises(RecipeError) as info:
+        units.linear(src, dst, "유량")
+    assert info.value.where.column == "유량"
+    assert "reference conditions" in info.value.en and "기준 상태" in info.value.ko

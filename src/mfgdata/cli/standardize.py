@@ -68,7 +68,10 @@ def _ask(e: MappingEntry, dictionary: Dictionary, user: str) -> MappingEntry:
     except SemanticsError as err:
         console.print(f"[red]{err.message()}[/]")
         return _ask(e, dictionary, user)
-    return replace(e, prop=prop, accepted_by=user, review=False)
+    # the stored unit follows the new property (a standard flow stays a standard flow)
+    return replace(e, prop=prop, accepted_by=user, review=False, unit_target=None).with_target(
+        dictionary
+    )
 
 
 @handle_errors

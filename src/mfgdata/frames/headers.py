@@ -12,6 +12,9 @@ _GENERIC_UNIT = re.compile(r"^[A-Za-z°℃℉%/0-9²³µμΩ·.^\-* ]{1,12}$")
 #: Units written without a telling character (lower-case); anything else needs ° % / digits ...
 KNOWN_UNITS = frozenset(
     [
+        "kscmh",  # standard volume flows (issue 10): the unit must leave the column name
+        "scmh",
+        "scfm",
         "bar",
         "mbar",
         "psi",

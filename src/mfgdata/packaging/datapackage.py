@@ -41,6 +41,7 @@ class ColumnMeta:
     unit_irdi: str | None = None
     standard: bool | None = None
     original_unit: str | None = None  # the unit before conversion to the canonical one
+    unit_reference: str | None = None  # reference conditions of a normal/standard volume unit
 
 
 def field_type(dtype: pl.DataType) -> str:
@@ -95,6 +96,8 @@ def table_schema(
             f["standard"] = bool(meta.standard)
         if meta.unit_irdi:
             f["unitIRDI"] = meta.unit_irdi
+        if meta.unit_reference:
+            f["unitReferenceConditions"] = meta.unit_reference
         constraints: dict[str, bool] = {}
         if facts.null_counts.get(name, 1) == 0:
             constraints["required"] = True

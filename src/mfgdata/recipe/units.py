@@ -5,6 +5,9 @@
   A rotational speed converted to a plain frequency (``Hz``, ``1/s``) counts revolutions, too.
 - ``°C``/``℃``/``degC`` and ``°F`` are offset units: absolute temperatures convert with the offset
   (``degC → K`` adds 273.15); ``delta_degC`` is a temperature difference (no offset).
+- Normal/standard volume flows (``Nm3/h``, ``Sm3/h``, ``kscmh``, ``SCFM``) are gas volumes at
+  reference conditions: they convert only to a unit with the same reference conditions
+  (``kscmh → Sm3/h`` is ×1000), never to an actual volume flow (``L/min``, ``m3/h``).
 
 A conversion is linear, ``y = scale * x + offset``, so it runs as a lazy polars expression.
 """
@@ -49,8 +52,21 @@ _CHARS = {"㎜": "mm", "㎝": "cm", "㎞": "km", "㎏": "kg", "㎎": "mg", "㎖"
 
 @lru_cache(maxsize=1)
 def registry() -> pint.UnitRegistry:  # type: ignore[type-arg]
-    """One shared registry (pint's default definitions)."""
-    return pint.UnitRegistry()
+    """One shared registry (pint's default definitions plus ``kscmh``)."""
+    ureg: pint.UnitRegistry = pint.UnitRegistry()  # type: ignore[type-arg]
+    ureg.define("kscmh = 1000 * meter ** 3 / hour")
+    return ureg
+
+
+def reference(unit: str) -> tuple[str | None, str]:
+    """(reference conditions, pint spelling) of a normal/standard volume unit, else (None, unit)."""
+    from mfgdata.semantics.dictionary import load_dictionary
+    from mfgdata.semantics.units import find_unit
+
+    found = find_unit(unit, load_dictionary())
+    if found is not None and found.reference is not None:
+        return found.reference, found.pint
+    return None, unit
 
 
 def normalize(unit: str) -> str:
@@ -81,6 +97,17 @@ def _is_rotation(u: pint.Unit) -> bool:
 def linear(src: str, dst: str, column: str) -> tuple[float, float]:
     """(scale, offset) such that ``value_in_dst = scale * value_in_src + offset``."""
     ureg = registry()
+    (ref_a, pint_a), (ref_b, pint_b) = reference(src), reference(dst)
+    if ref_a != ref_b:
+        raise RecipeError(
+            f"열 '{column}': '{src}'({ref_a or '실제 상태'})을(를) '{dst}'({ref_b or '실제 상태'})"
+            "(으)로 바꿀 수 없습니다: 표준/노멀 체적유량은 같은 기준 상태의 단위로만 바뀝니다",
+            f"column '{column}': cannot convert '{src}' ({ref_a or 'actual conditions'}) to "
+            f"'{dst}' ({ref_b or 'actual conditions'}): a normal/standard volume flow converts "
+            "only to a unit with the same reference conditions",
+            column=column,
+        )
+    src, dst = pint_a, pint_b
     a, b = parse(src, column), parse(dst, column)
     rev = ureg.parse_units("revolution")
     if _is_rotation(a) and not _is_rotation(b) and b.dimensionality == (a / rev).dimensionality:

@@ -38,6 +38,11 @@ class UnitDef:
     irdi: str | None
     source: str
     aliases: tuple[str, ...]
+    #: Reference conditions of a normal/standard volume (``Nm³``, ``Sm³``, ``SCF``); None for
+    #: every other unit. Units with different references never convert into each other.
+    reference: str | None = None
+    #: The unit of the same reference that columns in this unit are stored in (kscmh -> Sm³/h).
+    family: str | None = None
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,11 @@ class Property:
     group: str = ""
     syn_en: tuple[str, ...] = ()
     syn_ko: tuple[str, ...] = ()
+    #: Header words that say the column is something else (``supply`` air is not ambient air).
+    exclude: tuple[str, ...] = ()
+    #: Properties of one family (mass / actual / standard volume flow) share their names at a
+    #: discount; the header's unit then tells which member the column is.
+    family: str = ""
 
     @property
     def numeric(self) -> bool:
@@ -100,6 +110,8 @@ def _entry(raw: dict[str, Any], where: str, sources: dict[str, str]) -> Property
             group=str(raw.get("group") or ""),
             syn_en=tuple(str(s) for s in raw.get("syn_en") or ()),
             syn_ko=tuple(str(s) for s in raw.get("syn_ko") or ()),
+            exclude=tuple(str(s).lower() for s in raw.get("exclude") or ()),
+            family=str(raw.get("family") or ""),
         )
     except (KeyError, TypeError, ValueError) as e:
         raise DictionaryError(
@@ -140,7 +152,15 @@ def _units(doc: dict[str, Any]) -> dict[str, UnitDef]:
     out: dict[str, UnitDef] = {}
     for key, raw in doc["units"].items():
         aliases = tuple(dict.fromkeys(nfkc(a) for a in [key, *raw.get("aliases", [])]))
-        out[key] = UnitDef(key, str(raw["pint"]), raw.get("irdi"), str(raw["source"]), aliases)
+        out[key] = UnitDef(
+            key,
+            str(raw["pint"]),
+            raw.get("irdi"),
+            str(raw["source"]),
+            aliases,
+            reference=raw.get("reference"),
+            family=raw.get("family"),
+        )
     return out
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ import yaml
 from mfgdata.semantics.dictionary import Dictionary, Property
 from mfgdata.semantics.errors import DuplicateColumnError, MappingFileError
 from mfgdata.semantics.matcher import ColumnMatch
-from mfgdata.semantics.units import conversion, parse_unit
+from mfgdata.semantics.units import conversion, find_unit, parse_unit, target_unit
 
 VERSION = 1
 
@@ -36,12 +36,25 @@ class MappingEntry:
     accepted_by: str = "auto"
     review: bool = False
     candidates: tuple[tuple[str, float], ...] = field(default_factory=tuple)
+    #: The unit the values are stored in when it is not the property's (see ``target_unit``).
+    unit_target: str | None = None
 
     @property
     def unit_canonical(self) -> str | None:
+        if self.prop is not None and self.unit_target is not None:
+            return self.unit_target
         if self.prop is not None and self.prop.unit is not None:
             return self.prop.unit
         return self.unit_original
+
+    def with_target(self, dictionary: Dictionary) -> MappingEntry:
+        """This entry with ``unit_target`` settled (a standard flow stays a standard flow)."""
+        if self.prop is None or self.prop.unit is None or self.unit_original is None:
+            return self
+        src = find_unit(self.unit_original, dictionary)
+        target = target_unit(src, self.prop.unit, dictionary)
+        key = target.key if target is not None else None
+        return replace(self, unit_target=key if key != self.prop.unit else None)
 
     def to_dict(self, dictionary: Dictionary) -> dict[str, Any]:
         p = self.prop
@@ -57,6 +70,7 @@ class MappingEntry:
                 "original": self.unit_original,
                 "canonical": self.unit_canonical,
                 "irdi": canon.irdi if canon else None,
+                "reference": canon.reference if canon else None,
             },
             "confidence": self.confidence,
             "review": self.review,
@@ -66,8 +80,11 @@ class MappingEntry:
         }
 
 
-def entries_from_matches(matches: Sequence[ColumnMatch]) -> list[MappingEntry]:
-    """The proposal: the best candidate of each column (None below the matcher's LOW)."""
+def entries_from_matches(
+    matches: Sequence[ColumnMatch], dictionary: Dictionary | None = None
+) -> list[MappingEntry]:
+    """The proposal: the best candidate of each column (None below the matcher's LOW); with
+    ``dictionary``, each entry's stored unit is settled too (``MappingEntry.with_target``)."""
     out = []
     for m in matches:
         best = m.best
@@ -82,7 +99,7 @@ def entries_from_matches(matches: Sequence[ColumnMatch]) -> list[MappingEntry]:
                 candidates=tuple((c.property.id, c.confidence) for c in m.candidates[:3]),
             )
         )
-    return out
+    return [e.with_target(dictionary) for e in out] if dictionary is not None else out
 
 
 def mapping_document(entries: Sequence[MappingEntry], dictionary: Dictionary) -> dict[str, Any]:
@@ -178,13 +195,17 @@ def _entry(
     unit_raw = raw.get("unit")
     unit: dict[str, Any] = unit_raw if isinstance(unit_raw, dict) else {}
     original = unit.get("original")
+    target = None
     if original is not None:
         src = parse_unit(str(original), dictionary, column=col)
         if prop is not None and prop.unit is not None:
-            conversion(src, dictionary.units[prop.unit], column=col)
+            dst = target_unit(src, prop.unit, dictionary) or dictionary.units[prop.unit]
+            conversion(src, dst, column=col)
+            target = dst.key if dst.key != prop.unit else None
         original = src.key
     conf = raw.get("confidence")
     return MappingEntry(
+        unit_target=target,
         column=col,
         prop=prop,
         unit_original=original,

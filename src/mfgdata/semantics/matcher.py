@@ -17,17 +17,23 @@ from functools import lru_cache
 from itertools import pairwise
 
 from mfgdata.semantics.dictionary import Dictionary, Property, UnitDef, nfkc
+from mfgdata.semantics.tags import is_code, is_derived, isa_tag
 from mfgdata.semantics.units import compatible, conversion, find_unit, split_header
 
 HIGH = 0.75  # at or above: accepted automatically
 LOW = 0.45  # below: no property proposed
 _HANGUL = re.compile(r"[가-힣]")
+#: A short code (``tags.is_code``) matches only aliases of at least this many letters.
+_SHORT_ALIAS = 4
 _BRACKETED = re.compile(r"[\[(（{<][^\])）}>]*[\])）}>]")
 #: Words that change what a measurand header means (a set point is not the measured value).
 MODIFIERS = frozenset(
     [
         "set",
         "setpoint",
+        "sp",  # DCS / PLC: set point, set value, controller output
+        "sv",
+        "op",
         "setting",
         "target",
         "limit",
@@ -49,7 +55,7 @@ MODIFIERS = frozenset(
         "demanded",
     ]
 )
-MODIFIERS_KO = ("설정", "목표", "상한", "하한", "편차", "차이")
+MODIFIERS_KO = ("설정", "목표", "상한", "하한", "편차", "차이", "절환")
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,7 @@ class Candidate:
     property: Property
     confidence: float
     reasons: tuple[str, ...]
+    name: float = 0.0  # the name evidence alone, before unit, kind and range
 
 
 @dataclass(frozen=True)
@@ -101,7 +108,8 @@ def tokens(text: str) -> tuple[str, ...]:
     return tuple(p for p in re.split(r"[^0-9a-z가-힣]+", t) if p and not p.isdigit())
 
 
-def _trigrams(s: str) -> Counter[str]:
+@lru_cache(maxsize=16384)
+def _trigrams(s: str) -> Counter[str]:  # read-only: the cached Counter is shared
     s = f"  {s} "
     return Counter(s[i : i + 3] for i in range(len(s) - 2))
 
@@ -111,6 +119,7 @@ def _dice(a: str, b: str) -> float:
     return 2 * sum((ta & tb).values()) / max(1, sum(ta.values()) + sum(tb.values()))
 
 
+@lru_cache(maxsize=65536)
 def name_score(header: tuple[str, ...], alias: tuple[str, ...]) -> tuple[float, str]:
     """Similarity of header tokens and alias tokens in [0, 1] and how it was found."""
     hc, ac = "".join(header), "".join(alias)
@@ -143,22 +152,50 @@ def _bump(score: float, weight: float) -> float:
     return score + weight * (1.0 - score)
 
 
+FAMILY_WEIGHT = 0.9
+
+
+def _aliases(prop: Property, dictionary: Dictionary) -> list[tuple[str, float]]:
+    """The property's own names (weight 1) and its family members' names (``FAMILY_WEIGHT``)."""
+    own = [(a, 1.0) for a in prop.aliases()]
+    if not prop.family:
+        return own
+    kin = [
+        (a, FAMILY_WEIGHT)
+        for p in dictionary.properties.values()
+        if p.family == prop.family and p.id != prop.id
+        for a in p.aliases()
+    ]
+    return own + kin
+
+
 def _score(
     col: ColumnInfo,
     names: Sequence[tuple[str, ...]],
     unit: UnitDef | None,
     prop: Property,
     dictionary: Dictionary,
+    *,
+    code: bool = False,
+    isa: tuple[float, str] | None = None,
 ) -> Candidate:
     best, why = 0.0, ""
     best_alias: tuple[str, ...] = ()
-    for alias in prop.aliases():
+    for alias, weight in _aliases(prop, dictionary):
         alias_tokens = tokens(alias)
+        if code and len("".join(alias_tokens)) < _SHORT_ALIAS:
+            continue  # 'ct_01', 'ec_3': a short code is not the abbreviation 'ct' / 'ec'
         for name in names:
             s, how = name_score(name, alias_tokens)
-            if s > best:
-                best, why, best_alias = s, f"name {how} '{alias}'", alias_tokens
+            if s * weight > best:
+                best, why, best_alias = s * weight, f"name {how} '{alias}'", alias_tokens
+    if isa is not None and isa[0] > best:
+        best, why, best_alias = isa[0], isa[1], ()
     score, reasons = best, [why] if why else []
+    context = next((t for t in names[0] if t in prop.exclude), None) if score > 0 else None
+    if context:
+        score *= 0.6
+        reasons.append(f"'{context}' is not a {prop.name_en}")
     modifier = _modifier(names[0], best_alias) if score > 0 else None
     if modifier:
         score *= 0.7
@@ -185,9 +222,8 @@ def _score(
                 reasons.append("datetime values")
             else:
                 score *= 0.5
-        elif prop.numeric and col.kind in {"categorical", "text", "datetime"}:
-            score *= 0.5
-            reasons.append(f"{col.kind} values for a numeric property")
+        elif prop.numeric and col.kind != "numeric":
+            return Candidate(prop, 0.0, (f"{col.kind} values cannot be a {prop.name_en}",), best)
         elif not prop.numeric and col.kind == "numeric":
             score *= 0.8
     if prop.range and canon and score > 0 and col.minimum is not None and col.maximum is not None:
@@ -196,15 +232,14 @@ def _score(
         except Exception:
             a, b = 1.0, 0.0
         lo, hi = sorted((col.minimum * a + b, col.maximum * a + b))
-        if lo < prop.range[0] or hi > prop.range[1]:
-            score *= 0.75
-            reasons.append(
-                f"values {lo:g}..{hi:g} {canon.key} outside {prop.range[0]:g}..{prop.range[1]:g}"
-            )
+        slack = 0.05 * max(abs(lo), abs(hi))  # sensor noise around a bound (-0.3 L/min at zero)
+        if lo < prop.range[0] - slack or hi > prop.range[1] + slack:
+            why = f"values {lo:g}..{hi:g} {canon.key} outside {prop.range[0]:g}..{prop.range[1]:g}"
+            return Candidate(prop, 0.0, (*reasons, why), best)
         else:
             score = _bump(score, 0.1)
             reasons.append("values in plausible range")
-    return Candidate(prop, round(score, 3), tuple(reasons))
+    return Candidate(prop, round(score, 3), tuple(reasons), best)
 
 
 def _rank(
@@ -214,11 +249,18 @@ def _rank(
     if col.unit:
         unit_text = col.unit
     unit = find_unit(unit_text, dictionary) if unit_text else None
+    if is_derived(col.name) or col.kind == "boolean":
+        return ColumnMatch(col.name, unit_text, unit, ())  # a flag is never a property
     names = [tokens(name_text)]
     full = tokens(_BRACKETED.sub(" ", col.name))
     if full != names[0]:  # a trailing unit word may also be part of the name ("Total Count")
         names.append(full)
-    cands = [_score(col, names, unit, p, dictionary) for p in dictionary.properties.values()]
+    code = is_code(name_text)
+    isa = isa_tag(name_text) if code or "." in name_text or "/" in name_text else {}
+    cands = [
+        _score(col, names, unit, p, dictionary, code=code or bool(isa), isa=isa.get(p.id))
+        for p in dictionary.properties.values()
+    ]
     if groups:
         cands = [
             replace(
@@ -230,9 +272,17 @@ def _rank(
             else c
             for c in cands
         ]
+    blocked = max((c for c in cands if c.confidence == 0.0), key=lambda c: c.name, default=None)
     cands = sorted(
         (c for c in cands if c.confidence > 0.2), key=lambda c: (-c.confidence, c.property.id)
     )[:5]
+    if cands and blocked is not None and blocked.name > cands[0].name:
+        top = cands[0]  # the name says a quantity the values cannot be: a person decides
+        cands[0] = replace(
+            top,
+            confidence=min(top.confidence, round(HIGH - 0.01, 3)),
+            reasons=(*top.reasons, f"the name says '{blocked.property.name_en}'"),
+        )
     if len(cands) >= 2 and cands[0].confidence - cands[1].confidence < 0.03:
         top = cands[0]  # two near-equal candidates: a person decides
         cands[0] = replace(
@@ -255,6 +305,11 @@ def match_columns(columns: Sequence[ColumnInfo], dictionary: Dictionary) -> list
         _rank(c, dictionary, groups) if m.best is None or m.review else m
         for c, m in zip(columns, first, strict=True)
     ]
+
+
+def match_column(column: ColumnInfo, dictionary: Dictionary) -> ColumnMatch:
+    """One column on its own (no neighbour vote)."""
+    return _rank(column, dictionary)
 
 
 def match_header(header: str, dictionary: Dictionary) -> ColumnMatch:

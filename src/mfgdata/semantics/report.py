@@ -42,6 +42,20 @@ def _cell(v: Any) -> str:
     return f"<td>{escape(str(v))}</td>"
 
 
+def _unit(c: dict[str, Any], lang: str) -> str:
+    """The stored unit, with its reference conditions for a normal/standard volume, and marked
+    when the header gave no unit (the property's unit is then assumed)."""
+    if not c["unit"]:
+        return "—"
+    ref = c.get("unit_reference")
+    text = f"{c['unit']} ({ref})" if ref else str(c["unit"])
+    if c.get("unit_assumed"):
+        text += (
+            " (추정: 머리글에 단위 없음)" if lang == "ko" else " (assumed: no unit in the header)"
+        )
+    return text
+
+
 def _table(columns: list[dict[str, Any]], source: str, lang: str) -> str:
     intro, yes, no, dash = _TEXT[lang]
     mapped = [c for c in columns if c["property"]]
@@ -59,7 +73,7 @@ def _table(columns: list[dict[str, Any]], source: str, lang: str) -> str:
             c["property"] or dash,
             std,
             c["unit_original"] or dash,
-            c["unit"] if c["property"] else dash,
+            _unit(c, lang) if c["property"] else dash,
             conf,
             c["accepted_by"],
         )

@@ -4,6 +4,9 @@
   rpm -> 1/min is 1:1 (pint's plain ``1/min`` would give a factor 2*pi).
 - Temperatures are affine (°C -> K adds 273.15): conversion is ``value * scale + offset``.
 - Factors are rounded to 12 significant digits so that bar -> MPa is exactly 0.1.
+- Normal/standard volume flows (Nm³/h, Sm³/h, kscmh, SCFM) are volumes at reference conditions:
+  they convert only to a unit with the same reference (kscmh -> Sm³/h), never to an actual volume
+  flow (L/min, m³/h) nor across references (that needs the gas state, which a header never gives).
 """
 
 from __future__ import annotations
@@ -63,10 +66,35 @@ def parse_unit(text: str, dictionary: Dictionary, *, column: str | None = None) 
 
 
 def compatible(src: UnitDef, dst: UnitDef) -> bool:
-    try:
-        return bool(_pint_unit(src.pint).dimensionality == _pint_unit(dst.pint).dimensionality)
-    except Exception:
+    """Same kind of quantity: same dimension, and both or neither at reference conditions."""
+    if (src.reference is None) != (dst.reference is None):
         return False
+    a = _dimension(src.pint)
+    return a is not None and a == _dimension(dst.pint)
+
+
+@lru_cache(maxsize=512)
+def _dimension(expr: str) -> Any:
+    """The dimensionality (a hashable pint container; its text order is not canonical)."""
+    try:
+        return _pint_unit(expr).dimensionality
+    except Exception:  # pint raises several unrelated exception types
+        return None
+
+
+def target_unit(
+    src: UnitDef | None, canonical: str | None, dictionary: Dictionary
+) -> UnitDef | None:
+    """The unit a column in ``src`` is stored in once mapped to a property whose canonical unit
+    is ``canonical``: the canonical one when ``src`` converts to it, else the unit of the same
+    reference conditions (kscmh -> Sm³/h when the property is in Nm³/h), else ``src`` itself."""
+    canon = dictionary.units.get(canonical) if canonical else None
+    if src is None or canon is None:
+        return canon or src
+    if src.reference == canon.reference or src.reference is None or canon.reference is None:
+        return canon  # same reference, or another kind: ``conversion`` then refuses it
+    family = dictionary.units.get(src.family) if src.family else None
+    return family if family is not None and family.reference == src.reference else src
 
 
 def _round(x: float) -> float:
@@ -77,6 +105,16 @@ def conversion(src: UnitDef, dst: UnitDef, *, column: str | None = None) -> tupl
     """(scale, offset): ``dst = src * scale + offset``; ``UnitError`` if impossible."""
     if src.key == dst.key:
         return 1.0, 0.0
+    if src.reference != dst.reference:
+        ref_a = src.reference or "실제 상태 / actual conditions"
+        ref_b = dst.reference or "실제 상태 / actual conditions"
+        raise UnitError(
+            f"단위 '{src.key}'({ref_a})을(를) '{dst.key}'({ref_b})(으)로 바꿀 수 없습니다: "
+            "기준 상태(표준/노멀) 체적은 같은 기준 상태의 단위로만 바뀝니다",
+            f"unit '{src.key}' ({ref_a}) cannot be converted to '{dst.key}' ({ref_b}): a "
+            "normal/standard volume converts only to a unit with the same reference conditions",
+            column=column,
+        )
     ureg = registry()
     try:
         a, b = _pint_unit(src.pint), _pint_unit(dst.pint)

@@ -66,6 +66,7 @@ def column_meta(ctx: RunContext) -> dict[str, ColumnMeta]:
             description=base.description or c.get("definition_en") or None,
             property_irdi=c.get("property") or None,
             unit_irdi=c.get("unit_irdi") or None,
+            unit_reference=c.get("unit_reference") or None,
             standard=c.get("standard"),
         )
     return out

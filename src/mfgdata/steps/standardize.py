@@ -7,6 +7,7 @@ Values of mapped numeric columns are converted lazily to the property's canonica
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,8 @@ import polars as pl
 from mfgdata.pipeline.context import RunContext
 from mfgdata.pipeline.step import StepResult
 from mfgdata.quality.findings import Finding
-from mfgdata.semantics.dictionary import Dictionary, load_dictionary
+from mfgdata.semantics.dictionary import Dictionary, Property, UnitDef, load_dictionary
+from mfgdata.semantics.errors import SemanticsError
 from mfgdata.semantics.mapping import (
     MappingEntry,
     entries_from_matches,
@@ -24,7 +26,7 @@ from mfgdata.semantics.mapping import (
 )
 from mfgdata.semantics.matcher import ColumnInfo, match_columns
 from mfgdata.semantics.report import semantics_section
-from mfgdata.semantics.units import conversion, parse_unit
+from mfgdata.semantics.units import conversion, find_unit, parse_unit, split_header
 
 SEMANTICS_FILE = "semantics.yaml"
 
@@ -33,20 +35,39 @@ def _float(v: Any) -> float | None:
     return float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
 
 
-def column_infos(columns: list[dict[str, Any]], profile: dict[str, Any]) -> list[ColumnInfo]:
-    """Matcher input from preprocess columns plus kind and min/max from the profile."""
+def _kind(dtype: pl.DataType | None) -> str | None:
+    if dtype is None:
+        return None
+    if dtype == pl.Boolean:
+        return "boolean"
+    if dtype.is_numeric():
+        return "numeric"
+    return "datetime" if dtype.is_temporal() else "categorical"
+
+
+def column_infos(
+    columns: list[dict[str, Any]], profile: dict[str, Any], schema: pl.Schema | None = None
+) -> list[ColumnInfo]:
+    """Matcher input from preprocess columns plus kind and min/max from the profile; the kind
+    of the table as it is now (``schema``) wins, since preprocessing may have changed it or added
+    the column (``X__outlier`` flags)."""
     stats = profile.get("columns") or {}
     out = []
     for c in columns:
-        s = stats.get(c["name"]) or {}
+        name = str(c["name"])
+        s = stats.get(name) or {}
         same_unit = s.get("unit", c.get("unit")) == c.get("unit")
+        now = _kind(schema.get(name)) if schema is not None else None
+        kind = s.get("kind") or c.get("kind")
+        if now is not None and (kind is None or (now != kind and now != "categorical")):
+            kind = now
         out.append(
             ColumnInfo(
-                name=str(c["name"]),
+                name=name,
                 unit=c.get("unit") or None,
-                kind=s.get("kind") or c.get("kind"),
-                minimum=_float(s.get("min")) if same_unit else None,
-                maximum=_float(s.get("max")) if same_unit else None,
+                kind=kind,
+                minimum=_float(s.get("min")) if same_unit and kind == "numeric" else None,
+                maximum=_float(s.get("max")) if same_unit and kind == "numeric" else None,
             )
         )
     return out
@@ -61,19 +82,71 @@ def conversion_exprs(
         p = e.prop
         if p is None or p.unit is None or e.unit_original is None or e.column not in schema:
             continue
-        if not schema[e.column].is_numeric():
+        if not schema[e.column].is_numeric() or e.unit_canonical is None:
             continue
         src = parse_unit(e.unit_original, dictionary, column=e.column)
-        scale, offset = conversion(src, dictionary.units[p.unit], column=e.column)
+        dst = dictionary.units.get(e.unit_canonical) or parse_unit(
+            e.unit_canonical, dictionary, column=e.column
+        )
+        scale, offset = conversion(src, dst, column=e.column)
         if (scale, offset) != (1.0, 0.0):
             out[e.column] = (scale, offset)
     return out
 
 
+def unit_in_name(column: str, unit: str, dictionary: Dictionary) -> bool:
+    """True when the column's own name still carries ``unit`` (``유량[kscmh]``)."""
+    name, unit_text = split_header(column, dictionary)
+    return (
+        unit_text is not None
+        and name != column
+        and find_unit(unit_text, dictionary) == (find_unit(unit, dictionary))
+    )
+
+
+def settle_unit(e: MappingEntry, dictionary: Dictionary) -> MappingEntry:
+    """Fix the unit the values are stored in: a column whose name states its unit keeps it
+    (name, unit, semantics and report agree); a standard volume flow stays one."""
+    if e.prop is None or e.prop.unit is None or e.unit_original is None:
+        return e
+    if unit_in_name(e.column, e.unit_original, dictionary):
+        src = find_unit(e.unit_original, dictionary)
+        return replace(e, unit_target=src.key if src else e.unit_original)
+    settled = e.with_target(dictionary)
+    src = parse_unit(e.unit_original, dictionary, column=e.column)  # unknown unit: an error
+    dst = parse_unit(settled.unit_canonical or e.unit_original, dictionary, column=e.column)
+    try:
+        conversion(src, dst, column=e.column)
+    except SemanticsError:
+        if e.accepted_by != "auto":
+            raise
+        # a proposal whose unit cannot become the property's (kscmh for an actual flow): none
+        return replace(e, prop=None, confidence=None, review=False, unit_target=None)
+    return settled
+
+
+def _bounds(
+    p: Property, unit: UnitDef | None, dictionary: Dictionary
+) -> tuple[float, float] | None:
+    """The property's plausible range in the unit the values are stored in (None if unknown)."""
+    if p.range is None or p.unit is None or unit is None or unit.key == p.unit:
+        return p.range
+    try:
+        a, b = conversion(dictionary.units[p.unit], unit)
+    except SemanticsError:
+        return None
+    lo, hi = sorted((p.range[0] * a + b, p.range[1] * a + b))
+    return lo, hi
+
+
 def column_data(e: MappingEntry, dictionary: Dictionary, converted: bool) -> dict[str, Any]:
     """One row of ``data["columns"]`` (the contract with quality, aas and package)."""
     p = e.prop
-    canon = dictionary.units.get(e.unit_canonical or "")
+    unit = e.unit_canonical
+    canon = dictionary.units.get(unit or "") or (
+        find_unit(unit, dictionary) if unit is not None else None
+    )
+    bounds = _bounds(p, canon, dictionary) if p else None
     return {
         "name": e.column,
         "property": p.id if p else None,
@@ -82,12 +155,15 @@ def column_data(e: MappingEntry, dictionary: Dictionary, converted: bool) -> dic
         "name_ko": p.name_ko if p else None,
         "definition_en": p.definition_en if p else None,
         "data_type": p.data_type if p else None,
-        "unit": e.unit_canonical if p else e.unit_original,
+        "unit": canon.key if canon and unit else unit,
         "unit_original": e.unit_original,
         "unit_irdi": canon.irdi if canon and p else None,
+        "unit_reference": canon.reference if canon else None,
+        # the header gave no unit: the canonical one is assumed, and the report says so
+        "unit_assumed": bool(p and p.unit and e.unit_original is None),
         "converted": converted,
-        "minimum": p.range[0] if p and p.range else None,
-        "maximum": p.range[1] if p and p.range else None,
+        "minimum": bounds[0] if bounds else None,
+        "maximum": bounds[1] if bounds else None,
         "confidence": e.confidence,
         "review": e.review,
         "accepted_by": e.accepted_by,
@@ -120,9 +196,10 @@ class StandardizeStep:
             ]
             source = Path(accepted).name
         else:
-            infos = column_infos(columns, dict(prof.data) if prof else {})
-            entries = entries_from_matches(match_columns(infos, dictionary))
+            infos = column_infos(columns, dict(prof.data) if prof else {}, frame.collect_schema())
+            entries = entries_from_matches(match_columns(infos, dictionary), dictionary)
             source = "proposed"
+        entries = [settle_unit(e, dictionary) for e in entries]
         ctx.progress(self.name, 0.5, "units")
         schema = frame.collect_schema()
         factors = conversion_exprs(entries, schema, dictionary)  # raises before anything is written
