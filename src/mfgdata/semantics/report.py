@@ -59,9 +59,9 @@ def _table(columns: list[dict[str, Any]], source: str, lang: str) -> str:
             c["property"] or dash,
             std,
             c["unit_original"] or dash,
-            c["unit"] if c["property"] else dash,
+            (c["unit"] or dash) if c["property"] else dash,
             conf,
-            c["accepted_by"],
+            c["accepted_by"] or dash,
         )
         rows.append(f"<tr{style}>" + "".join(_cell(v) for v in cells) + "</tr>")
     text = intro.format(
