@@ -86,7 +86,7 @@ def _render(**kw: object) -> str:
         (1234.5678, None, "1,234.6"),
         (0.000123456, None, "0.0001235"),
         (3.14159, 2, "3.14"),
-        (None, None, "–"),
+        (None, None, "—"),
         (True, None, "True"),
         (float("nan"), None, "nan"),
         ("x", None, "x"),
@@ -97,7 +97,7 @@ def test_fmt_num(value: object, digits: int | None, text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("size", "text"), [(None, "–"), (512, "512 B"), (2048, "2.0 KB"), (5 * 1024**3, "5.0 GB")]
+    ("size", "text"), [(None, "—"), (512, "512 B"), (2048, "2.0 KB"), (5 * 1024**3, "5.0 GB")]
 )
 def test_fmt_bytes(size: int | None, text: str) -> None:
     assert fmt_bytes(size) == text

@@ -92,6 +92,18 @@ def _monitor(mon: PcaMonitor, n: int) -> onnx.ModelProto:
     return model
 
 
+def _canonical_opsets(proto: onnx.ModelProto) -> None:
+    """One opset per domain (the highest), sorted by domain. The converters fill ``opset_import``
+    from a set of (domain, version) pairs, so its order follows ``PYTHONHASHSEED``, and skl2onnx
+    can list the default domain twice."""
+    versions: dict[str, int] = {}
+    for op in proto.opset_import:
+        versions[op.domain] = max(op.version, versions.get(op.domain, 0))
+    del proto.opset_import[:]
+    for domain in sorted(versions):
+        proto.opset_import.add(domain=domain, version=versions[domain])
+
+
 def export(model: Any, n_features: int) -> bytes:
     """Serialised ONNX for a LightGBM model, a scikit-learn pipeline or a ``PcaMonitor``."""
     if isinstance(model, PcaMonitor):
@@ -100,6 +112,7 @@ def export(model: Any, n_features: int) -> bytes:
         proto = _lightgbm(model, n_features)
     else:
         proto = _sklearn(model, n_features)
+    _canonical_opsets(proto)
     proto.doc_string = "mfgdata baseline model"
     proto.graph.name = "mfgdata_model"  # converters put a random uuid here: keep bytes reproducible
     data: bytes = proto.SerializeToString()

@@ -201,7 +201,7 @@ def train(fm: FeatureMatrix, task: str, plan: SplitPlan, seed: int = SEED) -> Tr
         y_test,
         pred,
         base,
-        max(set(names), key=names.count),
+        max(names, key=names.count),  # ties: the first fold's (a set's order follows the hash seed)
         metrics,
         search,
     )

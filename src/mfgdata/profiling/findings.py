@@ -7,6 +7,7 @@ from typing import Any
 
 from mfgdata.profiling.timeseries import TimeProfile
 from mfgdata.quality.findings import MAX_EVIDENCE, Finding
+from mfgdata.report.humanize import fmt_duration
 
 STEP = "profile"
 
@@ -57,14 +58,17 @@ def time_findings(tp: TimeProfile) -> list[Finding]:
                 code="time_gaps",
                 severity="warning",
                 message_ko=f"시간 열 '{col}'에 공백이 {gaps['count']}건 있습니다 "
-                f"(총 {gaps['total_seconds']:g} 초, 샘플링 간격 {t['interval_seconds']:g} 초)",
+                f"(총 {fmt_duration(gaps['total_seconds'], 'ko')}, "
+                f"샘플링 간격 {t['interval_seconds']:g} 초)",
                 message_en=f"time column '{col}' has {gaps['count']} gaps "
-                f"({gaps['total_seconds']:g} s in total, sampling interval "
+                f"({fmt_duration(gaps['total_seconds'])} in total, sampling interval "
                 f"{t['interval_seconds']:g} s)",
                 column=col,
                 count=gaps["count"],
                 rows=tuple(g["row"] for g in largest),
-                examples=tuple(f"{g['start']} → {g['end']} ({g['seconds']:g} s)" for g in largest),
+                examples=tuple(
+                    f"{g['start']} → {g['end']} ({fmt_duration(g['seconds'])})" for g in largest
+                ),
                 step=STEP,
             )
         )

@@ -7,6 +7,8 @@ from typing import Any
 
 from markupsafe import escape
 
+from mfgdata.report.humanize import DASH, fmt_duration
+
 _HEAD = {
     "ko": ("열", "단위", "종류", "결측 %", "최솟값", "평균", "최댓값", "고유값 수"),
     "en": ("column", "unit", "kind", "nulls %", "min", "mean", "max", "distinct"),
@@ -15,7 +17,7 @@ _TEXT = {
     "ko": {
         "rows": "행 {rows:,}개, 열 {cols}개.",
         "time": "시간 열 {column}: {start} ~ {end}, 샘플링 간격 {interval} 초, "
-        "공백 {gaps}건(총 {gap_seconds} 초), 중복 시각 {dups}건, 역순 {back}건.",
+        "공백 {gaps}건(총 {gap_time}), 중복 시각 {dups}건, 역순 {back}건.",
         "entities": "개체 {count}개 (공백이 있는 개체 {with_gaps}개).",
         "hist": "분포",
         "series": "시계열 (빨간 띠: 공백)",
@@ -23,7 +25,7 @@ _TEXT = {
     "en": {
         "rows": "{rows:,} rows, {cols} columns.",
         "time": "Time column {column}: {start} to {end}, sampling interval {interval} s, "
-        "{gaps} gaps ({gap_seconds} s in total), {dups} duplicated timestamps, "
+        "{gaps} gaps ({gap_time} in total), {dups} duplicated timestamps, "
         "{back} backward steps.",
         "entities": "{count} entities ({with_gaps} with gaps).",
         "hist": "Distributions",
@@ -34,7 +36,7 @@ _TEXT = {
 
 def _fmt(value: Any) -> str:
     if value is None:
-        return "–"
+        return DASH
     if isinstance(value, float):
         return f"{value:.6g}"
     return str(value)
@@ -47,9 +49,9 @@ def _table(lang: str, columns: Mapping[str, Mapping[str, Any]]) -> str:
         ratio = c.get("null_ratio")
         cells = (
             name,
-            c.get("unit") or "",
+            c.get("unit") or DASH,
             c.get("kind"),
-            "–" if ratio is None else f"{100 * ratio:.2f}",
+            DASH if ratio is None else f"{100 * ratio:.2f}",
             _fmt(c.get("min")),
             _fmt(c.get("mean")),
             _fmt(c.get("max")),
@@ -85,7 +87,7 @@ def render(
             end=time["end"],
             interval=_fmt(time["interval_seconds"]),
             gaps=time["gaps"]["count"],
-            gap_seconds=_fmt(time["gaps"]["total_seconds"]),
+            gap_time=fmt_duration(time["gaps"]["total_seconds"], lang),
             dups=time["duplicates"]["count"],
             back=time["backward_steps"]["count"],
         )

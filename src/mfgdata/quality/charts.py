@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from mfgdata.profiling.charts import wall_clock
 from mfgdata.quality.scan import TableStats
-from mfgdata.quality.timeaxis import iso
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 MAX_COLUMNS = 30
+#: times are drawn as the plant's wall clock on a UTC scale, whatever the reader's browser zone
+UTC = {"type": "utc"}
+
+
+def _wall(stamp: str) -> str | None:
+    """A time as the spike profile keeps it (``str(datetime)``) as a wall-clock stamp."""
+    return wall_clock(stamp.replace(" ", "T", 1)) if stamp and stamp != "None" else None
 
 
 def completeness_heatmap(s: TableStats) -> dict[str, Any] | None:
@@ -18,7 +25,7 @@ def completeness_heatmap(s: TableStats) -> dict[str, Any] | None:
     ends = t.bucket_ends
     sizes = [ends[0]] + [ends[i] - ends[i - 1] for i in range(1, len(ends))]
     labels = (
-        [str(iso(u)) for u in t.bucket_starts_us]
+        [str(t.iso(u)) for u in t.bucket_starts_us]
         if t.bucket_starts_us
         else [f"#{i}" for i in range(len(ends))]
     )
@@ -56,8 +63,17 @@ def gaps_timeline(s: TableStats) -> dict[str, Any] | None:
         ends = t.bucket_ends
         for i, u in enumerate(t.bucket_starts_us):
             n = ends[i] - (ends[i - 1] if i else 0)
-            rows_per_bucket.append({"time": iso(u), "rows": n})
-    gaps = [{"start": g["start"], "end": g["end"], "seconds": g["seconds"]} for g in t.gaps]
+            rows_per_bucket.append({"time": wall_clock(t.iso(u)), "rows": n})
+    gaps = [
+        {
+            "start": wall_clock(g["start"]),
+            "end": wall_clock(g["end"]),
+            "from": g["start"],
+            "to": g["end"],
+            "seconds": g["seconds"],
+        }
+        for g in t.gaps
+    ]
     return {
         "$schema": SCHEMA,
         "description": "rows per time bucket, the longest gaps shaded",
@@ -67,16 +83,16 @@ def gaps_timeline(s: TableStats) -> dict[str, Any] | None:
                 "data": {"values": gaps},
                 "mark": {"type": "rect", "color": "#d62728", "opacity": 0.35},
                 "encoding": {
-                    "x": {"field": "start", "type": "temporal", "title": "time"},
+                    "x": {"field": "start", "type": "temporal", "title": "time", "scale": UTC},
                     "x2": {"field": "end"},
-                    "tooltip": [{"field": "start"}, {"field": "end"}, {"field": "seconds"}],
+                    "tooltip": [{"field": "from"}, {"field": "to"}, {"field": "seconds"}],
                 },
             },
             {
                 "data": {"values": rows_per_bucket},
                 "mark": {"type": "line", "point": True},
                 "encoding": {
-                    "x": {"field": "time", "type": "temporal"},
+                    "x": {"field": "time", "type": "temporal", "scale": UTC},
                     "y": {"field": "rows", "type": "quantitative", "title": "rows per bucket"},
                 },
             },
@@ -112,14 +128,16 @@ def spikes_marked(s: TableStats) -> dict[str, Any] | None:
     prof = s.spike_profile
     if not prof:
         return None
-    x = {"field": "time", "type": "temporal", "title": "time"}
+    x = {"field": "time", "type": "temporal", "title": "time", "scale": UTC}
+    buckets = [{**b, "time": _wall(b["time"])} for b in prof["buckets"]]
+    spikes = [{**p, "time": _wall(p["time"]), "at": p["time"]} for p in prof["spikes"]]
     return {
         "$schema": SCHEMA,
         "description": f"{prof['column']}: min-max band and mean per time bucket, spikes marked",
         "width": "container",
         "layer": [
             {
-                "data": {"values": prof["buckets"]},
+                "data": {"values": buckets},
                 "mark": {"type": "area", "opacity": 0.3},
                 "encoding": {
                     "x": x,
@@ -128,17 +146,17 @@ def spikes_marked(s: TableStats) -> dict[str, Any] | None:
                 },
             },
             {
-                "data": {"values": prof["buckets"]},
+                "data": {"values": buckets},
                 "mark": "line",
                 "encoding": {"x": x, "y": {"field": "mean", "type": "quantitative"}},
             },
             {
-                "data": {"values": prof["spikes"]},
+                "data": {"values": spikes},
                 "mark": {"type": "point", "color": "#d62728", "filled": True, "size": 60},
                 "encoding": {
                     "x": x,
                     "y": {"field": "value", "type": "quantitative"},
-                    "tooltip": [{"field": "time"}, {"field": "value"}, {"field": "row"}],
+                    "tooltip": [{"field": "at"}, {"field": "value"}, {"field": "row"}],
                 },
             },
         ],

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from html import escape
 
 from mfgdata.quality.charts import charts
 from mfgdata.quality.evaluate import QualityReport
 from mfgdata.quality.measures import CHARACTERISTIC_KO
+from mfgdata.report.humanize import evidence_table, fmt_value
 from mfgdata.report.section import ReportSection
-
-
-def _evidence(ev: dict[str, object]) -> str:
-    text = json.dumps(ev, ensure_ascii=False, sort_keys=True, default=str)
-    return escape(text if len(text) <= 600 else text[:600] + " …")
 
 
 def _reasons(q: QualityReport, ko: bool) -> str:
@@ -50,7 +45,12 @@ def _html(q: QualityReport, ko: bool, chart_ids: list[str]) -> str:
     )
     rows = []
     for m in q.measures:
-        ev = _evidence(m.evidence) if not m.passed else escape(str(m.evidence.get("count", "")))
+        lang = "ko" if ko else "en"
+        ev = (
+            evidence_table(m.evidence, lang)
+            if not m.passed
+            else escape(fmt_value(m.evidence.get("count"), lang, "count"))
+        )
         ok = ("통과" if ko else "pass") if m.passed else ("미달" if ko else "fail")
         rows.append(
             "<tr>"
@@ -59,7 +59,7 @@ def _html(q: QualityReport, ko: bool, chart_ids: list[str]) -> str:
             f"<td>{escape(CHARACTERISTIC_KO[m.characteristic] if ko else m.characteristic)}</td>"
             f"<td>{m.value:.4f}</td><td>{m.threshold:g}</td>"
             f'<td class="{"pass" if m.passed else "fail " + m.severity}">{ok}</td>'
-            f"<td><code>{ev}</code></td>"
+            f"<td>{ev}</td>"
             "</tr>"
         )
     req = escape(q.scheme["registration_grade"])

@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import polars as pl
 
 from mfgdata.quality.findings import MAX_EVIDENCE
 
 US = 1_000_000
+_EPOCH = datetime(1970, 1, 1)
 
 
-def iso(us: int | None) -> str | None:
-    """Microseconds since the epoch as ISO 8601 (UTC, no offset suffix)."""
+def iso(us: int | None, zone: str | None = None) -> str | None:
+    """Microseconds since the epoch of a time column as ISO 8601, the way the product shows time.
+
+    ``zone``: the column's zone (its epoch counts UTC): the time in that zone with its offset,
+    ``2024-03-01T22:57:00+09:00``, as the profile writes it. Without (a naive column: its epoch
+    counts the wall clock): the wall-clock time, unshifted and without an offset."""
     if us is None:
         return None
-    return datetime.fromtimestamp(us / US, tz=UTC).replace(tzinfo=None).isoformat()
+    wall = _EPOCH + timedelta(microseconds=int(us))
+    if zone is None:
+        return wall.isoformat()
+    return wall.replace(tzinfo=UTC).astimezone(ZoneInfo(zone)).isoformat()
 
 
 @dataclass
@@ -42,6 +51,11 @@ class TimeStats:
     bucket_starts_us: list[int] = field(default_factory=list)
     #: rows sharing their key with a neighbour (sorted data only): all members of duplicate keys
     near_rows: list[int] = field(default_factory=list)
+    zone: str | None = None  # the column's time zone (None: naive wall-clock times)
+
+    def iso(self, us: int | None) -> str | None:
+        """A time of this column as ISO 8601 in its zone, with the offset (see :func:`iso`)."""
+        return iso(us, self.zone)
 
 
 def _epoch(col: str, dtype: pl.DataType) -> pl.Expr:
@@ -78,6 +92,7 @@ def scan_time(
 ) -> TimeStats:
     """One query on the key columns only; memory is a few int64 columns, never the table."""
     keys = [column] + ([id_column] if id_column else [])
+    zone = dtype.time_zone if isinstance(dtype, pl.Datetime) else None
     t = _epoch(column, dtype)
     s = lf.select(t.alias("t"), *(pl.col(k) for k in keys[1:])).with_row_index("row")
     diff = pl.col("t").diff()
@@ -126,8 +141,8 @@ def scan_time(
         for row in top.iter_rows(named=True):
             gaps.append(
                 {
-                    "start": iso(row["t"] - row["d"]),
-                    "end": iso(row["t"]),
+                    "start": iso(row["t"] - row["d"], zone),
+                    "end": iso(row["t"], zone),
                     "seconds": row["d"] / US,
                     "row": row["row"],
                 }
@@ -153,6 +168,7 @@ def scan_time(
         distinct=distinct,
         bucket_ends=ends,
         bucket_starts_us=starts,
+        zone=zone,
     )
 
 

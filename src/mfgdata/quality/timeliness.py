@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from mfgdata.quality.contract import Contract
 from mfgdata.quality.measures import Measure
 from mfgdata.quality.scan import TableStats
-from mfgdata.quality.timeaxis import iso
+
+
+def _reference_text(ref: datetime, zone: str | None) -> str:
+    """In the column's zone with its offset; naive UTC for a naive column (as its age counts)."""
+    if zone:
+        return ref.astimezone(ZoneInfo(zone)).isoformat()
+    return ref.astimezone(UTC).replace(tzinfo=None).isoformat()
 
 
 def measures(s: TableStats, c: Contract, reference: datetime | None = None) -> list[Measure]:
@@ -32,8 +39,8 @@ def measures(s: TableStats, c: Contract, reference: datetime | None = None) -> l
             column=s.time.column,
             evidence={
                 "count": 0 if age <= c.sla_seconds else 1,
-                "newest": iso(s.time.t_max),
-                "reference_time": ref.astimezone(UTC).replace(tzinfo=None).isoformat(),
+                "newest": s.time.iso(s.time.t_max),
+                "reference_time": _reference_text(ref, s.time.zone),
                 "age_seconds": round(age, 3),
                 "sla_seconds": c.sla_seconds,
             },

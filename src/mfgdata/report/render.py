@@ -20,6 +20,7 @@ import jinja2
 
 from mfgdata.pipeline.step import StepResult
 from mfgdata.quality.findings import Finding
+from mfgdata.report.humanize import DASH
 from mfgdata.report.section import ReportSection
 
 #: Sections ordered before this come before the findings table; the rest after it.
@@ -42,7 +43,7 @@ class ReportInput:
 def fmt_num(value: Any, digits: int | None = None) -> str:
     """Thousands separators; floats with ``digits`` decimals or four significant digits."""
     if value is None:
-        return "–"
+        return DASH
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
     if isinstance(value, int):
@@ -60,7 +61,7 @@ def fmt_num(value: Any, digits: int | None = None) -> str:
 
 def fmt_bytes(value: int | None) -> str:
     if value is None:
-        return "–"
+        return DASH
     size = float(value)
     for unit in ("B", "KB", "MB", "GB"):
         if size < 1024 or unit == "GB":

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,17 @@ TS = "https://admin-shell.io/idta/TimeSeries"
 PARQUET = "application/vnd.apache.parquet"
 _DT = model.datatypes
 Store = model.DictIdentifiableStore[model.Identifiable]
+
+
+class SortedRefs(set[model.ModelReference[model.Submodel]]):
+    """A set of submodel references that iterates sorted by the referenced id.
+
+    basyx serialises ``AssetAdministrationShell.submodel`` (a set) by iterating it, and a plain
+    set of strings iterates in hash order, which changes with ``PYTHONHASHSEED``: the same product
+    would get a different ``environment.json`` and AASX on every run."""
+
+    def __iter__(self) -> Iterator[model.ModelReference[model.Submodel]]:
+        return iter(sorted(super().__iter__(), key=lambda r: tuple(k.value for k in r.key)))
 
 
 def gref(value: str) -> model.ExternalReference:
@@ -278,7 +289,7 @@ def build_environment(
         asset_information=model.AssetInformation(
             asset_kind=model.AssetKind.INSTANCE, global_asset_id=info.base
         ),
-        submodel={model.ModelReference.from_referable(s) for s in submodels},
+        submodel=SortedRefs(model.ModelReference.from_referable(s) for s in submodels),
     )
     return Store([shell, *submodels, *concept_descriptions(columns)])
 

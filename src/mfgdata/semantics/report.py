@@ -75,7 +75,7 @@ def _table(columns: list[dict[str, Any]], source: str, lang: str) -> str:
             c["unit_original"] or dash,
             _unit(c, lang) if c["property"] else dash,
             conf,
-            c["accepted_by"],
+            c["accepted_by"] or dash,
         )
         rows.append(f"<tr{style}>" + "".join(_cell(v) for v in cells) + "</tr>")
     text = intro.format(
