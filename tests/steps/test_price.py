@@ -59,11 +59,15 @@ def test_price_step_writes_pricing_json(tmp_path: Path) -> None:
     result = PriceStep().run(FRAME, ctx)
     doc = json.loads((tmp_path / "p" / "pricing.json").read_text(encoding="utf-8"))
     assert result.files == ("pricing.json",)
-    # defaults: cost 523,200 × grade A 1.0 × internal-use 1.0 × download 1.0
-    assert (doc["price_krw"], doc["vat_krw"], doc["total_krw"]) == (523_000, 52_300, 575_300)
-    assert result.data["price_krw"] == 523_000
-    assert result.data["vat_krw"] == 52_300
-    assert result.data["total_krw"] == 575_300
+    # measured (no earlier step ran: the table's 2,000 × 3 = 6,000 cells are all there is):
+    # collect 300,000 + 6 × 2,000; QA 200,000 + 6 × 500; storage 0.048 MB × 100; serve 240,000
+    # = 755,004.8 / 10 × 1.2 = 90,600.58 → 91,000
+    cost = doc["approaches"]["cost"]
+    assert cost["details"]["total_cost_krw"] == 755_004.8
+    assert cost["price_krw"] == 90_600.58
+    assert (doc["price_krw"], doc["vat_krw"], doc["total_krw"]) == (91_000, 9_100, 100_100)
+    assert result.data["price_krw"] == 91_000
+    assert result.data["total_krw"] == 100_100
     assert doc["product"] == {
         "rows": 2_000,
         "columns": 3,
@@ -72,13 +76,27 @@ def test_price_step_writes_pricing_json(tmp_path: Path) -> None:
         "grade": "A",
         "grade_source": "quality",
     }
-    assert doc["approaches"]["market"]["applicable"] is False
+    assert doc["work"]["raw_cells"] == {
+        "value": 6_000,
+        "unit": "cells",
+        "label_ko": "원본 셀 (행 × 열)",
+        "label_en": "raw cells (rows × columns)",
+        "source": "table",
+    }
+    assert doc["work"]["cells_cleaned"]["source"] == "not measured"
+    market = doc["approaches"]["market"]
+    assert market["applicable"] is False
+    assert market["details"]["basis"] == "fallback" == result.data["market_basis"]
+    assert "falls back to the cost approach" in market["reason_en"]
+    assert "원가접근법" in market["reason_ko"]
     assert doc["approaches"]["value"]["applicable"] is False
-    assert doc["inputs"]["margin"] == {"value": 0.2, "source": "default"}
-    # API: open-api full-table price 523,200 × 1.2 = 627,840 → 628,000 caps the list
-    assert doc["api"]["full_table_price_krw"] == 628_000
+    assert doc["inputs"]["margin"] == {"value": 0.2, "unit": "fraction", "source": "default"}
+    assert doc["inputs"]["costs.collection"]["source"] == "not_used"
+    assert doc["inputs"]["unit_costs.per_1000_raw_cells_krw"]["unit"] == "KRW / 1,000 cells"
+    # API: open-api full-table price 90,600.58 × 1.2 = 108,720.70 → 109,000 caps the list
+    assert doc["api"]["full_table_price_krw"] == 109_000
     prices = [e["price_krw"] for e in result.data["api_price_list"]]
-    assert prices == sorted(prices) and prices[-1] == 628_000
+    assert prices == sorted(prices) and prices[-1] == 109_000
     assert "proof_en" in doc["api"] and "proof_ko" in doc["api"]
 
 
@@ -86,9 +104,12 @@ def test_report_section(tmp_path: Path) -> None:
     section = PriceStep().run(FRAME, make_ctx(tmp_path, "r")).report
     assert section is not None
     assert (section.key, section.order) == ("price", 70)
-    assert "523,000" in section.html_ko and "523,000" in section.html_en
+    assert "91,000" in section.html_ko and "91,000" in section.html_en
     assert "부가가치세" in section.html_ko and "VAT" in section.html_en
-    assert "(2,000,000 + 1,500,000 + 0 + 500,000 + 120,000 + 240,000) / 10" in section.html_en
+    assert "6,000 cells / 1,000 × 2,000 KRW = 12,000" in section.html_en
+    assert "Measured work of this build" in section.html_en and "측정한 작업량" in section.html_ko
+    assert "KRW / 1,000 cells" in section.html_en
+    assert "Fallback" in section.html_en and "대체" in section.html_ko
     assert 'data-chart="api_curve"' in section.html_en
     chart = section.charts["api_curve"]
     assert chart["data"]["values"][-1]["rows"] == 2_000
@@ -97,7 +118,7 @@ def test_report_section(tmp_path: Path) -> None:
 def test_without_quality_is_unrated(tmp_path: Path) -> None:
     result = PriceStep().run(FRAME, make_ctx(tmp_path, "u", grade=None))
     assert result.data["grade"] == "unrated"
-    assert result.data["price_krw"] == 366_000  # 523,200 × 0.7 = 366,240
+    assert result.data["price_krw"] == 63_000  # 90,600.58 × 0.7 = 63,420.41
 
 
 def test_size_from_profile_without_frame(tmp_path: Path) -> None:
@@ -110,7 +131,7 @@ def test_size_from_profile_without_frame(tmp_path: Path) -> None:
 def test_pricing_file_and_model_uplift(tmp_path: Path) -> None:
     path = tmp_path / "pricing.yaml"
     path.write_text(
-        "licence: commercial\nvalue:\n  units_per_year: 1000\n  value_per_unit_krw: 1000\n"
+        "licence: commercial\nvalue:\n  units_per_year: 1000\n  value_per_unit_krw: 100\n"
         "  years: 1\n  discount_rate: 0\n  seller_share: 1\n",
         encoding="utf-8",
     )
@@ -118,10 +139,10 @@ def test_pricing_file_and_model_uplift(tmp_path: Path) -> None:
     result = PriceStep().run(FRAME, ctx)
     doc = json.loads((tmp_path / "m" / "pricing.json").read_text(encoding="utf-8"))
     assert doc["inputs_file"] == "pricing.yaml"
-    assert doc["inputs"]["licence"] == {"value": "commercial", "source": "file"}
-    assert doc["approaches"]["value"]["price_krw"] == 200_000.0  # 0.2 × 1,000 × 1,000
-    # 523,200 × 1.5 = 784,800, capped by the value 200,000
-    assert result.data["price_krw"] == 200_000
+    assert doc["inputs"]["licence"] == {"value": "commercial", "unit": "", "source": "file"}
+    assert doc["approaches"]["value"]["price_krw"] == 20_000.0  # 0.2 × 1,000 × 100
+    # 90,600.58 × 1.5 = 135,900.87, capped by the value 20,000
+    assert result.data["price_krw"] == 20_000
     assert doc["final"]["capped"] is True
 
 
@@ -167,3 +188,49 @@ def test_deterministic_bytes(tmp_path: Path) -> None:
     one = (tmp_path / "d1" / "pricing.json").read_bytes()
     two = (tmp_path / "d2" / "pricing.json").read_bytes()
     assert one == two
+
+
+def write_line_csv(path: Path, rows: int, columns: int, seed: int) -> Path:
+    """A press line log with Korean headers and units: time, line, sensors, a few blanks."""
+    import random
+    from datetime import datetime, timedelta
+
+    rng = random.Random(seed)
+    sensors = [f"센서{i:02d}[bar]" for i in range(columns - 2)]
+    lines = [",".join(["일시", "라인", *sensors])]
+    start = datetime(2026, 3, 2, 8, 0)
+    for i in range(rows):
+        at = (start + timedelta(seconds=10 * i)).strftime("%Y-%m-%d %H:%M:%S")
+        values = ["" if rng.random() < 0.01 else f"{50 + rng.gauss(0, 3):.3f}" for _ in sensors]
+        lines.append(",".join([at, f"L{i % 3 + 1}", *values]))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def build_priced(tmp_path: Path, name: str, rows: int, columns: int) -> dict[str, Any]:
+    """A real build (ingest → profile → preprocess → standardize → quality → price), defaults."""
+    from mfgdata.pipeline import build
+    from mfgdata.steps import ingest, preprocess, profile, quality, standardize
+
+    source = write_line_csv(tmp_path / f"{name}.csv", rows, columns, seed=rows)
+    options = BuildOptions(inputs=(source,), out=tmp_path / name, time_column="일시")
+    steps = [
+        ingest.IngestStep(),
+        profile.ProfileStep(),
+        preprocess.PreprocessStep(),
+        standardize.StandardizeStep(),
+        quality.QualityStep(),
+        PriceStep(),
+    ]
+    out = build(options, steps=steps).out
+    doc: dict[str, Any] = json.loads((out / "pricing.json").read_text(encoding="utf-8"))
+    return doc
+
+
+def test_prices_follow_the_product_size(tmp_path: Path) -> None:
+    """The issue's symptom: a 176-row table and a 20,000-row table both cost ₩523,000."""
+    small = build_priced(tmp_path, "small", 176, 10)
+    large = build_priced(tmp_path, "large", 20_000, 25)
+    assert (small["rows"], large["rows"]) == (176, 20_000)
+    assert large["price_krw"] > small["price_krw"]
+    assert large["price_krw"] >= 2 * small["price_krw"]
