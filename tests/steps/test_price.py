@@ -29,6 +29,7 @@ def make_ctx(
     grade: str | None = "A",
     pricing: Path | None = None,
     model: dict[str, Any] | None = None,
+    **options: Any,
 ) -> RunContext:
     root = tmp_path / name
     root.mkdir()
@@ -43,7 +44,7 @@ def make_ctx(
         results["model"] = StepResult(step="model", data=model)
     return RunContext(
         run_id="test",
-        options=Options(inputs=(), out=tmp_path / "out", pricing=pricing),
+        options=Options(inputs=(), out=tmp_path / "out", pricing=pricing, **options),
         settings=Settings(home=tmp_path / "home"),
         product=ProductWriter(root),
         work_dir=work,
@@ -188,6 +189,187 @@ def test_deterministic_bytes(tmp_path: Path) -> None:
     one = (tmp_path / "d1" / "pricing.json").read_bytes()
     two = (tmp_path / "d2" / "pricing.json").read_bytes()
     assert one == two
+
+
+def publish_library(home: Path) -> None:
+    """A migrated library DB with published, draft and other-family products."""
+    from datetime import datetime
+    from decimal import Decimal
+
+    from sqlalchemy.orm import Session
+
+    from mfgdata.db.engine import make_engine
+    from mfgdata.db.migrate import upgrade
+    from mfgdata.db.tables import Organisation, Product, ProductVersion
+
+    url = f"sqlite:///{home / 'mfgdata.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    rows = [  # product, family, version, status, grade, price, rows, columns, published
+        ("press-a", "press", 1, "published", "A", 3_000_000, 2_000, 3, "2025-06-01"),
+        ("press-a", "press", 2, "published", "B", 1_700_000, 2_000, 3, "2026-06-01"),
+        ("press-draft", "press", 1, "draft", "A", 90_000_000, 2_000, 3, None),
+        ("weld-b", "welding", 1, "published", "A", 50_000_000, 2_000, 3, "2026-06-01"),
+        ("press-line", "press", 1, "published", "A", 70_000_000, 2_000, 3, "2026-06-01"),
+    ]
+    with Session(engine) as session:
+        org = Organisation(name="프레스공업", kind="manufacturer")
+        session.add(org)
+        session.flush()
+        for pid, family, version, status, grade, price, n, cols, published in rows:
+            if session.get(Product, pid) is None:
+                session.add(
+                    Product(
+                        id=pid,
+                        owner_org_id=org.id,
+                        title_ko=f"{pid} 데이터",
+                        title_en=f"{pid} data",
+                        process_family=family,
+                        data_type="timeseries",
+                        licence="internal-use",
+                    )
+                )
+                session.flush()
+            session.add(
+                ProductVersion(
+                    product_id=pid,
+                    version=version,
+                    folder=f"products/{pid}/{version}",
+                    manifest_sha256="0" * 64,
+                    status=status,
+                    grade=grade,
+                    price_krw=Decimal(price),
+                    rows=n,
+                    columns=cols,
+                    published_at=datetime.fromisoformat(f"{published}T09:00:00+00:00")
+                    if published
+                    else None,
+                )
+            )
+        session.commit()
+    engine.dispose()
+
+
+PRESS = {
+    "title": "프레스 라인 센서 / Press line sensors",
+    "time_column": "t",
+    "product_id": "press-line",
+}
+
+
+def test_market_reads_published_comparables_from_the_library(tmp_path: Path) -> None:
+    publish_library(tmp_path / "home")
+    result = PriceStep().run(FRAME, make_ctx(tmp_path, "lib", **PRESS))
+    doc = json.loads((tmp_path / "lib" / "pricing.json").read_text(encoding="utf-8"))
+    market = doc["approaches"]["market"]
+    assert market["applicable"] is True
+    assert market["details"]["basis"] == "library" == result.data["market_basis"]
+    # only press-a's newest published version: not the draft, not welding, not this product
+    comps = market["details"]["comparables"]
+    assert [(c["folder"], c["source"], c["grade"]) for c in comps] == [
+        ("press-a@2", "library", "B")
+    ]
+    # 1,700,000 / 0.85 (grade B) × (6,000 / 6,000)^0.5 = 2,000,000, then × grade A 1.0
+    assert market["price_krw"] == 2_000_000.0
+    assert result.data["price_krw"] == 2_000_000
+    catalog = market["details"]["catalog"]
+    assert catalog["status"] == "ok" and catalog["database"] == "sqlite:mfgdata.db"
+    assert (catalog["process_family"], catalog["data_type"]) == ("press", "timeseries")
+    assert catalog["published_total"] == 3
+    # a full grade lower: a lower price from the same comparables
+    lower = PriceStep().run(FRAME, make_ctx(tmp_path, "lib-c", grade="C", **PRESS))
+    assert lower.data["price_krw"] == 1_400_000  # 2,000,000 × 0.7
+
+
+def test_other_family_falls_back_openly(tmp_path: Path) -> None:
+    publish_library(tmp_path / "home")
+    options = {"title": "주조 공정 / Casting", "time_column": "t"}
+    result = PriceStep().run(FRAME, make_ctx(tmp_path, "cast", **options))
+    doc = json.loads((tmp_path / "cast" / "pricing.json").read_text(encoding="utf-8"))
+    market = doc["approaches"]["market"]
+    assert market["details"]["basis"] == "fallback"
+    assert "0 of 3 published products share the process family (casting)" in market["reason_en"]
+    assert "falls back to the cost approach" in market["reason_en"]
+    assert result.data["price_krw"] == 91_000  # the cost approach
+
+
+@pytest.mark.parametrize("state", ["missing", "not_a_library"])
+def test_library_db_is_optional_and_never_created(tmp_path: Path, state: str) -> None:
+    db = tmp_path / "home" / "mfgdata.db"
+    if state == "not_a_library":
+        db.parent.mkdir(parents=True)
+        db.write_bytes(b"")  # an empty file: no catalogue tables
+    result = PriceStep().run(FRAME, make_ctx(tmp_path, state, **PRESS))
+    assert result.data["market_basis"] == "fallback"
+    assert result.data["price_krw"] == 91_000
+    doc = json.loads((tmp_path / state / "pricing.json").read_text(encoding="utf-8"))
+    catalog = doc["approaches"]["market"]["details"]["catalog"]
+    if state == "missing":
+        assert not db.exists()  # read-only: nothing is created
+        assert catalog["status"] == "no_database"
+    else:
+        assert db.read_bytes() == b""
+        assert catalog["status"] == "unreadable"
+
+
+def test_cost_from_measured_work(tmp_path: Path) -> None:
+    """Earlier steps' results and the runner's seconds are what the cost approach prices."""
+    ctx = make_ctx(tmp_path, "w", model={"metrics": {}, "uplift": {"relative": 0.1}})
+    ctx.results["ingest"] = StepResult(
+        step="ingest",
+        data={
+            "rows": 2_010,
+            "columns": [{"name": n} for n in ("t", "x", "y", "z")],
+            "inputs": [{"name": "라인.csv", "bytes": 52_000}],
+        },
+    )
+    ctx.results["preprocess"] = StepResult(
+        step="preprocess", counts={"rows_in": 2_010, "rows_out": 2_000, "cells_changed": 340}
+    )
+    ctx.results["standardize"] = StepResult(step="standardize", counts={"mapped": 2})
+    ctx.seconds.update({"ingest": 1.5, "preprocess": 3.0, "model": 55.5})
+    PriceStep().run(FRAME, ctx)
+    doc = json.loads((tmp_path / "w" / "pricing.json").read_text(encoding="utf-8"))
+    work = {k: (v["value"], v["unit"], v["source"]) for k, v in doc["work"].items()}
+    assert work["raw_cells"] == (8_040, "cells", "ingest")
+    assert work["rows_removed"] == (10, "rows", "preprocess")
+    assert work["cells_cleaned"] == (340, "cells", "preprocess")
+    assert work["columns_standardized"] == (2, "columns", "standardize")
+    assert work["models"] == (1, "models", "model")
+    assert work["model_seconds"] == (55.5, "s", "runner (model step seconds)")
+    assert work["processing_seconds"] == (60.0, "s", "runner (step seconds)")
+    items = {i["field"]: i for i in doc["approaches"]["cost"]["details"]["items"]}
+    # 300,000 + 8.04 × 2,000
+    assert items["collection"]["krw"] == 316_080.0
+    # 340 × 10 + 2 × 20,000 + 1 × 300,000 + 1 CPU-minute × 1,000
+    assert items["processing"]["krw"] == 344_400.0
+    assert [line["unit_cost_key"] for line in items["processing"]["lines"]] == [
+        "unit_costs.per_cleaned_cell_krw",
+        "unit_costs.per_standardized_column_krw",
+        "unit_costs.per_model_krw",
+        "unit_costs.per_cpu_minute_krw",
+    ]
+    # (0.052 MB raw + 0.048 MB product) × 100
+    assert items["storage"]["krw"] == 10.0
+
+
+def test_explicit_costs_and_unit_costs_override(tmp_path: Path) -> None:
+    path = tmp_path / "pricing.yaml"
+    path.write_text(
+        "costs:\n  collection: 5000000\nunit_costs:\n  qa_setup_krw: 0\n"
+        "  per_1000_cells_checked_krw: 1000\n",
+        encoding="utf-8",
+    )
+    PriceStep().run(FRAME, make_ctx(tmp_path, "o", pricing=path))
+    doc = json.loads((tmp_path / "o" / "pricing.json").read_text(encoding="utf-8"))
+    items = {i["field"]: i for i in doc["approaches"]["cost"]["details"]["items"]}
+    assert (items["collection"]["krw"], items["collection"]["basis"]) == (
+        5_000_000.0,
+        "fixed (pricing.yaml)",
+    )
+    assert items["qa"]["krw"] == 6_000.0  # 6,000 cells / 1,000 × 1,000, no setup
+    assert doc["inputs"]["costs.collection"]["source"] == "file"
+    assert doc["inputs"]["unit_costs.qa_setup_krw"]["source"] == "file"
 
 
 def write_line_csv(path: Path, rows: int, columns: int, seed: int) -> Path:

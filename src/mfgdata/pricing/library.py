@@ -182,25 +182,34 @@ def library_comparables(
             **found,
         )
 
-    engine = _engine(url)
-    if engine is None:
+    problem: str | None = None
+    engine: Engine | None = None
+    try:
+        engine = _engine(url)
+    except (SQLAlchemyError, ImportError) as e:  # a bad URL or a driver that is not installed
+        problem = type(e).__name__
+    if engine is None and problem is None:
         return lookup(
             "no_database",
             "데이터 라이브러리 DB가 아직 없습니다",
             "there is no data library database yet",
         )
-    try:
-        with Session(engine) as session:
-            found, skipped, total = _query(session, settings, product_id, process_family, data_type)
-    except SQLAlchemyError as e:
-        reason = type(e).__name__
+    if engine is not None:
+        try:
+            with Session(engine) as session:
+                found, skipped, total = _query(
+                    session, settings, product_id, process_family, data_type
+                )
+        except SQLAlchemyError as e:
+            problem = type(e).__name__
+        finally:
+            engine.dispose()
+    if problem is not None:
         return lookup(
             "unreadable",
-            f"데이터 라이브러리 DB를 읽을 수 없습니다 ({reason})",
-            f"the data library database cannot be read ({reason})",
+            f"데이터 라이브러리 DB를 읽을 수 없습니다 ({problem})",
+            f"the data library database cannot be read ({problem})",
         )
-    finally:
-        engine.dispose()
     return lookup(
         "ok",
         f"게시된 제품 {total}개 중 같은 공정({process_family})·유형({data_type}) {len(found)}개",
