@@ -29,6 +29,7 @@ def make_ctx(
     grade: str | None = "A",
     pricing: Path | None = None,
     model: dict[str, Any] | None = None,
+    time: bool = False,
     **options: Any,
 ) -> RunContext:
     root = tmp_path / name
@@ -36,7 +37,14 @@ def make_ctx(
     work = tmp_path / f"{name}.work"
     work.mkdir()
     results: dict[str, StepResult] = {
-        "profile": StepResult(step="profile", data={"rows": 3, "columns": {"a": {}, "b": {}}}),
+        "profile": StepResult(
+            step="profile",
+            data={
+                "rows": 3,
+                "columns": {"a": {}, "b": {}},
+                "time": {"column": "t"} if time else None,
+            },
+        ),
     }
     if grade is not None:
         results["quality"] = StepResult(step="quality", data={"grade": grade, "score": 0.93})
@@ -252,7 +260,7 @@ def publish_library(home: Path) -> None:
 
 PRESS = {
     "title": "프레스 라인 센서 / Press line sensors",
-    "time_column": "t",
+    "time": True,
     "product_id": "press-line",
 }
 
@@ -283,7 +291,7 @@ def test_market_reads_published_comparables_from_the_library(tmp_path: Path) -> 
 
 def test_other_family_falls_back_openly(tmp_path: Path) -> None:
     publish_library(tmp_path / "home")
-    options = {"title": "주조 공정 / Casting", "time_column": "t"}
+    options = {"title": "주조 공정 / Casting", "time": True}
     result = PriceStep().run(FRAME, make_ctx(tmp_path, "cast", **options))
     doc = json.loads((tmp_path / "cast" / "pricing.json").read_text(encoding="utf-8"))
     market = doc["approaches"]["market"]

@@ -133,8 +133,8 @@ def _work(ctx: RunContext, rows: int, columns: int, size_source: str) -> Work:
 
 def _catalog(ctx: RunContext) -> Lookup:
     """Published comparables of the same process family and data type (never creates a DB)."""
-    profile = _data(ctx, "profile") or {}
-    has_time = bool(profile.get("time")) or ctx.column("time_column") is not None
+    profile = _data(ctx, "profile")  # registration decides the data type the same way
+    has_time = bool(profile.get("time")) if profile else ctx.column("time_column") is not None
     family, data_type = product_kind(ctx.options.title, product_id_for(ctx.options), has_time)
     return library_comparables(
         ctx.settings,
