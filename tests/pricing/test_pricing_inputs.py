@@ -26,14 +26,26 @@ def test_defaults_without_file() -> None:
 
 def test_file_values_are_marked_file(tmp_path: Path) -> None:
     path = write(
-        tmp_path, "costs:\n  labelling: 700000\nlicence: commercial\nmarket:\n  as_of: 2026-03-01\n"
+        tmp_path,
+        "costs:\n  labelling: 700000\nlicence: commercial\nmarket:\n  as_of: 2026-03-01\n"
+        "unit_costs:\n  per_model_krw: 500000\n",
     )
     flat = sources(load_inputs(path))
-    assert flat["costs.labelling"] == {"value": 700_000, "source": "file"}
+    assert flat["costs.labelling"] == {"value": 700_000, "unit": "KRW", "source": "file"}
     assert flat["costs.collection"]["source"] == "default"
-    assert flat["licence"] == {"value": "commercial", "source": "file"}
-    assert flat["market.as_of"] == {"value": "2026-03-01", "source": "file"}
+    assert flat["licence"] == {"value": "commercial", "unit": "", "source": "file"}
+    assert flat["market.as_of"] == {"value": "2026-03-01", "unit": "date", "source": "file"}
     assert flat["margin"]["source"] == "default"
+    assert flat["unit_costs.per_model_krw"] == {
+        "value": 500_000,
+        "unit": "KRW / model",
+        "source": "file",
+    }
+    assert flat["unit_costs.per_cleaned_cell_krw"] == {
+        "value": 10,
+        "unit": "KRW / cell",
+        "source": "default",
+    }
 
 
 def test_empty_file_is_all_defaults(tmp_path: Path) -> None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from mfgdata.pricing.inputs import MarketInputs, PricingInputs
+from mfgdata.pricing.library import Comparable, Lookup
 from mfgdata.pricing.market import market_price
 
 
@@ -156,3 +158,50 @@ def test_no_comparables_not_applicable(tmp_path: Path, create: bool) -> None:
     assert result.price_krw is None
     assert "no comparable" in result.reason_en
     assert "비교" in result.reason_ko
+
+
+def lookup(*comps: Comparable, status: str = "ok") -> Lookup:
+    return Lookup(
+        database="sqlite:mfgdata.db",
+        status=status,
+        process_family="press",
+        data_type="timeseries",
+        comparables=comps,
+        note_ko="게시된 제품 없음" if not comps else "",
+        note_en="no published product" if not comps else "",
+    )
+
+
+def test_library_and_folder_comparables_together(library: Path) -> None:
+    published = Comparable(
+        folder="press-a@2",
+        title="Press A",
+        price_krw=1_275_000,
+        grade="B",
+        licence="commercial",
+        access_mode="download",
+        rows=10_000,
+        columns=10,
+        created=date(2026, 1, 1),
+        source="library",
+    )
+    result = market_price(
+        PricingInputs(), library, rows=10_000, columns=10, catalog=lookup(published)
+    )
+    assert result.details["basis"] == "folder+library"
+    comps = {c["folder"]: c for c in result.details["comparables"]}
+    assert comps["press-a@2"]["source"] == "library"
+    assert comps["press-a@2"]["adjusted_krw"] == 1_000_000.0  # 1,275,000 / (0.85 × 1.5)
+    # (600,000 + 0.5 × 800,000 + 285,714.29 + 1,000,000) / 3.5
+    assert result.price_krw == 653_061.23
+    assert result.details["catalog"]["found"] == 1
+
+
+def test_fallback_names_every_place_it_looked(tmp_path: Path) -> None:
+    result = market_price(
+        PricingInputs(), tmp_path / "library", rows=100, columns=3, catalog=lookup()
+    )
+    assert not result.applicable and result.details["basis"] == "fallback"
+    assert "data library sqlite:mfgdata.db: no published product" in result.reason_en
+    assert "no comparable in the local library library/" in result.reason_en
+    assert "데이터 라이브러리 sqlite:mfgdata.db: 게시된 제품 없음" in result.reason_ko

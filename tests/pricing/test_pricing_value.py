@@ -41,12 +41,18 @@ def test_value_horizon_and_rate() -> None:
 @pytest.mark.parametrize(
     ("model_data", "economics", "reason"),
     [
-        (None, ECONOMICS, "no measured model uplift"),
-        ({}, ECONOMICS, "no measured model uplift"),
-        ({"metrics": {"r2": 0.9}}, ECONOMICS, "no measured model uplift"),
-        ({"uplift": {"value": "big"}}, ECONOMICS, "no measured model uplift"),
+        (None, ECONOMICS, "no usable model (no model was trained)"),
+        ({}, ECONOMICS, "no usable model (no model was trained)"),
+        ({"skipped": True, "reason_en": "only 12 rows"}, ECONOMICS, "no model was trained"),
+        ({"metrics": {"r2": 0.9}}, ECONOMICS, "does not beat its baseline"),
+        ({"uplift": {"value": "big"}}, ECONOMICS, "does not beat its baseline"),
         ({"uplift": {"value": 0.1}}, ValueInputs(), "unit economics not declared"),
-        ({"uplift": {"value": -0.02}}, ECONOMICS, "not positive"),
+        ({"uplift": {"value": -0.02}}, ECONOMICS, "does not beat its baseline"),
+        (
+            {"uplift": {"value": 0.1}, "usable": True, "usable_reason": {"ko": "좋음"}},
+            ValueInputs(),
+            "unit economics not declared",
+        ),
     ],
 )
 def test_value_not_applicable(
@@ -57,3 +63,54 @@ def test_value_not_applicable(
     assert result.price_krw is None
     assert reason in result.reason_en
     assert result.reason_ko
+
+
+# what the model step reports today: uplift.relative and .significant (no "value"), maybe "usable"
+RELATIVE = {"metric": "rmse", "model": 20.0, "baseline": 40.0, "relative": 0.5}
+
+
+@pytest.mark.parametrize(
+    ("model_data", "applicable", "reason"),
+    [
+        # no "usable" field: usable only if it beats its baseline (interval excludes 0)
+        ({"metrics": {}, "uplift": {**RELATIVE, "significant": True}}, True, ""),
+        (
+            {"metrics": {}, "uplift": {**RELATIVE, "significant": False}},
+            False,
+            "does not beat its baseline significantly",
+        ),
+        # "usable" from the model step wins, with its reason
+        (
+            {
+                "metrics": {},
+                "uplift": {**RELATIVE, "significant": True},
+                "usable": False,
+                "usable_reason": {"ko": "구간이 0을 포함", "en": "interval includes 0"},
+            },
+            False,
+            "no usable model (interval includes 0)",
+        ),
+        ({"metrics": {}, "uplift": RELATIVE, "usable": True}, True, ""),
+    ],
+)
+def test_value_reads_the_model_step(
+    model_data: dict[str, Any], applicable: bool, reason: str
+) -> None:
+    inputs = PricingInputs(
+        value=ValueInputs(
+            units_per_year=1_000, value_per_unit_krw=1_000, years=1, discount_rate=0, seller_share=1
+        )
+    )
+    result = value_price(inputs, model_data)
+    assert result.applicable is applicable
+    assert reason in result.reason_en
+    if applicable:
+        assert result.details["u"] == 0.5  # relative uplift of the primary metric
+        assert result.price_krw == 500_000.0  # 0.5 × 1,000 × 1,000 × 1 year
+        assert result.details["usable"] is True
+
+
+def test_relative_uplift_is_kept_to_one() -> None:
+    data = {"uplift": {"relative": 3.0, "significant": True}, "usable": True}
+    result = value_price(PricingInputs(value=ECONOMICS), data)
+    assert result.details["u"] == 1.0

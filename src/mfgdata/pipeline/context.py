@@ -92,6 +92,8 @@ class RunContext:
     work_dir: Path  # scratch space, removed when the run ends
     results: dict[str, StepResult] = field(default_factory=dict)
     progress: ProgressFn = _no_progress
+    #: wall-clock seconds of each finished step (the runner fills it; the price step reads it)
+    seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def timezone(self) -> str:

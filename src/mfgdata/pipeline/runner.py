@@ -78,7 +78,7 @@ def build(
         work_dir=work,
         progress=progress or (lambda s, f, m: None),
     )
-    result = BuildResult(run_id=run_id, out=out)
+    result = BuildResult(run_id=run_id, out=out, seconds=ctx.seconds)  # one dict, both views
     started = datetime.now(UTC)
     frame: pl.LazyFrame | None = None
     try:

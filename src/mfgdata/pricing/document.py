@@ -13,8 +13,10 @@ from mfgdata.pricing.api_prices import PROOF_EN, PROOF_KO, build_price_list, pri
 from mfgdata.pricing.cost import cost_price
 from mfgdata.pricing.final import final_price
 from mfgdata.pricing.inputs import PricingInputs, sources
+from mfgdata.pricing.library import Lookup
 from mfgdata.pricing.market import market_price
 from mfgdata.pricing.value import value_price
+from mfgdata.pricing.work import Work
 
 SCHEMA = "mfgdata/pricing/1"
 
@@ -28,12 +30,14 @@ def price_document(
     rows: int,
     columns: int,
     size_source: str,
-    library: Path,
+    library: Path | None,
     model_data: Mapping[str, Any] | None,
+    work: Work | None = None,
+    catalog: Lookup | None = None,
 ) -> dict[str, Any]:
     """Price one product; the dict is what pricing.json holds."""
-    cost = cost_price(inputs)
-    market = market_price(inputs, library, rows=rows, columns=columns)
+    cost = cost_price(inputs, work)
+    market = market_price(inputs, library, rows=rows, columns=columns, catalog=catalog)
     value = value_price(inputs, model_data)
     final = final_price(inputs, cost=cost, market=market, value=value, grade=grade)
     api_full = final_price(
@@ -59,8 +63,9 @@ def price_document(
             "grade": grade,
             "grade_source": grade_source,
         },
+        "work": work.to_dict() if work is not None else None,
         "inputs_file": inputs_file,
-        "inputs": sources(inputs),
+        "inputs": _inputs(inputs, measured=work is not None),
         "approaches": {a.name: a.to_dict() for a in (cost, market, value)},
         "final": final.to_dict(),
         "api": {
@@ -78,3 +83,14 @@ def price_document(
             "청구서 합계만 1원 단위로 한 번 반올림합니다.",
         },
     }
+
+
+def _inputs(inputs: PricingInputs, *, measured: bool) -> dict[str, dict[str, Any]]:
+    """Every input with value, unit and source; a default fixed cost that the measured work
+    replaced is marked ``not_used`` (so nobody reads it as part of the price)."""
+    out = sources(inputs)
+    if measured:
+        for key, entry in out.items():
+            if key.startswith("costs.") and entry["source"] == "default":
+                entry["source"] = "not_used"
+    return out

@@ -39,7 +39,9 @@ class _Model(BaseModel):
 
 
 class CostInputs(_Model):
-    """Cost of making and serving the product once, in KRW (TTAK.KO-10.1409 cost approach)."""
+    """Fixed costs in KRW (TTAK.KO-10.1409 cost approach). A cost given in ``pricing.yaml`` is
+    used as it is; one not given is computed from the measured work with :class:`UnitCosts`
+    (the defaults below apply only when no work was measured)."""
 
     collection: float = Field(default=2_000_000, ge=0, description="수집 / collection")
     processing: float = Field(default=1_500_000, ge=0, description="가공 / processing and cleaning")
@@ -47,6 +49,41 @@ class CostInputs(_Model):
     qa: float = Field(default=500_000, ge=0, description="품질검증 / quality assurance")
     storage: float = Field(default=120_000, ge=0, description="저장 / storage (one year)")
     serving: float = Field(default=240_000, ge=0, description="제공 / serving (one year)")
+
+
+class UnitCosts(_Model):
+    """KRW per unit of measured work: the cost approach's price table (docs/pricing.md)."""
+
+    collection_setup_krw: float = Field(
+        default=300_000, ge=0, description="per product: agreeing on and extracting the data"
+    )
+    per_1000_raw_cells_krw: float = Field(
+        default=2_000, ge=0, description="per 1,000 raw cells collected (rows × columns read)"
+    )
+    per_cleaned_cell_krw: float = Field(
+        default=10, ge=0, description="per cell the recipe changed, filled, flagged or removed"
+    )
+    per_standardized_column_krw: float = Field(
+        default=20_000, ge=0, description="per column mapped to a standard property"
+    )
+    per_model_krw: float = Field(
+        default=300_000, ge=0, description="per model trained and evaluated against a baseline"
+    )
+    per_cpu_minute_krw: float = Field(
+        default=1_000, ge=0, description="per minute of measured processing time (steps)"
+    )
+    qa_setup_krw: float = Field(default=200_000, ge=0, description="per product: QA review")
+    per_1000_cells_checked_krw: float = Field(
+        default=500, ge=0, description="per 1,000 product cells checked by the quality step"
+    )
+    storage_per_mb_year_krw: float = Field(
+        default=100, ge=0, description="per MB stored (raw inputs + product table) a year"
+    )
+    storage_years: float = Field(default=1, gt=0, description="years of storage priced")
+    serving_per_year_krw: float = Field(
+        default=240_000, ge=0, description="serving (library page, download, API) a year"
+    )
+    serving_years: float = Field(default=1, gt=0, description="years of serving priced")
 
 
 class MarketInputs(_Model):
@@ -105,6 +142,7 @@ class PricingInputs(_Model):
     """All inputs of the price step. Defaults are illustrative, documented in docs/pricing.md."""
 
     costs: CostInputs = CostInputs()
+    unit_costs: UnitCosts = UnitCosts()
     expected_sales: int = Field(default=10, ge=1, description="expected number of sales N")
     margin: float = Field(default=0.20, ge=0, le=10, description="margin m")
     licence: str = Field(default="internal-use", description="licence scope sold")
@@ -147,8 +185,52 @@ class PricingInputs(_Model):
         return self
 
 
+#: the unit of every input, as pricing.json and the report show it ("" for words and switches)
+UNITS = {
+    "expected_sales": "sales",
+    "margin": "fraction",
+    "licence": "",
+    "licence_multipliers": "×",
+    "access_mode": "",
+    "access_multipliers": "×",
+    "grade_multipliers": "×",
+    "value_cap": "",
+    "rounding_unit_krw": "KRW",
+    "vat_rate": "fraction",
+    "unit_costs.collection_setup_krw": "KRW / product",
+    "unit_costs.per_1000_raw_cells_krw": "KRW / 1,000 cells",
+    "unit_costs.per_cleaned_cell_krw": "KRW / cell",
+    "unit_costs.per_standardized_column_krw": "KRW / column",
+    "unit_costs.per_model_krw": "KRW / model",
+    "unit_costs.per_cpu_minute_krw": "KRW / CPU-minute",
+    "unit_costs.qa_setup_krw": "KRW / product",
+    "unit_costs.per_1000_cells_checked_krw": "KRW / 1,000 cells",
+    "unit_costs.storage_per_mb_year_krw": "KRW / MB-year",
+    "unit_costs.storage_years": "years",
+    "unit_costs.serving_per_year_krw": "KRW / year",
+    "unit_costs.serving_years": "years",
+    "market.size_exponent": "β",
+    "market.half_life_days": "days",
+    "market.as_of": "date",
+    "value.units_per_year": "units / year",
+    "value.value_per_unit_krw": "KRW / unit",
+    "value.years": "years",
+    "value.discount_rate": "fraction / year",
+    "value.seller_share": "fraction",
+    "api.call_fee_krw": "KRW / call",
+    "api.tier_rows": "rows",
+    "api.tier_decay": "ratio",
+    "api.significant_digits": "digits",
+}
+
+
+def unit_of(key: str) -> str:
+    """The unit of an input key (``costs.*`` are KRW)."""
+    return "KRW" if key.startswith("costs.") else UNITS.get(key, "")
+
+
 def sources(model: BaseModel, prefix: str = "") -> dict[str, dict[str, Any]]:
-    """Flatten ``model`` to ``{"a.b": {"value": v, "source": "default"|"file"}}``."""
+    """Flatten ``model`` to ``{"a.b": {"value": v, "unit": u, "source": "default"|"file"}}``."""
     out: dict[str, dict[str, Any]] = {}
     for name in type(model).model_fields:
         value = getattr(model, name)
@@ -164,7 +246,7 @@ def sources(model: BaseModel, prefix: str = "") -> dict[str, dict[str, Any]]:
         elif isinstance(value, tuple):
             value = list(value)
         source = "file" if name in model.model_fields_set else "default"
-        out[key] = {"value": value, "source": source}
+        out[key] = {"value": value, "unit": unit_of(key), "source": source}
     return out
 
 

@@ -1,46 +1,36 @@
-"""Market approach (시장접근법): comparable products in the local library, adjusted.
+"""Market approach (시장접근법): comparable products, adjusted to this product.
 
-Each comparable ``i`` is brought back to the *base* price (grade A-equivalent 1.0, the licence and
-access multipliers removed) and scaled to this product's size with a concave factor::
+Comparables are the published products of the same process family and data type in the data
+library (catalog DB, see :mod:`mfgdata.pricing.library`), plus any product folder under
+``MFGDATA_HOME/library/`` (the local folder option). Each comparable ``i`` is brought back to the
+*base* price (grade A-equivalent 1.0, the licence and access multipliers removed) and scaled to this
+product's size with a concave factor::
 
     P_i = price_i / (G_i × L_i × A_i) × (cells / cells_i)^β
     w_i = 0.5^(age_i / half_life)        (recency: newer listings count more)
     P_market = Σ w_i P_i / Σ w_i
 
-This product's own grade, licence and access mode are applied once, in the final rule.
+This product's own grade, licence and access mode are applied once, in the final rule. With no
+comparable the approach says so (``basis: "fallback"``) and the price falls back to the cost
+approach.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from mfgdata.pricing.approach import Approach, cents, num, won
 from mfgdata.pricing.inputs import UNRATED, PricingInputs
+from mfgdata.pricing.library import Comparable, Lookup
 
 FORMULA = (
     "P_i = price_i / (G_i × L_i × A_i) × (cells / cells_i)^β; w_i = 0.5^(age_i / half_life); "
     "P_market = Σ w_i·P_i / Σ w_i"
 )
 FILES = ("manifest.json", "pricing.json", "quality.json", "datapackage.json")
-
-
-@dataclass(frozen=True)
-class Comparable:
-    """What the market approach reads from one product folder of the library."""
-
-    folder: str
-    title: str
-    price_krw: float
-    grade: str
-    licence: str
-    access_mode: str
-    rows: int
-    columns: int
-    created: date
 
 
 def _read(folder: Path) -> Comparable:
@@ -93,9 +83,24 @@ def load_comparables(library: Path) -> tuple[list[Comparable], list[dict[str, st
     return found, skipped
 
 
-def market_price(inputs: PricingInputs, library: Path, *, rows: int, columns: int) -> Approach:
-    """The weighted, adjusted comparable price, or not applicable when there is no comparable."""
-    comps, skipped = load_comparables(library)
+def _basis(usable: list[Comparable]) -> str:
+    kinds = sorted({c.source for c in usable})
+    return "+".join(kinds) if kinds else "fallback"
+
+
+def market_price(
+    inputs: PricingInputs,
+    library: Path | None,
+    *,
+    rows: int,
+    columns: int,
+    catalog: Lookup | None = None,
+) -> Approach:
+    """The weighted, adjusted comparable price; with no comparable an open fallback note."""
+    comps, skipped = load_comparables(library) if library is not None else ([], [])
+    if catalog is not None:
+        comps = [*catalog.comparables, *comps]
+        skipped = [*catalog.skipped, *skipped]
     usable: list[Comparable] = []
     for c in comps:
         missing = [
@@ -111,14 +116,21 @@ def market_price(inputs: PricingInputs, library: Path, *, rows: int, columns: in
             skipped.append({"folder": c.folder, "reason": f"not in {', '.join(missing)}"})
         else:
             usable.append(c)
+    folder_name = library.name if library is not None else None
+    sources: dict[str, Any] = {
+        "library": folder_name,
+        "catalog": catalog.to_dict() if catalog is not None else None,
+    }
     if not usable:
+        where_ko, where_en = _where(catalog, folder_name)
         return Approach(
             name="market",
             applicable=False,
             formula=FORMULA,
-            reason_ko=f"비교 가능한 제품이 로컬 라이브러리에 없습니다 ({library.name}/)",
-            reason_en=f"no comparable product in the local library ({library.name}/)",
-            details={"library": library.name, "comparables": [], "skipped": skipped},
+            reason_ko=f"비교 가능한 게시 제품이 없어 원가접근법 가격으로 대체합니다 ({where_ko})",
+            reason_en=f"no comparable published product ({where_en}): "
+            "the price falls back to the cost approach",
+            details={**sources, "basis": "fallback", "comparables": [], "skipped": skipped},
         )
     beta = inputs.market.size_exponent
     half_life = inputs.market.half_life_days
@@ -141,6 +153,7 @@ def market_price(inputs: PricingInputs, library: Path, *, rows: int, columns: in
         rows_out.append(
             {
                 "folder": c.folder,
+                "source": c.source,
                 "title": c.title,
                 "price_krw": c.price_krw,
                 "grade": c.grade,
@@ -172,7 +185,8 @@ def market_price(inputs: PricingInputs, library: Path, *, rows: int, columns: in
         substituted="\n".join(lines),
         price_krw=price,
         details={
-            "library": library.name,
+            **sources,
+            "basis": _basis(usable),
             "as_of": as_of.isoformat(),
             "cells": cells,
             "size_exponent": beta,
@@ -181,3 +195,16 @@ def market_price(inputs: PricingInputs, library: Path, *, rows: int, columns: in
             "skipped": skipped,
         },
     )
+
+
+def _where(catalog: Lookup | None, folder: str | None) -> tuple[str, str]:
+    """Where the market approach looked, for the fallback note."""
+    ko: list[str] = []
+    en: list[str] = []
+    if catalog is not None:
+        ko.append(f"데이터 라이브러리 {catalog.database}: {catalog.note_ko}")
+        en.append(f"data library {catalog.database}: {catalog.note_en}")
+    if folder is not None:
+        ko.append(f"로컬 라이브러리 {folder}/ 에 비교 제품 없음")
+        en.append(f"no comparable in the local library {folder}/")
+    return "; ".join(ko), "; ".join(en)

@@ -15,7 +15,11 @@ NAMES = {
     "market": ("시장접근법 (비교 제품)", "Market approach (comparables)"),
     "value": ("수익(가치)접근법", "Value (income) approach"),
 }
-SOURCES = {"default": ("기본값", "default"), "file": ("입력 파일", "file")}
+SOURCES = {
+    "default": ("기본값", "default"),
+    "file": ("입력 파일", "file"),
+    "not_used": ("사용 안 함 (측정한 작업량으로 계산)", "not used (computed from measured work)"),
+}
 
 
 def _table(head: Sequence[str], rows: Sequence[Sequence[Any]], num_cols: set[int]) -> str:
@@ -63,31 +67,37 @@ def _approach(a: Mapping[str, Any], t: Callable[[str, str], str]) -> str:
     parts = [f"<h3>{escape(t(ko, en))}</h3>", _pre(a["formula"])]
     if not a["applicable"]:
         reason = t(a["reason_ko"], a["reason_en"])
-        parts.append(
-            f'<p class="muted">{escape(t("적용 안 함", "Not applicable"))}: {escape(reason)}</p>'
-        )
+        label = t("대체", "Fallback") if a["details"].get("basis") == "fallback" else None
+        label = label or t("적용 안 함", "Not applicable")
+        parts.append(f'<p class="muted">{escape(label)}: {escape(reason)}</p>')
         return "".join(parts)
     parts.append(_pre(a["substituted"]))
+    if a["name"] == "cost":
+        parts.append(_cost_table(a["details"]["items"], t))
     if a["name"] == "market":
         comps = a["details"]["comparables"]
         parts.append(
             _table(
                 [
                     t("제품", "Product"),
-                    t("가격", "Price"),
+                    t("출처", "Source"),
+                    t("가격 (원)", "Price (KRW)"),
                     t("등급", "Grade"),
                     t("라이선스", "Licence"),
+                    t("행 × 열", "Rows × columns"),
                     t("크기 계수", "Size factor"),
                     t("경과일", "Age (days)"),
                     t("가중치", "Weight"),
-                    t("조정 가격", "Adjusted"),
+                    t("조정 가격 (원)", "Adjusted (KRW)"),
                 ],
                 [
                     [
                         c["title"],
+                        c.get("source", "folder"),
                         won(c["price_krw"]),
                         c["grade"],
                         c["licence"],
+                        f"{c['rows']:,} × {c['columns']:,}",
                         f"{c['size_factor']:.4g}",
                         c["age_days"],
                         f"{c['weight']:.4g}",
@@ -95,7 +105,7 @@ def _approach(a: Mapping[str, Any], t: Callable[[str, str], str]) -> str:
                     ]
                     for c in comps
                 ],
-                {1, 4, 5, 6, 7},
+                {2, 6, 7, 8, 9},
             )
         )
     parts.append(f"<p><b>= {escape(won(a['price_krw']))} KRW</b></p>")
@@ -125,13 +135,14 @@ def _html(doc: Mapping[str, Any], t: Callable[[str, str], str]) -> str:
         f"size {product['rows']:,} rows × {product['columns']} columns",
     )
     inputs = _table(
-        [t("입력", "Input"), t("값", "Value"), t("출처", "Source")],
+        [t("입력", "Input"), t("값", "Value"), t("단위", "Unit"), t("출처", "Source")],
         [
-            [k, _value(v["value"]), t(*SOURCES[v["source"]])]
+            [k, _value(v["value"]), v.get("unit", ""), t(*SOURCES[v["source"]])]
             for k, v in sorted(doc["inputs"].items())
         ],
         set(),
     )
+    work = _work_table(doc.get("work"), t)
     approaches = "".join(_approach(doc["approaches"][k], t) for k in ("cost", "market", "value"))
     rule = t(final["rule_ko"], final["rule_en"])
     tiers = _table(
@@ -159,6 +170,8 @@ def _html(doc: Mapping[str, Any], t: Callable[[str, str], str]) -> str:
         [
             summary,
             f'<p class="muted">{escape(facts)}</p>',
+            f"<h3>{escape(t('측정한 작업량', 'Measured work of this build'))}</h3>",
+            work,
             f"<h3>{escape(t('입력값과 출처', 'Inputs and where they come from'))}</h3>",
             inputs,
             approaches,
@@ -177,6 +190,57 @@ def _html(doc: Mapping[str, Any], t: Callable[[str, str], str]) -> str:
             f'<p class="small">{escape(t(api["proof_ko"], api["proof_en"]))}</p>',
             f'<p class="small muted">{escape(t(api["billing_ko"], api["billing_en"]))}</p>',
         ]
+    )
+
+
+def _work_table(work: Mapping[str, Any] | None, t: Callable[[str, str], str]) -> str:
+    if not work:
+        return f'<p class="muted">{escape(t("측정값 없음", "not measured"))}</p>'
+    rows = []
+    for key, w in work.items():
+        value = w["value"]
+        shown = (
+            ", ".join(f"{k} {won(float(x))}" for k, x in value.items())
+            if isinstance(value, dict)
+            else won(float(value))
+        )
+        rows.append([t(w["label_ko"], w["label_en"]), shown, w["unit"], w["source"], key])
+    return _table(
+        [t("항목", "Item"), t("값", "Value"), t("단위", "Unit"), t("출처", "Source"), "key"],
+        rows,
+        {1},
+    )
+
+
+def _cost_table(items: Sequence[Mapping[str, Any]], t: Callable[[str, str], str]) -> str:
+    rows = []
+    for item in items:
+        label = t(item["label_ko"], item["label_en"])
+        if not item["lines"]:
+            rows.append([label, item.get("basis", ""), "", "", "", won(item["krw"])])
+        for line in item["lines"]:
+            rows.append(
+                [
+                    label,
+                    line["source"],
+                    f"{won(line['quantity'])} {line['unit']}",
+                    line["unit_cost_key"],
+                    won(line["unit_cost_krw"])
+                    + (f" / {won(line['per'])}" if line["per"] != 1 else ""),
+                    won(line["krw"]),
+                ]
+            )
+    return _table(
+        [
+            t("비용", "Cost"),
+            t("출처", "Source"),
+            t("수량", "Quantity"),
+            t("단가 항목", "Unit cost"),
+            t("단가 (원)", "KRW per unit"),
+            t("금액 (원)", "KRW"),
+        ],
+        rows,
+        {2, 4, 5},
     )
 
 

@@ -1,7 +1,10 @@
 """Price step (가격 산정): cost, market and value approaches, the final rule, VAT, API prices.
 
-Reads the quality grade (``unrated`` when quality did not run), the table size, the model's uplift
-(when a model step ran) and the user's ``pricing.yaml`` (optional); writes ``pricing.json``.
+Reads, through the run context: the quality grade (``unrated`` when quality did not run), the
+table size, the measured work of the earlier steps (ingest, preprocess and standardize counts, the
+model, the runner's seconds per step), the model's uplift and usability, the published comparables
+of the data library (read-only, optional) and the user's ``pricing.yaml`` (optional); writes
+``pricing.json``.
 """
 
 from __future__ import annotations
@@ -12,10 +15,13 @@ from typing import Any
 import polars as pl
 
 from mfgdata.pipeline.context import RunContext
+from mfgdata.pipeline.runner import product_id_for
 from mfgdata.pipeline.step import StepResult
 from mfgdata.pricing.document import price_document
 from mfgdata.pricing.inputs import UNRATED, PricingError, load_inputs
+from mfgdata.pricing.library import Lookup, library_comparables, product_kind
 from mfgdata.pricing.report import pricing_section
+from mfgdata.pricing.work import Work, measure
 from mfgdata.quality.contract import dump_contract, parse_contract
 
 PRICING_FILE = "pricing.json"
@@ -55,6 +61,9 @@ class PriceStep:
         grade, grade_source = _grade(ctx)
         rows, columns, size_source = _size(frame, ctx)
         model = ctx.result("model")
+        work = _work(ctx, rows, columns, size_source)
+        ctx.progress(self.name, 0.2, "comparables")
+        catalog = _catalog(ctx)
         ctx.progress(self.name, 0.3, "pricing")
         doc = price_document(
             inputs,
@@ -66,6 +75,8 @@ class PriceStep:
             size_source=size_source,
             library=ctx.settings.home / "library",
             model_data=model.data if model is not None else None,
+            work=work,
+            catalog=catalog,
         )
         ctx.product.write_json(PRICING_FILE, doc)
         files: tuple[str, ...] = (PRICING_FILE,)
@@ -82,6 +93,7 @@ class PriceStep:
             "access_mode": doc["access_mode"],
             "rule": doc["final"]["rule_en"],
             "approaches": {k: v["price_krw"] for k, v in doc["approaches"].items()},
+            "market_basis": doc["approaches"]["market"]["details"]["basis"],
             "api_price_list": doc["api"]["examples"],
             "api_tiers": doc["api"]["tiers"],
             "api_call_fee_krw": doc["api"]["call_fee_krw"],
@@ -93,6 +105,43 @@ class PriceStep:
             files=files,
             report=pricing_section(doc),
         )
+
+
+def _data(ctx: RunContext, step: str) -> dict[str, Any] | None:
+    result = ctx.result(step)
+    return dict(result.data) if result is not None else None
+
+
+def _counts(ctx: RunContext, step: str) -> dict[str, Any] | None:
+    result = ctx.result(step)
+    return dict(result.counts) if result is not None else None
+
+
+def _work(ctx: RunContext, rows: int, columns: int, size_source: str) -> Work:
+    """The measured work of the earlier steps (their results and the runner's seconds)."""
+    return measure(
+        rows=rows,
+        columns=columns,
+        size_source=size_source,
+        ingest=_data(ctx, "ingest"),
+        preprocess_counts=_counts(ctx, "preprocess"),
+        standardize_counts=_counts(ctx, "standardize"),
+        model=_data(ctx, "model"),
+        seconds=getattr(ctx, "seconds", {}),
+    )
+
+
+def _catalog(ctx: RunContext) -> Lookup:
+    """Published comparables of the same process family and data type (never creates a DB)."""
+    profile = _data(ctx, "profile")  # registration decides the data type the same way
+    has_time = bool(profile.get("time")) if profile else ctx.column("time_column") is not None
+    family, data_type = product_kind(ctx.options.title, product_id_for(ctx.options), has_time)
+    return library_comparables(
+        ctx.settings,
+        product_id=product_id_for(ctx.options),
+        process_family=family,
+        data_type=data_type,
+    )
 
 
 def _comparables(doc: dict[str, Any]) -> int:
