@@ -181,23 +181,44 @@ def _primary(
     )
 
 
+def _mix(x: NDArray[np.uint64]) -> NDArray[np.uint64]:
+    """SplitMix64 finaliser (wrap-around arithmetic), element-wise."""
+    x = x ^ (x >> np.uint64(30))
+    x = x * np.uint64(0xBF58476D1CE4E5B9)
+    x = x ^ (x >> np.uint64(27))
+    x = x * np.uint64(0x94D049BB133111EB)
+    out: NDArray[np.uint64] = x ^ (x >> np.uint64(31))
+    return out
+
+
+def _column_bits(a: NDArray[Any]) -> NDArray[np.uint64]:
+    if a.dtype.kind == "f":
+        f = a.astype(np.float64)  # a copy: the caller's array is never changed
+        f += 0.0  # -0.0 becomes 0.0
+        f[np.isnan(f)] = np.nan  # one NaN bit pattern
+        return f.view(np.uint64)
+    if a.dtype.kind in "iub":
+        return a.astype(np.int64).view(np.uint64)
+    codes = np.unique(a.astype(str) if a.dtype.kind == "O" else a, return_inverse=True)[1]
+    return codes.astype(np.int64).ravel().view(np.uint64)
+
+
 def duplicate_key(columns: list[NDArray[Any]]) -> IntArray:
-    """One id per distinct row of ``columns`` (equal ids: exact duplicates; NaN equals NaN)."""
+    """One id per distinct row of ``columns`` (1-D or 2-D arrays of the same length): equal ids
+    are exact duplicates (NaN equals NaN, -0.0 equals 0.0). Rows are hashed column by column to
+    64 bits (SplitMix64): a collision among 10⁶ rows has odds of about 10⁻⁸."""
     n = len(columns[0]) if columns else 0
-    parts = []
+    h = np.zeros(n, dtype=np.uint64)
+    j = 0
     for col in columns:
         a = np.asarray(col)
-        if a.dtype.kind == "f":
-            a = np.where(np.isnan(a), np.nan, a.astype(np.float64) + 0.0)  # one NaN, one zero
-            parts.append(a.reshape(n, -1))
-        else:
-            codes = np.unique(a.astype(str) if a.dtype.kind == "O" else a, return_inverse=True)[1]
-            parts.append(codes.astype(np.float64).reshape(n, -1))
-    if not parts:
+        for part in a.reshape(n, -1).T if a.ndim > 1 else [a]:
+            salt = np.uint64((0x9E3779B97F4A7C15 * (j + 1)) % 2**64)
+            h = _mix(h ^ (_column_bits(part) + salt))
+            j += 1
+    if j == 0:
         return np.arange(n, dtype=np.int64)
-    rows = np.ascontiguousarray(np.hstack(parts))
-    view = rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1]))).ravel()
-    key: IntArray = np.unique(view, return_inverse=True)[1].astype(np.int64).ravel()
+    key: IntArray = np.unique(h, return_inverse=True)[1].astype(np.int64).ravel()
     return key
 
 
