@@ -82,3 +82,14 @@ def test_duplicate_key_sees_nan_and_signed_zero_as_equal() -> None:
     a = np.array([[1.0, np.nan], [1.0, np.nan], [-0.0, 2.0], [0.0, 2.0], [0.0, 3.0]])
     key = duplicate_key([a, np.array(["x", "x", "y", "y", "y"], dtype=object)])
     assert key[0] == key[1] and key[2] == key[3] and len(set(key.tolist())) == 3
+
+
+def test_one_held_out_unit_is_not_enough_groups_folds_are_used() -> None:
+    groups = np.repeat(np.arange(5), 100)
+    t = np.tile(np.arange(100), 5)
+    y = np.random.default_rng(0).normal(size=500)
+    plan = make_split(500, groups=groups, time=t, y=y)
+    assert plan.kind == "group_kfold" and plan.info["instead_of"] == "group_holdout"
+    assert "only 1 group" in plan.reason_en and plan.measurable
+    for train, test in plan.folds:
+        assert not set(groups[train].tolist()) & set(groups[test].tolist())

@@ -10,7 +10,8 @@ Exact-duplicate rows (same inputs, target, time and group: e.g. the same export 
 one group for every split: a row's twin is never on the other side (random splits group them,
 other splits drop from training the twins of test rows).
 
-A split must be able to measure the task: for classification the test rows hold at least
+A split must be able to measure the task: a group holdout holds out two groups or more; for
+classification the test rows hold at least
 ``MIN_PER_CLASS`` rows of two classes or more (both classes for two), every training part holds
 two classes; for regression at least ``MIN_TEST_ROWS`` test rows. When the chosen split cannot,
 the next one that can is used (grouped folds, contiguous time blocks, stratified folds) and the
@@ -42,6 +43,7 @@ MIN_GROUPS = 5
 #: A class is measured on the test rows only with at least this many of them.
 MIN_PER_CLASS = 5
 MIN_TEST_ROWS = 10
+MIN_TEST_GROUPS = 2
 CV_FOLDS = 5
 
 
@@ -290,6 +292,12 @@ def _purge(plan: SplitPlan, dups: IntArray | None) -> SplitPlan:
 def unmeasurable(plan: SplitPlan, y: NDArray[Any] | None, classify: bool) -> tuple[str, str] | None:
     """Why the test rows of ``plan`` cannot measure the task (en, ko), or None when they can."""
     test = np.concatenate([te for _, te in plan.folds]) if plan.folds else np.array([], int)
+    held_out = plan.info.get("test_groups")
+    if held_out is not None and len(held_out) < MIN_TEST_GROUPS:
+        return (
+            f"only {len(held_out)} group held out: one unit is not a measure of unseen units",
+            f"시험용 그룹이 {len(held_out)}개뿐: 한 단위로는 새 단위에 대한 성능을 잴 수 없음",
+        )
     if y is None or not classify:
         if len(test) < MIN_TEST_ROWS:
             return (
