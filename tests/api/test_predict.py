@@ -67,3 +67,20 @@ def test_no_model_is_404(client: TestClient, api_world: ApiWorld) -> None:
     with TestClient(app) as c:
         r = c.post("/api/v1/products/nope/versions/1/predict", json={"rows": [{"a": 1}]})
     assert r.status_code == 404
+
+
+def test_unusable_model_is_said_so_by_the_api_and_the_page(
+    client: TestClient, api_world: ApiWorld
+) -> None:
+    metrics = api_world.folder / "model" / "metrics.json"
+    reason = {"ko": "기준보다 낫지 않음", "en": "does not beat the majority class"}
+    metrics.write_text(json.dumps({"usable": False, "usable_reason": reason}), encoding="utf-8")
+    try:
+        body = client.post(URL, json={"rows": _rows(api_world, 3)}).json()
+        assert body["model_usable"] is False and body["model_usable_reason"] == reason
+        page = client.get("/products/api-injection/v/1").text  # Korean by default
+        assert 'id="model-verdict"' in page and "사용할 수 있는 모델이 없습니다" in page
+        assert "기준보다 낫지 않음" in page
+    finally:
+        metrics.unlink()
+    assert "model_usable" not in client.post(URL, json={"rows": _rows(api_world, 3)}).json()

@@ -75,3 +75,48 @@ def model_context(tmp: Path, target: str | None = "result") -> RunContext:
         step="ingest", data={"columns": columns, "time_column": "time", "rows": 1200}
     )
     return ctx
+
+
+def twin_export_frame(n: int = 600, seed: int = 0) -> pl.DataFrame:
+    """A defect table exported twice (every row has an exact twin): 6 sensors, a noisy label."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 6)).round(3)
+    p = 1 / (1 + np.exp(-(1.0 * X[:, 0] + 0.8 * X[:, 1] * X[:, 2])))
+    label = np.where(rng.random(n) < p, "불량", "양품")
+    once = pl.DataFrame({**{f"센서{i}": X[:, i] for i in range(6)}, "판정": label})
+    return pl.concat([once, once])
+
+
+def fixed_line_frame(n: int = 1200, seed: int = 0, defects: int | None = None) -> pl.DataFrame:
+    """``defect_frame`` where the line was fixed at 60 % of the time: no defect afterwards.
+    ``defects``: keep only this many defect rows (the rest are relabelled OK)."""
+    df = defect_frame(n, seed)
+    fixed = np.arange(n) >= int(n * 0.6)
+    ng = (df["result"] == "NG").to_numpy() & ~fixed
+    if defects is not None:
+        ng &= np.cumsum(ng) <= defects
+    return df.with_columns(pl.Series("result", np.where(ng, "NG", "OK")))
+
+
+def noise_label_frame(n: int = 1200, seed: int = 0) -> pl.DataFrame:
+    """``defect_frame`` whose label has nothing to do with the sensors (no model can beat the
+    majority class)."""
+    rng = np.random.default_rng(seed + 99)
+    return defect_frame(n, seed).with_columns(
+        pl.Series("result", np.where(rng.random(n) < 0.3, "NG", "OK"))
+    )
+
+
+def correlated_tags_frame(n: int = 1500, seed: int = 0, drift: float = 0.0) -> pl.DataFrame:
+    """12 process tags driven by 3 latent factors (as real plant tags are), a 1-minute clock.
+    ``drift``: the last quarter of the rows moves by this many standard deviations on every tag
+    (the process left its normal window)."""
+    rng = np.random.default_rng(seed)
+    latent = rng.normal(size=(n, 3))
+    load = rng.normal(size=(3, 12))
+    X = latent @ load + rng.normal(0, 0.15, size=(n, 12))
+    X[int(n * 0.75) :] += drift * X.std(axis=0)
+    start = pl.datetime(2024, 1, 1)
+    return pl.DataFrame({f"태그{i:02d}": X[:, i] for i in range(12)}).with_columns(
+        pl.datetime_range(start, start + pl.duration(minutes=n - 1), "1m", eager=True).alias("time")
+    )

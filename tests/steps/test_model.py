@@ -10,7 +10,12 @@ import realdata
 from mfgdata.modeling.onnx_export import OnnxModel
 from mfgdata.pipeline.step import StepResult
 from mfgdata.steps.model import FILES, ModelStep
-from modeling.synthetic import defect_frame, model_context
+from modeling.synthetic import (
+    correlated_tags_frame,
+    defect_frame,
+    model_context,
+    noise_label_frame,
+)
 
 
 def test_writes_model_files_and_data(tmp_path: Path) -> None:
@@ -37,6 +42,32 @@ def test_writes_model_files_and_data(tmp_path: Path) -> None:
     assert (
         "model-metrics" in res.report.charts and 'data-chart="model-metrics"' in res.report.html_en
     )
+    assert metrics["usable"] is True and set(metrics["usable_reason"]) == {"ko", "en"}
+    assert "Usable model" in res.report.html_en and "사용 가능한 모델" in res.report.html_ko
+    assert "Usable model" in card and res.findings == ()
+
+
+def test_unusable_model_is_said_so_and_kept_for_inspection(tmp_path: Path) -> None:
+    ctx = model_context(tmp_path)
+    res = ModelStep().run(noise_label_frame().lazy(), ctx)
+    metrics = json.loads((ctx.product.root / "model/metrics.json").read_text(encoding="utf-8"))
+    assert metrics["usable"] is False
+    assert "baseline" in metrics["usable_reason"]["en"] and metrics["usable_reason"]["ko"]
+    assert (ctx.product.root / "model/model.onnx").is_file()  # kept for inspection
+    card = (ctx.product.root / "model/model_card.md").read_text(encoding="utf-8")
+    assert "No usable model" in card and "사용할 수 있는 모델이 없습니다" in card
+    assert res.report is not None
+    assert "No usable model" in res.report.html_en and "사용할 수 있는" in res.report.html_ko
+    assert [f.code for f in res.findings] == ["model_not_usable"]
+
+
+def test_anomaly_metrics_carry_the_right_arrows(tmp_path: Path) -> None:
+    ctx = model_context(tmp_path, target=None)
+    res = ModelStep().run(correlated_tags_frame().lazy(), ctx)
+    assert res.report is not None
+    html = res.report.html_en
+    assert "false_alarm_rate_train ↓" in html and "false_alarm_rate ↓" in html
+    assert "detection_rate ↑" in html and "false_alarm_rate_train ↑" not in html
 
 
 def test_rul_product_on_cmapss(tmp_path: Path) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from mfgdata.modeling.metrics import N_BOOT, arrow
+
 TASK_KO = {
     "classification": "분류",
     "regression": "회귀",
@@ -28,29 +30,68 @@ USE_EN = {
 
 
 def _fmt(v: Any) -> str:
+    if v is None:
+        return "–"
     return f"{v:.4g}" if isinstance(v, float) else str(v)
 
 
 def _metric_rows(metrics: dict[str, Any]) -> list[str]:
-    rows = ["| metric / 지표 | model / 모델 (95% CI) | baseline / 기준 (95% CI) |", "|---|---|---|"]
+    if metrics.get("measurable") is False:
+        return [
+            f"- 측정 불가: {metrics.get('reason_ko', '')} — 지표 값을 보고하지 않습니다.",
+            f"- Not measurable: {metrics.get('reason_en', '')} — no metric values are reported.",
+        ]
+    rows = [
+        "| metric / 지표 (↑ higher is better / 클수록 좋음, ↓ lower is better / 작을수록 좋음) "
+        "| model / 모델 (95% CI) | baseline / 기준 (95% CI) |",
+        "|---|---|---|",
+    ]
     for name, m in metrics["model"].items():
         b = metrics["baseline"].get(name, {})
-        mci, bci = m.get("ci95", [None, None]), b.get("ci95", [None, None])
+        mci, bci = m.get("ci95") or [None, None], b.get("ci95") or [None, None]
         rows.append(
-            f"| {name} | {_fmt(m['value'])} ({_fmt(mci[0])} – {_fmt(mci[1])}) "
+            f"| {name} {arrow(name)} | {_fmt(m['value'])} ({_fmt(mci[0])} – {_fmt(mci[1])}) "
             f"| {_fmt(b.get('value'))} ({_fmt(bci[0])} – {_fmt(bci[1])}) |"
         )
     return rows
 
 
+def _usable_lines(info: dict[str, Any]) -> list[str]:
+    usable, reason = info.get("usable"), info.get("usable_reason") or {}
+    if usable is None:
+        return []
+    if usable:
+        head_ko, head_en = "사용 가능한 모델입니다", "Usable model"
+    else:
+        head_ko = "사용할 수 있는 모델이 없습니다 (ONNX는 검토용으로만 남겨 둡니다)"
+        head_en = "No usable model (the ONNX file is kept for inspection only)"
+    return [
+        "## Verdict / 판정",
+        f"- **{head_ko}**: {reason.get('ko', '')}",
+        f"- **{head_en}**: {reason.get('en', '')}",
+        "",
+    ]
+
+
+def _uplift_lines(up: dict[str, Any] | None) -> list[str]:
+    if not up:
+        return []
+    return [
+        f"- uplift on {up['metric']}: model {_fmt(up['model'])} vs baseline {_fmt(up['baseline'])}"
+        f" (relative {up['relative']:+.1%}; significant: {up.get('significant')})",
+        f"- 기준 대비 개선 ({up['metric']}): {up['relative']:+.1%}",
+    ]
+
+
 def render_card(info: dict[str, Any]) -> str:
     """``info`` is the model step's data (task, target, metrics, baseline, split, features, ...)."""
     task, split, sampling = info["task"], info["split"], info.get("sampling", {})
-    up = info["uplift"]
+    up = info.get("uplift")
     excluded = ", ".join(f"{k} ({v})" for k, v in info.get("excluded", {}).items())
     lines = [
         f"# Model card / 모델 카드: {info.get('product', '')}".rstrip(": "),
         "",
+        *_usable_lines(info),
         "## Intended use / 용도",
         f"- 작업: {TASK_KO[task]}; 목표 열: {info.get('target') or '없음'}",
         f"- Task: {task}; target: {info.get('target') or 'none'}",
@@ -76,9 +117,7 @@ def render_card(info: dict[str, Any]) -> str:
         "",
         *_metric_rows(info["metrics"]),
         "",
-        f"- uplift on {up['metric']}: model {_fmt(up['model'])} vs baseline {_fmt(up['baseline'])}"
-        f" (relative {up['relative']:+.1%}; significant: {up.get('significant')})",
-        f"- 기준 대비 개선 ({up['metric']}): {up['relative']:+.1%}",
+        *_uplift_lines(up),
         "",
         "## Limitations / 한계",
         "- 학습 데이터의 운전 범위 밖에서는 예측을 믿기 어렵습니다 (predict가 경고합니다).",
@@ -86,10 +125,10 @@ def render_card(info: dict[str, Any]) -> str:
         "- 최종 모델은 모든 행으로 다시 학습했으며, 위 지표는 분할된 시험 데이터에서 "
         "얻은 것입니다.",
         "- The final model is refit on all rows; the metrics above come from the held-out rows.",
-        "- 신뢰구간은 시험 행의 부트스트랩(100회)이며, 시계열 자기상관 때문에 좁게 "
+        f"- 신뢰구간은 시험 행의 부트스트랩({N_BOOT}회)이며, 시계열 자기상관 때문에 좁게 "
         "나올 수 있습니다.",
-        "- Intervals are a row bootstrap (100 resamples) of the test rows; autocorrelation in time "
-        "series can make them too narrow.",
+        f"- Intervals are a row bootstrap ({N_BOOT} resamples) of the test rows; autocorrelation "
+        "in time series can make them too narrow.",
     ]
     if task == "anomaly":
         lines += [

@@ -18,7 +18,7 @@ from mfgdata.modeling.card import render_card
 from mfgdata.modeling.features import FeatureMatrix, build_features
 from mfgdata.modeling.insight import permutation_drivers
 from mfgdata.modeling.onnx_export import export
-from mfgdata.modeling.splits import make_split
+from mfgdata.modeling.splits import SplitPlan, make_split, twin_key
 from mfgdata.modeling.tasks import Task, bad_classes, detect_task
 
 #: Fewer rows than this: no model is trained (the step records why).
@@ -40,16 +40,27 @@ class Fitted:
     fm: FeatureMatrix
 
 
-def _supervised(fm: FeatureMatrix, task: Task, goal: str, seed: int) -> tuple[dict[str, Any], Any]:
+def plan_split(
+    fm: FeatureMatrix, kind: str, seed: int = 0, dups: NDArray[np.int64] | None = None
+) -> SplitPlan:
+    """The evaluation split of a supervised task: groups and time kept, exact twins together,
+    a split that can measure the task (see :mod:`mfgdata.modeling.splits`)."""
     assert fm.y is not None
-    plan = make_split(
+    return make_split(
         len(fm.y),
         groups=fm.groups,
         time=fm.time,
         y=fm.y,
-        classify=task.kind == "classification",
+        classify=kind == "classification",
         seed=seed,
+        dups=twin_key(fm) if dups is None else dups,
     )
+
+
+def _supervised(fm: FeatureMatrix, task: Task, goal: str, seed: int) -> tuple[dict[str, Any], Any]:
+    assert fm.y is not None
+    dups = twin_key(fm)
+    plan = plan_split(fm, task.kind, seed, dups)
     tr = T.train(fm, task.kind, plan, seed)
     primary = M.PRIMARY[task.kind]
     n_cls = len(fm.spec.classes)
@@ -70,37 +81,68 @@ def _supervised(fm: FeatureMatrix, task: Task, goal: str, seed: int) -> tuple[di
     sub = te[:: max(1, len(te) // 600)]
     gain = getattr(fold_model, "feature_importances_", None)
     cand = None if gain is None else [int(j) for j in np.argsort(-gain, kind="stable")[:12]]
-    drivers = permutation_drivers(
-        lambda X: T.predict(fold_model, X, task.kind, n_cls),
-        lambda y, p: sign * fn(y, p),
-        badness,
-        fm.X[sub],
-        fm.y[sub],
-        fm.spec.names,
-        seed=seed,
-        candidates=cand,
+    drivers = (
+        permutation_drivers(
+            lambda X: T.predict(fold_model, X, task.kind, n_cls),
+            lambda y, p: sign * fn(y, p),
+            badness,
+            fm.X[sub],
+            fm.y[sub],
+            fm.spec.names,
+            seed=seed,
+            candidates=cand,
+        )
+        if plan.measurable
+        else []
     )
     data = {
-        "metrics": tr.metrics,
+        "metrics": tr.metrics if plan.measurable else _not_measured(plan, len(tr.y_test)),
         "baseline": tr.baseline_name,
         "family": tr.family,
         "params": tr.params,
         "search": tr.search,
         "split": plan.record(),
-        "uplift": M.uplift(tr.metrics, primary),
+        "uplift": M.uplift(tr.metrics, primary) if plan.measurable else None,
         "drivers": drivers,
         "basis": basis,
+        **_honesty(task.kind, tr.metrics, plan, dups),
     }
     return data, tr.model
 
 
+def _not_measured(plan: SplitPlan, n: int) -> dict[str, Any]:
+    """The metrics block of a split that cannot measure the task: no numbers, the reason."""
+    return {
+        "n": n,
+        "measurable": False,
+        "reason_en": plan.info.get("why_not_en", ""),
+        "reason_ko": plan.info.get("why_not_ko", ""),
+        "model": {},
+        "baseline": {},
+        "difference": {},
+    }
+
+
+def _honesty(
+    kind: str, metrics: dict[str, Any], plan: SplitPlan, dups: NDArray[np.int64]
+) -> dict[str, Any]:
+    """Top-level fields of metrics.json: measurable, usable + reason (ko/en), duplicate rows."""
+    return {
+        "measurable": plan.measurable,
+        **M.verdict(kind, metrics, plan.measurable),
+        "duplicate_rows": int(len(dups) - len(np.unique(dups))),
+    }
+
+
 def _anomaly(fm: FeatureMatrix, seed: int, alpha: float) -> tuple[dict[str, Any], Any]:
+    dups = twin_key(fm)
     if fm.time is not None:
-        plan = make_split(len(fm.X), time=fm.time, seed=seed)
+        plan = make_split(len(fm.X), time=fm.time, seed=seed, dups=dups)
         tr, te = plan.folds[0]
     else:  # row order is the only order there is
         cut = int(len(fm.X) * 0.75)
         tr, te = np.arange(cut), np.arange(cut, len(fm.X))
+        tr = tr[~np.isin(dups[tr], dups[te])]  # no twin of a test row in the normal window
         plan = None
     mon = Mon.fit_pca(fm.X[tr], alpha=alpha)
     metrics = Mon.evaluate_monitor(mon, fm.X[tr], fm.X[te], seed=seed)
@@ -131,14 +173,16 @@ def _anomaly(fm: FeatureMatrix, seed: int, alpha: float) -> tuple[dict[str, Any]
             "reason_ko": "파일 순서의 앞 75%를 정상 구간으로 사용",
         }
     )
-    data = {
+    data: dict[str, Any] = {
         "metrics": metrics,
         "baseline": "per_tag_limits_bonferroni",
         "family": "pca_t2_spe",
         "params": {"alpha": alpha, "components": int(mon.loadings.shape[1])},
         "search": [],
         "split": split,
-        "uplift": M.uplift(metrics, "detection_rate"),
+        "uplift": M.uplift(metrics, "detection_rate")
+        if metrics["model"]["detection_rate"]["value"] is not None
+        else None,
         "drivers": [
             {
                 "feature": fm.spec.names[j],
@@ -156,6 +200,14 @@ def _anomaly(fm: FeatureMatrix, seed: int, alpha: float) -> tuple[dict[str, Any]
             "false_alarm_rate_train": metrics["model"]["false_alarm_rate_train"]["value"],
         },
     }
+    measurable = plan.measurable if plan else len(te) >= 10
+    data.update(
+        {
+            "measurable": measurable,
+            **M.verdict("anomaly", metrics, measurable),
+            "duplicate_rows": int(len(dups) - len(np.unique(dups))),
+        }
+    )
     return data, mon
 
 

@@ -23,13 +23,32 @@ HIGHER_IS_BETTER = {
     "nasa_score": False,
     "detection_rate": True,
     "false_alarm_rate": False,
+    "false_alarm_rate_train": False,
 }
+#: Name prefixes of lower-is-better metrics (errors, losses, false alarms).
+_LOWER_PREFIXES = ("false_alarm", "mae", "rmse", "mse", "mape", "nasa_score", "log_loss", "brier")
+#: An anomaly monitor that alarms on more than this share of the held-out (normal) window is not
+#: usable, whatever it detects.
+MAX_FALSE_ALARM = 0.10
 PRIMARY = {
     "classification": "balanced_accuracy",
     "regression": "mae",
     "rul": "rmse",
     "anomaly": "detection_rate",
 }
+
+
+def higher_is_better(name: str) -> bool:
+    """True when a higher value of metric ``name`` is better (unknown lower-is-better names are
+    recognised by their prefix: ``false_alarm_rate_train`` is lower-is-better)."""
+    if name in HIGHER_IS_BETTER:
+        return HIGHER_IS_BETTER[name]
+    return not name.lower().startswith(_LOWER_PREFIXES)
+
+
+def arrow(name: str) -> str:
+    """↑ for higher-is-better metrics, ↓ for lower-is-better ones."""
+    return "↑" if higher_is_better(name) else "↓"
 
 
 def rmse(y: Arr, p: Arr) -> float:
@@ -155,7 +174,7 @@ def uplift(metrics: dict[str, Any], metric: str) -> dict[str, Any]:
     """The figure the pricing step reads: positive ``relative`` means the model is better."""
     model = float(metrics["model"][metric]["value"])
     base = float(metrics["baseline"][metric]["value"])
-    higher = HIGHER_IS_BETTER[metric]
+    higher = higher_is_better(metric)
     gain = (model - base) if higher else (base - model)
     rel = gain / abs(base) if base else gain
     diff = metrics.get("difference", {}).get(metric, {}).get("ci95")
@@ -168,3 +187,74 @@ def uplift(metrics: dict[str, Any], metric: str) -> dict[str, Any]:
         "higher_is_better": higher,
         "significant": significant,
     }
+
+
+def verdict(task: str, metrics: dict[str, Any], measurable: bool = True) -> dict[str, Any]:
+    """Whether the model is usable: it beats its naive baseline by a margin its interval
+    supports. ``{"usable": bool, "usable_reason": {"ko", "en"}}`` for metrics.json.
+
+    Supervised: the 95% bootstrap interval of the paired difference (model − baseline) of the
+    primary metric excludes 0 in the better direction. Anomaly: the model's detection-rate
+    interval lies above the baseline's detection rate, and its false-alarm rate on the held-out
+    window is at most ``MAX_FALSE_ALARM``."""
+
+    def out(ok: bool, ko: str, en: str) -> dict[str, Any]:
+        return {"usable": ok, "usable_reason": {"ko": ko, "en": en}}
+
+    if not measurable:
+        return out(
+            False,
+            "시험 데이터로 성능을 측정할 수 없어 사용할 수 있는 모델로 보지 않습니다",
+            "the held-out rows cannot measure the task, so the model is not presented as usable",
+        )
+    if task == "anomaly":
+        det_m, det_b = metrics["model"]["detection_rate"], metrics["baseline"]["detection_rate"]
+        far = float(metrics["model"]["false_alarm_rate"]["value"])
+        if far > MAX_FALSE_ALARM:
+            return out(
+                False,
+                f"시험 구간 오경보율 {far:.1%}가 허용 한도 {MAX_FALSE_ALARM:.0%}를 넘습니다",
+                f"false-alarm rate {far:.1%} on the held-out window exceeds {MAX_FALSE_ALARM:.0%}",
+            )
+        if det_m["value"] is None or det_b["value"] is None:
+            return out(
+                False,
+                "경보가 없는 시험 행이 없어 감지율을 측정할 수 없습니다",
+                "no held-out row is free of alarms, so the detection rate cannot be measured",
+            )
+        lo = float(det_m["ci95"][0])
+        if lo <= float(det_b["value"]):
+            return out(
+                False,
+                f"감지율 {det_m['value']:.1%} (95% 하한 {lo:.1%})이 태그별 기준의 "
+                f"{det_b['value']:.1%}보다 낫다고 할 수 없습니다",
+                f"detection rate {det_m['value']:.1%} (95% lower bound {lo:.1%}) does not beat "
+                f"the per-tag baseline's {det_b['value']:.1%}",
+            )
+        return out(
+            True,
+            f"감지율 {det_m['value']:.1%} (95% 하한 {lo:.1%}) > 기준 {det_b['value']:.1%}, "
+            f"오경보율 {far:.1%}",
+            f"detection rate {det_m['value']:.1%} (95% lower bound {lo:.1%}) beats the "
+            f"baseline's {det_b['value']:.1%}; false-alarm rate {far:.1%}",
+        )
+    name = PRIMARY[task]
+    m, b = metrics["model"][name]["value"], metrics["baseline"][name]["value"]
+    lo, hi = metrics["difference"][name]["ci95"]
+    better = lo > 0 if higher_is_better(name) else hi < 0
+    diff = f"[{lo:+.4g}, {hi:+.4g}]"
+    if better:
+        return out(
+            True,
+            f"{name}: 모델 {m:.4g} vs 기준 {b:.4g}, 차이(모델−기준)의 95% 구간 {diff}이 "
+            "0을 포함하지 않습니다",
+            f"{name}: model {m:.4g} vs baseline {b:.4g}; the 95% interval of the difference "
+            f"(model − baseline) {diff} excludes 0",
+        )
+    return out(
+        False,
+        f"{name}: 모델 {m:.4g} vs 기준 {b:.4g}, 차이(모델−기준)의 95% 구간 {diff}이 "
+        "기준보다 낫다고 보여주지 못합니다 — 쓸 만한 모델이 아닙니다",
+        f"{name}: model {m:.4g} vs baseline {b:.4g}; the 95% interval of the difference "
+        f"(model − baseline) {diff} does not show it beats the baseline — no usable model",
+    )

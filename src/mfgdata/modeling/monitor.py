@@ -88,7 +88,10 @@ def fit_iforest(X: Arr, alpha: float, seed: int = 0) -> tuple[IsolationForest, f
 
 
 def _rate(flags: NDArray[np.bool_], rng: np.random.Generator) -> dict[str, Any]:
+    """Share of True with a bootstrap interval; no value (None) when there are no rows."""
     n = len(flags)
+    if n == 0:
+        return {"value": None, "ci95": None}
     boots = [float(flags[rng.integers(0, n, n)].mean()) for _ in range(N_BOOT)]
     return {
         "value": float(flags.mean()),

@@ -15,7 +15,7 @@ from sklearn.preprocessing import StandardScaler  # type: ignore[import-untyped]
 
 from mfgdata.modeling import metrics as M
 from mfgdata.modeling.features import FeatureMatrix
-from mfgdata.modeling.splits import SplitPlan, make_split
+from mfgdata.modeling.splits import SplitPlan, make_split, twin_key
 from mfgdata.modeling.tasks import bad_classes
 
 Arr = NDArray[Any]
@@ -143,6 +143,7 @@ def _plan(fm: FeatureMatrix, rows: Arr, task: str, seed: int) -> SplitPlan:
         y=sub(fm.y),
         classify=task == "classification",
         seed=seed,
+        dups=twin_key(fm)[rows],
     )
 
 

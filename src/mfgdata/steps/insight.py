@@ -14,6 +14,7 @@ from mfgdata.modeling.features import FeatureSpec, transform
 from mfgdata.modeling.insight import describe_window, joint_benefit, operating_window
 from mfgdata.pipeline.context import RunContext
 from mfgdata.pipeline.step import StepResult
+from mfgdata.quality.findings import Finding
 from mfgdata.report.section import ReportSection
 
 TOP_WINDOWS = 3
@@ -167,6 +168,33 @@ def section(ins: Mapping[str, Any]) -> ReportSection:
     )
 
 
+def _not_usable(model: Mapping[str, Any], step: str) -> StepResult:
+    """No usage insight is derived from a model that does not beat its baseline: the step says so
+    (a note in the report and a finding) and writes no insights.json."""
+    reason = model.get("usable_reason") or {}
+    ko = (
+        "모델이 단순 기준보다 낫다고 확인되지 않아 활용 인사이트(주요 인자, 운전 범위, 경보 한계, "
+        f"기대 효과)를 만들지 않았습니다. 사유: {reason.get('ko', '')}"
+    )
+    en = (
+        "The model is not shown to beat its naive baseline, so no usage insights (drivers, "
+        f"operating windows, alarm limits, expected benefit) are derived. Reason: "
+        f"{reason.get('en', '')}"
+    )
+    data = {"skipped": True, "reason_ko": ko, "reason_en": en}
+    finding = Finding("insight_skipped_no_usable_model", "info", ko, en, step=step)
+    report = ReportSection(
+        "insight",
+        "활용 인사이트",
+        "Usage insights",
+        f"<p>{escape(ko)}</p>",
+        f"<p>{escape(en)}</p>",
+        {},
+        order=55,
+    )
+    return StepResult(step=step, data=data, findings=(finding,), report=report)
+
+
 class InsightStep:
     """Reads the model step's data and the table; writes insights.json."""
 
@@ -180,6 +208,8 @@ class InsightStep:
             raise ValueError("the insight step needs the table and the model step's result")
         if model.data.get("skipped"):
             return StepResult(step=self.name, data={"skipped": True})
+        if model.data.get("usable") is False:
+            return _not_usable(model.data, self.name)
         ins = derive(frame, model.data)
         ctx.product.write_json("insights.json", ins)
         return StepResult(

@@ -9,7 +9,7 @@ from typing import Any
 import polars as pl
 
 from mfgdata.modeling.fit import Fitted, NotLearnable, fit_model
-from mfgdata.modeling.metrics import HIGHER_IS_BETTER
+from mfgdata.modeling.metrics import arrow
 from mfgdata.pipeline.context import RunContext
 from mfgdata.pipeline.step import StepResult
 from mfgdata.quality.findings import Finding
@@ -53,6 +53,8 @@ def metric_chart(metrics: Mapping[str, Any]) -> dict[str, Any]:
     rows = []
     for who in ("model", "baseline"):
         for name, m in metrics[who].items():
+            if m["value"] is None:
+                continue
             ci = m.get("ci95") or [m["value"], m["value"]]
             rows.append({"metric": name, "who": who, "value": m["value"], "lo": ci[0], "hi": ci[1]})
     return {
@@ -85,36 +87,72 @@ def metric_chart(metrics: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def _cell(m: Mapping[str, Any]) -> str:
+    """value [95% interval], or – when there is nothing to measure it on."""
+    if m.get("value") is None:
+        return "–"
+    ci = m.get("ci95") or [m["value"], m["value"]]
+    return f"{m['value']:.4g} [{ci[0]:.4g}, {ci[1]:.4g}]"
+
+
 def _table(metrics: Mapping[str, Any]) -> str:
+    if metrics.get("measurable") is False:
+        return ""
     rows = []
     for name, m in metrics["model"].items():
         b = metrics["baseline"][name]
-        arrow = "↑" if HIGHER_IS_BETTER.get(name, True) else "↓"
         rows.append(
-            f"<tr><td>{escape(name)} {arrow}</td><td>{m['value']:.4g} "
-            f"[{m['ci95'][0]:.4g}, {m['ci95'][1]:.4g}]</td><td>{b['value']:.4g} "
-            f"[{b['ci95'][0]:.4g}, {b['ci95'][1]:.4g}]</td></tr>"
+            f"<tr><td>{escape(name)} {arrow(name)}</td><td>{_cell(m)}</td><td>{_cell(b)}</td></tr>"
         )
     return "<table><tr><th></th><th>model</th><th>baseline</th></tr>" + "".join(rows) + "</table>"
 
 
+def verdict_html(data: Mapping[str, Any]) -> tuple[str, str]:
+    """The usable / no-usable-model sentence (ko, en) shown first wherever the model is shown."""
+    reason = data.get("usable_reason") or {}
+    if data.get("usable"):
+        return (
+            f"<p><strong>사용 가능한 모델</strong>: {escape(str(reason.get('ko', '')))}</p>",
+            f"<p><strong>Usable model</strong>: {escape(str(reason.get('en', '')))}</p>",
+        )
+    return (
+        "<p><strong>사용할 수 있는 모델이 없습니다</strong> (ONNX는 검토용으로만 남겨 두며, "
+        f"활용 인사이트를 만들지 않습니다): {escape(str(reason.get('ko', '')))}</p>",
+        "<p><strong>No usable model</strong> (the ONNX file is kept for inspection only; no "
+        f"usage insights are derived): {escape(str(reason.get('en', '')))}</p>",
+    )
+
+
 def section(data: Mapping[str, Any]) -> ReportSection:
-    up, split = data["uplift"], data["split"]
+    up, split, metrics = data.get("uplift"), data["split"], data["metrics"]
     task, target = escape(str(data["task"])), escape(str(data.get("target") or "-"))
-    table = _table(data["metrics"])
+    table = _table(metrics)
     keys = {"group": data.get("group"), "time": data.get("time")}
     keys_txt = ", ".join(f"{k}: {escape(str(v))}" for k, v in keys.items() if v)
-    chart = '<div class="chart" data-chart="model-metrics"></div>'
+    measured = metrics.get("measurable") is not False
+    chart = '<div class="chart" data-chart="model-metrics"></div>' if measured else ""
+    if not measured:
+        up_ko = (
+            f"측정 불가: {escape(str(metrics.get('reason_ko', '')))} — 지표를 보고하지 않습니다."
+        )
+        up_en = (
+            f"Not measurable: {escape(str(metrics.get('reason_en', '')))} — no metric is reported."
+        )
+    elif up:
+        up_ko = f"{escape(up['metric'])} 개선: {up['relative']:+.1%}."
+        up_en = f"Uplift on {escape(up['metric'])}: {up['relative']:+.1%}."
+    else:
+        up_ko = up_en = ""
+    v_ko, v_en = verdict_html(data)
     ko = (
-        f"<p>작업: {task}, 목표: {target}. 모델 {escape(str(data['family']))}을(를) 단순 기준"
-        f" ({escape(str(data['baseline']))})과 같은 시험 데이터에서 비교했습니다. "
-        f"{escape(up['metric'])} 개선: {up['relative']:+.1%}.</p>"
+        f"{v_ko}<p>작업: {task}, 목표: {target}. 모델 {escape(str(data['family']))}을(를) 단순 기준"
+        f" ({escape(str(data['baseline']))})과 같은 시험 데이터에서 비교했습니다. {up_ko}</p>"
         f"<p>분할: {escape(split['reason_ko'])} ({keys_txt or '순서 없음'})</p>{table}{chart}"
     )
     en = (
-        f"<p>Task: {task}, target: {target}. The {escape(str(data['family']))} model is compared"
-        f" with the naive baseline ({escape(str(data['baseline']))}) on the same held-out rows. "
-        f"Uplift on {escape(up['metric'])}: {up['relative']:+.1%}.</p>"
+        f"{v_en}<p>Task: {task}, target: {target}. The {escape(str(data['family']))} model is "
+        f"compared with the naive baseline ({escape(str(data['baseline']))}) on the same held-out"
+        f" rows. {up_en}</p>"
         f"<p>Split: {escape(split['reason_en'])} ({keys_txt or 'no order'})</p>{table}{chart}"
     )
     return ReportSection(
@@ -123,8 +161,23 @@ def section(data: Mapping[str, Any]) -> ReportSection:
         "Baseline model",
         ko,
         en,
-        {"model-metrics": metric_chart(data["metrics"])},
+        {"model-metrics": metric_chart(metrics)} if measured else {},
         order=50,
+    )
+
+
+def _verdict_finding(data: Mapping[str, Any], step: str) -> tuple[Finding, ...]:
+    if data.get("usable", True):
+        return ()
+    reason = data.get("usable_reason") or {}
+    return (
+        Finding(
+            "model_not_usable",
+            "warning",
+            "사용할 수 있는 모델이 없습니다: " + str(reason.get("ko", "")),
+            "no usable model: " + str(reason.get("en", "")),
+            step=step,
+        ),
     )
 
 
@@ -175,6 +228,7 @@ class ModelStep:
             files=FILES,
             counts={"rows_used": data["sampling"]["rows_used"], "features": len(data["features"])},
             report=section(data),
+            findings=_verdict_finding(data, self.name),
         )
 
     def _fit(self, frame: pl.LazyFrame, ctx: RunContext, time: str | None) -> Fitted:

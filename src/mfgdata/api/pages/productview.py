@@ -94,10 +94,15 @@ def aas_summary(folder: Path) -> dict[str, Any]:
 
 def model_summary(folder: Path) -> dict[str, Any]:
     card = folder / "model" / "model_card.md"
+    metrics = read_json(folder / "model" / "metrics.json")
+    reason = metrics.get("usable_reason") or {}
     return {
         "present": (folder / "model").is_dir(),
         "card": card.read_text(encoding="utf-8") if card.is_file() else "",
-        "metrics": read_json(folder / "model" / "metrics.json"),
+        "metrics": metrics,
+        "usable": metrics.get("usable"),  # None: a product built before the verdict existed
+        "usable_reason_ko": str(reason.get("ko", "")),
+        "usable_reason_en": str(reason.get("en", "")),
     }
 
 

@@ -191,4 +191,17 @@ async def predict(
     }
     if spec is not None and spec.classes:
         body["classes"] = spec.classes
+    body.update(_verdict(product.folder / "model" / "metrics.json"))
     return json_response(body)
+
+
+def _verdict(path: Any) -> dict[str, Any]:
+    """``model_usable`` and its reason (ko/en) from metrics.json: a caller must see when the model
+    does not beat its naive baseline (absent for products built before the verdict existed)."""
+    try:
+        metrics = orjson.loads(path.read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return {}
+    if "usable" not in metrics:
+        return {}
+    return {"model_usable": metrics["usable"], "model_usable_reason": metrics.get("usable_reason")}
