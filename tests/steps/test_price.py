@@ -322,7 +322,11 @@ def test_library_db_is_optional_and_never_created(tmp_path: Path, state: str) ->
 
 def test_cost_from_measured_work(tmp_path: Path) -> None:
     """Earlier steps' results and the runner's seconds are what the cost approach prices."""
-    ctx = make_ctx(tmp_path, "w", model={"metrics": {}, "uplift": {"relative": 0.1}})
+    pricing = tmp_path / "pricing.yaml"
+    pricing.write_text("unit_costs:\n  per_cpu_minute_krw: 1000\n", encoding="utf-8")
+    ctx = make_ctx(
+        tmp_path, "w", model={"metrics": {}, "uplift": {"relative": 0.1}}, pricing=pricing
+    )
     ctx.results["ingest"] = StepResult(
         step="ingest",
         data={

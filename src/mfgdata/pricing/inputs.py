@@ -70,7 +70,10 @@ class UnitCosts(_Model):
         default=300_000, ge=0, description="per model trained and evaluated against a baseline"
     )
     per_cpu_minute_krw: float = Field(
-        default=1_000, ge=0, description="per minute of measured processing time (steps)"
+        default=0,
+        ge=0,
+        description="per minute of measured processing time (steps); 0 by default: wall time "
+        "differs between rebuilds, and a product must be byte-reproducible",
     )
     qa_setup_krw: float = Field(default=200_000, ge=0, description="per product: QA review")
     per_1000_cells_checked_krw: float = Field(

@@ -26,6 +26,7 @@ def demo_options(out: Path) -> BuildOptions:
         time_column="일시",
         target="불량여부",
         id_column="설비ID",
+        timezone="Asia/Seoul",  # the demo plant is in Korea: stated, not assumed
         title="사출성형 공정 데이터 / Injection moulding process data",
         product_id="demo-injection-molding",
     )

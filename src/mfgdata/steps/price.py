@@ -61,7 +61,9 @@ class PriceStep:
         grade, grade_source = _grade(ctx)
         rows, columns, size_source = _size(frame, ctx)
         model = ctx.result("model")
-        work = _work(ctx, rows, columns, size_source)
+        work = _work(
+            ctx, rows, columns, size_source, timed=inputs.unit_costs.per_cpu_minute_krw > 0
+        )
         ctx.progress(self.name, 0.2, "comparables")
         catalog = _catalog(ctx)
         ctx.progress(self.name, 0.3, "pricing")
@@ -117,8 +119,10 @@ def _counts(ctx: RunContext, step: str) -> dict[str, Any] | None:
     return dict(result.counts) if result is not None else None
 
 
-def _work(ctx: RunContext, rows: int, columns: int, size_source: str) -> Work:
-    """The measured work of the earlier steps (their results and the runner's seconds)."""
+def _work(ctx: RunContext, rows: int, columns: int, size_source: str, *, timed: bool) -> Work:
+    """The measured work of the earlier steps (their results and, when processing time is
+    priced, the runner's seconds: wall time would otherwise make pricing.json differ between
+    rebuilds of the same product; the manifest keeps the step seconds)."""
     return measure(
         rows=rows,
         columns=columns,
@@ -127,7 +131,7 @@ def _work(ctx: RunContext, rows: int, columns: int, size_source: str) -> Work:
         preprocess_counts=_counts(ctx, "preprocess"),
         standardize_counts=_counts(ctx, "standardize"),
         model=_data(ctx, "model"),
-        seconds=getattr(ctx, "seconds", {}),
+        seconds=getattr(ctx, "seconds", {}) if timed else {},
     )
 
 
