@@ -175,7 +175,7 @@ def test_ingest_junk_and_freshness() -> None:
     df = clean_table()
     c = replace(contract_for(df), sla_seconds=3600.0)
     ex = Extras(
-        junk={"temp": {"count": 3, "examples": ["Bad"]}},
+        junk={"temp": {"count": 3, "examples": ["Bad"], "tokens": {"Intf Shut": 2, "Bad": 1}}},
         ingest_rows=1000,
         ingest_columns=6,
         reference=datetime(2024, 1, 1, 2, 16, 39),
@@ -183,6 +183,10 @@ def test_ingest_junk_and_freshness() -> None:
     q = evaluate(df.lazy(), c, ex)
     j = measure(q, "accuracy.ingest_junk")
     assert j["evidence"]["count"] == 3 and j["source"] == "ingest"
+    assert j["evidence"]["columns"]["temp"]["tokens"] == {
+        "Intf Shut": 2,
+        "Bad": 1,
+    }  # each junk value with its count
     f = measure(q, "currentness.freshness")
     assert f["evidence"]["age_seconds"] == 7200.0
     assert f["value"] == 0.5 and f["evidence"]["reference_time"] == "2024-01-01T02:16:39"

@@ -140,6 +140,8 @@ def measures(
                             k: {
                                 "count": int(v.get("count", 0)),
                                 "examples": list(v.get("examples", []))[:MAX_EVIDENCE],
+                                # each junk value with its count (any vendor's wording)
+                                "tokens": dict(list(dict(v.get("tokens") or {}).items())[:20]),
                             }
                             for k, v in junk.items()
                             if int(v.get("count", 0))
