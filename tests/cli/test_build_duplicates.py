@@ -151,7 +151,7 @@ def test_tampered_folder_is_never_registrable(product: Path, tmp_path: Path, cha
         with (root / "data" / "table.csv").open("a", encoding="utf-8") as f:
             f.write(f"2024-03-31 23:00:00,사출기-2,201.0,80.0,OK,x,{q['rows']}\n")
     elif change == "missing":
-        (root / "insights.json").unlink()
+        (root / "profile.json").unlink()  # a file every product has
     else:
         (root / "data" / "extra.parquet").write_bytes(b"PAR1")
     # an edited contract under which the quality alone is registrable: only tampering refuses
