@@ -8,7 +8,6 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from mfgdata.api.app import create_app
-from mfgdata.api.auth import install_auth
 from mfgdata.settings import Settings
 
 PASSWORD = "correct horse battery"
@@ -19,10 +18,7 @@ def web_settings(home: Path, db_url: str, **extra: object) -> Settings:
 
 
 def web_app(settings: Settings) -> FastAPI:
-    app = create_app(settings)
-    if not any(getattr(r, "path", "") == "/api/v1/auth/login" for r in app.routes):
-        install_auth(app)
-    return app
+    return create_app(settings)
 
 
 def signup(client: TestClient, org: str, kind: str = "manufacturer") -> dict[str, object]:

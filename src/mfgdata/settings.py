@@ -40,6 +40,24 @@ class Settings(BaseSettings):
     job_lease_seconds: int = Field(
         default=30, ge=5, description="A running job whose worker is silent this long is retried."
     )
+    max_json_depth: int = Field(
+        default=64, ge=2, le=500, description="Deepest {/[ nesting accepted in a JSON Lines record."
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Addresses/networks of reverse proxies whose X-Forwarded-For is believed "
+        '(JSON list, e.g. ["127.0.0.1", "10.0.0.0/8"]); from anyone else it is ignored.',
+    )
+    token_cache_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        le=60,
+        description="API tokens verified once are reused this long (a revocation, a deactivated "
+        "user or a changed scope takes effect within this many seconds; 0 = no cache).",
+    )
+    usage_flush_seconds: float = Field(
+        default=1.0, gt=0, le=60, description="Metered API calls are written in batches this often."
+    )
 
     @property
     def blobs_dir(self) -> Path:

@@ -152,3 +152,40 @@ def test_other_organisation_cannot_see_uploads(world: tuple[TestClient, Settings
     signup(buyer, "Shop", kind="buyer")
     assert post(buyer, "a.csv", CSV).status_code == 403  # type: ignore[attr-defined]
     assert TestClient(client.app).get("/api/v1/uploads").status_code == 401
+
+
+def deep_jsonl(levels: int) -> bytes:
+    record = b'{"a": ' + b'{"b": ' * (levels - 1) + b"1" + b"}" * levels
+    return b'{"ok": 1}\n' + record + b"\n"
+
+
+@pytest.mark.parametrize("where", ["first line", "second line", "inside a zip"])
+def test_deeply_nested_jsonl_is_a_clear_4xx_not_a_500(
+    world: tuple[TestClient, Settings], where: str
+) -> None:
+    client, settings = world
+    deep = b'{"a": ' * 4999 + b"1" + b"}" * 4999 + b"\n"
+    data = {"first line": deep, "second line": deep_jsonl(5000)}.get(where)
+    if data is None:  # stored, not deflated: deflated, it is refused as a zip bomb first
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:
+            zf.writestr("rows.jsonl", deep_jsonl(5000))
+        resp = post(client, "x.zip", buf.getvalue())
+    else:
+        resp = post(client, "deep.jsonl", data)
+    assert resp.status_code == 422, resp.text  # type: ignore[attr-defined]
+    err = resp.json()["error"]  # type: ignore[attr-defined]
+    assert err["code"] == "json_too_deep"
+    assert f"limit {settings.max_json_depth}" in err["message_en"] and "한도" in err["message_ko"]
+    assert err["line"] == (1 if where == "first line" else 2)
+    assert files_under(settings) == []
+
+
+def test_nesting_within_the_limit_is_accepted(world: tuple[TestClient, Settings]) -> None:
+    client, settings = world
+    ok = deep_jsonl(settings.max_json_depth)
+    resp = post(
+        client, "ok.jsonl", ok + b'{"s": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}\n' * 3
+    )
+    assert resp.status_code == 201, resp.text  # type: ignore[attr-defined]
+    assert resp.json()["kind"] == "jsonl"  # type: ignore[attr-defined]

@@ -3,6 +3,9 @@
 Errors answer ``{"error": MfgDataError.to_dict()}`` with the error class's HTTP status; request
 validation errors and HTTP errors (404 route, 405) use the same shape, in Korean and English.
 Under the AAS prefix the AAS Part 2 ``Result{messages}`` shape is used instead. Never a trace.
+
+Every router is mounted here (``ROUTERS``, then the pages'), with the authorizer and metering
+of the product routes, and the proxy-header middleware when ``Settings.trusted_proxies`` is set.
 """
 
 from __future__ import annotations
@@ -13,14 +16,24 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from mfgdata import __version__
-from mfgdata.api.auth import install_auth
-from mfgdata.api.deps import ProductStore, json_response
+from mfgdata.api import pages
+from mfgdata.api.authorize import MeteringMiddleware, authorizer
+from mfgdata.api.deps import ProductStore, get_authorizer, json_response
 from mfgdata.api.docs import install_docs
-from mfgdata.api.pages import install_pages
-from mfgdata.api.routes import aas_result, api_router, download
-from mfgdata.api.routes.aas import AAS_PREFIX
+from mfgdata.api.routes import (
+    aas,
+    auth,
+    catalog_feeds,
+    download,
+    jobs,
+    predict,
+    rows,
+    uploads,
+)
+from mfgdata.api.routes.aas import AAS_PREFIX, aas_result
 from mfgdata.errors import MfgDataError
 from mfgdata.settings import Settings, get_settings
 
@@ -32,6 +45,18 @@ JSON/CSV/Parquet), AAS Part 2 읽기 API, ONNX 모델 예측, DCAT 카탈로그�
 Open API of manufacturing data products: rows (column selection, filters, time windows, cursor
 paging, JSON/CSV/Parquet), AAS Part 2 read API, ONNX model predictions, DCAT catalog and
 Croissant. Errors: `{"error": {"code", "message_ko", "message_en", "parameter"?, ...}}`."""
+
+#: the API's routers, mounted in this order by ``create_app`` (the pages' follow)
+ROUTERS = (
+    rows.router,
+    predict.router,
+    catalog_feeds.router,
+    aas.router,
+    auth.router,
+    uploads.router,
+    jobs.router,
+    download.router,
+)
 
 HTTP_MESSAGES: dict[int, tuple[str, str, str]] = {
     404: ("not_found", "요청한 경로를 찾을 수 없습니다", "no such path"),
@@ -109,9 +134,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)
-    app.include_router(api_router)
-    install_auth(app)
-    app.include_router(download.router)
+    for router in ROUTERS:
+        app.include_router(router)
+    app.dependency_overrides[get_authorizer] = authorizer
+    app.add_middleware(MeteringMiddleware, settings=app.state.settings)
+    if app.state.settings.trusted_proxies:
+        app.add_middleware(
+            ProxyHeadersMiddleware,  # type: ignore[arg-type]
+            trusted_hosts=list(app.state.settings.trusted_proxies),
+        )
     install_docs(app)
-    install_pages(app)  # after the API's error handlers: it wraps them for page paths
+    pages.install_pages(app)  # after the API's error handlers: it wraps them for page paths
+    for router in pages.ROUTERS:
+        app.include_router(router)
     return app

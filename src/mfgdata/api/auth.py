@@ -4,8 +4,11 @@
   with a session cookie needs the CSRF token back (``X-CSRF-Token`` header or ``csrf_token``
   form field), else 403. Bearer tokens need no CSRF token (a browser never sends them by itself).
 - Tokens carry scopes (read, download, api, admin); a session has every scope of its user.
-- ``install_auth(app)`` replaces 6B's default authorizer with one that applies the roles
-  (``accounts.roles.can``) and grants, meters Open API calls and adds the auth/uploads/jobs routes.
+- ``client_ip`` is the caller's address: the socket peer, or the ``X-Forwarded-For`` client when
+  the peer is one of ``Settings.trusted_proxies`` (rewritten by the proxy middleware in
+  ``create_app``; from anyone else the header is ignored).
+
+Dependencies only: ``create_app`` mounts every router and installs the authorizer.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -51,6 +54,11 @@ class Actor:
 
 
 ANONYMOUS = Actor(via="anonymous")
+
+
+def client_ip(request: Request) -> str | None:
+    """The caller's address (already the forwarded client when the peer is a trusted proxy)."""
+    return request.client.host if request.client else None
 
 
 def db_session(request: Request) -> Iterator[Session]:
@@ -151,18 +159,3 @@ def require_user(actor: Actor, scope: str | None = None) -> User:
             f"이 토큰에는 '{scope}' 권한이 없습니다", f"the token lacks the '{scope}' scope"
         )
     return actor.user
-
-
-def install_auth(app: FastAPI) -> None:
-    """Wire authentication into ``create_app``'s app: authorizer, metering, routes (once)."""
-    if getattr(app.state, "auth_installed", False):
-        return
-    app.state.auth_installed = True
-    import mfgdata.api.routes.auth as auth_routes
-    import mfgdata.api.routes.jobs as job_routes
-    import mfgdata.api.routes.uploads as upload_routes
-    from mfgdata.api.authorize import install_authorizer
-
-    install_authorizer(app)
-    for module in (auth_routes, upload_routes, job_routes):
-        app.include_router(module.router)

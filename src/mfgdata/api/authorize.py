@@ -1,6 +1,7 @@
 """The authorizer of the product routes (rows, AAS, DCAT/Croissant, predict) and usage metering.
 
-Replaces ``deps.default_authorize`` through ``app.dependency_overrides[get_authorizer]``:
+``create_app`` installs it over ``deps.default_authorize``
+(``app.dependency_overrides[get_authorizer]``):
 
 - a version the caller may not see (``can(user, "version.view", ...)``; anonymous: published
   only) is answered 404, so ids are never confirmed;
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import anyio
-from fastapi import FastAPI, Request
+from fastapi import Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -33,7 +34,6 @@ from mfgdata.api.deps import (
     READ_ROWS,
     Authorizer,
     ProductRef,
-    get_authorizer,
 )
 from mfgdata.catalog import access
 from mfgdata.catalog.errors import NotFound
@@ -155,8 +155,3 @@ class MeteringMiddleware:
             await anyio.to_thread.run_sync(
                 _record, self.settings, meter, seen["rows"], seen["bytes"]
             )
-
-
-def install_authorizer(app: FastAPI) -> None:
-    app.dependency_overrides[get_authorizer] = authorizer
-    app.add_middleware(MeteringMiddleware, settings=app.state.settings)

@@ -9,6 +9,7 @@ crash reuses a finished build, and registers only when no version carries that m
 from __future__ import annotations
 
 import hashlib
+import logging
 import shutil
 import time
 from pathlib import Path
@@ -24,10 +25,14 @@ from mfgdata.db.tables import Job, ProductVersion, Upload, User
 from mfgdata.errors import ConfigError, MfgDataError
 from mfgdata.jobs import records
 from mfgdata.jobs.lease import Heartbeat, job_dir
+from mfgdata.jobs.messages import public_message, scrub_paths
 from mfgdata.pipeline.context import BuildOptions
 from mfgdata.pipeline.manifest import MANIFEST
 from mfgdata.pipeline.runner import build
 from mfgdata.settings import Settings
+from mfgdata.uploads.storage import upload_inputs
+
+log = logging.getLogger(__name__)
 
 KIND = "build_product"
 BUILD_SHARE = 0.95  # the rest of the progress bar is registration
@@ -48,14 +53,12 @@ def product_id_of(job: Job) -> str:
 
 
 def _inputs(session: Session, job: Job, settings: Settings) -> tuple[Path, ...]:
-    from mfgdata.api.routes.uploads import upload_inputs
-
     paths: list[Path] = []
     for upload_id in job.inputs.get("uploads", []):
         row = session.get(Upload, int(upload_id))
         if row is None or row.org_id != job.org_id:
             raise ConfigError(f"업로드가 없습니다: {upload_id}", f"upload not found: {upload_id}")
-        paths.extend(upload_inputs(row, settings))
+        paths.extend(upload_inputs(row.stored_path, settings))
     if not paths:
         raise ConfigError("빌드할 파일이 없습니다", "no files to build")
     return tuple(paths)
@@ -64,11 +67,12 @@ def _inputs(session: Session, job: Job, settings: Settings) -> tuple[Path, ...]:
 class _Progress:
     """Turns the runner's (step, fraction) into one job fraction, written at most 5 times/s."""
 
-    def __init__(self, session: Session, job_id: int) -> None:
+    def __init__(self, session: Session, job_id: int, settings: Settings) -> None:
         from mfgdata.pipeline.sequence import default_steps
 
         self.names = [s.name for s in default_steps()]
         self.session, self.job_id, self.last = session, job_id, 0.0
+        self.settings = settings
 
     def __call__(self, step: str, fraction: float, message: str) -> None:
         index = self.names.index(step) if step in self.names else 0
@@ -80,7 +84,7 @@ class _Progress:
                 session=self.session,
                 job_id=self.job_id,
                 fraction=overall,
-                message=f"{step}: {message}",
+                message=scrub_paths(f"{step}: {message}", self.settings),
             )
 
 
@@ -94,7 +98,7 @@ def _build(session: Session, job: Job, settings: Settings) -> Path:
     kwargs: dict[str, Any] = {k: job.options[k] for k in OPTION_KEYS if job.options.get(k)}
     kwargs["product_id"] = product_id_of(job)
     options = BuildOptions(inputs=_inputs(session, job, settings), out=out, **kwargs)
-    build(options, settings=settings, progress=_Progress(session, job.id))
+    build(options, settings=settings, progress=_Progress(session, job.id, settings))
     return out
 
 
@@ -147,21 +151,24 @@ def run_build_job(job_id: int, settings: Settings, *, final_attempt: bool = True
             version = _register(session, job, out, settings)
         except MfgDataError as e:
             session.rollback()
+            message = public_message(e, settings)
             if e.status_code >= 500 and not final_attempt:
                 records.requeue(
-                    session=session, job_id=job_id, message=f"재시도 / retrying: {e.en}"
+                    session=session, job_id=job_id, message=f"재시도 / retrying: {message}"
                 )
                 raise
-            records.finish(session=session, job=job, ok=False, message=e.message())
+            records.finish(session=session, job=job, ok=False, message=message)
             return "failed"
         except Exception as e:
             session.rollback()
+            log.error("build job %s failed", job_id, exc_info=e)
+            message = public_message(e, settings)
             if not final_attempt:
-                records.requeue(session=session, job_id=job_id, message=f"재시도 / retrying: {e}")
+                records.requeue(
+                    session=session, job_id=job_id, message=f"재시도 / retrying: {message}"
+                )
                 raise
-            records.finish(
-                session=session, job=job, ok=False, message=f"내부 오류 / internal error: {e}"
-            )
+            records.finish(session=session, job=job, ok=False, message=message)
             return "failed"
         ref = f"{version.product_id}@{version.version}"
         records.finish(session=session, job=job, ok=True, message=ref, version_id=version.id)

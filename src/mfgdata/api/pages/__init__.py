@@ -58,7 +58,7 @@ def _heading(lang: str, status: int) -> str:
 
 
 def install_pages(app: FastAPI) -> None:
-    """Add the page routes, the static files and HTML error pages to ``app``."""
+    """Add the static files and HTML error pages to ``app`` (``create_app`` mounts ``ROUTERS``)."""
     api_mfg = app.exception_handlers.get(MfgDataError)
     api_http = app.exception_handlers.get(StarletteHTTPException)
 
@@ -102,5 +102,3 @@ def install_pages(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(LoginRequired, _login)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for router in ROUTERS:
-        app.include_router(router)

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from mfgdata.accounts import audit, tokens
 from mfgdata.accounts.login import authenticate
 from mfgdata.api import sessions
-from mfgdata.api.auth import ANONYMOUS, LOGOUT, DbSession
+from mfgdata.api.auth import ANONYMOUS, LOGOUT, DbSession, client_ip
 from mfgdata.api.deps import DbInt, get_settings_dep
 from mfgdata.api.pages.common import (
     PageActor,
@@ -26,7 +26,7 @@ from mfgdata.api.pages.common import (
     safe_next,
 )
 from mfgdata.api.pages.i18n import gettext, request_language
-from mfgdata.api.routes.auth import SIGNUP_ROLE, client_ip
+from mfgdata.api.routes.auth import SIGNUP_ROLE
 from mfgdata.catalog.errors import NotFound
 from mfgdata.db.repositories.organisations import OrganisationCreate, create_organisation
 from mfgdata.db.repositories.users import UserCreate, create_user

@@ -19,7 +19,7 @@ from mfgdata.accounts.errors import PermissionDenied
 from mfgdata.accounts.login import authenticate
 from mfgdata.accounts.roles import can
 from mfgdata.api import sessions
-from mfgdata.api.auth import LOGOUT, ActorDep, DbSession, require_user
+from mfgdata.api.auth import LOGOUT, ActorDep, DbSession, client_ip, require_user
 from mfgdata.api.deps import DbInt, get_settings_dep
 from mfgdata.catalog.errors import NotFound
 from mfgdata.db.repositories.organisations import OrganisationCreate, create_organisation
@@ -78,10 +78,6 @@ class TokenOut(BaseModel):
     last_used: datetime | None
     revoked_at: datetime | None
     token: str | None = Field(default=None, description="shown once, at creation")
-
-
-def client_ip(request: Request) -> str | None:
-    return request.client.host if request.client else None
 
 
 def _me(user: User | None, org: Organisation | None, via: str, scopes: list[str]) -> MeOut:

@@ -24,7 +24,7 @@ from fastapi.responses import Response, StreamingResponse
 
 from mfgdata.accounts import audit
 from mfgdata.accounts.errors import AuthError, PermissionDenied
-from mfgdata.api.auth import ActorDep, DbSession
+from mfgdata.api.auth import ActorDep, DbSession, client_ip
 from mfgdata.api.deps import DbInt, get_settings_dep
 from mfgdata.catalog import access
 from mfgdata.catalog.register import version_folder
@@ -147,7 +147,7 @@ async def download(
         action="product.download",
         actor=user,
         target=f"version:{row.id}",
-        ip=request.client.host if request.client else None,
+        ip=client_ip(request),
         detail={"product": product_id, "version": version, "range": wanted or ""},
     )
     session.commit()

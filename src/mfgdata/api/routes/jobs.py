@@ -22,12 +22,12 @@ from mfgdata.accounts.errors import PermissionDenied
 from mfgdata.accounts.roles import can
 from mfgdata.api.auth import ActorDep, DbSession, require_user
 from mfgdata.api.deps import MAX_DB_INT, DbInt, get_settings_dep
-from mfgdata.api.routes.uploads import get_upload
 from mfgdata.db.engine import get_engine, session_factory
 from mfgdata.db.tables import Job, ProductVersion, User
 from mfgdata.jobs import records
 from mfgdata.jobs.build import KIND, META_KEYS, OPTION_KEYS
 from mfgdata.jobs.queue import get_queue
+from mfgdata.uploads.repository import get_upload
 
 router = APIRouter(prefix="/api/v1", tags=["jobs / 작업"])
 

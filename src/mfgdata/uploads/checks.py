@@ -3,7 +3,9 @@
 Allowed: CSV/TSV text (UTF-8, CP949, UTF-16), XLSX, Parquet, JSON Lines, and zip archives of
 those. A zip is safe when no entry is absolute, climbs out (``..``), is a symlink or a nested
 archive, the entry count is bounded, and the *measured* (not declared) uncompressed size stays
-under the total limit and the compression ratio limit (zip bombs).
+under the total limit and the compression ratio limit (zip bombs). JSON Lines nest no deeper
+than ``Settings.max_json_depth`` (measured before any parser sees a line, so a 5,000-level line
+is a clear 4xx, never a ``RecursionError``).
 """
 
 from __future__ import annotations
@@ -55,17 +57,80 @@ def _is_text_table(head: bytes) -> bool:
     return False
 
 
-def _is_jsonl(head: bytes) -> bool:
+def json_depth(line: bytes) -> int:
+    """The deepest ``{``/``[`` nesting of one JSON text (brackets inside strings ignored)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in line:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x7B, 0x5B):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x7D, 0x5D):
+            depth -= 1
+    return deepest
+
+
+class TooDeep(InputError):
+    """A JSON Lines record nested deeper than ``Settings.max_json_depth``."""
+
+    code = "json_too_deep"
+
+    def __init__(self, name: str, line: int, depth: int, limit: int) -> None:
+        super().__init__(
+            f"JSON 중첩이 너무 깊습니다 ({depth}단계 이상, 한도 {limit})",
+            f"JSON nested too deeply ({depth}+ levels, limit {limit})",
+            file=name,
+            line=line,
+        )
+
+
+def check_jsonl_depth(path: Path, name: str, limit: int) -> None:
+    """Refuse a JSON Lines file any of whose lines nests deeper than ``limit`` (streamed).
+
+    A line cannot nest deeper than it has opening brackets, so only lines with more than
+    ``limit`` of them are scanned byte by byte.
+    """
+    number, rest = 0, b""
+    with path.open("rb") as fh:
+        while block := fh.read(1 << 20):
+            lines = (rest + block).split(b"\n")
+            rest = lines.pop()
+            for line in lines:
+                number += 1
+                _check_line(line, name, number, limit)
+    if rest:
+        _check_line(rest, name, number + 1, limit)
+
+
+def _check_line(line: bytes, name: str, number: int, limit: int) -> None:
+    if line.count(b"{") + line.count(b"[") > limit:
+        depth = json_depth(line)
+        if depth > limit:
+            raise TooDeep(name, number, depth, limit)
+
+
+def _is_jsonl(head: bytes, max_depth: int) -> bool:
     line = head.lstrip().split(b"\n", 1)[0].strip()
     if not line.startswith(b"{"):
         return False
+    if json_depth(line) > max_depth:  # json.loads would recurse past the stack
+        return True
     try:
         return isinstance(json.loads(line), dict)
-    except ValueError:
+    except (ValueError, RecursionError):
         return False
 
 
-def sniff(head: bytes, path: Path, name: str) -> str:
+def sniff(head: bytes, path: Path, name: str, max_depth: int = 64) -> str:
     """The kind of a file from its first bytes: csv, xlsx, parquet, jsonl or zip."""
     if head.startswith(b"PAR1"):
         with path.open("rb") as fh:
@@ -81,7 +146,7 @@ def sniff(head: bytes, path: Path, name: str) -> str:
         if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
             return "xlsx"
         return "zip"
-    elif _is_jsonl(head):
+    elif _is_jsonl(head, max_depth):
         return "jsonl"
     elif _is_text_table(head):
         return "csv"
