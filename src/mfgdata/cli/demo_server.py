@@ -117,5 +117,10 @@ def demo_server(
         f"  MFGDATA_HOME: {settings.home}\n"
     )
     uvicorn.run(
-        "mfgdata.api.pages.site:create_site", factory=True, host=host, port=port, log_level="info"
+        "mfgdata.api.pages.site:create_site",
+        factory=True,
+        host=host,
+        port=port,
+        log_level="info",
+        proxy_headers=False,  # X-Forwarded-For only from Settings.trusted_proxies (create_app)
     )

@@ -1,4 +1,4 @@
-"""``mfgdata serve``: the web API with uvicorn."""
+"""``mfgdata serve``: the web API with uvicorn (the embedded database is migrated first)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,10 @@ from typing import Annotated
 
 import typer
 
+from mfgdata.cli.console import handle_errors
 
+
+@handle_errors
 def serve(
     host: Annotated[str, typer.Option(help="주소 / bind address")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="포트 / port")] = 8000,
@@ -17,6 +20,10 @@ def serve(
     """웹 API를 시작합니다 / Start the web API server."""
     import uvicorn
 
+    from mfgdata.db.migrate import ensure_schema
+    from mfgdata.settings import get_settings
+
+    ensure_schema(get_settings())
     uvicorn.run(
         "mfgdata.api.app:create_app",
         factory=True,
@@ -25,4 +32,5 @@ def serve(
         workers=workers,
         log_level=log_level,
         access_log=access_log,
+        proxy_headers=False,  # X-Forwarded-For only from Settings.trusted_proxies (create_app)
     )

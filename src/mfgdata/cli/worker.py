@@ -6,7 +6,10 @@ from typing import Annotated
 
 import typer
 
+from mfgdata.cli.console import handle_errors
 
+
+@handle_errors
 def worker(
     workers: Annotated[int, typer.Option(help="동시 작업 수 / concurrent jobs")] = 1,
     sweep: Annotated[
@@ -16,11 +19,14 @@ def worker(
     """백그라운드 작업자를 시작합니다 / Run the background job worker."""
     import logging
 
+    from mfgdata.db.migrate import ensure_schema
     from mfgdata.jobs.queue import get_queue
     from mfgdata.settings import get_settings
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    queue = get_queue(get_settings())
+    settings = get_settings()
+    ensure_schema(settings)
+    queue = get_queue(settings)
     if sweep:
         queue.sweep(include_queued=True)
     consumer = queue.huey.create_consumer(workers=workers, worker_type="thread", periodic=True)
