@@ -184,6 +184,7 @@ def test_authorizer_scopes_grants_and_metering(
         s.commit()
     assert buyer.get(url).status_code == 403  # published, but no grant
     assert TestClient(client.app).get(url).status_code == 401
+    client.app.state.usage.flush()  # type: ignore[attr-defined]  # metering is batched
     calls = count(db_url, select(func.count(Usage.id)).where(Usage.product_id == pid))
     rows = count(db_url, select(func.sum(Usage.rows)).where(Usage.product_id == pid))
     assert (calls, rows) == (2, 10)

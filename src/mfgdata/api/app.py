@@ -11,6 +11,8 @@ of the product routes, and the proxy-header middleware when ``Settings.trusted_p
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -20,9 +22,11 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from mfgdata import __version__
 from mfgdata.api import pages
-from mfgdata.api.authorize import MeteringMiddleware, authorizer
+from mfgdata.api.authcache import AuthCache, ClearOnWrite
+from mfgdata.api.authorize import authorizer
 from mfgdata.api.deps import ProductStore, get_authorizer, json_response
 from mfgdata.api.docs import install_docs
+from mfgdata.api.metering import MeteringMiddleware, UsageBatcher
 from mfgdata.api.routes import (
     aas,
     auth,
@@ -118,6 +122,12 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
     return _error(request, 500, body)
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    app.state.usage.close()  # metered calls not yet written
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The API application; ``settings`` default to the environment's."""
     app = FastAPI(
@@ -127,9 +137,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/api/v1/openapi.json",
         docs_url=None,  # installed by install_docs, from the package's own files
         redoc_url=None,
+        lifespan=_lifespan,
     )
-    app.state.settings = settings or get_settings()
+    app.state.settings = settings = settings or get_settings()
     app.state.store = ProductStore()
+    app.state.auth_cache = AuthCache(settings.token_cache_seconds)
+    app.state.usage = UsageBatcher(settings)
     app.add_exception_handler(MfgDataError, _mfgdata_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
@@ -137,11 +150,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
     app.dependency_overrides[get_authorizer] = authorizer
-    app.add_middleware(MeteringMiddleware, settings=app.state.settings)
-    if app.state.settings.trusted_proxies:
+    app.add_middleware(MeteringMiddleware, batcher=app.state.usage)
+    app.add_middleware(ClearOnWrite, cache=app.state.auth_cache)
+    if settings.trusted_proxies:
         app.add_middleware(
             ProxyHeadersMiddleware,  # type: ignore[arg-type]
-            trusted_hosts=list(app.state.settings.trusted_proxies),
+            trusted_hosts=list(settings.trusted_proxies),
         )
     install_docs(app)
     pages.install_pages(app)  # after the API's error handlers: it wraps them for page paths

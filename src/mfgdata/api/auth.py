@@ -4,6 +4,8 @@
   with a session cookie needs the CSRF token back (``X-CSRF-Token`` header or ``csrf_token``
   form field), else 403. Bearer tokens need no CSRF token (a browser never sends them by itself).
 - Tokens carry scopes (read, download, api, admin); a session has every scope of its user.
+- A verified token is reused for ``Settings.token_cache_seconds`` (see ``authcache``): a
+  revocation made elsewhere takes effect within that time, one made through this server at once.
 - ``client_ip`` is the caller's address: the socket peer, or the ``X-Forwarded-For`` client when
   the peer is one of ``Settings.trusted_proxies`` (rewritten by the proxy middleware in
   ``create_app``; from anyone else the header is ignored).
@@ -25,6 +27,7 @@ from sqlalchemy.orm import Session
 from mfgdata.accounts import tokens
 from mfgdata.accounts.errors import AuthError, PermissionDenied
 from mfgdata.api import sessions
+from mfgdata.api.authcache import AuthCache
 from mfgdata.api.deps import get_settings_dep
 from mfgdata.db.engine import get_engine, session_factory
 from mfgdata.db.tables import TOKEN_SCOPES, ApiToken, AuditLog, Organisation, User
@@ -132,8 +135,20 @@ async def get_actor(request: Request, session: DbSession) -> Actor:
     cached = getattr(request.state, "actor", None)
     if isinstance(cached, Actor):
         return cached
+    header = request.headers.get("authorization", "")
+    cache = getattr(request.app.state, "auth_cache", None)
+    key = AuthCache.header_key(header) if header and isinstance(cache, AuthCache) else None
+    if key is not None:
+        assert isinstance(cache, AuthCache)
+        known = cache.tokens.get(key)
+        if isinstance(known, Actor):
+            request.state.actor = known
+            return known
     settings = get_settings_dep(request)
     actor = await run_in_threadpool(resolve_actor, request, session, settings)
+    if key is not None and actor.via == "token":
+        assert isinstance(cache, AuthCache)
+        cache.tokens.put(key, actor)
     if actor.via == "session" and request.method not in SAFE_METHODS:
         assert actor.session_id is not None
         sent = await _sent_csrf(request)

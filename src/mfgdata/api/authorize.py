@@ -9,24 +9,23 @@
   to the data (owner organisation or a live grant, ``catalog.access.authorize``);
 - an anonymous caller asking a published product's rows gets 401.
 
-Every allowed rows/predict call is metered (``catalog.metering.record_usage``) after the
-response: rows from the ``X-Row-Count`` header, bytes as sent.
+Every allowed rows/predict call is metered after the response (``api.metering``: rows from the
+``X-Row-Count`` header, bytes as sent, written in batches). An allowed decision is reused for
+``Settings.token_cache_seconds`` (``api.authcache``); a denial is always checked again.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-import anyio
 from fastapi import Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mfgdata.accounts.errors import AuthError, PermissionDenied
 from mfgdata.accounts.roles import can
 from mfgdata.api.auth import ActorDep, DbSession
+from mfgdata.api.authcache import AuthCache
 from mfgdata.api.deps import (
     PREDICT,
     READ_AAS,
@@ -35,22 +34,20 @@ from mfgdata.api.deps import (
     Authorizer,
     ProductRef,
 )
+from mfgdata.api.metering import Meter
 from mfgdata.catalog import access
 from mfgdata.catalog.errors import NotFound
-from mfgdata.catalog.metering import record_usage
-from mfgdata.db.engine import get_engine, session_factory
 from mfgdata.db.tables import ApiToken, ProductVersion
-from mfgdata.settings import Settings
 
 SCOPES = {READ_META: "read", READ_AAS: "read", READ_ROWS: "api", PREDICT: "api"}
 DATA_ACTIONS = (READ_ROWS, PREDICT)
 
 
 @dataclass(frozen=True)
-class Meter:
-    version_id: int
-    token_id: int | None
-    user_id: int | None
+class Allowed:
+    """A cached positive decision (and the metering it implies)."""
+
+    meter: Meter | None
 
 
 def _not_found(ref: ProductRef) -> NotFound:
@@ -73,7 +70,30 @@ def _version(session: Session, ref: ProductRef) -> ProductVersion:
 def authorizer(request: Request, actor: ActorDep, session: DbSession) -> Authorizer:
     """Dependency (installed over ``get_authorizer``): the check the product routes call."""
 
+    cache = getattr(request.app.state, "auth_cache", None)
+    decisions = cache.decisions if isinstance(cache, AuthCache) else None
+
     def check(ref: ProductRef, action: str) -> None:
+        user = actor.user
+        key = (
+            actor.via,
+            actor.token.id if actor.token else None,
+            user.id if user else None,
+            ref.product_id,
+            ref.version,
+            ref.status,
+            action,
+        )
+        known = decisions.get(key) if decisions is not None and user is not None else None
+        if isinstance(known, Allowed):
+            if known.meter is not None:
+                request.state.meter = known.meter
+            return
+        _check(ref, action)
+        if decisions is not None and user is not None:
+            decisions.put(key, Allowed(getattr(request.state, "meter", None)))
+
+    def _check(ref: ProductRef, action: str) -> None:
         user = actor.user
         if user is None:  # the row, not ``ref``: resolved refs may be cached for a while
             if _version(session, ref).status != "published":
@@ -106,52 +126,3 @@ def authorizer(request: Request, actor: ActorDep, session: DbSession) -> Authori
             request.state.meter = Meter(version.id, token.id if token else None, user.id)
 
     return check
-
-
-def _record(settings: Settings, meter: Meter, rows: int, nbytes: int) -> None:
-    with session_factory(get_engine(settings))() as session:
-        version = session.get(ProductVersion, meter.version_id)
-        token = session.get(ApiToken, meter.token_id) if meter.token_id else None
-        if version is None:
-            return
-        record_usage(
-            session=session,
-            version=version,
-            rows=rows,
-            bytes_out=nbytes,
-            token=token,
-            user_id=meter.user_id,
-            settings=settings,
-        )
-        session.commit()
-
-
-class MeteringMiddleware:
-    """Pure ASGI: after a successful metered response, write one usage row."""
-
-    def __init__(self, app: ASGIApp, settings: Settings) -> None:
-        self.app = app
-        self.settings = settings
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        seen: dict[str, Any] = {"status": 0, "rows": 0, "bytes": 0}
-
-        async def counting_send(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                seen["status"] = message["status"]
-                for key, value in message.get("headers", []):
-                    if key.lower() == b"x-row-count":
-                        seen["rows"] = int(value or b"0")
-            elif message["type"] == "http.response.body":
-                seen["bytes"] += len(message.get("body", b""))
-            await send(message)
-
-        await self.app(scope, receive, counting_send)
-        meter = scope.get("state", {}).get("meter")
-        if isinstance(meter, Meter) and 200 <= seen["status"] < 300:
-            await anyio.to_thread.run_sync(
-                _record, self.settings, meter, seen["rows"], seen["bytes"]
-            )
