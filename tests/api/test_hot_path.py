@@ -10,16 +10,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from mfgdata.accounts import tokens
-from mfgdata.api import authcache
+from mfgdata.api import authcache, deps
 from mfgdata.catalog.register import register_product
-from mfgdata.db.engine import make_engine
+from mfgdata.db.engine import get_engine, make_engine
 from mfgdata.db.tables import ApiToken, Organisation, Usage, User
 from mfgdata.settings import Settings
 from webapp import signup, web_app, web_settings
@@ -35,8 +36,10 @@ class Clock:
 
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """The caches' clock (only theirs: the event loop keeps the real one)."""
     fake = Clock()
-    monkeypatch.setattr(authcache.time, "monotonic", fake)
+    monkeypatch.setattr(authcache, "time", SimpleNamespace(monotonic=fake))
+    monkeypatch.setattr(deps, "time", SimpleNamespace(monotonic=fake))
     return fake
 
 
@@ -147,3 +150,23 @@ def test_every_metered_call_is_written_also_at_shutdown(world: World) -> None:
     assert client.app.state.usage.pending == 7  # type: ignore[attr-defined]
     client.__exit__(None, None, None)  # server shutdown: the lifespan writes what is pending
     assert _usage(world) == (7, 21)
+
+
+def test_a_cached_rows_call_reads_no_database(world: World, clock: Clock) -> None:
+    """Token, access decision and version all cached: the call is the data work only."""
+    client = world.client
+    assert client.get(world.url, headers=_bearer(world)).status_code == 200
+    statements: list[str] = []
+    engine = get_engine(world.settings)
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        for _ in range(5):
+            resp = client.get(world.url, headers=_bearer(world))
+            assert resp.status_code == 200 and resp.json()["count"] == 3
+        assert statements == []
+        clock.now += 10  # every cache expired: verified and authorized again, from the database
+        assert client.get(world.url, headers=_bearer(world)).status_code == 200
+        assert any("api_tokens" in s for s in statements)
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)

@@ -23,8 +23,8 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from mfgdata import __version__
 from mfgdata.api import pages
 from mfgdata.api.authcache import AuthCache, ClearOnWrite
-from mfgdata.api.authorize import authorizer
-from mfgdata.api.deps import ProductStore, get_authorizer, json_response
+from mfgdata.api.authorize import make_authorizer
+from mfgdata.api.deps import ProductStore, json_response
 from mfgdata.api.docs import install_docs
 from mfgdata.api.metering import MeteringMiddleware, UsageBatcher
 from mfgdata.api.routes import (
@@ -149,7 +149,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(Exception, _unexpected)
     for router in ROUTERS:
         app.include_router(router)
-    app.dependency_overrides[get_authorizer] = authorizer
+    app.state.make_authorizer = make_authorizer
     app.add_middleware(MeteringMiddleware, batcher=app.state.usage)
     app.add_middleware(ClearOnWrite, cache=app.state.auth_cache)
     if settings.trusted_proxies:

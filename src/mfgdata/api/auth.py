@@ -130,25 +130,41 @@ async def _sent_csrf(request: Request) -> str | None:
     return None
 
 
-async def get_actor(request: Request, session: DbSession) -> Actor:
-    """Dependency: the actor; a session's unsafe request without a valid CSRF token is a 403."""
+def _resolve(request: Request, session: Session | None, settings: Settings) -> Actor:
+    if session is not None:
+        return resolve_actor(request, session, settings)
+    with session_factory(get_engine(settings))() as own:
+        return resolve_actor(request, own, settings)
+
+
+async def request_actor(request: Request, session: Session | None = None) -> Actor:
+    """The actor of ``request`` (once per request; a verified token from the brief cache).
+
+    Without ``session`` a database session is opened only when the answer is not cached. A
+    session's unsafe request without a valid CSRF token is a 403.
+    """
     cached = getattr(request.state, "actor", None)
     if isinstance(cached, Actor):
         return cached
     header = request.headers.get("authorization", "")
     cache = getattr(request.app.state, "auth_cache", None)
     key = AuthCache.header_key(header) if header and isinstance(cache, AuthCache) else None
+    settings = get_settings_dep(request)
     if key is not None:
         assert isinstance(cache, AuthCache)
         known = cache.tokens.get(key)
-        if isinstance(known, Actor):
-            request.state.actor = known
-            return known
-    settings = get_settings_dep(request)
-    actor = await run_in_threadpool(resolve_actor, request, session, settings)
-    if key is not None and actor.via == "token":
-        assert isinstance(cache, AuthCache)
-        cache.tokens.put(key, actor)
+        if not isinstance(known, Actor):
+            async with cache.flight(key):
+                known = cache.tokens.get(key)
+                if not isinstance(known, Actor):
+                    verified = await run_in_threadpool(_resolve, request, session, settings)
+                    if verified.via == "token":
+                        cache.tokens.put(key, verified)
+                    known = verified
+        assert isinstance(known, Actor)
+        request.state.actor = known
+        return known
+    actor = await run_in_threadpool(_resolve, request, session, settings)
     if actor.via == "session" and request.method not in SAFE_METHODS:
         assert actor.session_id is not None
         sent = await _sent_csrf(request)
@@ -160,6 +176,11 @@ async def get_actor(request: Request, session: DbSession) -> Actor:
             )
     request.state.actor = actor
     return actor
+
+
+async def get_actor(request: Request, session: DbSession) -> Actor:
+    """Dependency: the actor; a session's unsafe request without a valid CSRF token is a 403."""
+    return await request_actor(request, session)
 
 
 ActorDep = Annotated[Actor, Depends(get_actor)]

@@ -17,6 +17,7 @@ completes, so here it takes effect at once.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import threading
 import time
@@ -71,6 +72,17 @@ class AuthCache:
     def __init__(self, ttl: float) -> None:
         self.tokens: TtlCache[str, object] = TtlCache(ttl)
         self.decisions: TtlCache[tuple[object, ...], object] = TtlCache(ttl)
+        self._flights: dict[str, asyncio.Lock] = {}
+
+    def flight(self, key: str) -> asyncio.Lock:
+        """One lock per token: when its entry expires under load, one request verifies it and
+        the others wait for that answer (no burst of verifications and ``last_used`` writes)."""
+        lock = self._flights.get(key)
+        if lock is None:
+            if len(self._flights) > 10_000:
+                self._flights = {k: v for k, v in self._flights.items() if v.locked()}
+            lock = self._flights[key] = asyncio.Lock()
+        return lock
 
     @staticmethod
     def header_key(header: str) -> str:

@@ -1,7 +1,7 @@
 """The authorizer of the product routes (rows, AAS, DCAT/Croissant, predict) and usage metering.
 
-``create_app`` installs it over ``deps.default_authorize``
-(``app.dependency_overrides[get_authorizer]``):
+``create_app`` installs it over ``deps.default_authorize`` (``app.state.make_authorizer``, which
+``deps.get_authorizer`` calls):
 
 - a version the caller may not see (``can(user, "version.view", ...)``; anonymous: published
   only) is answered 404, so ids are never confirmed;
@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from mfgdata.accounts.errors import AuthError, PermissionDenied
 from mfgdata.accounts.roles import can
-from mfgdata.api.auth import ActorDep, DbSession
+from mfgdata.api.auth import request_actor
 from mfgdata.api.authcache import AuthCache
 from mfgdata.api.deps import (
     PREDICT,
@@ -33,10 +33,12 @@ from mfgdata.api.deps import (
     READ_ROWS,
     Authorizer,
     ProductRef,
+    get_settings_dep,
 )
 from mfgdata.api.metering import Meter
 from mfgdata.catalog import access
 from mfgdata.catalog.errors import NotFound
+from mfgdata.db.engine import get_engine, session_factory
 from mfgdata.db.tables import ApiToken, ProductVersion
 
 SCOPES = {READ_META: "read", READ_AAS: "read", READ_ROWS: "api", PREDICT: "api"}
@@ -67,9 +69,14 @@ def _version(session: Session, ref: ProductRef) -> ProductVersion:
     return row
 
 
-def authorizer(request: Request, actor: ActorDep, session: DbSession) -> Authorizer:
-    """Dependency (installed over ``get_authorizer``): the check the product routes call."""
+async def make_authorizer(request: Request) -> Authorizer:
+    """The check the product routes call (``app.state.make_authorizer``, see ``get_authorizer``).
 
+    An allowed answer is cached (``authcache``), so a repeated call reads no database; on a miss
+    the check opens its own short database session.
+    """
+    actor = await request_actor(request)
+    settings = get_settings_dep(request)
     cache = getattr(request.app.state, "auth_cache", None)
     decisions = cache.decisions if isinstance(cache, AuthCache) else None
 
@@ -84,16 +91,19 @@ def authorizer(request: Request, actor: ActorDep, session: DbSession) -> Authori
             ref.status,
             action,
         )
-        known = decisions.get(key) if decisions is not None and user is not None else None
+        known = decisions.get(key) if decisions is not None else None
         if isinstance(known, Allowed):
             if known.meter is not None:
                 request.state.meter = known.meter
             return
-        _check(ref, action)
-        if decisions is not None and user is not None:
-            decisions.put(key, Allowed(getattr(request.state, "meter", None)))
+        with session_factory(get_engine(settings))() as session:
+            meter = _check(session, ref, action)
+        if meter is not None:
+            request.state.meter = meter
+        if decisions is not None:
+            decisions.put(key, Allowed(meter))
 
-    def _check(ref: ProductRef, action: str) -> None:
+    def _check(session: Session, ref: ProductRef, action: str) -> Meter | None:
         user = actor.user
         if user is None:  # the row, not ``ref``: resolved refs may be cached for a while
             if _version(session, ref).status != "published":
@@ -103,7 +113,7 @@ def authorizer(request: Request, actor: ActorDep, session: DbSession) -> Authori
                     "데이터 조회에는 API 토큰이나 로그인이 필요합니다",
                     "data access needs an API token or a login",
                 )
-            return
+            return None
         version = _version(session, ref)
         granted = access.has_grant(
             session=session, org_id=user.org_id, product_id=version.product_id
@@ -123,6 +133,7 @@ def authorizer(request: Request, actor: ActorDep, session: DbSession) -> Authori
                     "no right to this product's data (request access and wait for approval)",
                 )
             token: ApiToken | None = actor.token
-            request.state.meter = Meter(version.id, token.id if token else None, user.id)
+            return Meter(version.id, token.id if token else None, user.id)
+        return None
 
     return check

@@ -2,9 +2,9 @@
 
 ``resolve_product`` is the one place that turns ``(product_id, version)`` into an immutable
 folder (through the catalog). ``get_authorizer`` returns the callable that every data route calls
-before it reads a product; the default allows published versions only. The auth layer replaces
-it with ``app.dependency_overrides[get_authorizer] = its_factory`` (the factory may itself depend
-on the request, the session user or an API token).
+before it reads a product: the application's ``app.state.make_authorizer(request)`` (the auth
+layer's, installed by ``create_app``), else the default that allows published versions only.
+Tests may still replace it with ``app.dependency_overrides[get_authorizer]``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import hashlib
 import json
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -22,6 +22,7 @@ import orjson
 import polars as pl
 from fastapi import Depends, Request, Response
 from fastapi import Path as PathParam
+from fastapi.concurrency import run_in_threadpool
 
 from mfgdata.catalog.errors import NotFound
 from mfgdata.catalog.register import version_folder
@@ -82,9 +83,17 @@ def default_authorize(product: ProductRef, action: str) -> None:
         )
 
 
-def get_authorizer() -> Authorizer:
-    """Dependency: the authorizer (override this one in ``app.dependency_overrides``)."""
-    return default_authorize
+async def get_authorizer(request: Request) -> Authorizer:
+    """Dependency: the application's authorizer for this request (default: published only).
+
+    Not a ``dependency_overrides`` entry: FastAPI re-analyses an overriding function's signature
+    on every request, which cost more than the rows query itself.
+    """
+    make = getattr(request.app.state, "make_authorizer", None)
+    if make is None:
+        return default_authorize
+    authorizer: Authorizer = await make(request)
+    return authorizer
 
 
 def _ref(row: ProductVersion, settings: Settings) -> ProductRef:
@@ -109,13 +118,19 @@ RESOLVE_TTL = 2.0
 _RESOLVED: dict[tuple[str, str, int], tuple[float, ProductRef]] = {}
 
 
+def cached_product(product_id: str, version: int, settings: Settings) -> ProductRef | None:
+    """The resolved version when it was resolved less than ``RESOLVE_TTL`` seconds ago."""
+    hit = _RESOLVED.get((str(settings.home), product_id, version))
+    return hit[1] if hit is not None and hit[0] > time.monotonic() else None
+
+
 def resolve_product(product_id: str, version: int, settings: Settings) -> ProductRef:
     """The catalog's version row → its folder in ``objects/products/<id>/<version>/``."""
     key = (str(settings.home), product_id, version)
-    hit = _RESOLVED.get(key)
     now = time.monotonic()
-    if hit is not None and hit[0] > now:
-        return hit[1]
+    found = cached_product(product_id, version, settings)
+    if found is not None:
+        return found
     with session_factory(get_engine(settings))() as session:
         row = get_version(session=session, product_id=product_id, version=version, viewer=None)
         ref = _ref(row, settings)
@@ -233,16 +248,23 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def product_for(action: str) -> Callable[..., ProductRef]:
-    """A dependency that resolves ``{product_id}``/``{version}`` and authorizes ``action``."""
+def product_for(action: str) -> Callable[..., Awaitable[ProductRef]]:
+    """A dependency that resolves ``{product_id}``/``{version}`` and authorizes ``action``.
 
-    def dependency(
+    Async, so a call whose answers are cached (the resolved version, the authorizer's allowed
+    decision) costs no worker-thread round trip; a cache miss reads the catalog briefly.
+    """
+
+    async def dependency(
         product_id: str,
         version: DbInt,
         request: Request,
         authorize: Annotated[Authorizer, Depends(get_authorizer)],
     ) -> ProductRef:
-        ref = resolve_product(product_id, version, get_settings_dep(request))
+        settings = get_settings_dep(request)
+        ref = cached_product(product_id, version, settings)
+        if ref is None:
+            ref = await run_in_threadpool(resolve_product, product_id, version, settings)
         authorize(ref, action)
         return ref
 

@@ -3,7 +3,7 @@
 ``MeteringMiddleware`` (pure ASGI) notes each successful metered response (rows from the
 ``X-Row-Count`` header, bytes as sent) in the application's ``UsageBatcher``; a background
 thread writes the pending calls every ``Settings.usage_flush_seconds`` in one transaction
-(one ``usages`` row per call, priced as ``catalog.metering.record_usage`` prices it). The
+(one ``usages`` row per call, priced as ``catalog.metering.record_usage`` prices one). The
 application's shutdown (lifespan), and interpreter exit as a fallback, write what is left; a
 failed write keeps the calls for the next attempt.
 """
@@ -16,13 +16,14 @@ import threading
 import weakref
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mfgdata.catalog.metering import record_usage
+from mfgdata.catalog.metering import version_price_list
 from mfgdata.db.engine import get_engine, session_factory
-from mfgdata.db.tables import ApiToken, ProductVersion, utcnow
+from mfgdata.db.tables import ApiToken, ProductVersion, Usage, utcnow
 from mfgdata.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -112,9 +113,11 @@ def _flush_all() -> None:
 
 
 def _write(settings: Settings, batch: list[Call]) -> None:
+    """One INSERT of every call (priced as ``record_usage`` prices one) in one transaction."""
     with session_factory(get_engine(settings))() as session:
         versions: dict[int, ProductVersion | None] = {}
-        tokens: dict[int, ApiToken | None] = {}
+        owners: dict[int, int | None] = {}
+        rows: list[Usage] = []
         for call in batch:
             meter = call.meter
             if meter.version_id not in versions:
@@ -122,21 +125,26 @@ def _write(settings: Settings, batch: list[Call]) -> None:
             version = versions[meter.version_id]
             if version is None:
                 continue
-            token = None
-            if meter.token_id is not None:
-                if meter.token_id not in tokens:
-                    tokens[meter.token_id] = session.get(ApiToken, meter.token_id)
-                token = tokens[meter.token_id]
-            record_usage(
-                session=session,
-                version=version,
-                rows=call.rows,
-                bytes_out=call.bytes,
-                token=token,
-                user_id=meter.user_id,
-                at=call.at,
-                settings=settings,
+            user_id = meter.user_id
+            if user_id is None and meter.token_id is not None:
+                if meter.token_id not in owners:
+                    token = session.get(ApiToken, meter.token_id)
+                    owners[meter.token_id] = token.user_id if token else None
+                user_id = owners[meter.token_id]
+            prices = version_price_list(version, settings)
+            rows.append(
+                Usage(
+                    token_id=meter.token_id,
+                    user_id=user_id,
+                    product_id=version.product_id,
+                    at=call.at,
+                    calls=1,
+                    rows=call.rows,
+                    bytes=call.bytes,
+                    price_krw=prices.price(call.rows) if prices is not None else Decimal(0),
+                )
             )
+        session.add_all(rows)
         session.commit()
 
 

@@ -10,9 +10,13 @@ from __future__ import annotations
 import base64
 import binascii
 import io
+from dataclasses import dataclass
+from functools import partial
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
+import anyio
+import anyio.to_thread
 import orjson
 import polars as pl
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -114,11 +118,9 @@ def _body(fmt: str, df: pl.DataFrame, meta: dict[str, Any]) -> bytes:
     description=FILTER_DOC,
     responses={200: {"content": {m: {} for m in MEDIA.values()}}},
 )
-def get_rows(
+async def get_rows(
     request: Request,
     product: Annotated[ProductRef, Depends(product_for(READ_ROWS))],
-    store: Annotated[ProductStore, Depends(get_store)],
-    settings: Annotated[Settings, Depends(get_settings_dep)],
     columns: Annotated[str | None, Query(description="a,b,c")] = None,
     start: Annotated[str | None, Query(description="시간 열 ≥ / time column ≥ (ISO 8601)")] = None,
     end: Annotated[str | None, Query(description="시간 열 < / time column < (ISO 8601)")] = None,
@@ -126,23 +128,70 @@ def get_rows(
     cursor: Annotated[str | None, Query(max_length=512)] = None,
     format: Annotated[Literal["json", "csv", "parquet"] | None, Query()] = None,
 ) -> Response:
-    files = store.files(product)
-    query = parse_query(
-        files,
+    # async with one worker-thread hop for the data work: no hop per dependency
+    page = RowsPage(
         filters=[(k, v) for k, v in request.query_params.multi_items() if k.startswith("f.")],
         columns=columns,
         start=start,
         end=end,
+        limit=limit,
+        cursor=cursor,
+        fmt=_format(format, request.headers.get("accept", "")),
+    )
+    store, settings = get_store(request), get_settings_dep(request)
+    work = partial(rows_response, product, store, settings, page)
+    return await anyio.to_thread.run_sync(work, limiter=_data_limiter())
+
+
+#: concurrent rows queries (Polars runs each on every core already; more threads only queue)
+DATA_THREADS = 4
+_LIMITERS: dict[int, anyio.CapacityLimiter] = {}
+
+
+def _data_limiter() -> anyio.CapacityLimiter:
+    """One limiter per event loop (an anyio limiter belongs to the loop that made it)."""
+    import asyncio
+
+    loop = id(asyncio.get_running_loop())
+    if loop not in _LIMITERS:
+        _LIMITERS.clear()
+        _LIMITERS[loop] = anyio.CapacityLimiter(DATA_THREADS)
+    return _LIMITERS[loop]
+
+
+@dataclass(frozen=True)
+class RowsPage:
+    """A rows request, parsed from the query string."""
+
+    filters: list[tuple[str, str]]
+    columns: str | None
+    start: str | None
+    end: str | None
+    limit: int
+    cursor: str | None
+    fmt: str
+
+
+def rows_response(
+    product: ProductRef, store: ProductStore, settings: Settings, page: RowsPage
+) -> Response:
+    files = store.files(product)
+    query = parse_query(
+        files,
+        filters=page.filters,
+        columns=page.columns,
+        start=page.start,
+        end=page.end,
         zone=ZoneInfo(settings.timezone),
     )
     key = query.key(product)
-    offset = decode_cursor(cursor, key) if cursor else 0
+    limit = page.limit
+    offset = decode_cursor(page.cursor, key) if page.cursor else 0
     df = page_rows(files, query, key, offset, limit)
     more = df.height > limit
     df = df.head(limit)
     total = count_rows(files, query, key)
     next_cursor = encode_cursor(offset + limit, key) if more else None
-    fmt = _format(format, request.headers.get("accept", ""))
     headers = {
         "X-Total-Count": str(total),
         "X-Row-Count": str(df.height),
@@ -159,7 +208,7 @@ def get_rows(
         "offset": offset,
         "next_cursor": next_cursor,
     }
-    return Response(_body(fmt, df, meta), media_type=MEDIA[fmt], headers=headers)
+    return Response(_body(page.fmt, df, meta), media_type=MEDIA[page.fmt], headers=headers)
 
 
 def _schema(files: ProductFiles) -> list[dict[str, Any]]:
