@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -59,10 +60,21 @@ def test_serve_on_an_empty_home_answers_200(tmp_path: Path) -> None:
         assert "mfgdata" in resp.text
         for path in ("/library", "/api/v1/catalog.jsonld"):
             assert httpx.get(f"http://127.0.0.1:{port}{path}", timeout=10).status_code < 500
+        # uvicorn's own default would believe X-Forwarded-For from 127.0.0.1: not here
+        login = httpx.post(
+            f"http://127.0.0.1:{port}/api/v1/auth/login",
+            json={"email": "nobody@x.kr", "password": "wrong password"},
+            headers={"X-Forwarded-For": "203.0.113.9"},
+            timeout=10,
+        )
+        assert login.status_code == 401
     finally:
         proc.terminate()
         proc.wait(timeout=20)
     assert (home / "mfgdata.db").is_file()
+    with sqlite3.connect(home / "mfgdata.db") as con:
+        ips = [r[0] for r in con.execute("SELECT ip FROM audit_log WHERE action LIKE 'login%'")]
+    assert ips == ["127.0.0.1"]
 
 
 def test_ensure_schema_migrates_sqlite_and_refuses_a_server_db_behind(db_url: str) -> None:
