@@ -128,10 +128,12 @@ def validate(
     limit: int = 3,
 ) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]], dict[str, Any] | None]:
     """Windows found on ``train`` rows and measured on ``test`` rows, in ``candidates`` order,
-    until ``limit`` are shown.
+    until ``limit`` are shown. A window is shown when ``MIN_SUPPORT`` held-out rows lie inside
+    it; it joins the joint measure (``in_joint``) while the rows inside all joined windows stay
+    at ``MIN_SUPPORT`` or more.
 
-    Returns (shown windows, windows not shown with why, the joint measure of all shown windows
-    or None when no window is shown)."""
+    Returns (shown windows, windows not shown with why, the joint measure with the names of the
+    windows it holds, or None when no window is shown)."""
     shown: dict[str, dict[str, Any]] = {}
     hidden: list[dict[str, Any]] = []
     joint = np.ones(len(test), dtype=bool)
@@ -148,38 +150,33 @@ def validate(
         inside = np.isfinite(x_te) & (x_te >= w["lo"]) & (x_te <= w["hi"])
         n_in = int(inside.sum())
         if n_in < MIN_SUPPORT:
-            hidden.append(_hidden(name, w, n_in, "window"))
+            hidden.append(_hidden(name, w, n_in))
             continue
-        if int((joint & inside).sum()) < MIN_SUPPORT:
-            hidden.append(_hidden(name, w, int((joint & inside).sum()), "joint"))
-            continue
-        joint &= inside
+        in_joint = int((joint & inside).sum()) >= MIN_SUPPORT
+        if in_joint:
+            joint &= inside
         shown[name] = {
             "lo": w["lo"],
             "hi": w["hi"],
             "found_on_training_rows": found,
             "held_out": measure(inside, bad[test]),
+            "in_joint": in_joint,
         }
-    return shown, hidden, measure(joint, bad[test]) if shown else None
+    if not shown:
+        return shown, hidden, None
+    together = {
+        **measure(joint, bad[test]),
+        "windows": [k for k, w in shown.items() if w["in_joint"]],
+    }
+    return shown, hidden, together
 
 
-def _hidden(name: str, w: dict[str, Any], n: int, why: str) -> dict[str, Any]:
-    en = (
-        f"{n} held-out rows inside (at least {MIN_SUPPORT})"
-        if why == "window"
-        else f"only {n} held-out rows inside this and the windows above together "
-        f"(at least {MIN_SUPPORT})"
-    )
-    ko = (
-        f"범위 안 시험 행 {n}개 (최소 {MIN_SUPPORT})"
-        if why == "window"
-        else f"앞선 범위들과 함께 지킨 시험 행이 {n}개뿐 (최소 {MIN_SUPPORT})"
-    )
+def _hidden(name: str, w: dict[str, Any], n: int) -> dict[str, Any]:
     return {
         "feature": name,
         "lo": w["lo"],
         "hi": w["hi"],
         "held_out_rows_inside": n,
-        "reason_en": en,
-        "reason_ko": ko,
+        "reason_en": f"{n} held-out rows inside (at least {MIN_SUPPORT})",
+        "reason_ko": f"범위 안 시험 행 {n}개 (최소 {MIN_SUPPORT})",
     }

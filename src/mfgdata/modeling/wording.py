@@ -79,9 +79,7 @@ def validation_record(plan: SplitPlan, n_train: int, n_test: int) -> dict[str, A
     }
 
 
-def benefit(
-    joint: Mapping[str, Any] | None, n_windows: int, what_ko: str, what_en: str
-) -> dict[str, Any]:
+def benefit(joint: Mapping[str, Any] | None, what_ko: str, what_en: str) -> dict[str, Any]:
     """The held-out effect of keeping all shown windows at once."""
     assumptions = {
         "assumptions_en": (
@@ -96,8 +94,9 @@ def benefit(
     if joint is None:
         return {"measured_on": "held-out rows", **assumptions}
     j = joint
-    which_en = "the window" if n_windows == 1 else f"all {n_windows} windows"
-    which_ko = "이 범위를" if n_windows == 1 else f"{n_windows}개 범위를 모두"
+    names = ", ".join(j["windows"])
+    which_en = f"the {names} window" if len(j["windows"]) == 1 else f"all of the {names} windows"
+    which_ko = f"{names} 범위를" if len(j["windows"]) == 1 else f"{names} 범위를 모두"
     ko = (
         f"{which_ko} 지킨 시험 행 {j['rows_inside']:,}개 (전체 {j['rows']:,}개 중): "
         f"{what_ko} 비율 {pct(j['rate_inside'])} {ci(j['rate_inside_ci95'])}, 전체 "
@@ -126,8 +125,9 @@ def no_windows(
         }
     rmse = (model.get("metrics") or {}).get("model", {}).get("rmse") or {}
     base = (model.get("metrics") or {}).get("baseline", {}).get("rmse") or {}
-    u = units.get(str(spec.time)) if spec.time else None
-    unit = u or "cycles"
+    u = units.get(str(spec.target)) or (units.get(str(spec.time)) if spec.time else None)
+    unit = u if u and u != "1" else "cycles"
+    unit_ko = u if u and u != "1" else "사이클"
     horizon = float(model["basis"]["horizon"])
     settings = tried
     lead_en = (
@@ -138,9 +138,9 @@ def no_windows(
     )
     lead_ko = (
         f"정비 선행 시간 확보에 쓰십시오: 시험 설비에서 잔존수명 추정 RMSE "
-        f"{num(rmse.get('value'), unit)} {ci_num(rmse.get('ci95'), unit)} (단순 기준 "
-        f"{num(base.get('value'), unit)}); 예측 RUL이 {num(horizon, unit)}에 이 오차를 더한 값 "
-        "아래로 내려가면 정비를 계획합니다"
+        f"{num(rmse.get('value'), unit_ko)} {ci_num(rmse.get('ci95'), unit_ko)} (단순 기준 "
+        f"{num(base.get('value'), unit_ko)}); 예측 RUL이 {num(horizon, unit_ko)}에 "
+        "이 오차를 더한 값 아래로 내려가면 정비를 계획합니다"
     )
     why_en = (
         "no process setting among the inputs has a window supported on held-out rows"

@@ -87,6 +87,13 @@ def _supervised(ins: Mapping[str, Any], lang: str) -> str:
     wins = ins.get("operating_windows") or {}
     t = f"text_{lang}"
     parts = []
+    if ins["task"] == "rul":
+        parts.append(
+            "<p>주요 인자는 남은 수명을 예측하는 신호(마모의 증상)이며 고장의 원인이 아닙니다.</p>"
+            if lang == "ko"
+            else "<p>The drivers are the signals that predict the remaining life (symptoms of "
+            "wear), not causes of failure.</p>"
+        )
     if ins.get("validation"):
         parts.append(f"<p>{escape(ins['validation'][t])}</p>")
     if wins:

@@ -108,7 +108,10 @@ def derive(
     bad, definition = bad_outcome(model, fm.y, spec.classes, train)
     cands = _candidates(fm.X, spec, bad, train)
     shown, hidden, joint = validate(fm.X, spec.names, bad, train, test, cands, TOP_WINDOWS)
-    unit_of = {f["name"]: (units or {}).get(str(f["source"])) for f in spec.features}
+    units = units or {}
+    unit_of = {f["name"]: units.get(str(f["source"])) for f in spec.features}
+    for c in (spec.target, spec.time):
+        unit_of.setdefault(str(c), units.get(str(c)))
     what = BAD_KO[model["task"]], BAD_EN[model["task"]]
     for name, w in shown.items():
         col = fm.X[train, spec.names.index(name)]
@@ -124,7 +127,7 @@ def derive(
     }
     out["operating_windows"] = shown
     out["windows_not_shown"] = hidden
-    out["expected_benefit"] = W.benefit(joint, len(shown), *what)
+    out["expected_benefit"] = W.benefit(joint, *what)
     if not shown:
         out["no_windows"] = W.no_windows(model, spec, bool(cands or hidden), unit_of)
     return out
