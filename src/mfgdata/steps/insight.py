@@ -120,6 +120,9 @@ def derive(
         w["observed_range"] = [float(col.min()), float(col.max())]
         w["text_ko"], w["text_en"] = W.window_text(name, w, *what)
     out["validation"] = W.validation_record(plan, len(train), len(test))
+    split = model.get("split") or {}
+    recorded = (split.get("train_rows") or [None])[-1], (split.get("test_rows") or [None])[-1]
+    out["validation"]["same_rows_as_model"] = recorded == (len(train), len(test))
     out["bad_outcome"] = {
         "definition": definition,
         "held_out_rows": len(test),
