@@ -32,7 +32,12 @@ def windows_chart(wins: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
             "transform": [{"filter": f"datum.kind == '{kind}'"}],
             "mark": {"type": "rule", **mark},
             "encoding": {
-                "x": {"field": "lo", "type": "quantitative", "title": None},
+                "x": {
+                    "field": "lo",
+                    "type": "quantitative",
+                    "title": None,
+                    "scale": {"zero": False},
+                },
                 "x2": {"field": "hi"},
             },
         }
