@@ -42,6 +42,8 @@ def test_windows_are_found_on_training_rows_and_measured_on_held_out_rows(tmp_pa
     assert ins["validation"]["held_out_rows"] == n_test
     assert ins["validation"]["training_rows"] == model["split"]["train_rows"][0]
     assert ins["validation"]["same_rows_as_model"] is True
+    assert ins["drivers_basis"]["measured_on"] == "held-out rows"
+    assert 0 < ins["drivers_basis"]["rows"] <= n_test
     # the time holdout: the training rows are the earliest, the held-out rows the latest
     temp = frame["temp"].to_numpy()
     bad = (frame["result"] == "NG").to_numpy()

@@ -21,6 +21,7 @@ from mfgdata.modeling.insight import permutation_drivers
 from mfgdata.modeling.onnx_export import export
 from mfgdata.modeling.splits import SplitPlan, make_split, twin_key
 from mfgdata.modeling.tasks import Task, bad_classes, detect_task
+from mfgdata.modeling.wording import drivers_basis
 
 #: Fewer rows than this: no model is trained (the step records why).
 MIN_ROWS = 30
@@ -112,6 +113,7 @@ def _supervised(
         "split": plan.record(),
         "uplift": M.uplift(tr.metrics, primary) if plan.measurable else None,
         "drivers": drivers,
+        "drivers_basis": drivers_basis(len(sub)),
         "basis": basis,
         **_honesty(task.kind, tr.metrics, plan, dups),
     }

@@ -164,3 +164,17 @@ def no_windows(
 
 def ci_num(v: list[float] | None, unit: str | None) -> str:
     return "[–]" if v is None else f"[{num(v[0])}, {num(v[1], unit)}]"
+
+
+def drivers_basis(rows: int, repeats: int = 3) -> dict[str, Any]:
+    """Where the drivers (permutation importance) were measured, in a sentence (ko/en)."""
+    return {
+        "measured_on": "held-out rows",
+        "rows": rows,
+        "repeats": repeats,
+        "text_en": f"Drivers: permutation importance of the model trained on the training rows, "
+        f"measured on {rows:,} held-out rows ({repeats} shuffles each; importance_sd is their "
+        "spread). Association, not cause.",
+        "text_ko": f"주요 인자: 학습 행으로 학습한 모델의 순열 중요도를 시험 행 {rows:,}개에서 "
+        f"측정 (각 {repeats}회 섞음; importance_sd는 그 편차). 연관이며 인과가 아님.",
+    }

@@ -104,6 +104,8 @@ def _supervised(ins: Mapping[str, Any], lang: str) -> str:
     if wins:
         parts.append("<ul>" + "".join(f"<li>{escape(w[t])}</li>" for w in wins.values()) + "</ul>")
     ben = ins.get("expected_benefit") or {}
+    if (ins.get("drivers_basis") or {}).get(t):
+        parts.append(f"<p>{escape(ins['drivers_basis'][t])}</p>")
     if ben.get(t):
         parts.append(f"<p>{escape(ben[t])}</p>")
     if ins.get("no_windows"):

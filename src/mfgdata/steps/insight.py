@@ -99,6 +99,8 @@ def derive(
         "target": model.get("target"),
         "drivers": list(model["drivers"]),
     }
+    if model.get("drivers_basis"):
+        out["drivers_basis"] = dict(model["drivers_basis"])
     if model["task"] == "anomaly":
         return _anomaly(model, out)
     fm = rebuild(frame, spec, int(model["sampling"].get("every_kth_row", 1)))
