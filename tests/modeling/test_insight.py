@@ -5,8 +5,10 @@ import polars as pl
 import pytest
 
 from mfgdata.modeling.clock import time_clock
+from mfgdata.modeling.features import FeatureSpec
 from mfgdata.modeling.insight import operating_window, permutation_drivers
 from mfgdata.modeling.windows import controllable, eligible, measure, newcombe, wilson
+from mfgdata.modeling.wording import no_windows
 
 
 @pytest.mark.parametrize("p_defect", [1.0, 0.4])
@@ -90,3 +92,24 @@ def test_clock_prints_local_time_with_offset() -> None:
     assert aware(us * 1000) == "2024-01-01T09:00:00+09:00"  # the same instant, shown locally
     assert time_clock(pl.Date(), "Asia/Seoul")(19723) == "2024-01-01"
     assert time_clock(pl.Int64(), "Asia/Seoul")(120) == "120"  # a cycle counter stays a count
+
+
+def test_rul_note_tells_a_missing_setting_from_an_unsupported_one() -> None:
+    model = {
+        "task": "rul",
+        "basis": {"horizon": 30.0},
+        "metrics": {
+            "model": {"rmse": {"value": 20.0, "ci95": [18.0, 22.0]}},
+            "baseline": {"rmse": {"value": 40.0, "ci95": [38.0, 42.0]}},
+        },
+    }
+    sensor = {"name": "s_1", "source": "s_1", "kind": "numeric"}
+    setting = {"name": "op_setting_1", "source": "op_setting_1", "kind": "numeric"}
+    without = FeatureSpec([sensor], "RUL", "rul", "unit_nr", "cycle")
+    with_setting = FeatureSpec([sensor, setting], "RUL", "rul", "unit_nr", "cycle")
+    a = no_windows(model, without, False, {"RUL": "h"})
+    b = no_windows(model, with_setting, False, {})
+    assert "no controllable process setting" in a["text_en"] and "20 h [18, 22 h]" in a["text_en"]
+    assert "조정 가능한 공정 설정값이 없습니다" in a["text_ko"]
+    assert "no process setting among the inputs has a window" in b["text_en"].lower()
+    assert "20 cycles" in b["text_en"] and "20 사이클" in b["text_ko"]

@@ -7,7 +7,7 @@ from typing import Any
 
 from mfgdata.modeling.features import FeatureSpec
 from mfgdata.modeling.splits import SplitPlan
-from mfgdata.modeling.windows import MIN_SUPPORT
+from mfgdata.modeling.windows import MIN_SUPPORT, eligible
 
 
 def num(v: float | None, unit: str | None = None) -> str:
@@ -129,7 +129,7 @@ def no_windows(
     unit = u if u and u != "1" else "cycles"
     unit_ko = u if u and u != "1" else "사이클"
     horizon = float(model["basis"]["horizon"])
-    settings = tried
+    settings = any(eligible(f, "rul") for f in spec.features)
     lead_en = (
         f"use the model for maintenance lead time: it estimates the remaining useful life with "
         f"an RMSE of {num(rmse.get('value'), unit)} {ci_num(rmse.get('ci95'), unit)} on held-out "
