@@ -29,13 +29,15 @@ def defect_frame(n: int = 1200, seed: int = 0) -> pl.DataFrame:
     )
 
 
-def model_context(tmp: Path, target: str | None = "result") -> RunContext:
+def model_context(
+    tmp: Path, target: str | None = "result", id_column: str | None = None
+) -> RunContext:
     """A run context whose ingest result says temp is in °C and pressure in bar."""
     root = tmp / "staging"
     root.mkdir(parents=True, exist_ok=True)
     ctx = RunContext(
         run_id="test",
-        options=BuildOptions(inputs=(), out=tmp / "product", target=target),
+        options=BuildOptions(inputs=(), out=tmp / "product", target=target, id_column=id_column),
         settings=Settings(),
         product=ProductWriter(root),
         work_dir=tmp,
@@ -120,3 +122,50 @@ def correlated_tags_frame(n: int = 1500, seed: int = 0, drift: float = 0.0) -> p
     return pl.DataFrame({f"태그{i:02d}": X[:, i] for i in range(12)}).with_columns(
         pl.datetime_range(start, start + pl.duration(minutes=n - 1), "1m", eager=True).alias("time")
     )
+
+
+def regime_change_frame(n: int = 1200, seed: int = 0) -> pl.DataFrame:
+    """``defect_frame`` plus a line speed: in the first 75 % of the time slow running (< 15 m/min)
+    also makes defects; then the line moves to a new regime (31-40 m/min) where speed does
+    nothing. A speed window found on the early rows has no held-out row inside it."""
+    rng = np.random.default_rng(seed)
+    df = defect_frame(n, seed)
+    early = np.arange(n) < int(n * 0.75)
+    speed = np.where(early, rng.uniform(10, 30, n), rng.uniform(31, 40, n))
+    ng = (df["temp"] > 70).to_numpy() | (early & (speed < 15))
+    return df.with_columns(pl.Series("speed", speed), pl.Series("result", np.where(ng, "NG", "OK")))
+
+
+def mpa_pressure_frame(n: int = 1200, seed: int = 0) -> pl.DataFrame:
+    """Defects above 70 °C and above 0.25 MPa (the table after standardize: pressure in MPa)."""
+    rng = np.random.default_rng(seed)
+    df = defect_frame(n, seed)
+    mpa = rng.uniform(0.1, 0.3, n)
+    ng = (df["temp"] > 70).to_numpy() | (mpa > 0.25)
+    return df.with_columns(
+        pl.Series("pressure", mpa), pl.Series("result", np.where(ng, "NG", "OK"))
+    )
+
+
+def run_to_failure_frame(units: int = 60, seed: int = 0, settings: bool = True) -> pl.DataFrame:
+    """Engines run to failure (unit_nr, time_cycles, RUL) as in C-MAPSS: a wear sensor rises as
+    the end nears (a symptom), and, with ``settings``, each engine runs at a load setting
+    (op_setting_1) that shortens its life (a cause)."""
+    rng = np.random.default_rng(seed)
+    parts = []
+    for u in range(1, units + 1):
+        load = rng.uniform(0.0, 1.0)
+        life = int(rng.integers(120, 200) + (1 - load) * 150)
+        t = np.arange(1, life + 1)
+        wear = (t / life) ** 2
+        cols = {
+            "unit_nr": np.full(life, u),
+            "time_cycles": t,
+            "s_wear": 640 + 8 * wear + rng.normal(0, 0.4, life),
+            "s_noise": rng.normal(20, 1, life),
+            "RUL": life - t,
+        }
+        if settings:
+            cols["op_setting_1"] = np.round(load + rng.normal(0, 0.02, life), 3)
+        parts.append(pl.DataFrame(cols))
+    return pl.concat(parts)

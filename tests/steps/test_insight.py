@@ -24,12 +24,12 @@ def test_insights_find_the_safe_temperature_window(tmp_path: Path) -> None:
     assert ins == json.loads(json.dumps(res.data))
     assert ins["drivers"][0]["feature"] == "temp" and ins["drivers"][0]["direction"] == 1
     w = ins["operating_windows"]["temp"]
-    temp = defect_frame()["temp"]
-    assert w["hi"] <= 70 and w["bad_in_window"] == 0
-    assert w["support"] == int(((temp >= w["lo"]) & (temp <= w["hi"])).sum())
+    temp = defect_frame()["temp"][-300:]  # the held-out rows of the time holdout
+    assert w["hi"] <= 70 and w["held_out"]["bad_inside"] == 0
+    assert w["held_out"]["rows_inside"] == int(((temp >= w["lo"]) & (temp <= w["hi"])).sum())
     assert "temp" in w["text_ko"] and "범위" in w["text_ko"] and "rows" in w["text_en"]
     ben = ins["expected_benefit"]
-    assert ben["bad_rate_inside"] == 0.0 and ben["bad_rate_overall"] > 0.4
+    assert ben["rate_inside"] == 0.0 and ben["rate_overall"] > 0.4
     assert ins["bad_outcome"]["definition"]["bad_classes"] == ["NG"]
     assert res.report is not None and (res.report.key, res.report.order) == ("insight", 55)
     assert set(res.report.charts) == {"insight-drivers", "insight-windows"}

@@ -223,6 +223,30 @@ def build_features(
     return FeatureMatrix(X, y, groups, time, spec, excluded, sampling)
 
 
+def rebuild(frame: pl.LazyFrame, spec: FeatureSpec, every_kth_row: int = 1) -> FeatureMatrix:
+    """The matrix :func:`build_features` made for ``spec`` (same rows, same order, same sampling):
+    a later step re-derives the model's split from it without a copy of the rows."""
+    lf = frame if spec.target is None else frame.filter(pl.col(spec.target).is_not_null())
+    keys = [c for c in (spec.group, spec.time) if c]
+    lf = lf.sort(keys) if spec.time else lf
+    cols = list(dict.fromkeys([*spec.sources, *[c for c in (spec.target, *keys) if c]]))
+    wide = lf.select(cols).with_columns(_exprs(spec))
+    if every_kth_row > 1:
+        wide = wide.gather_every(every_kth_row)
+    df = wide.collect(engine="streaming")
+    X = df.select(spec.names).to_numpy().astype(np.float64)
+    y: NDArray[Any] | None = None
+    if spec.target is not None and spec.task == "classification":
+        codes = {c: i for i, c in enumerate(spec.classes)}
+        y = np.array([codes[str(v)] for v in df[spec.target].cast(pl.String)], dtype=np.int64)
+    elif spec.target is not None:
+        y = df[spec.target].cast(pl.Float64).to_numpy()
+    groups = df[spec.group].to_numpy() if spec.group else None
+    time = df[spec.time].to_physical().to_numpy() if spec.time else None
+    sampling = {"rows_used": df.height, "every_kth_row": every_kth_row}
+    return FeatureMatrix(X, y, groups, time, spec, {}, sampling)
+
+
 def _drop_leaks(
     X: NDArray[np.float64], y: NDArray[Any], spec: FeatureSpec, excluded: dict[str, str]
 ) -> tuple[NDArray[np.float64], FeatureSpec]:

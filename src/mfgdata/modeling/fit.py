@@ -15,11 +15,13 @@ from mfgdata.modeling import metrics as M
 from mfgdata.modeling import monitor as Mon
 from mfgdata.modeling import train as T
 from mfgdata.modeling.card import render_card
+from mfgdata.modeling.clock import Clock, plain, time_clock
 from mfgdata.modeling.features import FeatureMatrix, build_features
 from mfgdata.modeling.insight import permutation_drivers
 from mfgdata.modeling.onnx_export import export
 from mfgdata.modeling.splits import SplitPlan, make_split, twin_key
 from mfgdata.modeling.tasks import Task, bad_classes, detect_task
+from mfgdata.modeling.wording import drivers_basis
 
 #: Fewer rows than this: no model is trained (the step records why).
 MIN_ROWS = 30
@@ -41,7 +43,11 @@ class Fitted:
 
 
 def plan_split(
-    fm: FeatureMatrix, kind: str, seed: int = 0, dups: NDArray[np.int64] | None = None
+    fm: FeatureMatrix,
+    kind: str,
+    seed: int = 0,
+    dups: NDArray[np.int64] | None = None,
+    clock: Clock = plain,
 ) -> SplitPlan:
     """The evaluation split of a supervised task: groups and time kept, exact twins together,
     a split that can measure the task (see :mod:`mfgdata.modeling.splits`)."""
@@ -54,13 +60,16 @@ def plan_split(
         classify=kind == "classification",
         seed=seed,
         dups=twin_key(fm) if dups is None else dups,
+        clock=clock,
     )
 
 
-def _supervised(fm: FeatureMatrix, task: Task, goal: str, seed: int) -> tuple[dict[str, Any], Any]:
+def _supervised(
+    fm: FeatureMatrix, task: Task, goal: str, seed: int, clock: Clock
+) -> tuple[dict[str, Any], Any]:
     assert fm.y is not None
     dups = twin_key(fm)
-    plan = plan_split(fm, task.kind, seed, dups)
+    plan = plan_split(fm, task.kind, seed, dups, clock)
     tr = T.train(fm, task.kind, plan, seed)
     primary = M.PRIMARY[task.kind]
     n_cls = len(fm.spec.classes)
@@ -104,6 +113,7 @@ def _supervised(fm: FeatureMatrix, task: Task, goal: str, seed: int) -> tuple[di
         "split": plan.record(),
         "uplift": M.uplift(tr.metrics, primary) if plan.measurable else None,
         "drivers": drivers,
+        "drivers_basis": drivers_basis(len(sub)),
         "basis": basis,
         **_honesty(task.kind, tr.metrics, plan, dups),
     }
@@ -134,10 +144,12 @@ def _honesty(
     }
 
 
-def _anomaly(fm: FeatureMatrix, seed: int, alpha: float) -> tuple[dict[str, Any], Any]:
+def _anomaly(
+    fm: FeatureMatrix, seed: int, alpha: float, clock: Clock
+) -> tuple[dict[str, Any], Any]:
     dups = twin_key(fm)
     if fm.time is not None:
-        plan = make_split(len(fm.X), time=fm.time, seed=seed, dups=dups)
+        plan = make_split(len(fm.X), time=fm.time, seed=seed, dups=dups, clock=clock)
         tr, te = plan.folds[0]
     else:  # row order is the only order there is
         cut = int(len(fm.X) * 0.75)
@@ -224,8 +236,10 @@ def fit_model(
     seed: int = 0,
     alpha: float = 0.01,
     product: str = "",
+    zone: str | None = None,
 ) -> Fitted:
-    """Detect the task, build features, train and evaluate honestly, export ONNX and the card."""
+    """Detect the task, build features, train and evaluate honestly, export ONNX and the card.
+    ``zone``: the product's time zone; time stamps in the split record are local time in it."""
     detected = detect_task(frame, target, group=group, time=time, override=task)
     fm = build_features(frame, detected, exclude=exclude, max_rows=max_rows)
     if not fm.spec.names:
@@ -239,10 +253,11 @@ def fit_model(
         raise NotLearnable(
             "목표 값이 한 가지뿐입니다", "the target has a single value", column=detected.target
         )
+    clock = time_clock(frame.collect_schema().get(detected.time), zone) if detected.time else plain
     if detected.kind == "anomaly":
-        part, model = _anomaly(fm, seed, alpha)
+        part, model = _anomaly(fm, seed, alpha, clock)
     else:
-        part, model = _supervised(fm, detected, goal, seed)
+        part, model = _supervised(fm, detected, goal, seed, clock)
     data = {
         "task": detected.kind,
         "target": detected.target,

@@ -4,7 +4,7 @@
   defects / failures more or less likely);
 - operating window of a driver: the widest value range [lo, hi] (≥ ``min_share`` of the rows) whose
   bad-outcome rate is within one standard error of the lowest rate any such range reaches;
-- expected benefit: the bad rate on rows inside all windows at once, against the overall rate.
+- the windows are validated out of sample in :mod:`mfgdata.modeling.windows`.
 """
 
 from __future__ import annotations
@@ -105,48 +105,3 @@ def operating_window(
         "rate_outside": float(bad[~inside].mean()) if (~inside).any() else None,
         "overall_rate": float(bad.mean()),
     }
-
-
-def joint_benefit(
-    X: Arr, names: list[str], bad: NDArray[np.bool_], windows: dict[str, dict[str, Any]]
-) -> dict[str, Any]:
-    """Bad rate of the rows inside every window at once versus the overall bad rate."""
-    inside = np.ones(len(bad), dtype=bool)
-    for name, w in windows.items():
-        col = X[:, names.index(name)]
-        inside &= (col >= w["lo"]) & (col <= w["hi"])
-    n_in = int(inside.sum())
-    overall = float(bad.mean()) if len(bad) else 0.0
-    rate_in = float(bad[inside].mean()) if n_in else None
-    return {
-        "rows": len(bad),
-        "rows_inside_all_windows": n_in,
-        "bad_rate_overall": overall,
-        "bad_rate_inside": rate_in,
-        "relative_reduction": (overall - rate_in) / overall
-        if rate_in is not None and overall
-        else None,
-        "assumptions_en": (
-            "observed association, not proven cause; the windows can be held at the same time; "
-            "the future resembles the data; the other conditions stay as they were"
-        ),
-        "assumptions_ko": (
-            "관측된 연관이며 인과는 검증되지 않음; 여러 운전 범위를 동시에 지킬 수 있음; "
-            "앞으로의 공정이 이 데이터와 비슷함; 다른 조건은 그대로 유지됨"
-        ),
-    }
-
-
-def describe_window(name: str, w: dict[str, Any], what_ko: str, what_en: str) -> tuple[str, str]:
-    """One sentence each in Korean and English for a plant engineer."""
-    ko = (
-        f"{name}을(를) {w['lo']:.4g} ~ {w['hi']:.4g} 범위로 운전한 {w['support']}건에서 "
-        f"{what_ko} 비율은 {w['rate_in_window']:.1%} (범위 밖 {w['support_outside']}건: "
-        f"{(w['rate_outside'] or 0):.1%})"
-    )
-    en = (
-        f"With {name} between {w['lo']:.4g} and {w['hi']:.4g} ({w['support']} rows) the "
-        f"{what_en} rate is {w['rate_in_window']:.1%} (outside: {w['support_outside']} rows, "
-        f"{(w['rate_outside'] or 0):.1%})"
-    )
-    return ko, en

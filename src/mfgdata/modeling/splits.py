@@ -32,6 +32,8 @@ from sklearn.model_selection import (  # type: ignore[import-untyped]
     TimeSeriesSplit,
 )
 
+from mfgdata.modeling.clock import Clock, plain
+
 if TYPE_CHECKING:
     from mfgdata.modeling.features import FeatureMatrix
 
@@ -100,19 +102,22 @@ def _group_holdout(groups: NDArray[Any], time: NDArray[Any] | None, test_size: f
     )
 
 
-def _time_holdout(time: NDArray[Any], test_size: float, embargo: float) -> SplitPlan:
+def _time_holdout(
+    time: NDArray[Any], test_size: float, embargo: float, clock: Clock = plain
+) -> SplitPlan:
     order = np.argsort(time, kind="stable")
     values = time[order]
     cut = values[int(len(values) * (1 - test_size))]
     gap_start = values[max(0, int(len(values) * (1 - test_size - embargo)))]
     train = np.sort(np.flatnonzero(time < gap_start))
     test = np.sort(np.flatnonzero(time >= cut))
+    c, g = clock(cut), clock(gap_start)
     return SplitPlan(
         "time_holdout",
         [(train, test)],
-        f"time-ordered: train before {gap_start}, test from {cut} ({embargo:.0%} embargo between)",
-        f"시간순 분리: {gap_start} 이전으로 학습, {cut} 이후로 시험 (사이 {embargo:.0%} 공백)",
-        {"cut": str(cut), "embargo_from": str(gap_start)},
+        f"time-ordered: train before {g}, test from {c} ({embargo:.0%} embargo between)",
+        f"시간순 분리: {g} 이전으로 학습, {c} 이후로 시험 (사이 {embargo:.0%} 공백)",
+        {"cut": c, "embargo_from": g},
     )
 
 
@@ -127,6 +132,7 @@ def _primary(
     embargo: float,
     seed: int,
     dups: IntArray | None,
+    clock: Clock = plain,
 ) -> SplitPlan:
     """The split the table's structure asks for (before the measurability check)."""
     idx = np.arange(n_rows)
@@ -141,7 +147,7 @@ def _primary(
         return SplitPlan("group_kfold", folds, f"{k}-fold GroupKFold", f"{k}겹 그룹 교차검증")
     if time is not None:
         if not small:
-            plan = _time_holdout(time, test_size, embargo)
+            plan = _time_holdout(time, test_size, embargo, clock)
             if groups is not None:
                 reason = " (too few groups, or a class in one group only, for a group split)"
                 return SplitPlan(
@@ -383,10 +389,13 @@ def make_split(
     embargo: float = 0.02,
     seed: int = 0,
     dups: IntArray | None = None,
+    clock: Clock = plain,
 ) -> SplitPlan:
     """Choose and make the honest split for this table (see the module docstring).
 
-    ``dups``: one id per row, equal for exact-duplicate rows (:func:`duplicate_key`)."""
+    ``dups``: one id per row, equal for exact-duplicate rows (:func:`duplicate_key`);
+    ``clock``: how a time value is printed in the record (:func:`mfgdata.modeling.clock.time_clock`:
+    local time with its offset, never the column's epoch integers)."""
     plan = _primary(
         n_rows,
         groups=groups,
@@ -397,6 +406,7 @@ def make_split(
         embargo=embargo,
         seed=seed,
         dups=dups,
+        clock=clock,
     )
     plan = _purge(plan, dups)
     why = unmeasurable(plan, y, classify)

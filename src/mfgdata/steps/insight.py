@@ -10,162 +10,132 @@ import numpy as np
 import polars as pl
 from numpy.typing import NDArray
 
-from mfgdata.modeling.features import FeatureSpec, transform
-from mfgdata.modeling.insight import describe_window, joint_benefit, operating_window
+from mfgdata.modeling import wording as W
+from mfgdata.modeling.features import FeatureSpec, rebuild
+from mfgdata.modeling.fit import plan_split
+from mfgdata.modeling.insight import operating_window
+from mfgdata.modeling.windows import eligible, newcombe, validate
 from mfgdata.pipeline.context import RunContext
 from mfgdata.pipeline.step import StepResult
 from mfgdata.quality.findings import Finding
+from mfgdata.report.insight_view import section
 from mfgdata.report.section import ReportSection
+from mfgdata.steps.model import column_facts
 
 TOP_WINDOWS = 3
 BAD_KO = {"classification": "불량", "regression": "하위 품질", "rul": "고장 임박"}
 BAD_EN = {"classification": "defect", "regression": "low quality", "rul": "near-failure"}
 
 
-def bad_outcome(model: Mapping[str, Any], y: pl.Series) -> NDArray[np.bool_]:
-    """The rows counted as a bad outcome (the definition is stated in insights.json)."""
-    task, basis = model["task"], model["basis"]
+def bad_outcome(
+    model: Mapping[str, Any], y: NDArray[Any], classes: list[str], train: NDArray[Any]
+) -> tuple[NDArray[np.bool_], dict[str, Any]]:
+    """The rows counted as a bad outcome and its definition (stated in insights.json). A quality
+    threshold (regression: the worst quarter) is set on the training rows only."""
+    task, basis = model["task"], dict(model["basis"])
     if task == "classification":
-        out: NDArray[np.bool_] = y.cast(pl.String).is_in(basis["bad_classes"]).to_numpy()
-        return out
-    v = y.cast(pl.Float64).to_numpy()
+        codes = [i for i, c in enumerate(classes) if c in basis["bad_classes"]]
+        return np.isin(y, codes), basis
+    v = np.asarray(y, dtype=np.float64)
     if task == "rul":
-        return np.asarray(v <= basis["horizon"])
-    q = np.nanquantile(v, 0.25 if basis.get("goal", "max") == "max" else 0.75)
-    return np.asarray(v < q) if basis.get("goal", "max") == "max" else np.asarray(v > q)
+        return np.asarray(v <= basis["horizon"]), basis
+    goal = basis.get("goal", "max")
+    q = float(np.nanquantile(v[train], 0.25 if goal == "max" else 0.75))
+    basis["threshold"] = q
+    basis["threshold_set_on"] = "training rows"
+    return (np.asarray(v < q) if goal == "max" else np.asarray(v > q)), basis
 
 
-def derive(frame: pl.LazyFrame, model: Mapping[str, Any]) -> dict[str, Any]:
-    """insights.json from the table and the model step's data."""
-    spec = FeatureSpec.from_dict(dict(model["spec"]))
-    drivers = list(model["drivers"])
-    out: dict[str, Any] = {"task": model["task"], "target": model.get("target"), "drivers": drivers}
-    if model["task"] == "anomaly":
-        b = model["basis"]
-        out["alarm_thresholds"] = {
-            "t2_limit": b["t2_limit"],
-            "spe_limit": b["spe_limit"],
-            "alpha": b["alpha"],
-            "tag_limits": b["tag_limits"],
-            "note_ko": "T² 또는 SPE가 한계를 넘으면 경보; 태그별 한계는 기여도가 큰 태그의 "
-            "정상 범위",
-            "note_en": "alarm when T² or SPE exceeds its limit; tag limits are the normal range of "
-            "the tags that contribute most",
-        }
-        out["expected_benefit"] = {
-            "false_alarm_rate_train": b["false_alarm_rate_train"],
-            "detection_rate": model["metrics"]["model"]["detection_rate"]["value"],
-            "assumptions_en": "the training window is normal operation; detection measured on "
-            "simulated 3-sigma step shifts of single tags",
-            "assumptions_ko": "학습 구간은 정상 운전; 감지율은 단일 태그의 3σ 계단 변화 "
-            "모의로 측정",
-        }
-        return out
-    cols = [*spec.sources, str(model["target"])]
-    lf = frame.select(list(dict.fromkeys(cols))).drop_nulls(str(model["target"]))
-    df = lf.collect(engine="streaming")
-    X = transform(df, spec)
-    bad = bad_outcome(model, df[str(model["target"])])
-    numeric = {f["name"] for f in spec.features if f["kind"] != "categorical"}
-    windows: dict[str, dict[str, Any]] = {}
-    for d in drivers:
-        if d["feature"] in numeric and d["importance"] > 0 and len(windows) < TOP_WINDOWS:
-            w = operating_window(X[:, spec.names.index(d["feature"])], bad)
-            if w is not None:
-                ko, en = describe_window(
-                    d["feature"], w, BAD_KO[model["task"]], BAD_EN[model["task"]]
-                )
-                windows[d["feature"]] = {**w, "text_ko": ko, "text_en": en}
-    out["bad_outcome"] = {
-        "definition": dict(model["basis"]),
-        "rows": len(bad),
-        "bad_rows": int(bad.sum()),
+def _anomaly(model: Mapping[str, Any], out: dict[str, Any]) -> dict[str, Any]:
+    b = model["basis"]
+    out["alarm_thresholds"] = {
+        "t2_limit": b["t2_limit"],
+        "spe_limit": b["spe_limit"],
+        "alpha": b["alpha"],
+        "tag_limits": b["tag_limits"],
+        "note_ko": "T² 또는 SPE가 한계를 넘으면 경보; 태그별 한계는 기여도가 큰 태그의 정상 범위",
+        "note_en": "alarm when T² or SPE exceeds its limit; tag limits are the normal range of "
+        "the tags that contribute most",
     }
-    out["operating_windows"] = windows
-    out["expected_benefit"] = joint_benefit(X, spec.names, bad, windows)
+    out["expected_benefit"] = {
+        "false_alarm_rate_train": b["false_alarm_rate_train"],
+        "detection_rate": model["metrics"]["model"]["detection_rate"]["value"],
+        "assumptions_en": "the training window is normal operation; detection measured on "
+        "simulated 3-sigma step shifts of single tags",
+        "assumptions_ko": "학습 구간은 정상 운전; 감지율은 단일 태그의 3σ 계단 변화 모의로 측정",
+    }
     return out
 
 
-def _charts(ins: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    schema = "https://vega.github.io/schema/vega-lite/v5.json"
-    charts = {
-        "insight-drivers": {
-            "$schema": schema,
-            "width": 360,
-            "data": {
-                "values": [
-                    {
-                        "feature": d["feature"],
-                        "importance": d["importance"],
-                        "direction": {1: "higher → worse", -1: "higher → better", 0: "mixed"}[
-                            d["direction"]
-                        ],
-                    }
-                    for d in ins["drivers"]
-                ]
-            },
-            "mark": "bar",
-            "encoding": {
-                "y": {"field": "feature", "type": "nominal", "sort": "-x"},
-                "x": {"field": "importance", "type": "quantitative"},
-                "color": {"field": "direction", "type": "nominal"},
-            },
-        }
+def _candidates(
+    X: NDArray[np.float64], spec: FeatureSpec, bad: NDArray[np.bool_], train: NDArray[Any]
+) -> list[str]:
+    """Features that may carry a window, strongest first by their window's effect on the
+    training rows, kept only when that effect's 95 % interval lies above zero there (held-out
+    rows play no part in choosing)."""
+    scored = []
+    for f in spec.features:
+        if not eligible(f, spec.task):
+            continue
+        w = operating_window(X[train, spec.names.index(f["name"])], bad[train])
+        if w is None:
+            continue
+        n_out = len(train) - w["support"]
+        diff = newcombe(w["bad_outside"], n_out, w["bad_in_window"], w["support"])
+        if diff is not None and diff[0] > 0:
+            scored.append((diff[0], f["name"]))
+    scored.sort(key=lambda t: (-t[0], t[1]))
+    return [name for _, name in scored]
+
+
+def derive(
+    frame: pl.LazyFrame, model: Mapping[str, Any], units: Mapping[str, str | None] | None = None
+) -> dict[str, Any]:
+    """insights.json from the table and the model step's data. ``units``: column → the unit of
+    its values in the product (after standardize)."""
+    spec = FeatureSpec.from_dict(dict(model["spec"]))
+    out: dict[str, Any] = {
+        "task": model["task"],
+        "target": model.get("target"),
+        "drivers": list(model["drivers"]),
     }
-    wins = ins.get("operating_windows") or {}
-    if wins:
-        charts["insight-windows"] = {
-            "$schema": schema,
-            "width": 360,
-            "data": {
-                "values": [
-                    {"feature": k, "lo": w["lo"], "hi": w["hi"], "rate_in": w["rate_in_window"]}
-                    for k, w in wins.items()
-                ]
-            },
-            "mark": "rule",
-            "encoding": {
-                "y": {"field": "feature", "type": "nominal"},
-                "x": {"field": "lo", "type": "quantitative", "title": "window"},
-                "x2": {"field": "hi"},
-                "size": {"value": 8},
-            },
-        }
-    return charts
-
-
-def section(ins: Mapping[str, Any]) -> ReportSection:
-    wins = ins.get("operating_windows") or {}
-    items_ko = "".join(f"<li>{escape(w['text_ko'])}</li>" for w in wins.values())
-    items_en = "".join(f"<li>{escape(w['text_en'])}</li>" for w in wins.values())
-    ben = ins.get("expected_benefit", {})
-    if ins["task"] == "anomaly":
-        a = ins["alarm_thresholds"]
-        ko = (
-            f"<p>경보 한계: T² &gt; {a['t2_limit']:.4g} 또는 SPE &gt; {a['spe_limit']:.4g}."
-            f" 학습 구간 오경보율 {ben['false_alarm_rate_train']:.1%}.</p>"
-        )
-        en = (
-            f"<p>Alarm limits: T² &gt; {a['t2_limit']:.4g} or SPE &gt; {a['spe_limit']:.4g}."
-            f" False-alarm rate on the training window {ben['false_alarm_rate_train']:.1%}.</p>"
-        )
-    else:
-        r_in, r_all = ben.get("bad_rate_inside"), ben.get("bad_rate_overall", 0.0)
-        tail_ko = f"{r_in:.1%}" if r_in is not None else "-"
-        ko = (
-            f"<ul>{items_ko}</ul><p>모든 범위를 지킨 {ben.get('rows_inside_all_windows', 0)}행의 "
-            f"비율: {tail_ko} (전체 {r_all:.1%}). 가정: {escape(ben.get('assumptions_ko', ''))}</p>"
-        )
-        en = (
-            f"<ul>{items_en}</ul><p>Rows inside all windows "
-            f"({ben.get('rows_inside_all_windows', 0)}): {tail_ko} (overall {r_all:.1%}). "
-            f"Assumptions: {escape(ben.get('assumptions_en', ''))}</p>"
-        )
-    charts = _charts(ins)
-    divs = "".join(f'<div class="chart" data-chart="{k}"></div>' for k in charts)
-    return ReportSection(
-        "insight", "활용 인사이트", "Usage insights", ko + divs, en + divs, charts, order=55
-    )
+    if model.get("drivers_basis"):
+        out["drivers_basis"] = dict(model["drivers_basis"])
+    if model["task"] == "anomaly":
+        return _anomaly(model, out)
+    fm = rebuild(frame, spec, int(model["sampling"].get("every_kth_row", 1)))
+    assert fm.y is not None
+    plan = plan_split(fm, str(model["task"]), int(model.get("seed", 0)))
+    train, test = plan.folds[-1]
+    bad, definition = bad_outcome(model, fm.y, spec.classes, train)
+    cands = _candidates(fm.X, spec, bad, train)
+    shown, hidden, joint = validate(fm.X, spec.names, bad, train, test, cands, TOP_WINDOWS)
+    units = units or {}
+    unit_of = {f["name"]: units.get(str(f["source"])) for f in spec.features}
+    for c in (spec.target, spec.time):
+        unit_of.setdefault(str(c), units.get(str(c)))
+    what = BAD_KO[model["task"]], BAD_EN[model["task"]]
+    for name, w in shown.items():
+        col = fm.X[train, spec.names.index(name)]
+        col = col[np.isfinite(col)]
+        w["unit"] = unit_of.get(name)
+        w["observed_range"] = [float(col.min()), float(col.max())]
+        w["text_ko"], w["text_en"] = W.window_text(name, w, *what)
+    out["validation"] = W.validation_record(plan, len(train), len(test))
+    split = model.get("split") or {}
+    recorded = (split.get("train_rows") or [None])[-1], (split.get("test_rows") or [None])[-1]
+    out["validation"]["same_rows_as_model"] = recorded == (len(train), len(test))
+    out["bad_outcome"] = {
+        "definition": definition,
+        "held_out_rows": len(test),
+        "held_out_bad_rows": int(bad[test].sum()),
+    }
+    out["operating_windows"] = shown
+    out["windows_not_shown"] = hidden
+    out["expected_benefit"] = W.benefit(joint, *what)
+    if not shown:
+        out["no_windows"] = W.no_windows(model, spec, bool(cands or hidden), unit_of)
+    return out
 
 
 def _not_usable(model: Mapping[str, Any], step: str) -> StepResult:
@@ -210,7 +180,8 @@ class InsightStep:
             return StepResult(step=self.name, data={"skipped": True})
         if model.data.get("usable") is False:
             return _not_usable(model.data, self.name)
-        ins = derive(frame, model.data)
+        units = {k: v.get("unit") for k, v in column_facts(ctx).items()}
+        ins = derive(frame, model.data, units)
         ctx.product.write_json("insights.json", ins)
         return StepResult(
             step=self.name,

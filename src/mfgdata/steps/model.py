@@ -18,7 +18,7 @@ from mfgdata.report.section import ReportSection
 FILES = ("model/model.onnx", "model/model_card.md", "model/metrics.json", "model/features.json")
 
 
-def _columns(ctx: RunContext) -> dict[str, dict[str, Any]]:
+def column_facts(ctx: RunContext) -> dict[str, dict[str, Any]]:
     """Per column: raw name, unit in the raw file and unit in the product (for predict)."""
     out: dict[str, dict[str, Any]] = {}
     for step in ("ingest", "preprocess", "standardize"):
@@ -214,7 +214,7 @@ class ModelStep:
             return StepResult(step=self.name, data=skipped, findings=(finding,))
         data = fitted.data
         _raw_bad_values(data, ctx)
-        columns = _columns(ctx)
+        columns = column_facts(ctx)
         spec = dict(data["spec"])
         spec["columns"] = {c: columns.get(c, {}) for c in fitted.fm.spec.sources}
         ctx.product.write_bytes(FILES[0], fitted.onnx)
@@ -244,4 +244,5 @@ class ModelStep:
             max_rows=self.max_rows,
             seed=self.seed,
             product=opts.product_id or opts.out.name,
+            zone=ctx.timezone,
         )
