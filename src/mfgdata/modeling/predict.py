@@ -154,9 +154,12 @@ def _check_ranges(X: np.ndarray[Any, Any], spec: dict[str, Any], file: Path) -> 
             )
 
 
-def _apply_recipe(product: Path, df: pl.DataFrame, file: Path | None) -> pl.DataFrame:
+def _apply_recipe(
+    product: Path, df: pl.DataFrame, spec: dict[str, Any], file: Path | None
+) -> pl.DataFrame:
     """The product's recipe on the new rows (flag columns it derives are dropped: they are
-    quality marks, not inputs). A recipe that cannot run on them is the input's fault."""
+    quality marks, not inputs). A recipe that cannot run on them is the input's fault: the
+    columns the model needs are named first, then the recipe's complaint."""
     path = product / "recipe.yaml"
     if not path.is_file():
         return df
@@ -165,18 +168,15 @@ def _apply_recipe(product: Path, df: pl.DataFrame, file: Path | None) -> pl.Data
     recipe = load.load(path)
     try:
         out = ops.apply(recipe, df.lazy(), file=str(path), count=False).frame.collect()
-    except RecipeError as e:
+    except (RecipeError, pl.exceptions.PolarsError) as e:
+        _match_columns(df, spec, file or Path("."))  # a missing model column says so first
+        ko, en = (e.ko, e.en) if isinstance(e, RecipeError) else ("", str(e).splitlines()[0])
+        hidden = f"{INPUT_ROW}, "
         raise InputError(
-            f"상품의 레시피를 새 데이터에 적용할 수 없습니다: {e.ko}",
-            f"the product's recipe cannot be applied to the new rows: {e.en}",
+            f"상품의 레시피를 새 데이터에 적용할 수 없습니다: {ko.replace(hidden, '')}",
+            f"the product's recipe cannot be applied to the new rows: {en.replace(hidden, '')}",
             file=file,
-            column=e.where.column,
-        ) from e
-    except pl.exceptions.PolarsError as e:
-        raise InputError(
-            "상품의 레시피를 새 데이터에 적용할 수 없습니다",
-            f"the product's recipe cannot be applied to the new rows: {str(e).splitlines()[0]}",
-            file=file,
+            column=e.where.column if isinstance(e, RecipeError) else None,
         ) from e
     return out.drop([c for c in out.columns if c.endswith(FLAG_SUFFIX)])
 
@@ -229,7 +229,7 @@ def prepare(product_dir: Path, new: NewData) -> Prepared:
     df = _convert_units(
         renamed, units, {c: m.get("unit_raw") or m.get("unit") for c, m in meta.items()}, file
     )
-    df = _apply_recipe(product_dir, df, file)
+    df = _apply_recipe(product_dir, df, spec, file)
     df = _convert_units(
         df,
         {c: m.get("unit_before_standardize") for c, m in meta.items()},
