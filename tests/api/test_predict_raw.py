@@ -100,6 +100,9 @@ def test_drift_on_raw_rows_is_422_naming_the_column(client: TestClient, plant: P
     assert r.status_code == 422
     err = r.json()["error"]
     assert "금형온도" in err["message_en"] and err["file"] == "rows"
+    hot = [{**x, "금형온도[℃]": "뜨거움"} for x in rows]
+    r = client.post(URL, json={"rows": hot})
+    assert r.status_code == 422 and "must hold numbers" in r.json()["error"]["message_en"]
     fahrenheit = [
         {("금형온도[°F]" if k == "금형온도[℃]" else k): v for k, v in x.items()} for x in rows
     ]

@@ -154,6 +154,23 @@ def _check_ranges(X: np.ndarray[Any, Any], spec: dict[str, Any], file: Path) -> 
             )
 
 
+def _check_numeric(df: pl.DataFrame, spec: dict[str, Any], file: Path | None) -> None:
+    """A numeric model input that arrived as text (``뜨거움``): an error showing a value."""
+    for f in spec["features"]:
+        col = f["source"]
+        if f["kind"] == "categorical" or col not in df.columns:
+            continue
+        if df.schema[col] == pl.String:
+            value = df.get_column(col).drop_nulls().head(1).to_list()
+            shown = str(value[0])[:40] if value else ""
+            raise InputError(
+                f"열 '{col}'은(는) 숫자여야 하는데 숫자가 아닌 값이 있습니다 (예: '{shown}')",
+                f"column '{col}' must hold numbers but holds text (e.g. '{shown}')",
+                file=file,
+                column=col,
+            )
+
+
 def _apply_recipe(
     product: Path, df: pl.DataFrame, spec: dict[str, Any], file: Path | None
 ) -> pl.DataFrame:
@@ -170,6 +187,7 @@ def _apply_recipe(
         out = ops.apply(recipe, df.lazy(), file=str(path), count=False).frame.collect()
     except (RecipeError, pl.exceptions.PolarsError) as e:
         _match_columns(df, spec, file or Path("."))  # a missing model column says so first
+        _check_numeric(df, spec, file)  # and so does text in a numeric input
         ko, en = (e.ko, e.en) if isinstance(e, RecipeError) else ("", str(e).splitlines()[0])
         hidden = f"{INPUT_ROW}, "
         raise InputError(
@@ -248,6 +266,7 @@ def prepare(product_dir: Path, new: NewData) -> Prepared:
             f"the product's recipe removed {dropped} rows (duplicates, filters, missing values): "
             "they get no prediction",
         )
+    _check_numeric(df, spec, file)
     fs = FeatureSpec.from_dict(spec)
     try:
         X = transform(df, fs)
