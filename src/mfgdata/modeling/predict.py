@@ -27,7 +27,6 @@ from mfgdata.errors import InputError, ProductError, RecipeError
 from mfgdata.frames.headers import split_header
 from mfgdata.modeling.features import FeatureSpec, transform
 from mfgdata.modeling.newdata import DriftWarning, NewData, read_new, warn
-from mfgdata.modeling.onnx_export import OnnxModel
 from mfgdata.quality.datacolumns import FLAG_SUFFIX
 
 __all__ = ["DriftWarning", "Prepared", "predict_product", "prepare"]
@@ -285,6 +284,8 @@ def prepare(product_dir: Path, new: NewData) -> Prepared:
 
 def predict_frame(product_dir: Path, prepared: Prepared) -> pl.DataFrame:
     """The prepared rows with the model's outputs appended."""
+    from mfgdata.modeling.onnx_serve import OnnxModel
+
     model = Path(product_dir) / "model/model.onnx"
     pred = OnnxModel(model.read_bytes()).predict(prepared.X, prepared.spec.task)
     return prepared.frame.with_columns(_outputs(pred, prepared.spec, Path(product_dir)))
