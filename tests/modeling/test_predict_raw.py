@@ -174,3 +174,15 @@ def test_flags_live_beside_the_table_and_verify_passes(plant: tuple[Path, Path])
     assert not [f for f in spec["features"] if f["source"].endswith("__outlier")]
     verified = runner.invoke(app, ["verify", str(product)])
     assert verified.exit_code == 0, verified.output
+
+
+def test_a_changed_flags_file_fails_verify(plant: tuple[Path, Path], tmp_path: Path) -> None:
+    import shutil
+
+    copy = Path(shutil.copytree(plant[0], tmp_path / "copy"))
+    flags = pl.read_parquet(copy / "data" / "flags.parquet")
+    flags.with_columns(pl.col("금형온도__outlier").not_()).write_parquet(
+        copy / "data" / "flags.parquet"
+    )
+    verified = runner.invoke(app, ["verify", str(copy)])
+    assert verified.exit_code != 0 and "flags.parquet" in verified.output
