@@ -186,3 +186,13 @@ def test_a_changed_flags_file_fails_verify(plant: tuple[Path, Path], tmp_path: P
     )
     verified = runner.invoke(app, ["verify", str(copy)])
     assert verified.exit_code != 0 and "flags.parquet" in verified.output
+
+
+def test_an_unwritable_output_is_one_line_exit_2(plant: tuple[Path, Path], tmp_path: Path) -> None:
+    product, _ = plant
+    new = plant_csv(tmp_path / "new.csv", n=10, seed=30)
+    blocker = tmp_path / "afile"
+    blocker.write_text("x", encoding="utf-8")
+    args = ["predict", str(product), "--input", str(new), "--out", str(blocker / "s.csv")]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2 and "cannot write the output file" in result.output

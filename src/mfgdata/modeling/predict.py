@@ -23,13 +23,13 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from mfgdata.errors import InputError, ProductError, RecipeError
+from mfgdata.errors import ConfigError, InputError, MfgDataError, ProductError, RecipeError
 from mfgdata.frames.headers import split_header
 from mfgdata.modeling.features import FeatureSpec, transform
 from mfgdata.modeling.newdata import DriftWarning, NewData, read_new, warn
 from mfgdata.quality.datacolumns import FLAG_SUFFIX
 
-__all__ = ["DriftWarning", "Prepared", "predict_product", "prepare"]
+__all__ = ["DriftWarning", "PredictFailed", "Prepared", "predict_product", "prepare"]
 
 #: A column whose median lies this many training ranges outside the training range is rejected.
 FAR_OUT = 5.0
@@ -202,6 +202,20 @@ def _spec_columns(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {c: (m or {}) for c, m in (spec.get("columns") or {}).items()}
 
 
+class PredictFailed(MfgDataError):
+    """A foreign exception while scoring (a bug, not the input's fault); the cause is chained."""
+
+    code = "predict_failed"
+    status_code = 500
+
+    def __init__(self, cause: BaseException) -> None:
+        detail = f"{type(cause).__name__}: {cause}".splitlines()[0][:300]
+        super().__init__(
+            f"예측 중 예기치 않은 오류가 발생했습니다: {detail}",
+            f"unexpected failure while predicting: {detail}",
+        )
+
+
 @dataclass(frozen=True)
 class Prepared:
     """New rows ready for the model: the rows after recipe and standardization (in input order,
@@ -305,14 +319,26 @@ def predict_product(
     product_dir = Path(product_dir)
     _load_spec(product_dir)  # a product without a model fails before any file is read
     paths = [Path(new_files)] if isinstance(new_files, str | Path) else list(new_files)
-    new = read_new(paths, product_dir=product_dir, sheet=sheet, timezone=timezone)
-    result = predict_frame(product_dir, prepare(product_dir, new))
+    try:
+        new = read_new(paths, product_dir=product_dir, sheet=sheet, timezone=timezone)
+        result = predict_frame(product_dir, prepare(product_dir, new))
+    except MfgDataError:
+        raise
+    except Exception as e:  # a foreign exception is a bug: still one line, cause chained
+        raise PredictFailed(e) from e
     if out is not None:
-        Path(out).parent.mkdir(parents=True, exist_ok=True)
-        if Path(out).suffix.lower() == ".parquet":
-            result.write_parquet(out)
-        else:
-            result.write_csv(out)
+        try:
+            Path(out).parent.mkdir(parents=True, exist_ok=True)
+            if Path(out).suffix.lower() == ".parquet":
+                result.write_parquet(out)
+            else:
+                result.write_csv(out)
+        except OSError as e:
+            raise ConfigError(
+                f"결과 파일을 쓸 수 없습니다 ({e.strerror or e})",
+                f"cannot write the output file ({e.strerror or e})",
+                file=out,
+            ) from e
     return result
 
 

@@ -40,7 +40,7 @@ from mfgdata.errors import MfgDataError
 from mfgdata.frames.sources import FORMATS
 from mfgdata.modeling.features import FeatureSpec
 from mfgdata.modeling.newdata import DriftWarning, NewData, read_new, rows_to_csv
-from mfgdata.modeling.predict import ROW, Prepared, prepare
+from mfgdata.modeling.predict import ROW, PredictFailed, Prepared, prepare
 
 router = APIRouter(prefix="/api/v1/products/{product_id}/versions/{version}", tags=["predict"])
 MAX_ROWS = 10_000
@@ -200,6 +200,15 @@ def _named_feeds(sess: ort.InferenceSession, frame: pl.DataFrame) -> Any:
 def _score(folder: Path, model: Path, raw: RawInput) -> dict[str, Any]:
     """Read, prepare and score (in a worker thread): outputs, the input rows they belong to
     and the drift warnings."""
+    try:
+        return _scored(folder, model, raw)
+    except MfgDataError:
+        raise
+    except Exception as e:  # a bug, not the input: one JSON error (500), cause chained
+        raise PredictFailed(e) from e
+
+
+def _scored(folder: Path, model: Path, raw: RawInput) -> dict[str, Any]:
     sess = session_for(model)
     if (folder / "model" / "features.json").is_file():
         prepared, notes = _prepared(folder, raw)
