@@ -20,7 +20,8 @@ Every error a user can meet carries a message in Korean and English, the place i
     │                           (DuplicateColumnError), UnknownPropertyError, UnitError
     ├── AuthError (401), PermissionDenied (403), RateLimited (429)     accounts/errors.py
     ├── NotFound (404), WorkflowError (409)                            catalog/errors.py
-    └── RegistrationError       catalog/errors.py, a ProductError (422)
+    ├── RegistrationError       catalog/errors.py, a ProductError (422)
+    └── PredictFailed (500)     modeling/predict.py: a foreign exception while scoring
 
 Findings (quality problems in data) are *not* errors: they are records in a report.
 """

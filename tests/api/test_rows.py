@@ -39,7 +39,6 @@ def test_column_selection(client: TestClient) -> None:
         ("f.압력__gt", "82.5", pl.col("압력") > 82.5),
         ("f.압력__lte", "80.5", pl.col("압력") <= 80.5),
         ("f.불량여부", "false", pl.col("불량여부") == False),  # noqa: E712
-        ("f.온도__outlier", "false", pl.col("온도__outlier") == False),  # noqa: E712
     ],
 )
 def test_filters(

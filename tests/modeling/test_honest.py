@@ -122,7 +122,8 @@ def test_twins_differing_only_in_outlier_flags_are_still_twins() -> None:
     flags[400:] = True  # the build flagged the second copy differently
     df = df.with_columns(pl.Series("센서0__outlier", flags))
     fm = build_features(df.lazy(), detect_task(df.lazy(), "판정"))
-    assert "센서0__outlier" in fm.spec.names
+    assert "센서0__outlier" not in fm.spec.names  # a flag is never a model input
+    assert "flags.parquet" in fm.excluded["센서0__outlier"]
     for train, test in plan_split(fm, "classification").folds:
         twin_of_test = np.where(test < 400, test + 400, test - 400)
         assert not np.isin(twin_of_test, train).any()

@@ -83,14 +83,21 @@ def test_proposal_in_a_build(built: tuple[Path, Path, BuildResult]) -> None:
     assert ops["outliers"]["outliers"] == 1 and ops["outliers"]["cells_affected"] == 0
     assert pre.counts["rows_in"] == 82 and pre.counts["rows_out"] == 80
     table = pl.read_parquet(root / "product" / "table.parquet")
-    assert table.filter(pl.col("온도__outlier"))["온도"].to_list() == [150.0]
+    assert not [c for c in table.columns if c.endswith("__outlier")]  # the table keeps its width
+    flags = pl.read_parquet(root / "product" / "data" / "flags.parquet")
+    assert flags.columns == ["row", "온도__outlier"]
+    assert flags["row"].to_list() == list(range(table.height))
+    flagged = flags.filter(pl.col("온도__outlier"))["row"].to_list()
+    assert table[flagged]["온도"].to_list() == [150.0]
     p2 = table.filter(pl.col("설비") == "P2")
     assert p2["온도"].null_count() == 6
     assert table["시각"].is_sorted()
     assert table.height == 80
     units = {c["name"]: (c["source"], c["unit"]) for c in pre.data["columns"]}
     assert units["온도"] == ("온도(°C)", "°C")
-    assert units["온도__outlier"] == ("온도(°C)", None)
+    assert "온도__outlier" not in units
+    marks = {c["name"]: (c["source"], c["unit"]) for c in pre.data["flags"]}
+    assert marks["온도__outlier"] == ("온도(°C)", None)
     assert "비고" not in units
     assert pre.report is not None and pre.report.key == "preprocess" and pre.report.order == 30
     assert "hampel" in pre.report.html_en and "이상치" in pre.report.html_ko

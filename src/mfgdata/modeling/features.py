@@ -16,6 +16,7 @@ import polars as pl
 from numpy.typing import NDArray
 
 from mfgdata.modeling.tasks import Task
+from mfgdata.quality.datacolumns import FLAG_SUFFIX
 
 _ID_NAME = re.compile(r"(^|_)(id|idx|index|no|nr|key|uuid|번호|순번)$|^$|^source_file$", re.I)
 MAX_CATEGORIES = 50
@@ -115,6 +116,8 @@ def _choose(
             continue
         if name in exclude:
             excluded[name] = "excluded by option"
+        elif name.endswith(FLAG_SUFFIX):  # a caller of predict never has the build's flags
+            excluded[name] = "quality flag (data/flags.parquet), not a model input"
         elif _ID_NAME.search(name):
             excluded[name] = "identifier"
         elif dtype.is_temporal():

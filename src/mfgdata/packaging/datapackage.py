@@ -151,12 +151,22 @@ def datapackage(
     license: Mapping[str, str] | None = None,
     version: str = "1.0.0",
     description: str | None = None,
+    flags: tuple[str, str, int, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """The descriptor. ``files`` maps product paths to (sha256 hex, bytes)."""
+    """The descriptor. ``files`` maps product paths to (sha256 hex, bytes); ``flags`` is the
+    quality-flags file beside the table (path, sha256 hex, bytes, Table Schema), if any."""
     resources = [
         file_resource("table", PARQUET, "parquet", *files[PARQUET], schema),
         file_resource("table-csv", CSV, "csv", *files[CSV], schema),
     ]
+    if flags is not None:
+        path, digest, size, flag_schema = flags
+        res = file_resource("flags", path, "parquet", digest, size, flag_schema)
+        res["description"] = (
+            "레시피의 품질 표시(이상치), 'row'로 표의 행과 연결 / the recipe's quality flags "
+            "(outliers), joined to the table by 'row'"
+        )
+        resources.append(res)
     sources = [
         {
             "title": str(i.get("name")),

@@ -16,6 +16,7 @@ import polars as pl
 from mfgdata.errors import ProductError
 from mfgdata.packaging.datafiles import CSV, PARQUET, table_facts, write_csv, write_parquet
 from mfgdata.packaging.datapackage import ColumnMeta, datapackage, table_schema
+from mfgdata.packaging.flags import FLAGS, flags_schema
 from mfgdata.packaging.lineage import lineage
 from mfgdata.packaging.section import package_section
 from mfgdata.pipeline.context import RunContext
@@ -86,6 +87,19 @@ def key_columns(ctx: RunContext, names: Sequence[str]) -> list[str]:
         if final and final in names and final not in key:
             key.append(final)
     return key if key and key[0] in names else []
+
+
+def _flags(ctx: RunContext) -> tuple[str, str, int, dict[str, Any]] | None:
+    """The flags file the preprocess step wrote (path, sha256, bytes, schema), if any."""
+    if FLAGS not in ctx.product.written:
+        return None
+    path = ctx.product.path(FLAGS)
+    described = {
+        str(c["name"]): str(c.get("description") or "")
+        for c in _data(ctx, "preprocess").get("flags", [])
+    }
+    schema = flags_schema(pl.scan_parquet(path).collect_schema(), described)
+    return FLAGS, sha256_file(path), path.stat().st_size, schema
 
 
 def _license(ctx: RunContext) -> dict[str, str] | None:
@@ -182,6 +196,7 @@ class PackageStep:
                 files=files,
                 inputs=_data(ctx, "ingest").get("inputs", []),
                 license=_license(ctx),
+                flags=_flags(ctx),
             ),
         )
         counts = {

@@ -2,7 +2,9 @@
 
 The recipe actually applied is written as ``recipe.yaml``; a second build with
 ``--recipe <product>/recipe.yaml`` on the same inputs gives the same data. The frame stays lazy;
-rows are sorted by the time column (and the id column) when there is one.
+rows are sorted by the time column (and the id column) when there is one. The recipe's quality
+flags (``<column>__outlier``) are written to ``data/flags.parquet`` keyed by row and leave the
+frame: the product table keeps the data's width and no later step (model, quality) sees them.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 import polars as pl
 
 from mfgdata.errors import ConfigError
+from mfgdata.packaging.flags import FLAGS, split_flags, write_flags
 from mfgdata.pipeline.context import RunContext
 from mfgdata.pipeline.step import StepResult
 from mfgdata.quality.findings import Finding
@@ -122,15 +125,23 @@ class PreprocessStep:
             file=str(source) if source else RECIPE_FILE,
         )
         ctx.product.write_yaml(RECIPE_FILE, recipe.to_dict())
+        ctx.progress(self.name, 0.6, "flags")
+        table, flags = split_flags(_final_sort(applied))
+        files: tuple[str, ...] = (RECIPE_FILE,)
+        if flags is not None:
+            write_flags(flags, ctx.product.path(FLAGS))
+            files += (FLAGS,)
+        flagged = set(flags.collect_schema().names()) if flags is not None else set()
         findings = tuple(_finding(op) for op in applied.operations if op.get("outliers"))
         cells = sum(int(op.get("cells_affected", 0)) for op in applied.operations)
         return StepResult(
             step=self.name,
-            frame=_final_sort(applied),
+            frame=table,
             data={
                 "recipe": recipe.to_dict(),
                 "operations": applied.operations,
-                "columns": applied.columns,
+                "columns": [c for c in applied.columns if c["name"] not in flagged],
+                "flags": [c for c in applied.columns if c["name"] in flagged],
                 "proposed": source is None,
                 "notes": [{"ko": ko, "en": en} for ko, en in notes],
             },
@@ -141,7 +152,7 @@ class PreprocessStep:
                 "cells_changed": cells,
                 "operations": len(recipe.steps),
             },
-            files=(RECIPE_FILE,),
+            files=files,
             report=render.section(
                 applied.operations,
                 notes=notes,

@@ -1,16 +1,23 @@
 """Predictions from a product's ONNX model (``model/model.onnx``) through onnxruntime.
 
-Input rows come as JSON ``{"rows": [{column: value}, ...]}`` or as an uploaded CSV (multipart
-field ``file``), both bounded. The feature matrix is built with the model's FeatureSpec
-(``model/features.json``) when present; otherwise the ONNX inputs are taken as column names.
-Missing columns or values of the wrong type are schema drift: 422 naming the columns.
+Input rows come as the buyer has them: JSON ``{"rows": [{column: value}, ...]}`` or an uploaded
+file (multipart field ``file``: CSV in any encoding the build reads, with title lines, or a
+workbook), both bounded. Raw headers (``온도[℃]``) and raw units are fine: the rows are read by
+the build's ingest and go through the product's recipe and unit conversions in the library
+(:mod:`mfgdata.modeling.predict`), so a caller never computes a derived column (the recipe's
+quality flags are not model inputs). Missing columns, values of the wrong type or far outside
+the training range are schema drift: 422 naming the column; fixed drift (a renamed column, a
+header in another unit) comes back as ``warnings`` (ko / en).
 """
 
 from __future__ import annotations
 
-import io
+import tempfile
 import threading
+import warnings
 from collections import OrderedDict
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Annotated, Any
 
 import numpy as np
@@ -29,7 +36,11 @@ from mfgdata.api.deps import (
     sha256_file,
 )
 from mfgdata.catalog.errors import NotFound
-from mfgdata.modeling.features import FeatureSpec, transform
+from mfgdata.errors import MfgDataError
+from mfgdata.frames.sources import FORMATS
+from mfgdata.modeling.features import FeatureSpec
+from mfgdata.modeling.newdata import DriftWarning, NewData, read_new, rows_to_csv
+from mfgdata.modeling.predict import ROW, PredictFailed, Prepared, prepare
 
 router = APIRouter(prefix="/api/v1/products/{product_id}/versions/{version}", tags=["predict"])
 MAX_ROWS = 10_000
@@ -86,8 +97,17 @@ async def _bounded_body(request: Request) -> bytes:
     return b"".join(chunks)
 
 
-async def read_rows(request: Request) -> pl.DataFrame:
-    """The input rows as a frame (JSON body or a CSV upload)."""
+@dataclass(frozen=True)
+class RawInput:
+    """What the caller sent: JSON rows or an uploaded file's bytes (with its name)."""
+
+    rows: list[dict[str, Any]] | None = None
+    data: bytes | None = None
+    name: str = "rows.csv"
+
+
+async def read_input(request: Request) -> RawInput:
+    """The input as sent (JSON body or a file upload), bounded; parsed later by the ingest."""
     ctype = request.headers.get("content-type", "")
     bad = ParameterError("rows", "입력 행을 읽을 수 없습니다", "cannot read the input rows")
     if ctype.startswith("multipart/form-data"):
@@ -98,27 +118,57 @@ async def read_rows(request: Request) -> pl.DataFrame:
         data = await upload.read(MAX_BYTES + 1)
         if len(data) > MAX_BYTES:
             raise _too_big()
-        try:
-            frame = pl.read_csv(io.BytesIO(data), n_rows=MAX_ROWS + 1, infer_schema_length=1000)
-        except (pl.exceptions.PolarsError, ValueError) as e:
-            raise ParameterError("file", "CSV를 읽을 수 없습니다", "the CSV cannot be read") from e
-    else:
-        try:
-            body = orjson.loads(await _bounded_body(request))
-        except orjson.JSONDecodeError as e:
-            raise bad from e
-        rows = body.get("rows") if isinstance(body, dict) else None
-        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-            raise bad
-        try:
-            frame = pl.DataFrame(rows, infer_schema_length=None)
-        except (pl.exceptions.PolarsError, TypeError, ValueError) as e:
-            raise bad from e
-    if frame.height > MAX_ROWS:
+        name = Path(upload.filename or "rows.csv").name
+        if Path(name).suffix.lower() not in FORMATS:
+            name = f"{Path(name).stem or 'rows'}.csv"
+        return RawInput(data=data, name=name)
+    try:
+        body = orjson.loads(await _bounded_body(request))
+    except orjson.JSONDecodeError as e:
+        raise bad from e
+    rows = body.get("rows") if isinstance(body, dict) else None
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        raise bad
+    if len(rows) > MAX_ROWS:
         raise _too_big()
-    if frame.height == 0:
+    if not rows or not any(rows):
         raise ParameterError("rows", "입력 행이 없습니다", "no input rows")
-    return frame
+    return RawInput(rows=rows)
+
+
+def _raw_frame(folder: Path, raw: RawInput) -> tuple[NewData, list[str]]:
+    """The input read by the build's ingest (as a file the buyer has), with the drift
+    warnings; errors name the upload (or ``rows``), never a temporary path."""
+    with tempfile.TemporaryDirectory(prefix="mfgdata-api-predict-") as tmp:
+        path = Path(tmp) / raw.name
+        if raw.rows is not None:
+            rows_to_csv(raw.rows, path)
+        else:
+            path.write_bytes(raw.data or b"")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", DriftWarning)
+            try:
+                new = read_new([path], product_dir=folder)
+            except MfgDataError as e:
+                e.where = replace(e.where, file="rows" if raw.rows is not None else raw.name)
+                raise
+    if new.frame.height > MAX_ROWS:
+        raise _too_big()
+    return new, [str(w.message) for w in caught if issubclass(w.category, DriftWarning)]
+
+
+def _prepared(folder: Path, raw: RawInput) -> tuple[Prepared, list[str]]:
+    new, notes = _raw_frame(folder, raw)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", DriftWarning)
+        try:
+            prepared = prepare(folder, new)
+        except MfgDataError as e:
+            e.where = replace(e.where, file="rows" if raw.rows is not None else raw.name)
+            raise
+    return prepared, notes + [
+        str(w.message) for w in caught if issubclass(w.category, DriftWarning)
+    ]
 
 
 def _drift(missing: list[str]) -> ParameterError:
@@ -129,24 +179,9 @@ def _drift(missing: list[str]) -> ParameterError:
     )
 
 
-def _features(frame: pl.DataFrame, spec: FeatureSpec) -> np.ndarray[Any, Any]:
-    missing = [c for c in spec.sources if c not in frame.columns]
-    if missing:
-        raise _drift(missing)
-    try:
-        return transform(frame, spec).astype(np.float32)
-    except pl.exceptions.PolarsError as e:
-        raise ParameterError(
-            "rows",
-            "열 값의 형식이 모델과 맞지 않습니다 (스키마 불일치)",
-            f"column values do not match the model's types (schema drift): {e}".splitlines()[0],
-        ) from e
-
-
-def _feeds(sess: ort.InferenceSession, frame: pl.DataFrame, spec: FeatureSpec | None) -> Any:
+def _named_feeds(sess: ort.InferenceSession, frame: pl.DataFrame) -> Any:
+    """A model without a FeatureSpec: its ONNX inputs are taken as column names."""
     inputs = sess.get_inputs()
-    if spec is not None:
-        return {inputs[0].name: _features(frame, spec)}
     missing = [i.name for i in inputs if i.name not in frame.columns]
     if missing:
         raise _drift(missing)
@@ -162,6 +197,43 @@ def _feeds(sess: ort.InferenceSession, frame: pl.DataFrame, spec: FeatureSpec | 
     return feeds
 
 
+def _score(folder: Path, model: Path, raw: RawInput) -> dict[str, Any]:
+    """Read, prepare and score (in a worker thread): outputs, the input rows they belong to
+    and the drift warnings."""
+    try:
+        return _scored(folder, model, raw)
+    except MfgDataError:
+        raise
+    except Exception as e:  # a bug, not the input: one JSON error (500), cause chained
+        raise PredictFailed(e) from e
+
+
+def _scored(folder: Path, model: Path, raw: RawInput) -> dict[str, Any]:
+    sess = session_for(model)
+    if (folder / "model" / "features.json").is_file():
+        prepared, notes = _prepared(folder, raw)
+        feeds = {sess.get_inputs()[0].name: prepared.X.astype(np.float32)}
+        spec: FeatureSpec | None = prepared.spec
+        frame = prepared.frame
+    else:
+        new, notes = _raw_frame(folder, raw)
+        feeds, spec, frame = _named_feeds(sess, new.frame), None, new.frame
+    outputs = sess.run(None, feeds)
+    names = [o.name for o in sess.get_outputs()]
+    result = {n: np.asarray(v).tolist() for n, v in zip(names, outputs, strict=True)}
+    body: dict[str, Any] = {
+        "rows": frame.height,
+        "outputs": result,
+        "predictions": result[names[0]],
+        "warnings": notes,
+    }
+    if ROW in frame.columns:
+        body["input_rows"] = frame.get_column(ROW).to_list()
+    if spec is not None and spec.classes:
+        body["classes"] = spec.classes
+    return body
+
+
 @router.post(
     "/predict",
     summary="모델 예측 / Predict with the product's ONNX model",
@@ -173,24 +245,10 @@ async def predict(
     model = product.folder / "model" / "model.onnx"
     if not model.is_file():
         raise NotFound("이 제품에는 모델이 없습니다", "this product has no model")
-    frame = await read_rows(request)
-    spec_file = product.folder / "model" / "features.json"
-    spec = (
-        FeatureSpec.from_dict(orjson.loads(spec_file.read_bytes())) if spec_file.is_file() else None
-    )
-    sess = session_for(model)
-    outputs = await run_in_threadpool(sess.run, None, _feeds(sess, frame, spec))
-    names = [o.name for o in sess.get_outputs()]
-    result = {n: np.asarray(v).tolist() for n, v in zip(names, outputs, strict=True)}
-    body: dict[str, Any] = {
-        "product_id": product.product_id,
-        "version": product.version,
-        "rows": frame.height,
-        "outputs": result,
-        "predictions": result[names[0]],
-    }
-    if spec is not None and spec.classes:
-        body["classes"] = spec.classes
+    raw = await read_input(request)
+    scored = await run_in_threadpool(_score, Path(product.folder), model, raw)
+    body: dict[str, Any] = {"product_id": product.product_id, "version": product.version}
+    body.update(scored)
     body.update(_verdict(product.folder / "model" / "metrics.json"))
     return json_response(body)
 
