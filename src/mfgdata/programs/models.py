@@ -163,3 +163,14 @@ class CallTemplate(Frozen):
 
     def category(self, name: str) -> Category | None:
         return next((c for c in self.categories if c.name == name), None)
+
+
+class Reason(Frozen):
+    """Why an application fails a rule: a stable code and the user-facing text in ko/en."""
+
+    code: str
+    ko: str
+    en: str
+
+    def __str__(self) -> str:
+        return f"{self.ko} / {self.en}"
