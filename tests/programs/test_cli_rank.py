@@ -131,3 +131,20 @@ def test_bonus_on_a_call_without_bonus_items(tmp_path: Path) -> None:
         "--template", "regional-ai-center-2025", "--scores", str(scores), "--bonus", str(bonus)
     )
     assert code == 2 and "unknown bonus item 'trading_record'" in out
+
+
+def test_site_check_result_must_be_jeok_or_bu(tmp_path: Path) -> None:
+    scores = write_scores(tmp_path / "s.csv", {"A": [(15, 22, 23, 15)] * 5}, "product")
+    site = tmp_path / "site.csv"
+    site.write_text("applicant,item,result\nA,사업장 실재 여부,보류\n", encoding="utf-8")
+    code, out = rank(
+        "--template", "data-productization-2025", "--scores", str(scores), "--site-check", str(site)
+    )
+    assert code == 2
+    assert "적 또는 부" in out and "site.csv" in out and "line 2" in out
+
+
+def test_templates_command_lists_both_calls() -> None:
+    result = runner.invoke(app, ["programs", "templates"])
+    assert result.exit_code == 0
+    assert "regional-ai-center-2025" in result.output and "제조 데이터 상품화" in result.output

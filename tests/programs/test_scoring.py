@@ -144,3 +144,27 @@ def test_aggregate_rules() -> None:
     values = [Decimal(v) for v in ("90", "90", "80", "70", "60", "50")]
     assert aggregate(values, Aggregation.TRIMMED_MEAN) == Decimal("75.00")
     assert aggregate(values, Aggregation.MEAN) == Decimal("73.33")
+
+
+def test_tie_break_categories_use_the_trimmed_mean_too() -> None:
+    # every evaluator totals 80 for both; on ① A's mean is higher (28.33 > 26.67) but its
+    # trimmed mean is lower (27.50 < 28.00): the call's rule says B goes first
+    a = [(35, 25, 12, 8)] * 2 + [(25, 30, 15, 10)] * 4
+    b = [(28, 27, 15, 10)] * 5 + [(20, 30, 20, 10)]
+    results = rank_applicants(REGIONAL, panel("A", a) + panel("B", b))
+    assert [(r.applicant, r.final, r.rank) for r in results] == [
+        ("B", Decimal("80.00"), 1),
+        ("A", Decimal("80.00"), 2),
+    ]
+    first = REGIONAL.categories[0].name
+    assert dict(results[0].categories)[first] == Decimal("28.00")
+    assert dict(results[1].categories)[first] == Decimal("27.50")
+
+
+def test_a_call_may_apply_the_cut_off_to_the_final_score() -> None:
+    evaluation = PRODUCT.evaluation.model_copy(update={"cutoff_applies_to": "final"})
+    template = PRODUCT.model_copy(update={"evaluation": evaluation})
+    rows = panel("A", [(15, 17, 17, 10)] * 5, call="product")  # 59 + 3
+    site = {"A": ALL_PASS}
+    (r,) = rank_applicants(template, rows, bonus={"A": ["trading_record"]}, site_checks=site)
+    assert (r.final, r.selected, r.rank) == (Decimal("62.00"), True, 1)

@@ -9,6 +9,7 @@ by the same rule as the totals and rounded the same way.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -150,14 +151,15 @@ def _ranked(template: CallTemplate, results: list[_Result], slots: int | None) -
         (r for r in results if r.blocked is None),
         key=lambda r: (tuple(-v for v in _order_key(template, r)), r.applicant),
     )
+    keys = [_order_key(template, r) for r in ranked]
+    counts = Counter(keys)
     out: list[Ranked] = []
     rank = 0
     previous: tuple[Decimal, ...] | None = None
-    for position, r in enumerate(ranked, start=1):
-        key = _order_key(template, r)
+    for position, (r, key) in enumerate(zip(ranked, keys, strict=True), start=1):
         if key != previous:
             rank, previous = position, key
-        tied = sum(1 for o in ranked if o is not r and _order_key(template, o) == key)
+        tied = counts[key] > 1
         if slots is not None and rank > slots:
             reason = ("선정 인원 초과", f"beyond the {slots} places")
         elif tied:
