@@ -148,3 +148,36 @@ def test_templates_command_lists_both_calls() -> None:
     result = runner.invoke(app, ["programs", "templates"])
     assert result.exit_code == 0
     assert "regional-ai-center-2025" in result.output and "제조 데이터 상품화" in result.output
+
+
+def test_decomposed_hangul_from_macos_matches_the_call(tmp_path: Path) -> None:
+    import unicodedata
+
+    scores = write_scores(tmp_path / "s.csv", {"A": [(30, 25, 15, 10)] * 6}, "regional")
+    nfd = unicodedata.normalize("NFD", scores.read_text(encoding="utf-8"))
+    assert "정책부합성" not in nfd  # the bytes really differ
+    scores.write_text(nfd, encoding="utf-8")
+    code, out = rank(
+        "--template", "regional-ai-center-2025", "--scores", str(scores), "--format", "json"
+    )
+    assert code == 0, out
+    assert json.loads(out)[0]["score"] == "80.00"
+
+
+def test_applicant_past_the_cut_off_without_site_results_waits(tmp_path: Path) -> None:
+    scores = write_scores(
+        tmp_path / "s.csv", {"A": [(15, 22, 23, 15)] * 5, "B": [(15, 22, 22, 15)] * 5}, "product"
+    )
+    site = tmp_path / "site.csv"
+    rows = [f"A,{i},적" for i in ("existence", "data_holding", "capacity")]
+    site.write_text("applicant,item,result\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    args = ["--scores", str(scores), "--site-check", str(site), "--format", "json"]
+    code, out = rank("--template", "data-productization-2025", *args)
+    assert code == 0, out
+    a, b = json.loads(out)
+    assert (a["applicant"], a["selected"], a["rank"]) == ("A", True, 1)
+    assert (b["applicant"], b["selected"], b["rank"]) == ("B", False, None)
+    assert "site check" in b["reason"]
+    site.write_text(site.read_text(encoding="utf-8") + "A,capacity,부\n", encoding="utf-8")
+    code, out = rank("--template", "data-productization-2025", *args)
+    assert code == 2 and "the same site-check item twice" in out and "line 5" in out

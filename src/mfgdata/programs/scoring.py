@@ -125,6 +125,8 @@ def rank_applicants(
 
     ``bonus`` maps an applicant to the bonus item ids they earned; ``site_checks`` maps an
     applicant to ``{item id: 적 (True) / 부 (False)}`` (validated by :func:`collect_panel`).
+    Where the call has a site check, an applicant past the cut-off without results is not
+    selected yet ("goes to the site check").
     Those who pass the cut-off and the site check are ranked by final score (score + bonus),
     ties broken by the categories in the call's order; equal on all of them means equal rank.
     ``slots`` caps the number selected (None: all who qualify).
@@ -140,7 +142,7 @@ def rank_applicants(
             for c in template.categories
         }
         extra = _bonus(template, panel.bonus.get(applicant, ()))
-        site = None if site_checks is None else panel.site_checks.get(applicant, {})
+        site = panel.site_checks.get(applicant)  # None: not checked (yet)
         blocked = _blocked(template, score, score + extra, site)
         results.append(_Result(applicant, score, extra, cats, blocked))
     return _ranked(template, results, slots)

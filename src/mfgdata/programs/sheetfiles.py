@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -60,7 +61,8 @@ def _rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str
     out = []
     for row in reader:
         line = reader.line_num
-        values = {c: (row.get(c) or "").strip() for c in columns}
+        # NFC: a file saved on macOS spells 한글 decomposed (NFD); it must match the call's names
+        values = {c: unicodedata.normalize("NFC", (row.get(c) or "").strip()) for c in columns}
         if not any(values.values()):
             continue
         empty = [c for c, v in values.items() if not v]
@@ -135,5 +137,13 @@ def read_site_checks(path: Path, template: CallTemplate) -> dict[str, dict[str, 
                 line=line,
                 column="result",
             )
-        checks.setdefault(v["applicant"], {})[item] = result
+        seen = checks.setdefault(v["applicant"], {})
+        if item in seen:
+            raise ScoreSheetError(
+                f"같은 현장점검 항목이 두 번 있습니다: {v['applicant']} / {v['item']}",
+                f"the same site-check item twice: {v['applicant']} / {v['item']}",
+                file=path,
+                line=line,
+            )
+        seen[item] = result
     return checks
