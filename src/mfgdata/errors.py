@@ -21,7 +21,9 @@ Every error a user can meet carries a message in Korean and English, the place i
     ├── AuthError (401), PermissionDenied (403), RateLimited (429)     accounts/errors.py
     ├── NotFound (404), WorkflowError (409)                            catalog/errors.py
     ├── RegistrationError       catalog/errors.py, a ProductError (422)
-    └── PredictFailed (500)     modeling/predict.py: a foreign exception while scoring
+    ├── PredictFailed (500)     modeling/predict.py: a foreign exception while scoring
+    └── ProgramError (422)      programs/errors.py: TemplateError, ScoreSheetError (also an
+                                InputError), BudgetError; DeadlinePassed (409) in programs/dates.py
 
 Findings (quality problems in data) are *not* errors: they are records in a report.
 """

@@ -10,6 +10,7 @@ from mfgdata.cli import demo_server as demo_server_cmd
 from mfgdata.cli import inspect as inspect_cmd
 from mfgdata.cli import library as library_cmd
 from mfgdata.cli import predict as predict_cmd
+from mfgdata.cli import programs as programs_cmd
 from mfgdata.cli import serve as serve_cmd
 from mfgdata.cli import standardize as standardize_cmd
 from mfgdata.cli import verify as verify_cmd
@@ -36,6 +37,7 @@ app.command("publish")(library_cmd.publish)
 app.command("search")(library_cmd.search)
 app.add_typer(db_cmd.db_app, name="db")
 app.add_typer(library_cmd.users_app, name="users")
+app.add_typer(programs_cmd.programs_app, name="programs")
 
 
 def main() -> None:
