@@ -20,6 +20,7 @@ from mfgdata.api.deps import ProductStore, json_response
 from mfgdata.api.docs import install_docs
 from mfgdata.api.pages import install_pages
 from mfgdata.api.routes import aas_result, api_router, download
+from mfgdata.api.routes import products as product_routes
 from mfgdata.api.routes.aas import AAS_PREFIX
 from mfgdata.errors import MfgDataError
 from mfgdata.settings import Settings, get_settings
@@ -110,6 +111,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)
     app.include_router(api_router)
+    app.include_router(product_routes.router)
     install_auth(app)
     app.include_router(download.router)
     install_docs(app)

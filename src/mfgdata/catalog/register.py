@@ -131,7 +131,13 @@ def register_product(
             rows=facts.rows,
             columns=facts.columns,
             registered_by_id=actor.id if actor else None,
-            search_text=search_text(pid, fields, facts.column_names),
+            search_text=search_text(
+                pid,
+                fields,
+                facts.column_names,
+                semantic_names=facts.semantic_names,
+                organisation=org.name,
+            ),
         )
         session.add(row)
         session.flush()

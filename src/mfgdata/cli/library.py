@@ -11,7 +11,7 @@ from rich.table import Table
 
 from mfgdata.catalog.metadata import ProductMeta
 from mfgdata.catalog.register import register_product
-from mfgdata.catalog.search import FACETS, search_products
+from mfgdata.catalog.search import FILTERS, SORTS, search_products
 from mfgdata.catalog.workflow import publish as publish_version
 from mfgdata.catalog.workflow import verify as verify_version
 from mfgdata.cli.console import console, handle_errors
@@ -89,10 +89,10 @@ def _facets(pairs: list[str]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
-        if not sep or key not in (*FACETS, "price_min", "price_max"):
+        if not sep or key not in FILTERS:
             raise ConfigError(
-                f"패싯은 이름=값 형식입니다 (이름: {', '.join(FACETS)}, price_min, price_max)",
-                f"a facet is NAME=VALUE (names: {', '.join(FACETS)}, price_min, price_max)",
+                f"패싯은 이름=값 형식입니다 (이름: {', '.join(FILTERS)})",
+                f"a facet is NAME=VALUE (names: {', '.join(FILTERS)})",
             )
         out.setdefault(key, []).append(value)
     return out
@@ -105,16 +105,24 @@ def search(
         list[str] | None, typer.Option("--facet", "-f", help="이름=값 / NAME=VALUE")
     ] = None,
     limit: Annotated[int, typer.Option(help="최대 개수 / max results")] = 20,
+    sort: Annotated[str, typer.Option(help=f"정렬 / sort: {'|'.join(SORTS)}")] = "newest",
+    cursor: Annotated[str | None, typer.Option(help="다음 페이지 / next page cursor")] = None,
 ) -> None:
-    """라이브러리를 검색합니다 (운영자 보기: 초안 포함) / Search the library (operator view)."""
+    """라이브러리를 검색합니다 (운영자 보기: 초안 포함) / Search the library (operator view).
+
+    The same search as the web page and ``GET /api/v1/products``."""
     upgrade()
     raw = _facets(facet or [])
     facets: dict[str, object] = {
         k: (v[-1] if k.startswith("price_") else v) for k, v in raw.items()
     }
     with session_scope() as session:
-        found = search_products(session=session, q=q, facets=facets, limit=limit)
+        found = search_products(
+            session=session, q=q, facets=facets, limit=limit, sort=sort, cursor=cursor
+        )
         console.print(_table(f"검색 결과 / results: {found.total}", found.results))
+        if found.next_cursor:
+            console.print(f"다음 / next: --cursor {found.next_cursor}", highlight=False)
         for name, counts in found.facets.items():
             if counts:
                 shown = ", ".join(f"{k} {n}" for k, n in sorted(counts.items()))
