@@ -34,6 +34,8 @@ app.command("standardize")(standardize_cmd.standardize)
 app.command("register")(library_cmd.register)
 app.command("publish")(library_cmd.publish)
 app.command("search")(library_cmd.search)
+app.command("retire")(library_cmd.retire)
+app.command("delete")(library_cmd.delete)
 app.add_typer(db_cmd.db_app, name="db")
 app.add_typer(library_cmd.users_app, name="users")
 

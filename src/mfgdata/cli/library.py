@@ -1,4 +1,5 @@
-"""Data library commands: ``register``, ``publish``, ``search`` and ``users create``."""
+"""Data library commands: ``register``, ``publish``, ``retire``, ``delete``, ``search`` and
+``users create``."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from rich.table import Table
 from mfgdata.catalog.metadata import ProductMeta
 from mfgdata.catalog.register import register_product
 from mfgdata.catalog.search import FILTERS, SORTS, search_products
+from mfgdata.catalog.workflow import delete_version
 from mfgdata.catalog.workflow import publish as publish_version
+from mfgdata.catalog.workflow import retire as retire_version
 from mfgdata.catalog.workflow import verify as verify_version
 from mfgdata.cli.console import console, handle_errors
 from mfgdata.db.engine import session_scope
@@ -83,6 +86,34 @@ def publish(
             verify_version(session=session, version=v, actor=None)
         publish_version(session=session, version=v, actor=None)
         console.print(_table("게시됨 / published", [v]))
+
+
+@handle_errors
+def retire(
+    product_id: Annotated[str, typer.Argument(help="제품 ID / product id")],
+    version: Annotated[int | None, typer.Option(help="버전 / version (default: newest)")] = None,
+) -> None:
+    """게시를 중단합니다 (검색에서 숨김, 기존 구매자는 계속 다운로드) / Retire a version:
+    hidden from search, still downloadable by past buyers and grantees."""
+    upgrade()
+    with session_scope() as session:
+        v = get_version(session=session, product_id=product_id, version=version, viewer=None)
+        retire_version(session=session, version=v, actor=None)
+        console.print(_table("게시 중단됨 / retired", [v]))
+
+
+@handle_errors
+def delete(
+    product_id: Annotated[str, typer.Argument(help="제품 ID / product id")],
+    version: Annotated[int, typer.Option(help="버전 / version")],
+) -> None:
+    """버전을 삭제합니다 (게시 1년 후, 게시 중단 상태만) / Delete a version: never a published
+    one, and a once-published one only a year after publication (refusals are audited)."""
+    upgrade()
+    with session_scope() as session:
+        v = get_version(session=session, product_id=product_id, version=version, viewer=None)
+        delete_version(session=session, version=v, actor=None)
+        console.print(f"삭제됨 / deleted: {product_id}@{version}", highlight=False)
 
 
 def _facets(pairs: list[str]) -> dict[str, list[str]]:

@@ -1,4 +1,4 @@
-"""Product search in the Open API: ``GET /api/v1/products``.
+"""Products in the Open API: search (``GET /api/v1/products``), retire and delete a version.
 
 A thin shell over ``catalog.search.search_products`` (the same function behind the web page
 ``/?q=`` and ``mfgdata search``), read with the caller's visibility: anonymous callers and
@@ -14,10 +14,14 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from mfgdata.api.auth import ActorDep, DbSession
+from mfgdata.api.auth import Actor, ActorDep, DbSession, require_user
+from mfgdata.api.deps import DbInt, get_settings_dep
 from mfgdata.api.pages.common import viewer
+from mfgdata.catalog import workflow
 from mfgdata.catalog.search import SearchResult, search_products
+from mfgdata.db.repositories.products import get_version
 from mfgdata.db.tables import Organisation, ProductVersion
 
 router = APIRouter(prefix="/api/v1", tags=["catalog"])
@@ -144,3 +148,45 @@ def list_products(
         stmt = select(Organisation.id, Organisation.name).where(Organisation.id.in_(org_ids))
         orgs = {int(i): str(n) for i, n in session.execute(stmt)}
     return page_body(found, orgs, str(request.base_url))
+
+
+class VersionState(BaseModel):
+    product_id: str
+    version: int
+    status: str
+    deleted: bool = False
+
+
+def _owned_version(session: Session, actor: Actor, product_id: str, version: int) -> ProductVersion:
+    user = require_user(actor, "api")
+    return get_version(session=session, product_id=product_id, version=version, viewer=user)
+
+
+@router.post(
+    "/products/{product_id}/versions/{version}/retire",
+    summary="게시 중단 / Retire a version (hidden from search, past buyers keep their access)",
+    response_model=VersionState,
+)
+def retire_version(
+    product_id: str, version: DbInt, actor: ActorDep, session: DbSession
+) -> VersionState:
+    row = _owned_version(session, actor, product_id, version)
+    workflow.retire(session=session, version=row, actor=actor.user)
+    session.commit()
+    return VersionState(product_id=product_id, version=version, status=row.status)
+
+
+@router.delete(
+    "/products/{product_id}/versions/{version}",
+    summary="버전 삭제 / Delete a version (refused within 365 days of publication, audited)",
+    response_model=VersionState,
+)
+def delete_version(
+    request: Request, product_id: str, version: DbInt, actor: ActorDep, session: DbSession
+) -> VersionState:
+    row = _owned_version(session, actor, product_id, version)
+    status = row.status
+    workflow.delete_version(
+        session=session, version=row, actor=actor.user, settings=get_settings_dep(request)
+    )
+    return VersionState(product_id=product_id, version=version, status=status, deleted=True)
