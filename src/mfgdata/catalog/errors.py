@@ -30,3 +30,10 @@ class InvalidQuery(MfgDataError):
 
     code = "invalid_query"
     status_code = 422
+
+
+class OrderError(MfgDataError):
+    """An order that cannot be placed (licence not accepted, no price list, own product...)."""
+
+    code = "order_error"
+    status_code = 422

@@ -23,6 +23,7 @@ from mfgdata.accounts import audit
 from mfgdata.accounts.errors import PermissionDenied
 from mfgdata.accounts.roles import can
 from mfgdata.catalog.errors import WorkflowError
+from mfgdata.catalog.licences import get_licence
 from mfgdata.catalog.register import remove_tree, version_folder
 from mfgdata.db.tables import ProductVersion, User, utcnow
 from mfgdata.pipeline.manifest import check_manifest
@@ -106,9 +107,17 @@ def publish(
     version: ProductVersion,
     actor: User | None,
     settings: Settings | None = None,
+    licence: str | None = None,
+    approval_required: bool | None = None,
 ) -> ProductVersion:
+    """Publish; the seller may choose the standard licence buyers accept (``licences``) and
+    whether orders wait for its approval (None: keep the product's current choice)."""
     _allow(actor, "version.publish", version)
     _from(version, "publish")
+    if licence is not None:
+        version.product.licence = get_licence(licence).code
+    if approval_required is not None:
+        version.product.approval_required = approval_required
     required = registration_grade(version_folder(version, settings))
     if not version.grade or not meets_registration_grade(version.grade, required):
         raise WorkflowError(
@@ -123,7 +132,12 @@ def publish(
         actor=actor,
         org_id=version.product.owner_org_id,
         target=_target(version),
-        detail={"grade": version.grade, "required": required},
+        detail={
+            "grade": version.grade,
+            "required": required,
+            "licence": version.product.licence,
+            "approval_required": version.product.approval_required,
+        },
     )
     session.flush()
     return version
