@@ -20,6 +20,7 @@ from mfgdata.api.deps import ProductStore, json_response
 from mfgdata.api.docs import install_docs
 from mfgdata.api.pages import install_pages
 from mfgdata.api.routes import aas_result, api_router, download
+from mfgdata.api.routes import orders as order_routes
 from mfgdata.api.routes import products as product_routes
 from mfgdata.api.routes.aas import AAS_PREFIX
 from mfgdata.errors import MfgDataError
@@ -112,6 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(Exception, _unexpected)
     app.include_router(api_router)
     app.include_router(product_routes.router)
+    app.include_router(order_routes.router)
     install_auth(app)
     app.include_router(download.router)
     install_docs(app)
