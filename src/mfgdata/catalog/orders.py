@@ -174,9 +174,9 @@ def place_order(
     return order
 
 
-def decide_order(*, session: Session, order: Order, actor: User, approve: bool) -> Order:
-    """The seller approves (a grant follows) or denies a pending order."""
-    if not can(actor, "grant.create", order.product):
+def decide_order(*, session: Session, order: Order, actor: User | None, approve: bool) -> Order:
+    """The seller approves (a grant follows) or denies a pending order (None: the operator)."""
+    if actor is not None and not can(actor, "grant.create", order.product):
         raise PermissionDenied(
             "이 주문을 결정할 권한이 없습니다", "not allowed to decide this order"
         )
@@ -185,7 +185,7 @@ def decide_order(*, session: Session, order: Order, actor: User, approve: bool) 
             f"이미 처리된 주문입니다 ({order.status})", f"the order is already {order.status}"
         )
     order.status = "approved" if approve else "denied"
-    order.decided_by_id = actor.id
+    order.decided_by_id = actor.id if actor else None
     order.decided_at = utcnow()
     if approve:
         _grant(session, order, actor)

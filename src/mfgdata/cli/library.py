@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from mfgdata.catalog.licences import LICENCES
 from mfgdata.catalog.metadata import ProductMeta
 from mfgdata.catalog.register import register_product
 from mfgdata.catalog.search import FILTERS, SORTS, search_products
@@ -77,6 +78,18 @@ def register(
 def publish(
     product_id: Annotated[str, typer.Argument(help="제품 ID / product id")],
     version: Annotated[int | None, typer.Option(help="버전 / version (default: newest)")] = None,
+    licence: Annotated[
+        str | None,
+        typer.Option(
+            help=f"구매자가 동의할 라이선스 / licence buyers accept: {'|'.join(LICENCES)}"
+        ),
+    ] = None,
+    approval: Annotated[
+        bool | None,
+        typer.Option(
+            "--approval/--no-approval", help="주문에 판매자 승인 필요 / orders need approval"
+        ),
+    ] = None,
 ) -> None:
     """제품을 검증하고 게시합니다 / Verify (if needed) and publish a product version."""
     upgrade()
@@ -84,7 +97,9 @@ def publish(
         v = get_version(session=session, product_id=product_id, version=version, viewer=None)
         if v.status == "draft":
             verify_version(session=session, version=v, actor=None)
-        publish_version(session=session, version=v, actor=None)
+        publish_version(
+            session=session, version=v, actor=None, licence=licence, approval_required=approval
+        )
         console.print(_table("게시됨 / published", [v]))
 
 
