@@ -16,6 +16,7 @@ from mfgdata.api.pages.common import PageActor, redirect, render, viewer
 from mfgdata.api.pages.i18n import gettext, request_language
 from mfgdata.catalog import access
 from mfgdata.catalog.errors import NotFound
+from mfgdata.catalog.licences import LICENCES
 from mfgdata.catalog.register import version_folder
 from mfgdata.catalog.workflow import deletable_from, registration_grade
 from mfgdata.db.repositories.products import get_version, list_versions
@@ -125,6 +126,11 @@ def product_page(
         workflow=workflow_state(row, actor, lang, needed),
         needed=needed,
         access=_access(session, actor, row),
+        licence=LICENCES.get(row.product.licence),
+        can_order=actor.user is not None
+        and row.status == "published"
+        and row.product.owner_org_id != actor.user.org_id
+        and row.product.licence in LICENCES,
         base=base,
         api_path=f"/api/v1/products/{product_id}/versions/{version}",
     )
