@@ -23,6 +23,7 @@ from openpyxl import Workbook
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, aliased
 
+from mfgdata.catalog.errors import InvalidQuery
 from mfgdata.db.tables import ApiToken, Order, Organisation, Product, Usage, User
 
 Side = Literal["buyer", "seller"]
@@ -65,6 +66,16 @@ class Statement:
 
 def month_start(when: datetime) -> datetime:
     return datetime(when.year, when.month, 1, tzinfo=UTC)
+
+
+def parse_month(month: str) -> datetime:
+    """``YYYY-MM`` → the month's first instant (UTC); InvalidQuery otherwise."""
+    try:
+        return datetime.strptime(month, "%Y-%m").replace(tzinfo=UTC)
+    except ValueError as e:
+        raise InvalidQuery(
+            f"월은 YYYY-MM 형식입니다: {month}", f"a month is YYYY-MM: {month!r}"
+        ) from e
 
 
 def next_month(start: datetime) -> datetime:

@@ -1,19 +1,22 @@
 """Order pages: order a product under its licence, my purchases and sales, the seller's
-decision, and the invoice document. Thin over ``catalog.orders``."""
+decision, the invoice document and the monthly statements. Thin over ``catalog.orders`` and
+``catalog.statements``."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from mfgdata.api.auth import DbSession
 from mfgdata.api.deps import DbInt, get_settings_dep
 from mfgdata.api.pages.common import PageActor, need_user, redirect, render
 from mfgdata.catalog import orders
+from mfgdata.catalog.statements import month_start, monthly_statement, next_month, parse_month
 from mfgdata.db.repositories.products import get_version
-from mfgdata.db.tables import Organisation
+from mfgdata.db.tables import Organisation, utcnow
 
 router = APIRouter(include_in_schema=False)
 
@@ -76,3 +79,27 @@ def invoice_page(
     user = need_user(request, actor)
     order = orders.get_order(session=session, order_id=order_id, user=user)
     return HTMLResponse(orders.invoice_html(order, session))
+
+
+@router.get("/statements", response_class=HTMLResponse)
+def statements_page(
+    request: Request,
+    actor: PageActor,
+    session: DbSession,
+    month: Annotated[str | None, Query(max_length=7)] = None,
+    side: Annotated[Literal["buyer", "seller"], Query()] = "buyer",
+) -> HTMLResponse:
+    user = need_user(request, actor)
+    chosen = parse_month(month) if month else month_start(utcnow())
+    st = monthly_statement(session=session, org_id=user.org_id, side=side, month=chosen)
+    previous = month_start(chosen - timedelta(days=1))
+    return render(
+        request,
+        actor,
+        "statements.html",
+        st=st,
+        month=f"{st.month:%Y-%m}",
+        side=side,
+        previous=f"{previous:%Y-%m}",
+        following=f"{next_month(st.month):%Y-%m}",
+    )

@@ -4,7 +4,8 @@
 - ``POST /api/v1/orders``: order a version (download or API plan) accepting its licence;
 - ``GET /api/v1/orders`` (``?side=seller`` for the seller's view), ``GET /api/v1/orders/{id}``;
 - ``POST /api/v1/orders/{id}/approve`` and ``/deny``: the seller's decision;
-- ``GET /api/v1/orders/{id}/invoice``: the invoice document (HTML).
+- ``GET /api/v1/orders/{id}/invoice``: the invoice document (HTML);
+- ``GET /api/v1/statements/{YYYY-MM}?side=buyer|seller&format=json|xlsx``: the monthly statement.
 """
 
 from __future__ import annotations
@@ -13,18 +14,25 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
 from mfgdata.api.auth import ActorDep, DbSession, require_user
-from mfgdata.api.deps import DbInt
+from mfgdata.api.deps import DbInt, json_response
 from mfgdata.catalog import orders
 from mfgdata.catalog.licences import LICENCES, get_licence, licence_body
+from mfgdata.catalog.statements import (
+    Statement,
+    monthly_statement,
+    parse_month,
+    statement_xlsx,
+)
 from mfgdata.db.repositories.products import get_version
 from mfgdata.db.tables import Order
 
 router = APIRouter(prefix="/api/v1", tags=["orders / 주문"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class LicenceOut(BaseModel):
@@ -176,3 +184,62 @@ def invoice(order_id: DbInt, actor: ActorDep, session: DbSession) -> HTMLRespons
     user = require_user(actor, "read")
     order = orders.get_order(session=session, order_id=order_id, user=user)
     return HTMLResponse(orders.invoice_html(order, session))
+
+
+class StatementLineOut(BaseModel):
+    product_id: str
+    plan: str
+    counterparty: str
+    token: str
+    calls: int
+    rows: int
+    bytes: int
+    amount_krw: Decimal
+    order_id: int | None
+
+
+class StatementOut(BaseModel):
+    organisation: str
+    side: str
+    month: str
+    lines: list[StatementLineOut]
+    subtotal_krw: Decimal
+    vat_krw: Decimal
+    total_krw: Decimal
+
+
+def statement_out(st: Statement) -> StatementOut:
+    return StatementOut(
+        organisation=st.org_name,
+        side=st.side,
+        month=f"{st.month:%Y-%m}",
+        lines=[StatementLineOut(**vars(line)) for line in st.lines],
+        subtotal_krw=st.subtotal_krw,
+        vat_krw=st.vat_krw,
+        total_krw=st.total_krw,
+    )
+
+
+@router.get(
+    "/statements/{month}",
+    summary="월별 명세서 / Monthly statement (JSON or XLSX)",
+    response_model=StatementOut,
+    responses={200: {"content": {XLSX: {}}}},
+)
+def statement(
+    month: Annotated[str, Path(max_length=7)],
+    actor: ActorDep,
+    session: DbSession,
+    side: Annotated[Literal["buyer", "seller"], Query()] = "buyer",
+    format: Annotated[Literal["json", "xlsx"], Query()] = "json",
+) -> Response:
+    user = require_user(actor, "read")
+    st = monthly_statement(session=session, org_id=user.org_id, side=side, month=parse_month(month))
+    if format == "xlsx":
+        name = f"statement-{side}-{month}.xlsx"
+        return Response(
+            statement_xlsx(st),
+            media_type=XLSX,
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+    return json_response(statement_out(st).model_dump(mode="json"))
