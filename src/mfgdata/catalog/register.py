@@ -15,6 +15,7 @@ import os
 import shutil
 import stat
 import uuid
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,14 @@ from sqlalchemy.orm import Session
 
 from mfgdata.accounts import audit
 from mfgdata.catalog.errors import RegistrationError
-from mfgdata.catalog.metadata import ProductMeta, read_facts, resolve_meta, search_text
+from mfgdata.catalog.metadata import (
+    ProductFacts,
+    ProductMeta,
+    read_facts,
+    resolve_meta,
+    search_text,
+)
+from mfgdata.catalog.proposal import propose
 from mfgdata.db.engine import objects_dir
 from mfgdata.db.repositories.products import next_version_number
 from mfgdata.db.tables import Organisation, Product, ProductVersion, User
@@ -115,6 +123,24 @@ def _same_content(
     return None
 
 
+def _with_proposal(source: Path, facts: ProductFacts, pid: str, meta: ProductMeta) -> ProductMeta:
+    """A folder built without a title gets a title (and description, process family) proposed
+    from its data; anything given in ``meta`` wins."""
+    if meta.title_ko or meta.title_en or facts.title not in (facts.product_id, pid, source.name):
+        return meta
+    proposal = propose(source)
+    family = proposal.process_family if proposal.process_family != "other" else None
+    return replace(
+        meta,
+        title_ko=proposal.title_ko,
+        title_en=proposal.title_en,
+        description=meta.description
+        if meta.description is not None
+        else (facts.description or proposal.description),
+        process_family=meta.process_family or family,
+    )
+
+
 def register_product(
     product_dir: Path,
     *,
@@ -141,7 +167,7 @@ def register_product(
             f"제품 ID '{pid}'는 다른 조직의 제품입니다. 다른 ID로 등록하세요",
             f"product id '{pid}' belongs to another organisation; register under another id",
         )
-    fields = resolve_meta(facts, meta or ProductMeta())
+    fields = resolve_meta(facts, _with_proposal(source, facts, pid, meta or ProductMeta()))
     existing = _same_content(session, pid, content_digest(manifest), settings) if product else None
     if existing is not None:
         audit.record(

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from mfgdata.catalog.licences import LICENCES
 from mfgdata.catalog.metadata import ProductMeta
+from mfgdata.catalog.proposal import propose as propose_meta
 from mfgdata.catalog.register import register_product
 from mfgdata.catalog.search import FILTERS, SORTS, search_products
 from mfgdata.catalog.workflow import delete_version
@@ -67,11 +68,40 @@ def register(
     process_family: Annotated[str | None, typer.Option(help="공정 / process family")] = None,
     problem_type: Annotated[str | None, typer.Option(help="문제 유형 / problem type")] = None,
     licence: Annotated[str | None, typer.Option(help="라이선스 / licence")] = None,
+    title_ko: Annotated[str | None, typer.Option(help="제목(한국어) / Korean title")] = None,
+    title_en: Annotated[str | None, typer.Option(help="제목(영어) / English title")] = None,
+    description: Annotated[str | None, typer.Option(help="설명 / description")] = None,
 ) -> None:
-    """제품을 데이터 라이브러리에 초안으로 등록합니다 / Register a product as a draft."""
-    meta = ProductMeta(process_family=process_family, problem_type=problem_type, licence=licence)
+    """제품을 데이터 라이브러리에 초안으로 등록합니다 / Register a product as a draft.
+
+    Without a title the library proposes one from the data (see ``mfgdata propose``)."""
+    meta = ProductMeta(
+        process_family=process_family,
+        problem_type=problem_type,
+        licence=licence,
+        title_ko=title_ko,
+        title_en=title_en,
+        description=description,
+    )
     v = register_folder(product_dir, org=org, kind=kind, meta=meta)
     console.print(_table("등록됨 / registered", [v]))
+
+
+@handle_errors
+def propose(
+    product_dir: Annotated[Path, typer.Argument(help="제품 폴더 / product folder")],
+    raw: Annotated[
+        list[Path] | None, typer.Argument(help="원본 파일 (머리말용) / raw inputs (preamble)")
+    ] = None,
+) -> None:
+    """데이터에서 제목과 설명을 제안합니다 / Propose a title and description from the data
+    (edit them with ``register --title-ko/--title-en/--description``)."""
+    p = propose_meta(product_dir, raw or [])
+    console.print(f"title_ko: {p.title_ko}\ntitle_en: {p.title_en}", highlight=False)
+    console.print(f"description: {p.description}", highlight=False)
+    console.print(f"process_family: {p.process_family}", highlight=False)
+    for reason in p.reasons:
+        console.print(f"  - {reason}", highlight=False)
 
 
 @handle_errors
