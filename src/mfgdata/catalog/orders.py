@@ -110,7 +110,7 @@ def place_order(
             "게시된 제품만 주문할 수 있습니다", "only a published product can be ordered"
         )
     if version.product.owner_org_id == buyer.org_id:
-        raise OrderError(
+        raise WorkflowError(  # a conflict, like an owner requesting access to its own product
             "자기 조직의 제품은 주문할 수 없습니다", "you cannot order your own product"
         )
     lic = get_licence(version.product.licence)

@@ -14,12 +14,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
 from mfgdata.api.auth import ActorDep, DbSession, require_user
-from mfgdata.api.deps import DbInt, json_response
+from mfgdata.api.deps import DbInt, get_settings_dep, json_response
 from mfgdata.catalog import orders
 from mfgdata.catalog.licences import LICENCES, get_licence, licence_body
 from mfgdata.catalog.statements import (
@@ -128,7 +128,7 @@ def licence_text(code: str) -> HTMLResponse:
 
 
 @router.post("/orders", status_code=201, summary="주문 / Order a product version")
-def place(body: OrderIn, actor: ActorDep, session: DbSession) -> OrderOut:
+def place(body: OrderIn, request: Request, actor: ActorDep, session: DbSession) -> OrderOut:
     user = require_user(actor, "api")
     version = get_version(
         session=session, product_id=body.product_id, version=body.version, viewer=user
@@ -140,6 +140,7 @@ def place(body: OrderIn, actor: ActorDep, session: DbSession) -> OrderOut:
         plan=body.plan,
         accept=body.accept_licence,
         licence_sha256=body.licence_sha256,
+        settings=get_settings_dep(request),
     )
     session.commit()
     return _out(order)
