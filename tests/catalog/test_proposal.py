@@ -89,3 +89,23 @@ def test_propose_and_register_with_an_edited_title_from_the_cli(product_dir: Pat
     )
     assert edited.exit_code == 0, edited.output
     assert "사출기 3호기 로그" in edited.output
+
+
+FAMILY_CASES = [
+    ("DryerPressure dryer pressure 압력", "other"),  # found on the real dryer data: not a press
+    ("press die stamping", "press"),
+    ("pressing line", "press"),
+    ("프레스 금형", "press"),
+    ("welding current", "welding"),
+    ("spot welder", "welding"),
+    ("heat treatment furnace", "heat_treatment"),
+    ("사출압력", "injection_molding"),
+    ("injection moulding", "injection_molding"),
+]
+
+
+def test_process_family_words() -> None:
+    from mfgdata.catalog.metadata import guess_process_family
+
+    got = {text: guess_process_family(text) for text, _ in FAMILY_CASES}
+    assert got == dict(FAMILY_CASES)

@@ -4,6 +4,7 @@ metadata (process family, problem type, data type, licence) and the search text.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -136,10 +137,22 @@ def split_title(title: str) -> tuple[str, str]:
     return title, title
 
 
+def _english_word(word: str) -> re.Pattern[str]:
+    """``press`` matches press, presses, pressing, but not pressure (a word plus an ending)."""
+    return re.compile(rf"(?<![a-z]){re.escape(word)}(s|es|ing|ed|er|ers|ment)?(?![a-z])")
+
+
+_PATTERNS = {
+    code: [_english_word(w) if w.isascii() else re.compile(re.escape(w)) for w in words]
+    for code, words in PROCESS_WORDS.items()
+}
+
+
 def guess_process_family(text: str) -> str:
+    """The process family a text names (Korean words as substrings, English as words)."""
     low = text.lower()
-    for code, words in PROCESS_WORDS.items():
-        if any(w in low for w in words):
+    for code, patterns in _PATTERNS.items():
+        if any(p.search(low) for p in patterns):
             return code
     return "other"
 
