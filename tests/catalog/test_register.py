@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from catalog.test_retention import changed
 from dbfixtures import make_user
 from mfgdata.catalog.errors import RegistrationError
 from mfgdata.catalog.metadata import ProductMeta
@@ -67,7 +68,7 @@ def test_register_inserts_rows_and_copies_verified_files(
 def test_second_registration_is_a_new_version(db_session: Session, product_dir: Path) -> None:
     user = make_user(db_session, org="Acme")
     register_product(product_dir, session=db_session, owner_org=user.org_id)
-    second = register_product(product_dir, session=db_session, owner_org=user.org_id)
+    second = register_product(changed(product_dir), session=db_session, owner_org=user.org_id)
     assert second.version == 2 and _count(db_session, Product) == 1
 
 

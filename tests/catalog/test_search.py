@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from catalog.library import Library, make_library
-from mfgdata.catalog.errors import NotFound
+from mfgdata.catalog.errors import InvalidQuery
 from mfgdata.catalog.search import search_products
 from mfgdata.catalog.workflow import retire
 
@@ -103,7 +103,7 @@ def test_paging_with_cursor(db_session: Session, lib: Library) -> None:
     assert len(second.results) == 1 and second.next_cursor is None
     seen = [v.product_id for v in first.results + second.results]
     assert sorted(seen) == sorted(["injection-line-1", "weld-seam", "press-die"])
-    with pytest.raises(NotFound):
+    with pytest.raises(InvalidQuery):
         search_products(session=db_session, viewer=lib.buyer, cursor="garbage!")
 
 

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from catalog.test_retention import changed
 from dbfixtures import make_user
 from mfgdata.accounts.errors import PermissionDenied
 from mfgdata.catalog.errors import WorkflowError
@@ -77,7 +78,7 @@ def test_verify_needs_an_intact_copy_and_a_grade(db_session: Session, product_di
     (stored / "report.html").write_text("<p>changed</p>", encoding="utf-8")
     with pytest.raises(WorkflowError, match="do not match"):
         verify(session=db_session, version=v, actor=owner)
-    v2 = register_product(product_dir, session=db_session, owner_org=owner.org_id)
+    v2 = register_product(changed(product_dir), session=db_session, owner_org=owner.org_id)
     v2.grade = None
     with pytest.raises(WorkflowError, match="no quality assessment"):
         verify(session=db_session, version=v2, actor=owner)

@@ -25,6 +25,9 @@ import pytest
 from fastapi import FastAPI
 from httpx import Response
 
+from mfgdata.catalog.orders import place_order
+from mfgdata.db.repositories.products import get_version
+from mfgdata.db.tables import utcnow
 from security.world import CSV, DRAFT, GRANTED, PASSWORD, PUB, ROLES, SecWorld
 
 P = "/api/v1/products/{product_id}/versions/{version}"
@@ -117,6 +120,22 @@ POST /access/grants/{{grant_id}}/revoke                        -       L    Y   
 GET  /library                                                  -       L    Y     Y     Y        Y     Y     Y     L      L      L     L
 POST {PP}/workflow/{{step}}                                    draft   L    Y     N     N        N     Y     Y     L      L      L     L
 POST {PP}/workflow/{{step}}                                    pub     L    Y     N     N        N     Y     Y     L      L      L     L
+GET  /api/v1/products                                          -       Y    Y     Y     Y        Y     Y     Y     Y      Y      Y     Y
+POST {P}/retire                                                -       N    Y     N     N        N     Y     Y     N      N      Y     N
+DELETE {P}                                                     -       N    Y     N     N        N     N     Y     N      N      Y     N
+GET  /api/v1/licences                                          -       Y    Y     Y     Y        Y     Y     Y     Y      Y      Y     Y
+GET  /api/v1/licences/{{code}}.txt                             -       Y    Y     Y     Y        Y     Y     Y     Y      Y      Y     Y
+POST /api/v1/orders                                            -       N    C     Y     Y        Y     Y     Y     N      N      C     N
+GET  /api/v1/orders                                            -       N    Y     Y     Y        Y     Y     Y     Y      N      N     N
+GET  /api/v1/orders/{{order_id}}                               -       N    Y     N     N        Y     N     Y     Y      N      N     N
+POST /api/v1/orders/{{order_id}}/{{decision}}                  -       N    Y     N     N        N     N     Y     N      N      Y     N
+GET  /api/v1/orders/{{order_id}}/invoice                       -       N    Y     N     N        Y     N     Y     Y      N      N     N
+GET  /api/v1/statements/{{month}}                              -       N    Y     Y     Y        Y     Y     Y     Y      N      N     N
+POST {PP}/order                                                -       L    C     Y     Y        Y     Y     Y     L      L      L     L
+GET  /orders                                                   -       L    Y     Y     Y        Y     Y     Y     L      L      L     L
+POST /orders/{{order_id}}/{{decision}}                         -       L    Y     N     N        N     N     Y     L      L      L     L
+GET  /orders/{{order_id}}/invoice                              -       L    Y     N     N        Y     N     Y     L      L      L     L
+GET  /statements                                               -       L    Y     Y     Y        Y     Y     Y     L      L      L     L
 """
 # fmt: on
 
@@ -219,8 +238,76 @@ def _revoke_grant(world: SecWorld, _t: str) -> Req:
     return "POST", f"/access/grants/{grant}/revoke", {}
 
 
+def _fresh_order(world: SecWorld) -> int:
+    """A pending download order of a fresh published product of Owner, placed by Buyer."""
+    pid = world.fresh_product("published")
+    with world.session() as s:
+        version = get_version(session=s, product_id=pid, version=1, viewer=None)
+        order = place_order(
+            session=s,
+            buyer=world.user(s, "buyer"),
+            version=version,
+            plan="download",
+            accept=True,
+            settings=world.settings,
+        )
+        s.commit()
+        return order.id
+
+
+ORDER_BODY = {"version": 1, "plan": "download", "accept_licence": True}
+MONTH = f"{utcnow():%Y-%m}"
+
 Builder = Callable[[SecWorld, str], Req]
 BUILDERS: dict[str, Builder] = {
+    "GET /api/v1/products": lambda w, t: ("GET", "/api/v1/products?q=sec", {}),
+    f"POST {P}/retire": lambda w, t: (
+        "POST",
+        f"/api/v1/products/{w.fresh_product('published')}/versions/1/retire",
+        {},
+    ),
+    f"DELETE {P}": lambda w, t: (
+        "DELETE",
+        f"/api/v1/products/{w.fresh_product('draft')}/versions/1",
+        {},
+    ),
+    "GET /api/v1/licences": lambda w, t: ("GET", "/api/v1/licences", {}),
+    "GET /api/v1/licences/{code}.txt": lambda w, t: ("GET", "/api/v1/licences/commercial.txt", {}),
+    "POST /api/v1/orders": lambda w, t: (
+        "POST",
+        "/api/v1/orders",
+        {"json": {**ORDER_BODY, "product_id": w.fresh_product("published")}},
+    ),
+    "GET /api/v1/orders": lambda w, t: ("GET", "/api/v1/orders", {}),
+    "GET /api/v1/orders/{order_id}": lambda w, t: ("GET", f"/api/v1/orders/{_fresh_order(w)}", {}),
+    "POST /api/v1/orders/{order_id}/{decision}": lambda w, t: (
+        "POST",
+        f"/api/v1/orders/{_fresh_order(w)}/deny",
+        {},
+    ),
+    "GET /api/v1/orders/{order_id}/invoice": lambda w, t: (
+        "GET",
+        f"/api/v1/orders/{_fresh_order(w)}/invoice",
+        {},
+    ),
+    "GET /api/v1/statements/{month}": lambda w, t: ("GET", f"/api/v1/statements/{MONTH}", {}),
+    f"POST {PP}/order": lambda w, t: (
+        "POST",
+        f"/products/{w.fresh_product('published')}/v/1/order",
+        _form({"plan": "download", "accept": "yes"}),
+    ),
+    "GET /orders": lambda w, t: ("GET", "/orders", {}),
+    "POST /orders/{order_id}/{decision}": lambda w, t: (
+        "POST",
+        f"/orders/{_fresh_order(w)}/deny",
+        {},
+    ),
+    "GET /orders/{order_id}/invoice": lambda w, t: (
+        "GET",
+        f"/orders/{_fresh_order(w)}/invoice",
+        {},
+    ),
+    "GET /statements": lambda w, t: ("GET", "/statements", {}),
     f"GET {P}/rows": lambda w, t: ("GET", f"{_p(t)}/rows?limit=2", {}),
     f"GET {P}/schema": lambda w, t: ("GET", f"{_p(t)}/schema", {}),
     f"POST {P}/predict": lambda w, t: ("POST", f"{_p(t)}/predict", {"json": {"rows": w.sample}}),

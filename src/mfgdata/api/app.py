@@ -33,7 +33,9 @@ from mfgdata.api.routes import (
     catalog_feeds,
     download,
     jobs,
+    orders,
     predict,
+    products,
     rows,
     uploads,
 )
@@ -56,6 +58,8 @@ ROUTERS = (
     predict.router,
     catalog_feeds.router,
     aas.router,
+    products.router,
+    orders.router,
     auth.router,
     uploads.router,
     jobs.router,

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from mfgdata.accounts import audit
 from mfgdata.accounts.errors import PermissionDenied
 from mfgdata.accounts.roles import Resource, can
-from mfgdata.catalog.errors import WorkflowError
+from mfgdata.catalog.errors import NotFound, WorkflowError
 from mfgdata.db.repositories.products import get_version
 from mfgdata.db.tables import AccessRequest, Grant, Product, ProductVersion, User, utcnow
 
@@ -202,3 +202,20 @@ def list_grants(
     if product_id is not None:
         stmt = stmt.where(Grant.product_id == product_id)
     return session.scalars(stmt).unique().all()
+
+
+def data_version(
+    *, session: Session, user: User, product_id: str, version: int | None
+) -> ProductVersion:
+    """The version ``user`` may fetch data of: one they may see, or a retired one their
+    organisation holds a live grant to (a retired product stays available to past buyers).
+    The download right itself is checked by ``authorize``; NotFound otherwise."""
+    try:
+        return get_version(session=session, product_id=product_id, version=version, viewer=user)
+    except NotFound:
+        row = get_version(session=session, product_id=product_id, version=version, viewer=None)
+        if row.status == "retired" and has_grant(
+            session=session, org_id=user.org_id, product_id=product_id
+        ):
+            return row
+        raise

@@ -23,3 +23,17 @@ class WorkflowError(MfgDataError):
 
     code = "workflow_error"
     status_code = 409
+
+
+class InvalidQuery(MfgDataError):
+    """A search or listing parameter that cannot be used (unknown filter or sort, bad cursor)."""
+
+    code = "invalid_query"
+    status_code = 422
+
+
+class OrderError(MfgDataError):
+    """An order that cannot be placed (licence not accepted, no price list, own product...)."""
+
+    code = "order_error"
+    status_code = 422

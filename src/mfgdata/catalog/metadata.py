@@ -4,13 +4,19 @@ metadata (process family, problem type, data type, licence) and the search text.
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from mfgdata.catalog.errors import RegistrationError
+from mfgdata.catalog.glossary import bilingual_words
 from mfgdata.db.tables import DATA_TYPES, PROBLEM_TYPES, PROCESS_FAMILIES
+from mfgdata.semantics.dictionary import id_key, load_dictionary
 
 #: words (Korean and English, lower case) that point to a process family
 PROCESS_WORDS: dict[str, tuple[str, ...]] = {
@@ -53,6 +59,8 @@ class ProductFacts:
     licence: str
     has_time: bool
     column_names: list[str] = field(default_factory=list)
+    #: the semantic dictionary's Korean and English names of the columns' properties
+    semantic_names: list[str] = field(default_factory=list)
 
 
 def _json(folder: Path, name: str) -> dict[str, Any]:
@@ -66,6 +74,27 @@ def _json(folder: Path, name: str) -> dict[str, Any]:
             f"{name}을(를) 읽을 수 없습니다", f"{name} is not valid JSON: {e}", file=path
         ) from e
     return data if isinstance(data, dict) else {}
+
+
+def _semantic_names(folder: Path, fields: list[Any]) -> list[str]:
+    """Property names (ko, en, synonyms) from semantics.yaml and the fields' property IRDIs."""
+    names: list[str] = []
+    try:
+        doc = yaml.safe_load((folder / "semantics.yaml").read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        doc = None
+    columns = doc.get("columns", []) if isinstance(doc, dict) else []
+    ids = {str(c["property"]) for c in columns if isinstance(c, dict) and c.get("property")}
+    ids |= {str(f["propertyIRDI"]) for f in fields if isinstance(f, dict) and f.get("propertyIRDI")}
+    for c in columns:
+        if isinstance(c, dict) and c.get("property"):
+            names += [str(c[k]) for k in ("name_ko", "name_en") if c.get(k)]
+    if ids:
+        wanted = {id_key(i) for i in ids}
+        for prop in load_dictionary().properties.values():
+            if id_key(prop.id) in wanted:
+                names += [prop.name_ko, prop.name_en, *prop.syn_ko, *prop.syn_en]
+    return sorted(set(names))
 
 
 def read_facts(folder: Path, manifest: dict[str, Any]) -> ProductFacts:
@@ -96,6 +125,7 @@ def read_facts(folder: Path, manifest: dict[str, Any]) -> ProductFacts:
         licence=licence,
         has_time=bool(profile.get("time")),
         column_names=names,
+        semantic_names=_semantic_names(folder, fields),
     )
 
 
@@ -107,10 +137,22 @@ def split_title(title: str) -> tuple[str, str]:
     return title, title
 
 
+def _english_word(word: str) -> re.Pattern[str]:
+    """``press`` matches press, presses, pressing, but not pressure (a word plus an ending)."""
+    return re.compile(rf"(?<![a-z]){re.escape(word)}(s|es|ing|ed|er|ers|ment)?(?![a-z])")
+
+
+_PATTERNS = {
+    code: [_english_word(w) if w.isascii() else re.compile(re.escape(w)) for w in words]
+    for code, words in PROCESS_WORDS.items()
+}
+
+
 def guess_process_family(text: str) -> str:
+    """The process family a text names (Korean words as substrings, English as words)."""
     low = text.lower()
-    for code, words in PROCESS_WORDS.items():
-        if any(w in low for w in words):
+    for code, patterns in _PATTERNS.items():
+        if any(p.search(low) for p in patterns):
             return code
     return "other"
 
@@ -140,8 +182,17 @@ def resolve_meta(facts: ProductFacts, meta: ProductMeta) -> dict[str, str]:
     return out
 
 
-def search_text(product_id: str, fields: dict[str, str], column_names: list[str]) -> str:
-    """One text with both languages' labels, so that Korean and English queries both match."""
+def search_text(
+    product_id: str,
+    fields: dict[str, str],
+    column_names: list[str],
+    *,
+    semantic_names: Sequence[str] = (),
+    organisation: str = "",
+) -> str:
+    """One text with both languages' labels, so that Korean and English queries both match:
+    the catalogue fields, the column names, the semantic dictionary's names of their properties,
+    the owner organisation's name, and the glossary's other-language words for all of these."""
     parts = [
         product_id,
         fields["title_ko"],
@@ -155,5 +206,8 @@ def search_text(product_id: str, fields: dict[str, str], column_names: list[str]
         DATA_TYPES[fields["data_type"]],
         fields["licence"],
         *column_names,
+        *semantic_names,
+        organisation,
     ]
+    parts.append(" ".join(bilingual_words("\n".join(p for p in parts if p))))
     return "\n".join(p for p in parts if p)

@@ -10,21 +10,32 @@ commit leaves a folder without a row, which the next registration of that versio
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import stat
 import uuid
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mfgdata.accounts import audit
 from mfgdata.catalog.errors import RegistrationError
-from mfgdata.catalog.metadata import ProductMeta, read_facts, resolve_meta, search_text
+from mfgdata.catalog.metadata import (
+    ProductFacts,
+    ProductMeta,
+    read_facts,
+    resolve_meta,
+    search_text,
+)
+from mfgdata.catalog.proposal import propose
 from mfgdata.db.engine import objects_dir
 from mfgdata.db.repositories.products import next_version_number
 from mfgdata.db.tables import Organisation, Product, ProductVersion, User
+from mfgdata.errors import ProductError
 from mfgdata.pipeline.manifest import MANIFEST, check_manifest, read_manifest
 from mfgdata.settings import Settings, get_settings
 
@@ -85,6 +96,51 @@ def _owner(session: Session, owner_org: Organisation | int) -> Organisation:
     return org
 
 
+def content_digest(manifest: dict[str, Any]) -> str:
+    """SHA-256 over the manifest's file digests only: a rebuild that writes the same files under
+    a new header (created time) has the same content digest."""
+    files = manifest.get("files") or {}
+    listed = sorted((str(k), str(v.get("sha256"))) for k, v in files.items() if isinstance(v, dict))
+    return hashlib.sha256(json.dumps(listed).encode()).hexdigest()
+
+
+def _same_content(
+    session: Session, product_id: str, digest: str, settings: Settings | None
+) -> ProductVersion | None:
+    """The newest registered version of ``product_id`` whose stored files are ``digest``."""
+    stmt = (
+        select(ProductVersion)
+        .where(ProductVersion.product_id == product_id)
+        .order_by(ProductVersion.version.desc())
+    )
+    for row in session.scalars(stmt):
+        folder = version_folder(row, settings)
+        try:
+            if content_digest(read_manifest(folder)) == digest:
+                return row
+        except (OSError, ValueError, ProductError):
+            continue
+    return None
+
+
+def _with_proposal(source: Path, facts: ProductFacts, pid: str, meta: ProductMeta) -> ProductMeta:
+    """A folder built without a title gets a title (and description, process family) proposed
+    from its data; anything given in ``meta`` wins."""
+    if meta.title_ko or meta.title_en or facts.title not in (facts.product_id, pid, source.name):
+        return meta
+    proposal = propose(source)
+    family = proposal.process_family if proposal.process_family != "other" else None
+    return replace(
+        meta,
+        title_ko=proposal.title_ko,
+        title_en=proposal.title_en,
+        description=meta.description
+        if meta.description is not None
+        else (facts.description or proposal.description),
+        process_family=meta.process_family or family,
+    )
+
+
 def register_product(
     product_dir: Path,
     *,
@@ -95,7 +151,10 @@ def register_product(
     product_id: str | None = None,
     settings: Settings | None = None,
 ) -> ProductVersion:
-    """Register ``product_dir`` as a new draft version; commits ``session`` on success."""
+    """Register ``product_dir`` as a new draft version; commits ``session`` on success.
+
+    An unchanged folder (the same file digests as a version of the same product) is not copied
+    again: that version is returned, and the attempt audited (``product.register.unchanged``)."""
     source = Path(product_dir).absolute()
     _verify(source)
     manifest = read_manifest(source)
@@ -108,7 +167,19 @@ def register_product(
             f"제품 ID '{pid}'는 다른 조직의 제품입니다. 다른 ID로 등록하세요",
             f"product id '{pid}' belongs to another organisation; register under another id",
         )
-    fields = resolve_meta(facts, meta or ProductMeta())
+    fields = resolve_meta(facts, _with_proposal(source, facts, pid, meta or ProductMeta()))
+    existing = _same_content(session, pid, content_digest(manifest), settings) if product else None
+    if existing is not None:
+        audit.record(
+            session=session,
+            action="product.register.unchanged",
+            actor=actor,
+            org_id=org.id,
+            target=f"product:{pid}@{existing.version}",
+            detail={"manifest_sha256": existing.manifest_sha256},
+        )
+        session.commit()
+        return existing
     version = next_version_number(session=session, product_id=pid)
     dest = products_root(settings) / pid / str(version)
     if dest.exists():  # left by a crash between rename and commit: no row points to it
@@ -131,7 +202,13 @@ def register_product(
             rows=facts.rows,
             columns=facts.columns,
             registered_by_id=actor.id if actor else None,
-            search_text=search_text(pid, fields, facts.column_names),
+            search_text=search_text(
+                pid,
+                fields,
+                facts.column_names,
+                semantic_names=facts.semantic_names,
+                organisation=org.name,
+            ),
         )
         session.add(row)
         session.flush()

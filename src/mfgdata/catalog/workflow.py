@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import NoReturn
 
 from sqlalchemy.orm import Session
 
@@ -22,6 +23,7 @@ from mfgdata.accounts import audit
 from mfgdata.accounts.errors import PermissionDenied
 from mfgdata.accounts.roles import can
 from mfgdata.catalog.errors import WorkflowError
+from mfgdata.catalog.licences import get_licence
 from mfgdata.catalog.register import remove_tree, version_folder
 from mfgdata.db.tables import ProductVersion, User, utcnow
 from mfgdata.pipeline.manifest import check_manifest
@@ -105,9 +107,17 @@ def publish(
     version: ProductVersion,
     actor: User | None,
     settings: Settings | None = None,
+    licence: str | None = None,
+    approval_required: bool | None = None,
 ) -> ProductVersion:
+    """Publish; the seller may choose the standard licence buyers accept (``licences``) and
+    whether orders wait for its approval (None: keep the product's current choice)."""
     _allow(actor, "version.publish", version)
     _from(version, "publish")
+    if licence is not None:
+        version.product.licence = get_licence(licence).code
+    if approval_required is not None:
+        version.product.approval_required = approval_required
     required = registration_grade(version_folder(version, settings))
     if not version.grade or not meets_registration_grade(version.grade, required):
         raise WorkflowError(
@@ -122,7 +132,12 @@ def publish(
         actor=actor,
         org_id=version.product.owner_org_id,
         target=_target(version),
-        detail={"grade": version.grade, "required": required},
+        detail={
+            "grade": version.grade,
+            "required": required,
+            "licence": version.product.licence,
+            "approval_required": version.product.approval_required,
+        },
     )
     session.flush()
     return version
@@ -149,6 +164,23 @@ def deletable_from(version: ProductVersion) -> datetime | None:
     return version.published_at + RETENTION if version.published_at is not None else None
 
 
+def _refuse(
+    session: Session, version: ProductVersion, actor: User | None, reason: str, error: WorkflowError
+) -> NoReturn:
+    """Audit a refused deletion and raise ``error``. Commits, like ``delete_version`` itself: the
+    refusal must stay on record even when the caller rolls back on the error."""
+    audit.record(
+        session=session,
+        action="product.delete.refused",
+        actor=actor,
+        org_id=version.product.owner_org_id,
+        target=_target(version),
+        detail={"reason": reason},
+    )
+    session.commit()
+    raise error
+
+
 def delete_version(
     *,
     session: Session,
@@ -157,19 +189,34 @@ def delete_version(
     now: datetime | None = None,
     settings: Settings | None = None,
 ) -> None:
-    """Delete a never-published version, or a retired one a year after publication; commits."""
+    """Delete a never-published version, or a retired one a year after publication; commits
+    (a refusal too: it is audited as ``product.delete.refused``)."""
     _allow(actor, "version.delete", version)
     now = now or utcnow()
     if version.status == "published":
-        raise WorkflowError(
-            "게시된 제품은 삭제할 수 없습니다. 먼저 게시를 중단(retire)하세요",
-            "a published version cannot be deleted; retire it first",
+        _refuse(
+            session,
+            version,
+            actor,
+            "published",
+            WorkflowError(
+                "게시된 제품은 삭제할 수 없습니다. 먼저 게시를 중단(retire)하세요",
+                "a published version cannot be deleted; retire it first",
+            ),
         )
     until = deletable_from(version)
     if until is not None and now < until:
-        raise WorkflowError(
-            f"게시된 제품은 1년 동안 삭제할 수 없습니다 ({until.date()} 이후 가능)",
-            f"a published version is kept for one year; it can be deleted from {until.date()}",
+        _refuse(
+            session,
+            version,
+            actor,
+            "retention",
+            WorkflowError(
+                f"게시된 제품은 게시일로부터 1년 동안 삭제할 수 없습니다 "
+                f"({until.date()} 이후 가능)",
+                f"a published version is kept for one year from publication; "
+                f"it can be deleted from {until.date()}",
+            ),
         )
     folder = version_folder(version, settings)
     target = _target(version)

@@ -9,6 +9,7 @@ from mfgdata.cli import db as db_cmd
 from mfgdata.cli import demo_server as demo_server_cmd
 from mfgdata.cli import inspect as inspect_cmd
 from mfgdata.cli import library as library_cmd
+from mfgdata.cli import orders as orders_cmd
 from mfgdata.cli import predict as predict_cmd
 from mfgdata.cli import programs as programs_cmd
 from mfgdata.cli import serve as serve_cmd
@@ -35,9 +36,13 @@ app.command("standardize")(standardize_cmd.standardize)
 app.command("register")(library_cmd.register)
 app.command("publish")(library_cmd.publish)
 app.command("search")(library_cmd.search)
+app.command("retire")(library_cmd.retire)
+app.command("propose")(library_cmd.propose)
+app.command("delete")(library_cmd.delete)
 app.add_typer(db_cmd.db_app, name="db")
 app.add_typer(library_cmd.users_app, name="users")
 app.add_typer(programs_cmd.programs_app, name="programs")
+app.add_typer(orders_cmd.orders_app, name="orders")
 
 
 def main() -> None:

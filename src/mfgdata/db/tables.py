@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import true
 
 ORG_KINDS = ("manufacturer", "supplier", "center", "buyer")
 ROLES = ("admin", "center_staff", "member", "buyer")
@@ -33,6 +34,8 @@ TOKEN_SCOPES = ("read", "download", "api", "admin")
 VERSION_STATUSES = ("draft", "verified", "published", "retired")
 REQUEST_STATUSES = ("pending", "approved", "denied")
 JOB_STATUSES = ("queued", "running", "succeeded", "failed")
+ORDER_STATUSES = ("pending", "approved", "denied", "cancelled")
+ORDER_PLANS = ("download", "api")
 PROCESS_FAMILIES = {
     "injection_molding": "사출성형",
     "welding": "용접",
@@ -173,6 +176,8 @@ class Product(Base):
     problem_type: Mapped[str] = mapped_column(String(32), default="quality_assurance")
     data_type: Mapped[str] = mapped_column(String(16), default="tabular")
     licence: Mapped[str] = mapped_column(String(100), default="")
+    #: orders wait for the seller's approval (else they are approved when placed)
+    approval_required: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -283,3 +288,41 @@ class Job(Base):
     created: Mapped[datetime] = mapped_column(default=utcnow)
     started: Mapped[datetime | None]
     finished: Mapped[datetime | None]
+
+
+class Order(Base):
+    """A binding order of a product version under a licence (no payment gateway): the price
+    before VAT, the VAT and the terms as quoted, the licence text's digest as accepted."""
+
+    __tablename__ = "orders"
+    __table_args__ = (
+        _one_of("status", ORDER_STATUSES),
+        _one_of("plan", ORDER_PLANS),
+        Index("ix_orders_buyer_org_created", "buyer_org_id", "created"),
+        Index("ix_orders_seller_org_created", "seller_org_id", "created"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[str] = mapped_column(ForeignKey("products.id", ondelete="RESTRICT"))
+    version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("product_versions.id", ondelete="SET NULL")
+    )
+    version: Mapped[int] = mapped_column(Integer)
+    buyer_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="RESTRICT"))
+    buyer_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    seller_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="RESTRICT"))
+    plan: Mapped[str] = mapped_column(String(16))
+    licence: Mapped[str] = mapped_column(String(100))
+    licence_sha256: Mapped[str] = mapped_column(String(64))
+    licence_accepted_at: Mapped[datetime]
+    currency: Mapped[str] = mapped_column(String(3), default="KRW")
+    price_krw: Mapped[Decimal]
+    vat_rate: Mapped[Decimal]
+    vat_krw: Mapped[Decimal]
+    total_krw: Mapped[Decimal]
+    terms: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None]
+    grant_id: Mapped[int | None] = mapped_column(ForeignKey("grants.id", ondelete="SET NULL"))
+    product: Mapped[Product] = relationship(lazy="joined")

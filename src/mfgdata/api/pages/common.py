@@ -50,6 +50,13 @@ PRICE_LABELS = {
     "ge_100m": ("1억원 이상", "₩100M and more"),
 }
 
+UPDATED_LABELS = {
+    "lt_7d": ("7일 이내", "last 7 days"),
+    "7d_30d": ("7~30일", "7–30 days"),
+    "30d_365d": ("30일~1년", "30 days–1 year"),
+    "ge_365d": ("1년 이상", "over a year"),
+}
+
 
 def page_actor(actor: ActorDep) -> Actor:
     """Pages are for browsers: a Bearer token counts as anonymous there, so that a page form
@@ -71,6 +78,8 @@ def code_label(kind: str, code: str, lang: str) -> str:
     """A facet value's label in ``lang`` (process family, problem type, data type, price)."""
     if kind == "price_range" and code in PRICE_LABELS:
         return PRICE_LABELS[code][0 if lang == "ko" else 1]
+    if kind == "updated" and code in UPDATED_LABELS:
+        return UPDATED_LABELS[code][0 if lang == "ko" else 1]
     tables = {
         "process_family": (PROCESS_FAMILIES, PROCESS_EN),
         "problem_type": (PROBLEM_TYPES, PROBLEM_EN),

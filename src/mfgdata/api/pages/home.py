@@ -11,8 +11,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from mfgdata.api.auth import DbSession
 from mfgdata.api.pages.common import PageActor, render, safe_next, viewer
 from mfgdata.api.pages.i18n import LANG_COOKIE, LANGUAGES
-from mfgdata.catalog.errors import NotFound
-from mfgdata.catalog.search import FACETS, search_products
+from mfgdata.catalog.errors import InvalidQuery
+from mfgdata.catalog.search import FACETS, SORTS, search_products
 
 router = APIRouter(include_in_schema=False)
 
@@ -43,28 +43,42 @@ def home(
     grade: FacetParam = None,
     licence: FacetParam = None,
     price_range: FacetParam = None,
-    cursor: Annotated[str | None, Query(max_length=100)] = None,
+    organisation: FacetParam = None,
+    updated: FacetParam = None,
+    sort: Annotated[str, Query(max_length=20)] = "newest",
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
 ) -> HTMLResponse:
     chosen = {
         "process_family": process_family or [],
         "problem_type": problem_type or [],
         "data_type": data_type or [],
+        "organisation": organisation or [],
         "grade": grade or [],
         "licence": licence or [],
         "price_range": price_range or [],
+        "updated": updated or [],
     }
+    sort = sort if sort in SORTS else "newest"
     try:
         found = search_products(
             session=session,
             q=q,
             facets={k: v for k, v in chosen.items() if v},
+            sort=sort,
             limit=20,
             cursor=cursor,
             viewer=viewer(actor),
         )
-    except NotFound:
-        found = search_products(session=session, q=q, viewer=viewer(actor), limit=20)
-    params = {"q": [q] if q else [], **chosen}
+    except InvalidQuery:  # a stale or edited cursor: the first page
+        found = search_products(
+            session=session,
+            q=q,
+            facets={k: v for k, v in chosen.items() if v},
+            sort=sort,
+            viewer=viewer(actor),
+            limit=20,
+        )
+    params = {"q": [q] if q else [], **chosen, "sort": [sort] if sort != "newest" else []}
     facet_links = {
         name: [
             (value, count, _link(params, name, value), value in chosen[name])
@@ -87,6 +101,8 @@ def home(
         chosen=chosen,
         clear_all="/?" + urlencode({"q": q}) if q else "/",
         more=more,
+        sort=sort,
+        sort_links=[(s, _link(params, "sort", None if s == "newest" else s)) for s in SORTS],
     )
 
 

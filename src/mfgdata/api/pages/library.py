@@ -32,12 +32,13 @@ def library_page(request: Request, actor: PageActor, session: DbSession) -> HTML
 def workflow_step(
     product_id: str,
     version: DbInt,
-    step: Literal["verify", "publish", "retire"],
+    step: Literal["verify", "publish", "retire", "delete"],
     request: Request,
     actor: PageActor,
     session: DbSession,
 ) -> Response:
-    """Move a version along draft → verified → published → retired (owner organisation)."""
+    """Move a version along draft → verified → published → retired, or delete it (owner
+    organisation; refused within a year of publication)."""
     user = need_user(request, actor)
     row = get_version(session=session, product_id=product_id, version=version, viewer=user)
     settings = get_settings_dep(request)
@@ -48,8 +49,11 @@ def workflow_step(
             if row.status == "draft":  # one click from a draft: verify, then publish
                 workflow.verify(session=session, version=row, actor=user, settings=settings)
             workflow.publish(session=session, version=row, actor=user, settings=settings)
-        else:
+        elif step == "retire":
             workflow.retire(session=session, version=row, actor=user)
+        else:
+            workflow.delete_version(session=session, version=row, actor=user, settings=settings)
+            return redirect("/library")
         session.commit()
     except WorkflowError as e:
         session.rollback()

@@ -16,10 +16,11 @@ from mfgdata.api.pages.common import PageActor, redirect, render, viewer
 from mfgdata.api.pages.i18n import gettext, request_language
 from mfgdata.catalog import access
 from mfgdata.catalog.errors import NotFound
+from mfgdata.catalog.licences import LICENCES
 from mfgdata.catalog.register import version_folder
-from mfgdata.catalog.workflow import registration_grade
+from mfgdata.catalog.workflow import deletable_from, registration_grade
 from mfgdata.db.repositories.products import get_version, list_versions
-from mfgdata.db.tables import AccessRequest, ProductVersion
+from mfgdata.db.tables import AccessRequest, ProductVersion, utcnow
 from mfgdata.quality.score import meets_registration_grade
 
 router = APIRouter(include_in_schema=False)
@@ -31,9 +32,19 @@ def workflow_state(
     """Which workflow buttons the viewer gets, and why a disabled one is disabled."""
     user = actor.user
     owner = user is not None and can(user, "version.publish", version)
-    state: dict[str, Any] = {"owner": owner, "verify": None, "publish": None, "retire": None}
+    state: dict[str, Any] = {
+        "owner": owner,
+        "verify": None,
+        "publish": None,
+        "retire": None,
+        "delete": None,
+    }
     if not owner:
         return state
+    if user is not None and version.status != "published" and can(user, "version.delete", version):
+        until = deletable_from(version)
+        kept = gettext(lang, "Kept until %(date)s (one year from publication).")
+        state["delete"] = kept % {"date": until.date()} if until and utcnow() < until else ""
     grade_ok = bool(version.grade) and meets_registration_grade(str(version.grade), grade_needed)
     low = gettext(lang, "Quality grade %(grade)s is below the registration grade %(needed)s.") % {
         "grade": version.grade or "–",
@@ -115,6 +126,11 @@ def product_page(
         workflow=workflow_state(row, actor, lang, needed),
         needed=needed,
         access=_access(session, actor, row),
+        licence=LICENCES.get(row.product.licence),
+        can_order=actor.user is not None
+        and row.status == "published"
+        and row.product.owner_org_id != actor.user.org_id
+        and row.product.licence in LICENCES,
         base=base,
         api_path=f"/api/v1/products/{product_id}/versions/{version}",
     )

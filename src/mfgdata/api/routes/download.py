@@ -29,7 +29,6 @@ from mfgdata.api.deps import DbInt, get_settings_dep
 from mfgdata.catalog import access
 from mfgdata.catalog.register import version_folder
 from mfgdata.db.engine import objects_dir
-from mfgdata.db.repositories.products import get_version
 from mfgdata.db.tables import ProductVersion
 from mfgdata.settings import Settings
 
@@ -118,7 +117,7 @@ async def download(
         raise AuthError(
             "다운로드에는 로그인이나 API 토큰이 필요합니다", "download needs a login or token"
         )
-    row = get_version(session=session, product_id=product_id, version=version, viewer=user)
+    row = access.data_version(session=session, user=user, product_id=product_id, version=version)
     if actor.via == "token" and not actor.has_scope("download"):
         raise PermissionDenied(
             "이 토큰에는 'download' 권한이 없습니다", "the token lacks the 'download' scope"

@@ -1,0 +1,192 @@
+"""Products in the Open API: search (``GET /api/v1/products``), retire and delete a version.
+
+A thin shell over ``catalog.search.search_products`` (the same function behind the web page
+``/?q=`` and ``mfgdata search``), read with the caller's visibility: anonymous callers and
+buyers see published products, an organisation also its own drafts.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mfgdata.api.auth import Actor, ActorDep, DbSession, require_user
+from mfgdata.api.deps import DbInt, get_settings_dep
+from mfgdata.api.pages.common import viewer
+from mfgdata.catalog import workflow
+from mfgdata.catalog.search import SearchResult, search_products
+from mfgdata.db.repositories.products import get_version
+from mfgdata.db.tables import Organisation, ProductVersion
+
+router = APIRouter(prefix="/api/v1", tags=["catalog"])
+
+Many = Annotated[list[str] | None, Query()]
+SortParam = Literal["newest", "updated", "price_asc", "price_desc", "grade", "title"]
+
+
+class ProductSummary(BaseModel):
+    product_id: str
+    version: int
+    status: str
+    title_ko: str
+    title_en: str
+    description: str
+    organisation: str
+    process_family: str
+    problem_type: str
+    data_type: str
+    licence: str
+    grade: str | None
+    score: float | None
+    price_krw: Decimal | None
+    rows: int | None
+    columns: int | None
+    published_at: datetime | None
+    links: dict[str, str]
+
+
+class ProductPage(BaseModel):
+    total: int = Field(description="matches over all pages / 전체 일치 수")
+    items: list[ProductSummary]
+    facets: dict[str, dict[str, int]] = Field(description="exact counts over all matches")
+    next_cursor: str | None = Field(description="send as ?cursor= for the next page")
+
+
+def _summary(v: ProductVersion, org: str, base: str) -> ProductSummary:
+    p = v.product
+    api = f"{base}api/v1/products/{p.id}/versions/{v.version}"
+    return ProductSummary(
+        product_id=p.id,
+        version=v.version,
+        status=v.status,
+        title_ko=p.title_ko,
+        title_en=p.title_en,
+        description=p.description,
+        organisation=org,
+        process_family=p.process_family,
+        problem_type=p.problem_type,
+        data_type=p.data_type,
+        licence=p.licence,
+        grade=v.grade,
+        score=v.score,
+        price_krw=v.price_krw,
+        rows=v.rows,
+        columns=v.columns,
+        published_at=v.published_at,
+        links={
+            "page": f"{base}products/{p.id}/v/{v.version}",
+            "rows": f"{api}/rows",
+            "schema": f"{api}/schema",
+            "croissant": f"{api}/croissant.json",
+        },
+    )
+
+
+def page_body(found: SearchResult, orgs: dict[int, str], base: str) -> ProductPage:
+    items = [_summary(v, orgs.get(v.product.owner_org_id, ""), base) for v in found.results]
+    return ProductPage(
+        total=found.total, items=items, facets=found.facets, next_cursor=found.next_cursor
+    )
+
+
+@router.get(
+    "/products",
+    summary="제품 검색 / Search products (full text ko/en, facets, sort, cursor paging)",
+    response_model=ProductPage,
+)
+def list_products(
+    request: Request,
+    actor: ActorDep,
+    session: DbSession,
+    q: Annotated[str, Query(max_length=200, description="검색어 / words, all must match")] = "",
+    process_family: Many = None,
+    problem_type: Many = None,
+    data_type: Annotated[list[str] | None, Query(description="product kind")] = None,
+    organisation: Many = None,
+    grade: Many = None,
+    licence: Many = None,
+    price_range: Many = None,
+    updated: Annotated[
+        list[str] | None, Query(description="lt_7d, 7d_30d, 30d_365d, ge_365d")
+    ] = None,
+    price_min: Annotated[Decimal | None, Query(ge=0)] = None,
+    price_max: Annotated[Decimal | None, Query(ge=0)] = None,
+    sort: SortParam = "newest",
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 20,
+) -> ProductPage:
+    facets: dict[str, object] = {
+        "process_family": process_family,
+        "problem_type": problem_type,
+        "data_type": data_type,
+        "organisation": organisation,
+        "grade": grade,
+        "licence": licence,
+        "price_range": price_range,
+        "updated": updated,
+        "price_min": price_min,
+        "price_max": price_max,
+    }
+    found = search_products(
+        session=session,
+        q=q,
+        facets=facets,
+        sort=sort,
+        limit=limit,
+        cursor=cursor,
+        viewer=viewer(actor),  # never None: None is the system, which sees every draft
+    )
+    org_ids = {v.product.owner_org_id for v in found.results}
+    orgs: dict[int, str] = {}
+    if org_ids:
+        stmt = select(Organisation.id, Organisation.name).where(Organisation.id.in_(org_ids))
+        orgs = {int(i): str(n) for i, n in session.execute(stmt)}
+    return page_body(found, orgs, str(request.base_url))
+
+
+class VersionState(BaseModel):
+    product_id: str
+    version: int
+    status: str
+    deleted: bool = False
+
+
+def _owned_version(session: Session, actor: Actor, product_id: str, version: int) -> ProductVersion:
+    user = require_user(actor, "api")
+    return get_version(session=session, product_id=product_id, version=version, viewer=user)
+
+
+@router.post(
+    "/products/{product_id}/versions/{version}/retire",
+    summary="게시 중단 / Retire a version (hidden from search, past buyers keep their access)",
+    response_model=VersionState,
+)
+def retire_version(
+    product_id: str, version: DbInt, actor: ActorDep, session: DbSession
+) -> VersionState:
+    row = _owned_version(session, actor, product_id, version)
+    workflow.retire(session=session, version=row, actor=actor.user)
+    session.commit()
+    return VersionState(product_id=product_id, version=version, status=row.status)
+
+
+@router.delete(
+    "/products/{product_id}/versions/{version}",
+    summary="버전 삭제 / Delete a version (refused within 365 days of publication, audited)",
+    response_model=VersionState,
+)
+def delete_version(
+    request: Request, product_id: str, version: DbInt, actor: ActorDep, session: DbSession
+) -> VersionState:
+    row = _owned_version(session, actor, product_id, version)
+    status = row.status
+    workflow.delete_version(
+        session=session, version=row, actor=actor.user, settings=get_settings_dep(request)
+    )
+    return VersionState(product_id=product_id, version=version, status=status, deleted=True)

@@ -1,0 +1,104 @@
+"""Orders under a licence: price from pricing.json with 10 % VAT, licence acceptance, seller
+approval (or none), the grant that follows, the invoice document, and refusals in ko/en."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dbfixtures import make_user
+from mfgdata.accounts.errors import PermissionDenied
+from mfgdata.catalog import access
+from mfgdata.catalog.errors import OrderError, WorkflowError
+from mfgdata.catalog.licences import LICENCES, licence_text
+from mfgdata.catalog.orders import decide_order, invoice_html, list_orders, place_order
+from mfgdata.catalog.register import register_product, version_folder
+from mfgdata.catalog.workflow import publish, verify
+from mfgdata.db.tables import AuditLog, User
+
+
+@pytest.fixture
+def shop(db_session: Session, product_dir: Path) -> dict[str, object]:
+    owner = make_user(db_session, org="Acme")
+    buyer = make_user(db_session, org="Buyer Co", kind="buyer", role="buyer")
+    v = register_product(product_dir, session=db_session, owner_org=owner.org_id)
+    verify(session=db_session, version=v, actor=owner)
+    publish(session=db_session, version=v, actor=owner, licence="commercial")
+    db_session.commit()
+    pricing = json.loads((version_folder(v) / "pricing.json").read_text(encoding="utf-8"))
+    return {"owner": owner, "buyer": buyer, "version": v, "pricing": pricing}
+
+
+def test_download_order_needs_the_licence_and_the_sellers_approval(
+    db_session: Session, shop: dict[str, object]
+) -> None:
+    owner, buyer, v = shop["owner"], shop["buyer"], shop["version"]
+    assert isinstance(owner, User) and isinstance(buyer, User)
+    pricing = shop["pricing"]
+    assert isinstance(pricing, dict)
+    assert v.product.licence == "commercial"  # chosen at publish time  # type: ignore[attr-defined]
+    with pytest.raises(OrderError) as refused:
+        place_order(session=db_session, buyer=buyer, version=v, plan="download", accept=False)
+    assert "라이선스" in refused.value.ko and "licence" in refused.value.en
+    order = place_order(session=db_session, buyer=buyer, version=v, plan="download", accept=True)
+    db_session.commit()
+    price = Decimal(str(pricing["price_krw"]))
+    assert (order.price_krw, order.vat_krw) == (price, (price / 10).to_integral_value())
+    assert order.total_krw == order.price_krw + order.vat_krw
+    assert order.status == "pending" and order.licence == "commercial"
+    assert order.licence_sha256 == LICENCES["commercial"].sha256
+    assert order.terms["licence"]["title_en"] == LICENCES["commercial"].title_en
+    assert not access.has_grant(session=db_session, org_id=buyer.org_id, product_id=v.product_id)  # type: ignore[attr-defined]
+    # ordering the same thing again returns the open order
+    again = place_order(session=db_session, buyer=buyer, version=v, plan="download", accept=True)
+    assert again.id == order.id
+    with pytest.raises(PermissionDenied):
+        decide_order(session=db_session, order=order, actor=buyer, approve=True)
+    decide_order(session=db_session, order=order, actor=owner, approve=True)
+    db_session.commit()
+    assert order.status == "approved" and order.grant_id is not None
+    assert access.has_grant(session=db_session, org_id=buyer.org_id, product_id=v.product_id)  # type: ignore[attr-defined]
+    with pytest.raises(WorkflowError):
+        decide_order(session=db_session, order=order, actor=owner, approve=False)
+    assert [o.id for o in list_orders(session=db_session, user=buyer)] == [order.id]
+    assert [o.id for o in list_orders(session=db_session, user=owner, side="seller")] == [order.id]
+    actions = db_session.scalars(select(AuditLog.action).where(AuditLog.action.like("order.%")))
+    assert sorted(actions) == ["order.approve", "order.place"]
+
+
+def test_invoice_and_api_plan_terms(db_session: Session, shop: dict[str, object]) -> None:
+    buyer, v, pricing = shop["buyer"], shop["version"], shop["pricing"]
+    assert isinstance(buyer, User) and isinstance(pricing, dict)
+    order = place_order(session=db_session, buyer=buyer, version=v, plan="download", accept=True)
+    html = invoice_html(order, db_session)
+    assert f"{int(order.total_krw):,}" in html and "부가가치세" in html and "VAT" in html
+    assert "Acme" in html and "Buyer Co" in html and "commercial" in html
+    plan = place_order(session=db_session, buyer=buyer, version=v, plan="api", accept=True)
+    assert plan.price_krw == 0 and plan.id != order.id  # metered: billed by the statement
+    assert plan.terms["api"]["tiers"] == pricing["api"]["tiers"]
+    assert plan.terms["api"]["call_fee_krw"] == pricing["api"]["call_fee_krw"]
+
+
+def test_licence_texts_are_bilingual() -> None:
+    for code, lic in LICENCES.items():
+        text = licence_text(code)
+        assert lic.text_ko in text and lic.text_en in text and len(lic.sha256) == 64
+
+
+def test_no_approval_needed_grants_at_once(db_session: Session, product_dir: Path) -> None:
+    owner = make_user(db_session, org="Acme")
+    buyer = make_user(db_session, org="Buyer Co", kind="buyer", role="buyer")
+    v = register_product(product_dir, session=db_session, owner_org=owner.org_id)
+    verify(session=db_session, version=v, actor=owner)
+    publish(session=db_session, version=v, actor=owner, approval_required=False)
+    order = place_order(session=db_session, buyer=buyer, version=v, plan="download", accept=True)
+    assert order.status == "approved" and order.grant_id is not None
+    with pytest.raises(WorkflowError):  # a seller does not buy its own product
+        place_order(session=db_session, buyer=owner, version=v, plan="download", accept=True)
+    with pytest.raises(OrderError):
+        place_order(session=db_session, buyer=buyer, version=v, plan="rent", accept=True)
