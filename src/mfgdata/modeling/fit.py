@@ -182,6 +182,7 @@ def _anomaly(fm: FeatureMatrix, seed: int, alpha: float) -> tuple[dict[str, Any]
         "split": split,
         "uplift": M.uplift(metrics, "detection_rate")
         if metrics["model"]["detection_rate"]["value"] is not None
+        and metrics["baseline"]["detection_rate"]["value"] is not None
         else None,
         "drivers": [
             {
