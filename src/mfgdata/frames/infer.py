@@ -82,6 +82,8 @@ class ColumnPlan:
     false_values: tuple[str, ...] = ()
     #: (good, defect) values of a label kept as text: its header does not say which is true
     label_text: tuple[str, str] | None = None
+    #: integers beyond 64 bits, kept exactly as text (a float would merge distinct values)
+    exact_int: bool = False
 
     @property
     def zoned(self) -> bool:
@@ -127,7 +129,8 @@ def number_expr(col: pl.Expr, decimal: str) -> pl.Expr:
         else s.str.replace_all(",", "", literal=True)
     )
     ok = s.str.contains(_NUM_RX[decimal])
-    return pl.when(ok).then(cleaned.cast(pl.Float64, strict=False)).otherwise(None)
+    value = cleaned.cast(pl.Float64, strict=False)
+    return pl.when(ok & value.is_finite()).then(value).otherwise(None)  # 1e309 is junk
 
 
 def korean_datetime_expr(col: pl.Expr) -> pl.Expr:
@@ -188,7 +191,7 @@ def parse_expr(plan: ColumnPlan, col: pl.Expr, tz: str, offset: timedelta | None
     elif plan.parse == "bool":
         return bool_expr(col, plan)
     elif plan.read == pl.Float64:
-        return col.fill_nan(None)
+        return pl.when(col.is_finite()).then(col).otherwise(None)  # NaN, ±inf → null
     elif isinstance(plan.read, pl.Datetime) and plan.read.time_zone is None:
         e = col  # a typed naive time (Parquet, Excel): local time in ``tz`` like a parsed one
     else:
@@ -234,6 +237,8 @@ def infer_plan(name: str, raw: Sequence[str | None] | pl.Series, decimal: str = 
         ints = (
             every and bool((nums % 1 == 0).all()) and not bool(sample.str.contains("[.eE]").any())
         )
+        if ints and beyond_int64(sample):
+            return exact_int_plan(name)
         if _FLAG_NAME.search(name) and set(sample.unique().to_list()) <= {"0", "1"}:
             return ColumnPlan(
                 name, "boolean", "bool", pl.String(), true_values=("1",), false_values=("0",)
@@ -295,8 +300,25 @@ def plan_for_dtype(name: str, dtype: pl.DataType) -> ColumnPlan:
     return ColumnPlan(name, "text", "keep", dtype)
 
 
+INT64 = (-(2**63), 2**63 - 1)
+_INT = re.compile(r"^[+-]?\d+$")
+
+
+def beyond_int64(values: pl.Series) -> bool:
+    """Some integer string of ``values`` does not fit a signed 64-bit integer."""
+    long = values.filter(values.str.strip_chars().str.len_chars() >= 19).to_list()
+    return any(_INT.match(v.strip()) and not INT64[0] <= int(v.strip()) <= INT64[1] for v in long)
+
+
+def exact_int_plan(name: str) -> ColumnPlan:
+    return ColumnPlan(name, "text", "keep", pl.String(), exact_int=True)
+
+
 def widen(plan: ColumnPlan, value: str) -> ColumnPlan:
-    """After a native parse failed on ``value``: Int64 → Float64, else read as string."""
+    """After a native parse failed on ``value``: Int64 → Float64 (an integer beyond 64 bits:
+    exact text), else read as string."""
+    if plan.read == pl.Int64 and plan.parse == "keep" and beyond_int64(pl.Series([value])):
+        return exact_int_plan(plan.name)
     if plan.read == pl.Int64 and plan.parse == "keep" and parse_number(value) is not None:
         return replace(plan, read=pl.Float64())
     if plan.parse in ("epoch_s", "epoch_ms"):

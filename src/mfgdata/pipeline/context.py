@@ -38,6 +38,7 @@ class BuildOptions:
     semantics: Path | None = None  # an accepted semantics.yaml to reuse
     pricing: Path | None = None  # pricing inputs (pricing.yaml)
     task: str | None = None  # classification | regression | rul | anomaly (None: detected)
+    encoding: str | None = None  # text encoding of CSV inputs (None: detected)
 
 
 def dump_json(obj: Any) -> str:
