@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     max_compression_ratio: float = Field(
         default=100.0, ge=2.0, description="Inflated / packed bytes of a workbook (zip bombs)."
     )
+    csv_escape_formulas: bool = Field(
+        default=True, description="Prefix ' to formula-like text cells in CSV outputs."
+    )
     max_nesting: int = Field(
         default=64, ge=2, description="Nesting depth of one JSON Lines record."
     )

@@ -92,13 +92,9 @@ def _laughs(d: Path) -> list[Path]:
         f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'
         for i in range(1, 10)
     )
-    sst = (
-        f'<?xml version="1.0"?><!DOCTYPE sst [{ents}]>'
-        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" '
-        'uniqueCount="1"><si><t>&lol9;</t></si></sst>'
-    ).encode()
-    base = _xlsx([["a", "b"], *[["x", i] for i in range(30)]])
-    return [write(d / "laughs.xlsx", _rezip(base, {"xl/sharedStrings.xml": sst}))]
+    cells = '<row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row>'
+    xml = _sheet_xml(cells).replace(b"?>", f"?><!DOCTYPE worksheet [{ents}]>".encode(), 1)
+    return [write(d / "laughs.xlsx", _rezip(_xlsx(_grid()), {"xl/worksheets/sheet1.xml": xml}))]
 
 
 def _traversal(d: Path) -> list[Path]:

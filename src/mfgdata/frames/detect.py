@@ -16,6 +16,7 @@ from mfgdata.frames.headers import looks_like_unit
 from mfgdata.frames.infer import is_junk_token
 
 SAMPLE_BYTES = 1 << 20
+csv.field_size_limit(1 << 30)  # cells are bounded by Settings.max_cell_bytes, not by csv
 DELIMITERS = (",", "\t", ";", "|")
 _DOT_NUM = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)\.\d+$")
 _COMMA_NUM = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+),\d+$")

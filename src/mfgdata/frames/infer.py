@@ -64,6 +64,9 @@ DATETIME_FORMATS = (
     "%Y.%m.%d %H:%M",
     "%Y-%m-%d",
 )
+#: Years a parsed time may have: year 0 (and 9999, the end-of-time sentinel) cannot be read
+#: by Python, Excel or a browser once a zone shifts it, so they are junk values, counted.
+YEARS = (1, 9998)
 EPOCH_RANGE = {"epoch_s": (946_684_800, 4_102_444_800)}
 EPOCH_RANGE["epoch_ms"] = (EPOCH_RANGE["epoch_s"][0] * 1000, EPOCH_RANGE["epoch_s"][1] * 1000)
 
@@ -121,7 +124,8 @@ def parse_number(value: str, decimal: str = ".") -> float | None:
     return float(v)
 
 
-def number_expr(col: pl.Expr, decimal: str) -> pl.Expr:
+def number_expr(col: pl.Expr, decimal: str, finite: bool = True) -> pl.Expr:
+    """The number in a string column; ``1e309`` (infinite) is null unless ``finite=False``."""
     s = col.str.strip_chars()
     cleaned = (
         s.str.replace_all(r"[. ]", "").str.replace(",", ".", literal=True)
@@ -130,7 +134,7 @@ def number_expr(col: pl.Expr, decimal: str) -> pl.Expr:
     )
     ok = s.str.contains(_NUM_RX[decimal])
     value = cleaned.cast(pl.Float64, strict=False)
-    return pl.when(ok & value.is_finite()).then(value).otherwise(None)  # 1e309 is junk
+    return pl.when(ok & (value.is_finite() | (not finite))).then(value).otherwise(None)
 
 
 def korean_datetime_expr(col: pl.Expr) -> pl.Expr:
@@ -182,8 +186,10 @@ def parse_expr(plan: ColumnPlan, col: pl.Expr, tz: str, offset: timedelta | None
         return e.dt.convert_time_zone(tz)
     elif plan.parse == "datetime":
         e = col.str.strip_chars().str.strptime(pl.Datetime("us"), plan.fmt, strict=False)
+        e = pl.when(e.dt.year().is_between(*YEARS)).then(e)
     elif plan.parse == "korean_datetime":
         e = korean_datetime_expr(col)
+        e = pl.when(e.dt.year().is_between(*YEARS)).then(e)
     elif plan.parse in ("epoch_s", "epoch_ms"):
         num = col.cast(pl.Int64, strict=False) if plan.read != pl.String else number_expr(col, ".")
         e = pl.from_epoch(num.cast(pl.Int64), time_unit="s" if plan.parse == "epoch_s" else "ms")
@@ -228,7 +234,8 @@ def infer_plan(name: str, raw: Sequence[str | None] | pl.Series, decimal: str = 
         return ColumnPlan(
             name, "text" if values.is_empty() else "numeric", "number", pl.String(), None, decimal
         )
-    nums = pl.DataFrame({"v": sample}).select(number_expr(pl.col("v"), decimal)).to_series()
+    number = number_expr(pl.col("v"), decimal, finite=False)  # 1e309 looks like a number
+    nums = pl.DataFrame({"v": sample}).select(number).to_series()
     parsed = int(nums.is_not_null().sum())
     if parsed < NUMERIC_SHARE * len(sample) and _vendor_junk(sample, nums, len(values)):
         return ColumnPlan(name, "numeric", "number", pl.String(), decimal=decimal)
@@ -290,7 +297,10 @@ def infer_plan(name: str, raw: Sequence[str | None] | pl.Series, decimal: str = 
 
 
 def plan_for_dtype(name: str, dtype: pl.DataType) -> ColumnPlan:
-    """A column that arrives typed (Parquet, JSON, Excel numbers) keeps its type."""
+    """A column that arrives typed (Parquet, JSON, Excel numbers) keeps its type (128-bit
+    integers: exact text, as no later step can hold them)."""
+    if dtype in (pl.Int128, pl.UInt128):
+        return exact_int_plan(name)
     if dtype.is_numeric():
         return ColumnPlan(name, "numeric", "keep", dtype)
     if dtype == pl.Boolean:

@@ -39,6 +39,7 @@ class BuildOptions:
     pricing: Path | None = None  # pricing inputs (pricing.yaml)
     task: str | None = None  # classification | regression | rul | anomaly (None: detected)
     encoding: str | None = None  # text encoding of CSV inputs (None: detected)
+    raw_csv: bool = False  # data/table.csv without formula escaping (csvsafe.py)
 
 
 def dump_json(obj: Any) -> str:
