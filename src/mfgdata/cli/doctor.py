@@ -54,6 +54,5 @@ def doctor(
             remove(s)
         console.print(f"지움 / removed: {len(stale)} (실행 중인 빌드는 그대로 / live builds kept)")
     elif stale:
-        console.print(
-            f"{len(stale)}개는 --clean으로 지울 수 있습니다 / {len(stale)} can be removed with --clean"
-        )
+        n = len(stale)
+        console.print(f"{n}개는 --clean으로 지울 수 있습니다 / {n} can be removed with --clean")
