@@ -79,9 +79,9 @@ def _formulas(cached: bool) -> Make:
 
 
 def _bomb(d: Path) -> list[Path]:
-    """A workbook whose one sheet inflates ~1000x (a row of 200 MB of spaces in a cell)."""
+    """A workbook whose one sheet inflates ~1000x (40 MB of spaces in its XML)."""
     base = _xlsx(_grid())
-    pad = b" " * (200 * 1024 * 1024)
+    pad = b" " * (40 * 1024 * 1024)
     xml = _sheet_xml('<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c></row>')
     xml = xml.replace(b"<sheetData>", b"<sheetData>" + pad)
     return [write(d / "bomb.xlsx", _rezip(base, {"xl/worksheets/sheet1.xml": xml}, level=9))]
