@@ -1,12 +1,14 @@
-"""The hostile corpus (tests/corpus) through ``mfgdata build`` as a real process per case:
-outcome, wall time and peak RSS of each case, and the totals of issue 13's table.
+"""The hostile corpus (tests/corpus) through ``mfgdata build``, one real process per case:
+the outcome, the build's own wall time (after imports) and the process's peak RSS, then the
+totals of issue 13's table.
 
-    python benchmarks/bench_corpus.py [--timeout 120] [case ...]
+    python benchmarks/bench_corpus.py [--timeout 300] [case ...]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -18,55 +20,94 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "src")]
 
-from corpus.cases import CASES  # noqa: E402
+from corpus.cases import BY_NAME, CASES  # noqa: E402
 from corpus.run import ERROR_PREFIX, Outcome, judge  # noqa: E402
 
 
-def run(case_name: str, timeout: float) -> tuple[str, float, float, str]:
-    case = next(c for c in CASES if c.name == case_name)
+def child(name: str, root: Path) -> None:
+    """In the measured process: import, then time one ``mfgdata build`` of the case."""
+    import contextlib
+    import io
+
+    from mfgdata.cli.app import app
+    from mfgdata.pipeline.sequence import default_steps
+
+    default_steps()  # imports every step: not part of the case's time
+    case = BY_NAME[name]
+    inputs = case.make(root / "in")
+    out = root / "out" / "product"
+    args = ["build", *map(str, inputs), "--out", str(out), *case.args]
+    buf = io.StringIO()
+    t0 = time.perf_counter()
+    code = 0
+    with contextlib.redirect_stdout(buf), contextlib.redirect_stderr(buf):
+        try:
+            rv = app(args, standalone_mode=False)
+            code = rv if isinstance(rv, int) else 0
+        except SystemExit as e:
+            code = int(e.code or 0)
+        except BaseException as e:  # click raises typer.Exit as click.exceptions.Exit
+            code = int(getattr(e, "exit_code", 1))
+            if not hasattr(e, "exit_code"):
+                import traceback
+
+                buf.write("Traceback\n" + "".join(traceback.format_exception(e)))
+    seconds = time.perf_counter() - t0
+    print(json.dumps({"code": code, "seconds": seconds, "output": buf.getvalue()}))
+
+
+def run(name: str, timeout: float) -> tuple[str, float, float, str]:
+    case = BY_NAME[name]
     with tempfile.TemporaryDirectory(prefix="corpus-") as tmp:
         root = Path(tmp)
-        inputs = case.make(root / "in")
-        out = root / "out" / "product"
-        cmd = [sys.executable, "-c", "from mfgdata.cli.app import main; main()", "build"]
-        cmd += [*map(str, inputs)]
-        cmd += ["--out", str(out), *case.args]
-        env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "MFGDATA_HOME": str(root / "home")}
-        env["COLUMNS"] = "200"
-        t0 = time.perf_counter()
-        log = root / "log.txt"
+        env = {**os.environ, "MFGDATA_HOME": str(root / "home"), "COLUMNS": "250"}
+        cmd = [sys.executable, __file__, "--child", name, str(root)]
+        log = root / "log.json"
         with log.open("wb") as fh:
-            proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, env=env)
+            proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.DEVNULL, env=env)
             timer = threading.Timer(timeout, proc.kill)
             timer.start()
             _, status, usage = os.wait4(proc.pid, 0)
             timer.cancel()
-        seconds = time.perf_counter() - t0
         rss = usage.ru_maxrss / 1024
         if os.WIFSIGNALED(status):
-            return "timeout", seconds, rss, ""
-        code = os.waitstatus_to_exitcode(status)
-        text = log.read_bytes()
-        output = text.decode("utf-8", "replace")
-        errors = [ln for ln in output.splitlines() if ln.startswith(ERROR_PREFIX)]
-        outcome = Outcome(code, output, errors, "Traceback" in output)
-        problem = judge(case, outcome, out)
+            return "timeout", timeout, rss, ""
+        got = json.loads(log.read_text().strip().splitlines()[-1])
+        errors = [ln for ln in got["output"].splitlines() if ln.startswith(ERROR_PREFIX)]
+        outcome = Outcome(got["code"], got["output"], errors, "Traceback" in got["output"])
+        problem = judge(case, outcome, root / "out" / "product")
         verdict = "ok" if problem is None else "WRONG"
-        return verdict, seconds, rss, problem or (errors[0] if errors else "")
+        return verdict, got["seconds"], rss, problem or (errors[0] if errors else "")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("cases", nargs="*")
-    ap.add_argument("--timeout", type=float, default=120.0)
+    ap.add_argument("--timeout", type=float, default=300.0)
+    ap.add_argument("--child", nargs=2, metavar=("CASE", "DIR"))
     args = ap.parse_args()
+    if args.child:
+        child(args.child[0], Path(args.child[1]))
+        return
     names = args.cases or [c.name for c in CASES]
-    print(f"{'case':32} {'expect':8} {'verdict':8} {'s':>7} {'MB':>7}  detail")
+    print(f"{'case':28} {'expect':8} {'verdict':8} {'s':>6} {'MB':>6}  detail")
+    rows = []
     for name in names:
         verdict, sec, rss, detail = run(name, args.timeout)
-        case = next(c for c in CASES if c.name == name)
-        print(f"{name:32} {case.outcome:8} {verdict:8} {sec:7.1f} {rss:7.0f}  {detail[:150]}")
+        rows.append((name, BY_NAME[name].outcome, verdict, sec, rss))
+        print(
+            f"{name:28} {BY_NAME[name].outcome:8} {verdict:8} {sec:6.2f} {rss:6.0f}  {detail[:110]}"
+        )
         sys.stdout.flush()
+    ok = [r for r in rows if r[2] == "ok"]
+    slow = max(rows, key=lambda r: r[3])
+    big = max(rows, key=lambda r: r[4])
+    print(
+        f"\n{len(rows)} cases: {sum(r[1] == 'product' for r in ok)} correct products, "
+        f"{sum(r[1] == 'refusal' for r in ok)} clear refusals, "
+        f"{sum(r[2] != 'ok' for r in rows)} wrong/timeouts; slowest {slow[0]} {slow[3]:.2f} s; "
+        f"largest peak RSS {big[0]} {big[4]:.0f} MB"
+    )
 
 
 if __name__ == "__main__":
