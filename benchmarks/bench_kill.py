@@ -72,6 +72,8 @@ def main() -> None:
         env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "MFGDATA_HOME": str(root / "home")}
         data = root / "line.csv"
         make_csv(data, args.rows)
+        small = root / "small.csv"
+        make_csv(small, 200)
         print(f"input: {args.rows:,} rows, {data.stat().st_size / 1024**2:.0f} MB")
         out = root / "products" / "line"
         t0 = time.perf_counter()
@@ -91,8 +93,8 @@ def main() -> None:
             got = state(out)
             left = len(find_leftovers(out.parent))
             shutil.rmtree(out, ignore_errors=True)
-            again = root / "products" / f"next-{k}"
-            assert build(data, again, env).wait() == 0
+            again = root / "products" / f"next-{k}"  # any build into the folder sweeps
+            assert build(small, again, env).wait() == 0
             after = len(find_leftovers(out.parent))
             shutil.rmtree(again)
             bad += got.startswith("PARTIAL") or after > 0 or (sig == signal.SIGTERM and left > 0)
