@@ -40,9 +40,6 @@ class Settings(BaseSettings):
     csv_escape_formulas: bool = Field(
         default=True, description="Prefix ' to formula-like text cells in CSV outputs."
     )
-    max_nesting: int = Field(
-        default=64, ge=2, description="Nesting depth of one JSON Lines record."
-    )
     database_url: str | None = Field(
         default=None,
         description="SQLAlchemy URL; default sqlite:///{home}/mfgdata.db "
@@ -59,6 +56,9 @@ class Settings(BaseSettings):
     session_hours: int = Field(default=12, ge=1, description="Lifetime of a login session.")
     job_lease_seconds: int = Field(
         default=30, ge=5, description="A running job whose worker is silent this long is retried."
+    )
+    max_json_depth: int = Field(
+        default=64, ge=2, le=500, description="Deepest {/[ nesting accepted in a JSON Lines record."
     )
 
     @property

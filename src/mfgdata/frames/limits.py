@@ -38,7 +38,7 @@ class Limits:
             max_cell_bytes=s.max_cell_bytes,
             max_decompressed_bytes=s.max_decompressed_bytes,
             max_compression_ratio=s.max_compression_ratio,
-            max_nesting=s.max_nesting,
+            max_nesting=s.max_json_depth,
         )
 
 
@@ -152,9 +152,9 @@ def check_nesting(path: Path, limits: Limits) -> None:
         line, depth = found
         raise LimitExceeded(
             f"JSON 중첩이 너무 깊습니다 (깊이 {depth} 이상, 한도 {limits.max_nesting}; "
-            "MFGDATA_MAX_NESTING)",
+            "MFGDATA_MAX_JSON_DEPTH)",
             f"JSON nested too deep (depth {depth} or more, limit {limits.max_nesting}; "
-            "MFGDATA_MAX_NESTING)",
+            "MFGDATA_MAX_JSON_DEPTH)",
             file=path,
             line=line,
         )
