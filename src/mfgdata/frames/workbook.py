@@ -143,10 +143,16 @@ def uncached_formulas(path: Path, sheet: str, limit: int = 10) -> tuple[int, lis
         return 0, []  # fastexcel reports a broken workbook in its own words
 
 
+#: A formula cell that ends without a value (``<f>A2*2</f></c>``), or an empty value: only a
+#: sheet holding one of these is parsed cell by cell.
+_UNCACHED = re.compile(rb"</f>\s*</c>|<f[^>]*/>\s*</c>|<v\s*/>|<v>\s*</v>")
+
+
 def _has_formula(fh: object) -> bool:
+    """True when the sheet's XML may hold a formula cell without a cached value."""
     tail = b""
     while block := fh.read(1 << 20):  # type: ignore[attr-defined]
-        if b"<f>" in tail + block or b"<f " in tail + block:
+        if _UNCACHED.search(tail + block):
             return True
-        tail = block[-8:]
+        tail = block[-64:]
     return False
