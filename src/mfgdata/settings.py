@@ -23,6 +23,23 @@ class Settings(BaseSettings):
         default=10_000, ge=100, description="Rows sampled for encoding/type inference."
     )
     max_upload_bytes: int = Field(default=5 * 1024**3, ge=1)
+    # Bounded work (issue 13): one clear refusal each, the same in the CLI, jobs and uploads.
+    max_columns: int = Field(default=2_000, ge=1, description="Columns of one table.")
+    max_header_chars: int = Field(
+        default=1_000, ge=16, description="Characters of one column name (header cell)."
+    )
+    max_cell_bytes: int = Field(
+        default=1024**2, ge=1024, description="Bytes of one text cell (UTF-8)."
+    )
+    max_decompressed_bytes: int = Field(
+        default=2 * 1024**3, ge=1024**2, description="Bytes a workbook (zip) may inflate to."
+    )
+    max_compression_ratio: float = Field(
+        default=100.0, ge=2.0, description="Inflated / packed bytes of a workbook (zip bombs)."
+    )
+    csv_escape_formulas: bool = Field(
+        default=True, description="Prefix ' to formula-like text cells in CSV outputs."
+    )
     database_url: str | None = Field(
         default=None,
         description="SQLAlchemy URL; default sqlite:///{home}/mfgdata.db "

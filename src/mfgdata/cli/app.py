@@ -7,6 +7,7 @@ import typer
 from mfgdata.cli import build as build_cmd
 from mfgdata.cli import db as db_cmd
 from mfgdata.cli import demo_server as demo_server_cmd
+from mfgdata.cli import doctor as doctor_cmd
 from mfgdata.cli import inspect as inspect_cmd
 from mfgdata.cli import library as library_cmd
 from mfgdata.cli import orders as orders_cmd
@@ -29,6 +30,7 @@ app.command("demo")(build_cmd.demo)
 app.command("demo-server")(demo_server_cmd.demo_server)
 app.command("inspect")(inspect_cmd.inspect)
 app.command("verify")(verify_cmd.verify)
+app.command("doctor")(doctor_cmd.doctor)
 app.command("predict")(predict_cmd.predict)
 app.command("serve")(serve_cmd.serve)
 app.command("worker")(worker_cmd.worker)

@@ -104,6 +104,17 @@ def build(
         str | None,
         typer.Option(help="모델 과제 / model task: classification|regression|rul|anomaly"),
     ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(help="CSV 인코딩 (기본: 자동 감지) / CSV text encoding (default: detected)"),
+    ] = None,
+    raw_csv: Annotated[
+        bool,
+        typer.Option(
+            "--raw-csv",
+            help="CSV의 수식 같은 값을 그대로 씀 / write formula-like CSV cells unescaped",
+        ),
+    ] = False,
     register: Annotated[
         bool, typer.Option("--register", help="라이브러리에 초안 등록 / register as a draft")
     ] = False,
@@ -124,6 +135,8 @@ def build(
         semantics=semantics,
         pricing=pricing,
         task=task,
+        encoding=encoding,
+        raw_csv=raw_csv,
     )
     result = _run_with_progress(options)
     console.print(_summary(result))

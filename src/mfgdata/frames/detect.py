@@ -7,16 +7,16 @@ import csv
 import io
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from charset_normalizer import from_bytes
-
 from mfgdata.errors import EncodingError, InputError
+from mfgdata.frames.encoding import detect_encoding
 from mfgdata.frames.headers import looks_like_unit
 from mfgdata.frames.infer import is_junk_token
 
 SAMPLE_BYTES = 1 << 20
+csv.field_size_limit(1 << 30)  # cells are bounded by Settings.max_cell_bytes, not by csv
 DELIMITERS = (",", "\t", ";", "|")
 _DOT_NUM = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)\.\d+$")
 _COMMA_NUM = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+),\d+$")
@@ -35,44 +35,12 @@ class Dialect:
     header: list[str]
     units: list[str | None] | None
     sample: list[list[str]]
+    cr_only: bool = False  # old Mac line endings: transcoded to LF before reading
 
 
 def read_head(path: Path, size: int = SAMPLE_BYTES) -> bytes:
     with path.open("rb") as f:
         return f.read(size)
-
-
-def _decodes(head: bytes, encoding: str, final: bool) -> bool:
-    try:
-        codecs.getincrementaldecoder(encoding)("strict").decode(head, final=final)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def detect_encoding(path: Path, head: bytes, complete: bool) -> str:
-    """utf-8-sig, utf-8, cp949 (a superset of EUC-KR) or charset-normalizer's best guess."""
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    if b"\x00" in head:
-        raise EncodingError(
-            "텍스트 표가 아닌 이진 파일입니다 (NUL 바이트)",
-            "the file is binary, not a text table (NUL bytes)",
-            file=path,
-        )
-    for enc in ("utf-8", "cp949"):
-        if _decodes(head, enc, complete):
-            return enc
-    best = from_bytes(head).best()
-    if best is None or best.chaos > 0.3:
-        raise EncodingError(
-            "파일 인코딩을 알 수 없습니다 (UTF-8, CP949/EUC-KR 모두 아님)",
-            "unknown text encoding (neither UTF-8 nor CP949/EUC-KR)",
-            file=path,
-        )
-    return str(best.encoding)
 
 
 def _records(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
@@ -190,19 +158,52 @@ def sniff_text(path: Path, text: str, encoding: str, max_rows: int) -> Dialect:
     return Dialect(encoding, delimiter, decimal, header_line, data_line, header, units, rest)
 
 
-def sniff_csv(path: Path, max_rows: int) -> Dialect:
-    """Encoding and dialect of ``path`` from its first megabyte."""
-    head = read_head(path)
+def _enough(head: bytes) -> bool:
+    """A header and a few data lines (LF or CR endings)."""
+    return head.count(b"\n") >= 3 or (b"\n" not in head and head.count(b"\r") >= 3)
+
+
+def sniff_csv(
+    path: Path, max_rows: int, encoding: str | None = None, max_cell_bytes: int = 1 << 20
+) -> Dialect:
+    """Encoding and dialect of ``path`` from its first megabyte (more when its first lines are
+    longer, up to a few cells of ``max_cell_bytes``)."""
+    size = SAMPLE_BYTES
+    head = read_head(path, size)
+    while len(head) == size and not _enough(head) and size < 4 * max_cell_bytes:
+        size *= 4
+        head = read_head(path, size)
     if not head:
         raise InputError("빈 파일입니다 (0 바이트)", "the file is empty (0 bytes)", file=path)
-    complete = len(head) < SAMPLE_BYTES
-    encoding = detect_encoding(path, head, complete)
+    complete = len(head) < size
+    encoding = detect_encoding(path, head, complete, encoding)
     text = codecs.getincrementaldecoder(encoding)("replace").decode(head, final=complete)
-    return sniff_text(path, text.replace("\r\n", "\n"), encoding, max_rows)
+    cr_only = "\r" in text and "\n" not in text
+    text = text.replace("\r", "\n") if cr_only else text.replace("\r\n", "\n")
+    if not text.strip():
+        raise InputError(
+            "빈 파일입니다 (빈 줄뿐)", "the file is empty (blank lines only)", file=path
+        )
+    if not complete and text.count("\n") < 2:
+        from mfgdata.frames.limits import LimitExceeded
+
+        raise LimitExceeded(
+            f"첫 줄들이 너무 깁니다 ({len(head):,} 바이트에 데이터 행이 없음; "
+            "MFGDATA_MAX_CELL_BYTES)",
+            f"the first lines are too long (no data row in {len(head):,} bytes; "
+            "MFGDATA_MAX_CELL_BYTES)",
+            file=path,
+            line=text.count("\n") + 1,
+        )
+    d = sniff_text(path, text, encoding, max_rows)
+    return replace(d, cr_only=cr_only)
 
 
-def transcode_to_utf8(src: Path, dst: Path, encoding: str, chunk: int = 1 << 22) -> None:
-    """Stream ``src`` in ``encoding`` into UTF-8 ``dst``; a bad byte names its line."""
+def transcode_to_utf8(
+    src: Path, dst: Path, encoding: str, chunk: int = 1 << 22, cr_only: bool = False
+) -> None:
+    """Stream ``src`` in ``encoding`` into UTF-8 ``dst`` (CR line endings → LF with
+    ``cr_only``); a bad byte names its line."""
     decoder = codecs.getincrementaldecoder(encoding)("strict")
     lines = 0
     with src.open("rb") as f, dst.open("wb") as g:
@@ -211,14 +212,15 @@ def transcode_to_utf8(src: Path, dst: Path, encoding: str, chunk: int = 1 << 22)
             try:
                 text = decoder.decode(block, final=not block)
             except UnicodeDecodeError as e:
-                line = lines + block[: e.start].count(b"\n") + 1
+                nl = b"\r" if cr_only else b"\n"
+                line = lines + block[: e.start].count(nl) + 1
                 raise EncodingError(
                     f"{encoding}로 읽을 수 없는 바이트가 있습니다",
                     f"bytes that are not valid {encoding}",
                     file=src,
                     line=line,
                 ) from e
-            g.write(text.encode("utf-8"))
-            lines += block.count(b"\n")
+            g.write((text.replace("\r", "\n") if cr_only else text).encode("utf-8"))
+            lines += block.count(b"\r" if cr_only else b"\n")
             if not block:
                 break

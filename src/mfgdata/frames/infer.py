@@ -64,6 +64,9 @@ DATETIME_FORMATS = (
     "%Y.%m.%d %H:%M",
     "%Y-%m-%d",
 )
+#: Years a parsed time may have: year 0 (and 9999, the end-of-time sentinel) cannot be read
+#: by Python, Excel or a browser once a zone shifts it, so they are junk values, counted.
+YEARS = (1, 9998)
 EPOCH_RANGE = {"epoch_s": (946_684_800, 4_102_444_800)}
 EPOCH_RANGE["epoch_ms"] = (EPOCH_RANGE["epoch_s"][0] * 1000, EPOCH_RANGE["epoch_s"][1] * 1000)
 
@@ -82,6 +85,8 @@ class ColumnPlan:
     false_values: tuple[str, ...] = ()
     #: (good, defect) values of a label kept as text: its header does not say which is true
     label_text: tuple[str, str] | None = None
+    #: integers beyond 64 bits, kept exactly as text (a float would merge distinct values)
+    exact_int: bool = False
 
     @property
     def zoned(self) -> bool:
@@ -119,7 +124,8 @@ def parse_number(value: str, decimal: str = ".") -> float | None:
     return float(v)
 
 
-def number_expr(col: pl.Expr, decimal: str) -> pl.Expr:
+def number_expr(col: pl.Expr, decimal: str, finite: bool = True) -> pl.Expr:
+    """The number in a string column; ``1e309`` (infinite) is null unless ``finite=False``."""
     s = col.str.strip_chars()
     cleaned = (
         s.str.replace_all(r"[. ]", "").str.replace(",", ".", literal=True)
@@ -127,7 +133,8 @@ def number_expr(col: pl.Expr, decimal: str) -> pl.Expr:
         else s.str.replace_all(",", "", literal=True)
     )
     ok = s.str.contains(_NUM_RX[decimal])
-    return pl.when(ok).then(cleaned.cast(pl.Float64, strict=False)).otherwise(None)
+    value = cleaned.cast(pl.Float64, strict=False)
+    return pl.when(ok & (value.is_finite() | (not finite))).then(value).otherwise(None)
 
 
 def korean_datetime_expr(col: pl.Expr) -> pl.Expr:
@@ -179,8 +186,10 @@ def parse_expr(plan: ColumnPlan, col: pl.Expr, tz: str, offset: timedelta | None
         return e.dt.convert_time_zone(tz)
     elif plan.parse == "datetime":
         e = col.str.strip_chars().str.strptime(pl.Datetime("us"), plan.fmt, strict=False)
+        e = pl.when(e.dt.year().is_between(*YEARS)).then(e)
     elif plan.parse == "korean_datetime":
         e = korean_datetime_expr(col)
+        e = pl.when(e.dt.year().is_between(*YEARS)).then(e)
     elif plan.parse in ("epoch_s", "epoch_ms"):
         num = col.cast(pl.Int64, strict=False) if plan.read != pl.String else number_expr(col, ".")
         e = pl.from_epoch(num.cast(pl.Int64), time_unit="s" if plan.parse == "epoch_s" else "ms")
@@ -188,7 +197,7 @@ def parse_expr(plan: ColumnPlan, col: pl.Expr, tz: str, offset: timedelta | None
     elif plan.parse == "bool":
         return bool_expr(col, plan)
     elif plan.read == pl.Float64:
-        return col.fill_nan(None)
+        return pl.when(col.is_finite()).then(col).otherwise(None)  # NaN, ±inf → null
     elif isinstance(plan.read, pl.Datetime) and plan.read.time_zone is None:
         e = col  # a typed naive time (Parquet, Excel): local time in ``tz`` like a parsed one
     else:
@@ -225,7 +234,8 @@ def infer_plan(name: str, raw: Sequence[str | None] | pl.Series, decimal: str = 
         return ColumnPlan(
             name, "text" if values.is_empty() else "numeric", "number", pl.String(), None, decimal
         )
-    nums = pl.DataFrame({"v": sample}).select(number_expr(pl.col("v"), decimal)).to_series()
+    number = number_expr(pl.col("v"), decimal, finite=False)  # 1e309 looks like a number
+    nums = pl.DataFrame({"v": sample}).select(number).to_series()
     parsed = int(nums.is_not_null().sum())
     if parsed < NUMERIC_SHARE * len(sample) and _vendor_junk(sample, nums, len(values)):
         return ColumnPlan(name, "numeric", "number", pl.String(), decimal=decimal)
@@ -234,6 +244,8 @@ def infer_plan(name: str, raw: Sequence[str | None] | pl.Series, decimal: str = 
         ints = (
             every and bool((nums % 1 == 0).all()) and not bool(sample.str.contains("[.eE]").any())
         )
+        if ints and beyond_int64(sample):
+            return exact_int_plan(name)
         if _FLAG_NAME.search(name) and set(sample.unique().to_list()) <= {"0", "1"}:
             return ColumnPlan(
                 name, "boolean", "bool", pl.String(), true_values=("1",), false_values=("0",)
@@ -285,7 +297,10 @@ def infer_plan(name: str, raw: Sequence[str | None] | pl.Series, decimal: str = 
 
 
 def plan_for_dtype(name: str, dtype: pl.DataType) -> ColumnPlan:
-    """A column that arrives typed (Parquet, JSON, Excel numbers) keeps its type."""
+    """A column that arrives typed (Parquet, JSON, Excel numbers) keeps its type (128-bit
+    integers: exact text, as no later step can hold them)."""
+    if dtype in (pl.Int128, pl.UInt128):
+        return exact_int_plan(name)
     if dtype.is_numeric():
         return ColumnPlan(name, "numeric", "keep", dtype)
     if dtype == pl.Boolean:
@@ -295,8 +310,25 @@ def plan_for_dtype(name: str, dtype: pl.DataType) -> ColumnPlan:
     return ColumnPlan(name, "text", "keep", dtype)
 
 
+INT64 = (-(2**63), 2**63 - 1)
+_INT = re.compile(r"^[+-]?\d+$")
+
+
+def beyond_int64(values: pl.Series) -> bool:
+    """Some integer string of ``values`` does not fit a signed 64-bit integer."""
+    long = values.filter(values.str.strip_chars().str.len_chars() >= 19).to_list()
+    return any(_INT.match(v.strip()) and not INT64[0] <= int(v.strip()) <= INT64[1] for v in long)
+
+
+def exact_int_plan(name: str) -> ColumnPlan:
+    return ColumnPlan(name, "text", "keep", pl.String(), exact_int=True)
+
+
 def widen(plan: ColumnPlan, value: str) -> ColumnPlan:
-    """After a native parse failed on ``value``: Int64 → Float64, else read as string."""
+    """After a native parse failed on ``value``: Int64 → Float64 (an integer beyond 64 bits:
+    exact text), else read as string."""
+    if plan.read == pl.Int64 and plan.parse == "keep" and beyond_int64(pl.Series([value])):
+        return exact_int_plan(plan.name)
     if plan.read == pl.Int64 and plan.parse == "keep" and parse_number(value) is not None:
         return replace(plan, read=pl.Float64())
     if plan.parse in ("epoch_s", "epoch_ms"):

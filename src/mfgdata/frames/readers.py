@@ -16,7 +16,16 @@ from typing import Any
 import polars as pl
 
 from mfgdata.errors import EncodingError, InputError
-from mfgdata.frames.infer import ColumnPlan, infer_plan, parse_expr, plan_for_dtype, widen
+from mfgdata.frames.encoding import find_undecodable
+from mfgdata.frames.infer import (
+    ColumnPlan,
+    beyond_int64,
+    infer_plan,
+    parse_expr,
+    plan_for_dtype,
+    widen,
+)
+from mfgdata.frames.limits import Limits, cell_too_large
 from mfgdata.frames.ragged import find_bad_line, has_short_lines, ragged_error
 from mfgdata.frames.sources import Source, open_source, parse_failure, read_from
 from mfgdata.frames.zones import fixed_offset
@@ -90,6 +99,7 @@ class Table:
     timezone: str
     offsets: dict[str, timedelta] = field(default_factory=dict)  # fixed-offset time columns
     nan_free: set[str] = field(default_factory=set)  # float columns counted without a NaN
+    limits: Limits = field(default_factory=Limits)
 
     @property
     def multi(self) -> bool:
@@ -135,7 +145,7 @@ class Table:
                 junk = raw.is_not_null() & (raw.str.strip_chars() != "") & parsed.is_null()
                 out[p.name] = (junk, raw.str.strip_chars())
             elif p.read == pl.Float64:
-                out[p.name] = (raw.is_nan().fill_null(False), pl.lit("NaN"))
+                out[p.name] = ((~raw.is_finite()).fill_null(False), raw.cast(pl.String))
         return out
 
     def _parse(self, p: ColumnPlan) -> pl.Expr:
@@ -155,7 +165,7 @@ class Table:
                 failed = raw.filter(parsed.is_null() & raw.is_not_null())
                 out.append((failed.str.strip_chars() != "").sum().alias(f"__n_{p.name}"))
             elif p.read == pl.Float64:
-                out.append(raw.is_nan().sum().alias(f"__n_{p.name}"))
+                out.append((~raw.is_finite()).sum().alias(f"__n_{p.name}"))
         return out
 
     def _fixed_offsets(self) -> dict[str, timedelta]:
@@ -233,6 +243,11 @@ class Table:
                 exprs.append(pl.len().alias(f"__rows_{i}"))
             exprs.append(last.sum().alias(f"__lastnull_{i}"))
         exprs += self._junk_counts()
+        exprs += [
+            pl.col(p.name).str.len_bytes().max().alias(f"__len_{p.name}")
+            for p in self.plans
+            if p.read == pl.String
+        ]
         for name in self.offsets:
             col = pl.col(f"__p_{name}")
             exprs += [col.min().alias(f"__min_{name}"), col.max().alias(f"__max_{name}")]
@@ -284,6 +299,7 @@ class Table:
         row = parsed.select(self._counts()).collect(engine="streaming").row(0, named=True)
         floats = [p.name for p in self.plans if p.read == pl.Float64 and p.parse == "keep"]
         self.nan_free = {c for c in floats if row.get(f"__n_{c}") == 0}
+        self._check_cells(row)
         return self._stats(row)
 
     def _stats(self, row: dict[str, Any]) -> TableStats:
@@ -317,16 +333,40 @@ class Table:
                 bad = find_bad_line(s)
                 if bad:
                     raise ragged_error(s, *bad)
+        self._check_cells(row)
         return self._stats(row)
+
+    def _check_cells(self, row: dict[str, Any]) -> None:
+        """A text cell over ``limits.max_cell_bytes``: refused with its file, line and column."""
+        limit = self.limits.max_cell_bytes
+        big = [p.name for p in self.plans if (row.get(f"__len_{p.name}") or 0) > limit]
+        if not big:
+            return
+        name = big[0]
+        lf = self.raw_frame().filter(pl.col(name).str.len_bytes() > limit)
+        extra = [pl.col(SOURCE_FILE)] if self.multi else []
+        first = lf.select(pl.col(ROW), pl.col(name).str.len_bytes().alias("n"), *extra).head(1)
+        hit = first.collect().row(0, named=True)
+        src, index = self.sources[0], int(hit[ROW])
+        for i, s in enumerate(self.sources):  # the row number within its own file
+            if not self.multi or s.path.name == hit.get(SOURCE_FILE):
+                src = s
+                index -= sum(row[f"__rows_{j}"] for j in range(i))
+                break
+        line = src.data_line + index + 1 if src.format == "csv" else None
+        raise cell_too_large(src.path, int(hit["n"]), self.limits, line=line, column=name)
 
     def _on_error(self, message: str, failures: int) -> None:
         failed = parse_failure(message)
         if failed and failures <= len(self.plans):
             col, value = failed
             many = failures >= 3  # junk beyond the sample in several columns: read all as text
+            other = "x" if beyond_int64(pl.Series([value])) else value
             self.plans = [
                 widen(p, value)
-                if p.name == col or (many and p.read in (pl.Float64, pl.Int64))
+                if p.name == col
+                else widen(p, other)
+                if many and p.read in (pl.Float64, pl.Int64)
                 else p
                 for p in self.plans
             ]
@@ -334,6 +374,17 @@ class Table:
         low = message.lower()
         src = self.sources[0]
         if "utf-8" in low or "utf8" in low:
+            for s in self.sources:
+                line = find_undecodable(s.text_path or s.path, "utf-8")
+                if line is not None:
+                    raise EncodingError(
+                        "UTF-8로 읽을 수 없는 바이트가 있습니다 (인코딩이 섞였거나 다름; "
+                        "--encoding으로 지정할 수 있습니다)",
+                        "bytes that are not valid UTF-8 (mixed or another encoding; "
+                        "--encoding can name it)",
+                        file=s.path,
+                        line=line,
+                    )
             raise EncodingError(
                 "UTF-8로 읽을 수 없는 바이트가 있습니다",
                 "bytes that are not valid UTF-8",
@@ -351,17 +402,35 @@ class Table:
 
 
 def open_table(
-    paths: list[Path], *, work_dir: Path, sheet: str | None, timezone: str, infer_rows: int
+    paths: list[Path],
+    *,
+    work_dir: Path,
+    sheet: str | None,
+    timezone: str,
+    infer_rows: int,
+    encoding: str | None = None,
+    limits: Limits | None = None,
 ) -> Table:
     """Open and plan one logical table from ``paths`` (several files must share columns)."""
     if not paths:
         raise InputError("입력 파일이 없습니다", "no input files were given")
-    sources = [open_source(p, work_dir=work_dir, sheet=sheet, infer_rows=infer_rows) for p in paths]
+    limits = limits or Limits()
+    sources = [
+        open_source(
+            p,
+            work_dir=work_dir,
+            sheet=sheet,
+            infer_rows=infer_rows,
+            encoding=encoding,
+            limits=limits,
+        )
+        for p in paths
+    ]
     _check_same_columns(sources)
-    return Table(sources, _plans(sources), timezone)
+    return Table(sources, _plans(sources), timezone, limits=limits)
 
 
 def with_plan(table: Table, name: str, **changes: Any) -> Table:
     """A copy of ``table`` with one column's plan changed (for callers that know better)."""
     plans = [replace(p, **changes) if p.name == name else p for p in table.plans]
-    return Table(table.sources, plans, table.timezone, dict(table.offsets))
+    return Table(table.sources, plans, table.timezone, dict(table.offsets), limits=table.limits)

@@ -14,6 +14,8 @@ import polars as pl
 from mfgdata.errors import InputError
 from mfgdata.frames.detect import _has_units_row, sniff_csv, transcode_to_utf8
 from mfgdata.frames.headers import split_headers
+from mfgdata.frames.limits import Limits, cell_too_large, check_header, check_nesting
+from mfgdata.frames.workbook import broken, check_workbook, uncached_formulas
 
 CSV_EXT = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".tab": "csv"}
 FORMATS = {
@@ -55,10 +57,21 @@ class Source:
 def check_path(path: Path) -> str:
     """The format of ``path`` or an InputError (missing, directory, unknown extension)."""
     if not path.exists():
-        raise InputError("파일이 없습니다", "the file does not exist", file=path)
+        dangling = " (끊어진 심볼릭 링크)" if path.is_symlink() else ""
+        raise InputError(
+            f"파일이 없습니다{dangling}",
+            "the file does not exist" + (" (a broken symbolic link)" if dangling else ""),
+            file=path,
+        )
     if path.is_dir():
         raise InputError(
             "파일이 아니라 폴더입니다", "the path is a directory, not a file", file=path
+        )
+    if not path.is_file():
+        raise InputError(
+            "일반 파일이 아닙니다 (장치, 파이프 또는 소켓)",
+            "not a regular file (a device, pipe or socket)",
+            file=path,
         )
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
@@ -79,12 +92,20 @@ def _sample_frame(names: list[str], rows: list[list[str]]) -> pl.DataFrame:
     return pl.DataFrame(cols, schema=dict.fromkeys(names[:width], pl.String))
 
 
-def open_csv(path: Path, work_dir: Path, infer_rows: int) -> Source:
-    d = sniff_csv(path, infer_rows)
+def open_csv(
+    path: Path,
+    work_dir: Path,
+    infer_rows: int,
+    encoding: str | None = None,
+    limits: Limits | None = None,
+) -> Source:
+    limits = limits or Limits()
+    d = sniff_csv(path, infer_rows, encoding, limits.max_cell_bytes)
+    check_header(path, d.header, limits, line=d.header_line + 1)
     text_path = path
-    if d.encoding not in ("utf-8", "utf-8-sig"):
+    if d.encoding not in ("utf-8", "utf-8-sig") or d.cr_only:
         text_path = work_dir / f"{path.stem}.{abs(hash(str(path))):x}.utf8.csv"
-        transcode_to_utf8(path, text_path, d.encoding)
+        transcode_to_utf8(path, text_path, d.encoding, cr_only=d.cr_only)
     columns = split_headers(d.header, d.units)
     names = [c[0] for c in columns]
 
@@ -180,9 +201,38 @@ def largest_sheet(sizes: list[SheetSize]) -> tuple[str, str, str]:
     )
 
 
-def open_excel(path: Path, sheet: str | None, infer_rows: int) -> Source:
+def _no_uncached_formulas(path: Path, sheet: str) -> None:
+    count, cells = uncached_formulas(path, sheet)
+    if count:
+        shown = ", ".join(cells) + (" …" if count > len(cells) else "")
+        raise InputError(
+            f"시트 '{sheet}'의 수식 셀 {count}개에 계산된 값이 저장되어 있지 않습니다 ({shown}); "
+            "엑셀에서 열어 다시 계산하고 저장하세요",
+            f"{count} formula cells of sheet '{sheet}' hold no computed value ({shown}); "
+            "open the file in Excel, recalculate and save it",
+            file=path,
+            column=cells[0],
+        )
+
+
+def _check_cells(path: Path, body: pl.DataFrame, first_row: int, limits: Limits) -> None:
+    """The first cell over ``max_cell_bytes`` (row numbers as the sheet shows them)."""
+    for name in body.columns:
+        sizes = body[name].str.len_bytes()
+        big = sizes.arg_max()
+        if big is not None and (sizes[big] or 0) > limits.max_cell_bytes:
+            raise cell_too_large(
+                path, int(sizes[big]), limits, line=first_row + int(big) + 1, column=name
+            )
+
+
+def open_excel(
+    path: Path, sheet: str | None, infer_rows: int, limits: Limits | None = None
+) -> Source:
     import fastexcel
 
+    limits = limits or Limits()
+    check_workbook(path, limits)
     try:
         reader = fastexcel.read_excel(path)
         names = list(reader.sheet_names)
@@ -199,21 +249,19 @@ def open_excel(path: Path, sheet: str | None, infer_rows: int) -> Source:
             chosen, why_ko, why_en = largest_sheet(sizes)
         else:
             chosen, why_ko, why_en = names[0], "유일한 시트", "the only sheet"
+        _no_uncached_formulas(path, chosen)
         raw = reader.load_sheet(chosen, header_row=None, dtypes="string").to_polars()
         if not sizes:
             sizes = [SheetSize(chosen, raw.height, _filled_columns(raw))]
     except InputError:
         raise
     except Exception as e:
-        raise InputError(
-            "엑셀 파일을 읽을 수 없습니다 (손상되었거나 xlsx가 아님)",
-            f"cannot read the Excel file (broken or not .xlsx): {str(e).splitlines()[0][:200]}",
-            file=path,
-        ) from e
+        raise broken(path, (str(e).splitlines() or [type(e).__name__])[0][:200]) from e
     rows = [[c or "" for c in r] for r in raw.head(200).rows()]
     if not rows:
         raise InputError("빈 시트입니다", "the sheet is empty", file=path)
     h = _excel_header(rows)
+    check_header(path, rows[h], limits, line=h + 1)
     units = None
     start = h + 1
     if len(rows) > h + 1 and _has_units_row(rows[h + 1], rows[h + 2 : h + 50]):
@@ -226,6 +274,7 @@ def open_excel(path: Path, sheet: str | None, infer_rows: int) -> Source:
             "데이터 행이 없습니다 (머리글만 있음)", "the sheet has no data rows", file=path
         )
     body = body.with_columns(pl.all().cast(pl.String))
+    _check_cells(path, body, start, limits)
     return Source(
         path,
         "xlsx",
@@ -265,13 +314,17 @@ def read_from(source: Source, path: Path) -> Source:
     return replace(source, scan=lambda _s: lf)
 
 
-def open_typed(path: Path, fmt: str, infer_rows: int) -> Source:
+def open_typed(path: Path, fmt: str, infer_rows: int, limits: Limits | None = None) -> Source:
     """Parquet or JSON Lines; typed columns keep their type, string columns are inferred."""
+    limits = limits or Limits()
+    if fmt == "jsonl":
+        check_nesting(path, limits)
     try:
         if fmt == "parquet":
             lf = pl.scan_parquet(path)
         else:
             lf = pl.scan_ndjson(path, infer_schema_length=infer_rows)
+        check_header(path, list(lf.collect_schema().names()), limits)
         src = _clean_typed(path, fmt, lf, infer_rows)
         if lf.head(1).collect().height == 0:
             raise InputError("데이터 행이 없습니다", "the file has no data rows", file=path)
@@ -286,13 +339,21 @@ def open_typed(path: Path, fmt: str, infer_rows: int) -> Source:
     return src
 
 
-def open_source(path: Path, *, work_dir: Path, sheet: str | None, infer_rows: int) -> Source:
+def open_source(
+    path: Path,
+    *,
+    work_dir: Path,
+    sheet: str | None,
+    infer_rows: int,
+    encoding: str | None = None,
+    limits: Limits | None = None,
+) -> Source:
     fmt = check_path(path)
     if fmt == "csv":
-        return open_csv(path, work_dir, infer_rows)
+        return open_csv(path, work_dir, infer_rows, encoding, limits)
     if fmt == "xlsx":
-        return open_excel(path, sheet, infer_rows)
-    return open_typed(path, fmt, infer_rows)
+        return open_excel(path, sheet, infer_rows, limits)
+    return open_typed(path, fmt, infer_rows, limits)
 
 
 _PARSE_ERR = re.compile(

@@ -156,6 +156,11 @@ def _anomaly(
         tr, te = np.arange(cut), np.arange(cut, len(fm.X))
         tr = tr[~np.isin(dups[tr], dups[te])]  # no twin of a test row in the normal window
         plan = None
+    if len(tr) < 10:  # e.g. every row repeats a test row: no normal window to learn
+        raise NotLearnable(
+            f"정상 구간으로 쓸 수 있는 행이 {len(tr)}개뿐이라 모델을 학습하지 않습니다",
+            f"only {len(tr)} rows can form the normal window: no model is trained",
+        )
     mon = Mon.fit_pca(fm.X[tr], alpha=alpha)
     metrics = Mon.evaluate_monitor(mon, fm.X[tr], fm.X[te], seed=seed)
     forest, thr = Mon.fit_iforest(fm.X[tr], alpha, seed)
@@ -194,6 +199,7 @@ def _anomaly(
         "split": split,
         "uplift": M.uplift(metrics, "detection_rate")
         if metrics["model"]["detection_rate"]["value"] is not None
+        and metrics["baseline"]["detection_rate"]["value"] is not None
         else None,
         "drivers": [
             {

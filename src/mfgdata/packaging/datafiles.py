@@ -17,6 +17,7 @@ import polars as pl
 import pyarrow.parquet as pq
 
 from mfgdata.frames.zones import detach_fixed, fixed_offset, offset_text
+from mfgdata.packaging.csvsafe import escape_formulas
 
 PARQUET = "data/table.parquet"
 CSV = "data/table.csv"
@@ -162,8 +163,10 @@ def write_parquet(frame: pl.LazyFrame, path: Path) -> None:
         )
 
 
-def write_csv(frame: pl.LazyFrame, facts: TableFacts, path: Path) -> None:
+def write_csv(frame: pl.LazyFrame, facts: TableFacts, path: Path, escape: bool = True) -> None:
+    """The CSV table; formula-like text cells escaped (``escape``; see csvsafe.py)."""
+    shown = csv_frame(frame, facts)
     with pl.Config(streaming_chunk_size=SINK_CHUNK_ROWS):
-        csv_frame(frame, facts).sink_csv(
+        (escape_formulas(shown) if escape else shown).sink_csv(
             path, include_header=True, separator=",", line_terminator="\n", maintain_order=True
         )

@@ -38,6 +38,8 @@ class BuildOptions:
     semantics: Path | None = None  # an accepted semantics.yaml to reuse
     pricing: Path | None = None  # pricing inputs (pricing.yaml)
     task: str | None = None  # classification | regression | rul | anomaly (None: detected)
+    encoding: str | None = None  # text encoding of CSV inputs (None: detected)
+    raw_csv: bool = False  # data/table.csv without formula escaping (csvsafe.py)
 
 
 def dump_json(obj: Any) -> str:

@@ -6,7 +6,6 @@ existing folder at ``--out`` is never touched.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import time
@@ -22,6 +21,7 @@ from mfgdata import __version__
 from mfgdata.errors import MfgDataError, OutputExistsError, StepFailed
 from mfgdata.pipeline.context import BuildOptions, ProductWriter, ProgressFn, RunContext
 from mfgdata.pipeline.manifest import write_manifest
+from mfgdata.pipeline.staging import Staging, move_into_place, sweep, trap_sigterm
 from mfgdata.pipeline.step import Step, StepResult
 from mfgdata.settings import Settings, get_settings
 
@@ -65,11 +65,11 @@ def build(
     out = options.out.absolute()
     _check_out(out)
     out.parent.mkdir(parents=True, exist_ok=True)
+    sweep(out.parent)  # staging left by builds that were killed (kill -9, power loss)
     run_id = uuid.uuid4().hex[:12]
-    staging = out.parent / f".{out.name}.partial-{run_id}"
-    work = staging.with_name(staging.name + ".work")
-    staging.mkdir()
-    work.mkdir()
+    stage = Staging(out, run_id).open()  # locked until the build ends (staging.py)
+    staging, work = stage.dir, stage.work
+    restore_signals = trap_sigterm()  # SIGTERM unwinds through the cleanup below
     ctx = RunContext(
         run_id=run_id,
         options=options,
@@ -110,10 +110,11 @@ def build(
             },
         )
         _check_out(out)
-        os.rename(staging, out)
+        move_into_place(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        restore_signals()
+        stage.close()
     return result

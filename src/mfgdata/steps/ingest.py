@@ -16,6 +16,7 @@ import polars as pl
 from mfgdata.errors import InputError
 from mfgdata.frames.blobs import blob_path, identical_files, store_blob
 from mfgdata.frames.infer import ColumnPlan
+from mfgdata.frames.limits import Limits
 from mfgdata.frames.ragged import FieldCounter
 from mfgdata.frames.readers import SOURCE_FILE, Table, TableStats, open_table
 from mfgdata.frames.sources import FORMATS, Source
@@ -85,6 +86,28 @@ def label_findings(table: Table, step: str) -> tuple[Finding, ...]:
         for p in table.plans
         if p.label_text is not None
         for good, bad in [p.label_text]
+    )
+
+
+def exact_int_findings(table: Table, step: str) -> tuple[Finding, ...]:
+    """Integers beyond 64 bits: kept exactly as text (a float would merge distinct values)."""
+    return tuple(
+        Finding(
+            code="integer_beyond_64_bits",
+            severity="warning",
+            message_ko=(
+                f"'{p.name}' 열에 64비트 정수 범위를 넘는 정수가 있어 값이 바뀌지 않도록 "
+                "텍스트로 정확히 저장했습니다 (실수로 바꾸면 서로 다른 값이 같아집니다)"
+            ),
+            message_en=(
+                f"column '{p.name}' holds integers beyond 64 bits: they are kept exactly as "
+                "text (as floats, distinct values would become equal)"
+            ),
+            column=p.name,
+            step=step,
+        )
+        for p in table.plans
+        if p.exact_int
     )
 
 
@@ -249,6 +272,8 @@ class IngestStep:
             sheet=opts.sheet,
             timezone=ctx.timezone,
             infer_rows=ctx.settings.infer_rows,
+            encoding=opts.encoding,
+            limits=Limits.from_settings(ctx.settings),
         )
         tcol = time_column(table, opts.time_column)
         zone = zone_source(table, opts.timezone)
@@ -316,6 +341,7 @@ class IngestStep:
                 duplicate_findings(given, repeats, self.name)
                 + junk_findings(stats, self.name)
                 + label_findings(table, self.name)
+                + exact_int_findings(table, self.name)
                 + zone_findings(table, ctx.timezone, zone, self.name)
             ),
             counts={

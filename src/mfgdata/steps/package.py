@@ -180,7 +180,8 @@ class PackageStep:
         ctx.progress(self.name, 0.5, CSV)
         with ThreadPoolExecutor(max_workers=1) as pool:  # hashing releases the GIL
             parquet_sha = pool.submit(sha256_file, product.path(PARQUET), remember=True)
-            write_csv(table, facts, product.path(CSV))
+            escape = ctx.settings.csv_escape_formulas and not getattr(ctx.options, "raw_csv", False)
+            write_csv(table, facts, product.path(CSV), escape)
             digests = {PARQUET: parquet_sha.result()}
         digests[CSV] = sha256_file(product.path(CSV), remember=True)
         files = {r: (digests[r], product.path(r).stat().st_size) for r in DATA}
