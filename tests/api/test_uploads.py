@@ -7,6 +7,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import polars as pl
 import pytest
 from fastapi.testclient import TestClient
 
@@ -15,6 +16,9 @@ from webapp import signup, web_app, web_settings
 
 LIMIT = 256 * 1024
 CSV = "일시,온도[℃]\n2024-03-01 00:00:00,200.5\n".encode("cp949")
+_buf = io.BytesIO()
+pl.DataFrame({"a": [1, 2]}).write_parquet(_buf)
+PARQUET = _buf.getvalue()
 
 
 @pytest.fixture
@@ -75,12 +79,22 @@ def test_over_the_limit_is_413_and_leaves_no_file(world: tuple[TestClient, Setti
     assert client.get("/api/v1/uploads").json() == []
 
 
+def test_a_file_that_only_looks_like_parquet_is_refused_at_upload(
+    world: tuple[TestClient, Settings],
+) -> None:
+    client, settings = world
+    resp = post(client, "x.parquet", b"PAR1" + b"\x00" * 20 + b"PAR1")
+    assert resp.status_code == 422, resp.text  # type: ignore[attr-defined]
+    assert "parquet" in resp.json()["error"]["message_en"]  # type: ignore[attr-defined]
+    assert files_under(settings) == []
+
+
 @pytest.mark.parametrize(
     ("name", "data", "kind"),
     [
         ("table.txt", CSV, "csv"),
         ("rows.data", b'{"a": 1}\n{"a": 2}\n', "jsonl"),
-        ("x.csv", b"PAR1" + b"\x00" * 20 + b"PAR1", "parquet"),
+        ("x.csv", PARQUET, "parquet"),
     ],
 )
 def test_kind_is_sniffed_from_content(
@@ -175,7 +189,7 @@ def test_deeply_nested_jsonl_is_a_clear_4xx_not_a_500(
         resp = post(client, "deep.jsonl", data)
     assert resp.status_code == 422, resp.text  # type: ignore[attr-defined]
     err = resp.json()["error"]  # type: ignore[attr-defined]
-    assert err["code"] == "json_too_deep"
+    assert err["code"] == "limit_exceeded"
     assert f"limit {settings.max_json_depth}" in err["message_en"] and "한도" in err["message_ko"]
     assert err["line"] == (1 if where == "first line" else 2)
     assert files_under(settings) == []
@@ -189,3 +203,19 @@ def test_nesting_within_the_limit_is_accepted(world: tuple[TestClient, Settings]
     )
     assert resp.status_code == 201, resp.text  # type: ignore[attr-defined]
     assert resp.json()["kind"] == "jsonl"  # type: ignore[attr-defined]
+
+
+def test_an_upload_a_build_would_refuse_is_refused_at_once(
+    world: tuple[TestClient, Settings],
+) -> None:
+    """10,000 columns (issue 13): the upload runs the build's own limits, not a worker later."""
+    client, settings = world
+    header = ",".join(f"c{i}" for i in range(10_000))
+    row = ",".join("1" for _ in range(10_000))
+    resp = post(client, "wide.csv", f"{header}\n{row}\n".encode())
+    assert resp.status_code == 422, resp.text  # type: ignore[attr-defined]
+    err = resp.json()["error"]  # type: ignore[attr-defined]
+    assert err["code"] == "limit_exceeded"
+    assert f"{settings.max_columns}" in err["message_en"] and "열" in err["message_ko"]
+    assert err["file"] == "wide.csv"  # as the user named it, never the server's path
+    assert files_under(settings) == []

@@ -32,11 +32,19 @@ def _zip(name: str, data: bytes) -> bytes:
     return buf.getvalue()
 
 
+def _ragged_late() -> bytes:
+    """Fine where the upload checks look (the first rows), broken where only the build reads."""
+    rows = ["일시,온도"] + [
+        f"2024-03-01 00:{i // 60:02d}:{i % 60:02d},{20 + i % 7}" for i in range(300)
+    ]
+    return ("\n".join([*rows, "2024-03-01 09:00:00,1,2,3"]) + "\n").encode("cp949")
+
+
 @pytest.mark.parametrize(
     ("filename", "data", "shown"),
     [
-        ("라인2 헤더만.csv", "일시,온도\n".encode("cp949"), "라인2 헤더만.csv"),
-        ("day.zip", _zip("logs/a.csv", b"a,b\n"), "logs/a.csv"),
+        ("라인2 잘림.csv", _ragged_late(), "라인2 잘림.csv"),
+        ("day.zip", _zip("logs/a.csv", _ragged_late()), "logs/a.csv"),
     ],
 )
 def test_failed_job_message_has_no_server_path(

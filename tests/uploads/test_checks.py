@@ -9,7 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mfgdata.uploads.checks import TooDeep, check_jsonl_depth, json_depth, sniff
+from mfgdata.frames.guard import check_input
+from mfgdata.frames.limits import LimitExceeded, Limits
+from mfgdata.uploads.checks import json_depth, sniff
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(alphabet='[]{}"\\ab', max_size=6),
@@ -34,8 +36,8 @@ def test_json_depth_matches_the_parsed_structure(value: object) -> None:
 def test_deep_file_is_refused_with_its_line(tmp_path: Path) -> None:
     path = tmp_path / "deep.jsonl"
     path.write_bytes(b'{"a": 1}\n' * 3 + b"[" * 5000 + b"]" * 5000 + b"\n")
-    with pytest.raises(TooDeep) as info:
-        check_jsonl_depth(path, "deep.jsonl", 64)
+    with pytest.raises(LimitExceeded) as info:  # the build's own check, which uploads call
+        check_input(path, Limits(max_nesting=64), fmt="jsonl")
     assert info.value.where.line == 4 and info.value.status_code == 422
     assert "limit 64" in info.value.en
 

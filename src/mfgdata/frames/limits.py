@@ -17,7 +17,7 @@ class LimitExceeded(InputError):
     """An input over one of the limits of :class:`Limits` (a setting names each)."""
 
     code = "limit_exceeded"
-    status_code = 413
+    status_code = 422  # the file is whole but over a limit (a too-large *request* is a 413)
 
 
 @dataclass(frozen=True)

@@ -79,45 +79,6 @@ def json_depth(line: bytes) -> int:
     return deepest
 
 
-class TooDeep(InputError):
-    """A JSON Lines record nested deeper than ``Settings.max_json_depth``."""
-
-    code = "json_too_deep"
-
-    def __init__(self, name: str, line: int, depth: int, limit: int) -> None:
-        super().__init__(
-            f"JSON 중첩이 너무 깊습니다 ({depth}단계 이상, 한도 {limit})",
-            f"JSON nested too deeply ({depth}+ levels, limit {limit})",
-            file=name,
-            line=line,
-        )
-
-
-def check_jsonl_depth(path: Path, name: str, limit: int) -> None:
-    """Refuse a JSON Lines file any of whose lines nests deeper than ``limit`` (streamed).
-
-    A line cannot nest deeper than it has opening brackets, so only lines with more than
-    ``limit`` of them are scanned byte by byte.
-    """
-    number, rest = 0, b""
-    with path.open("rb") as fh:
-        while block := fh.read(1 << 20):
-            lines = (rest + block).split(b"\n")
-            rest = lines.pop()
-            for line in lines:
-                number += 1
-                _check_line(line, name, number, limit)
-    if rest:
-        _check_line(rest, name, number + 1, limit)
-
-
-def _check_line(line: bytes, name: str, number: int, limit: int) -> None:
-    if line.count(b"{") + line.count(b"[") > limit:
-        depth = json_depth(line)
-        if depth > limit:
-            raise TooDeep(name, number, depth, limit)
-
-
 def _is_jsonl(head: bytes, max_depth: int) -> bool:
     line = head.lstrip().split(b"\n", 1)[0].strip()
     if not line.startswith(b"{"):

@@ -1,7 +1,8 @@
 """Where uploads live and how a received file is placed: ``{home}/uploads/<org>/<id>/``.
 
 ``Sink`` receives bytes (hashes and counts them, refusing past ``max_upload_bytes``);
-``place`` sniffs the kind from the bytes, checks archives and JSON nesting, unpacks a zip into
+``place`` sniffs the kind from the bytes, checks archives and runs the build's own input checks
+(``frames.guard``: columns, header and cell size, workbook bombs, JSON nesting), unpacks a zip into
 ``files/`` and moves the upload into place. ``upload_inputs`` lists the data files a build reads.
 """
 
@@ -10,15 +11,17 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 
-from mfgdata.errors import InputError
+from mfgdata.errors import InputError, MfgDataError
+from mfgdata.frames.guard import check_input
+from mfgdata.frames.limits import Limits
 from mfgdata.settings import Settings
 from mfgdata.uploads.checks import (
     EXTENSION,
     HEAD_BYTES,
     ZipLimits,
-    check_jsonl_depth,
     check_zip,
     extract_zip,
     sniff,
@@ -83,12 +86,13 @@ def place(
 ) -> tuple[str, str, list[str]]:
     """Sniff, check, move into place; (kind, stored name, extracted files)."""
     depth = settings.max_json_depth
+    limits = Limits.from_settings(settings)
     kind = sniff(head, tmp, filename, max_depth=depth)
     stem, ext = Path(filename).stem or "upload", Path(filename).suffix.lower()
     stored = filename if ext in KEEP_EXT.get(kind, (EXTENSION[kind],)) else stem + EXTENSION[kind]
     files: list[str] = []
-    if kind == "jsonl":
-        check_jsonl_depth(tmp, filename, depth)
+    if kind != "zip":
+        _guard(tmp, filename, kind, limits)
     if kind in ("zip", "xlsx"):
         members = check_zip(tmp, filename, ZipLimits(), data_only=kind == "zip")
         if kind == "zip":
@@ -107,11 +111,21 @@ def place(
                         "nested archives are not accepted",
                         file=member,
                     )
-                if inner == "jsonl":
-                    check_jsonl_depth(path, member, depth)
+                _guard(path, member, inner, limits)
             files = members
     tmp.rename(folder / stored)
     return kind, stored, files
+
+
+def _guard(path: Path, name: str, kind: str, limits: Limits) -> None:
+    """The build's own limits and table checks (``frames.guard``), so that an upload a build
+    would refuse is refused now; the error names the file as the user named it."""
+    try:
+        check_input(path, limits, fmt=kind)
+    except MfgDataError as e:
+        e.where = replace(e.where, file=name)
+        e.args = (e.message(),)
+        raise
 
 
 def stored_kind(stored: Path) -> str:
