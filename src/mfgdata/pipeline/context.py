@@ -94,6 +94,11 @@ class RunContext:
     progress: ProgressFn = _no_progress
     #: wall-clock seconds of each finished step (the runner fills it; the price step reads it)
     seconds: dict[str, float] = field(default_factory=dict)
+    #: the scratch Parquet file the frame handed to the running step is a plain scan of, written
+    #: by the runner with the product's Parquet settings (None: the frame is not such a scan)
+    table: Path | None = None
+    #: every table the runner materialised in this run, in order (tests read it)
+    tables: list[Path] = field(default_factory=list)
 
     @property
     def timezone(self) -> str:

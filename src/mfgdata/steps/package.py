@@ -6,6 +6,7 @@ Same inputs and recipe give byte-identical data files, datapackage.json and line
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -158,7 +159,10 @@ class PackageStep:
             )
         product = ctx.product
         ctx.progress(self.name, 0.05, PARQUET)
-        write_parquet(frame, product.path(PARQUET))
+        if ctx.table is not None:  # the runner's table, written with the product's settings
+            shutil.copyfile(ctx.table, product.path(PARQUET))
+        else:
+            write_parquet(frame, product.path(PARQUET))
         table = pl.scan_parquet(product.path(PARQUET))
         names = table.collect_schema().names()
         key = key_columns(ctx, names)
