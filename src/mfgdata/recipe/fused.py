@@ -59,6 +59,7 @@ def missing(s: State, op: model.Missing) -> None:
                 filled = s.over(x.forward_fill(limit=pol.limit))
                 extra.update(limit=pol.limit, max_gap=pol.max_gap)
             else:
+                assert isinstance(pol, model.Interpolate)  # ``clean`` keeps the drop policy
                 s.numeric(c)
                 filled = s.over(x.interpolate_by(s.time()))
                 extra.update(max_gap=pol.max_gap)
