@@ -12,7 +12,6 @@ The package step reuses the file for ``data/table.parquet`` (the same bytes).
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import time
 import uuid
@@ -26,7 +25,12 @@ import polars as pl
 from mfgdata import __version__
 from mfgdata.errors import MfgDataError, OutputExistsError, StepFailed
 from mfgdata.packaging.datafiles import write_parquet
-from mfgdata.pipeline.context import BuildOptions, ProductWriter, ProgressFn, RunContext
+from mfgdata.pipeline.context import (
+    BuildOptions,
+    ProductWriter,
+    ProgressFn,
+    RunContext,
+)
 from mfgdata.pipeline.manifest import write_manifest
 from mfgdata.pipeline.step import Step, StepResult, reads_rows
 from mfgdata.settings import Settings, get_settings
@@ -38,13 +42,6 @@ class BuildResult:
     out: Path
     results: dict[str, StepResult] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
-
-
-def product_id_for(options: BuildOptions) -> str:
-    if options.product_id:
-        return options.product_id
-    slug = re.sub(r"[^0-9A-Za-z가-힣_.-]+", "-", options.out.name).strip("-")
-    return slug or "product"
 
 
 def _materialise(frame: pl.LazyFrame, ctx: RunContext) -> pl.LazyFrame:
@@ -121,7 +118,7 @@ def build(
         write_manifest(
             staging,
             {
-                "product_id": product_id_for(options),
+                "product_id": ctx.product_id,
                 "version": "1",
                 "created": started.isoformat(timespec="seconds"),
                 "finished": datetime.now(UTC).isoformat(timespec="seconds"),

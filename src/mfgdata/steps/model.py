@@ -258,5 +258,5 @@ class ModelStep:
             goal=self.goal,
             max_rows=self.max_rows or row_cap(ctx.settings, len(frame.collect_schema())),
             seed=self.seed,
-            product=opts.product_id or opts.out.name,
+            product=ctx.product_id,
         )

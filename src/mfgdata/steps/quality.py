@@ -129,7 +129,7 @@ class QualityStep:
             if price.get("price_krw") is not None
             else None
         )
-        pid = ctx.options.product_id or ctx.options.out.name
+        pid = ctx.product_id
         contract = default_contract(
             product_id=pid,
             name=ctx.options.title or pid,
