@@ -15,7 +15,14 @@ writes the files can be faster than that floor.
 
 Targets (issue #2): (a) ratio <= 1.5; (b) ratio <= 3 and peak RSS <= 2x the Parquet size.
 
+``--whole`` (issue #12) measures instead, in one paired run on the table plus a 0/1 ``defect``
+label (23 columns): a bare Polars read of the Parquet and write of Parquet + CSV, the data steps
+of ``mfgdata build`` (all but model and insight) and the whole build, with CPU seconds, wall,
+peak RSS and the machine's load. Targets: data steps <= 5x CPU, whole build <= 20x CPU, peak RSS
+<= 1 GiB.
+
 Usage: python benchmarks/bench_build.py [--rows 10000000] [--sensors 20] [--repeat 3] [--dir D]
+       python benchmarks/bench_build.py --whole --rows 1000000 --repeat 1
 """
 
 from __future__ import annotations
@@ -100,6 +107,74 @@ print("ok")
 """
 
 
+BASELINE_READ_WRITE = """
+import sys, polars as pl
+df = pl.read_parquet(sys.argv[1])
+df.write_parquet(sys.argv[2] + "/rw.parquet", compression="zstd", compression_level=3)
+df.write_csv(sys.argv[2] + "/rw.csv")
+print(df.height)
+"""
+
+MFGDATA_BUILD = """
+import sys, tempfile
+from pathlib import Path
+from mfgdata.pipeline import build
+from mfgdata.pipeline.context import build_options
+from mfgdata.pipeline.sequence import default_steps
+from mfgdata.settings import Settings
+tmp = Path(tempfile.mkdtemp(dir=sys.argv[2]))
+options = build_options([sys.argv[1]], tmp / "out",
+                        {"time_column": "time", "id_column": "machine", "target": "defect"})
+steps = default_steps()
+if sys.argv[3] == "data":
+    steps = [s for s in steps if s.name not in ("model", "insight")]
+r = build(options, steps=steps, settings=Settings(home=tmp / "home"))
+print({k: round(v, 1) for k, v in r.seconds.items()}, file=sys.stderr)
+"""
+
+
+def labelled(pq_path: Path) -> Path:
+    """The table plus a 0/1 defect label that depends on two sensors (something to learn)."""
+    out = pq_path.with_name(pq_path.stem + "_labelled.parquet")
+    if not out.exists():
+        lf = pl.scan_parquet(pq_path)
+        noise = (pl.int_range(pl.len()) * 2654435761 % 1000) / 1000
+        label = ((pl.col("sensor_00") - 50) / 5 + (pl.col("sensor_01") - 51) / 5 + noise) > 1.6
+        lf.with_columns(defect=label.fill_null(False).cast(pl.Int8)).sink_parquet(out)
+    return out
+
+
+def whole(pq_path: Path, scratch: Path, repeat: int) -> None:
+    """Issue #12: the build, its data steps and bare Polars read + write, in one paired run."""
+    src = labelled(pq_path)
+    mb = 1024 * 1024
+    load = os.getloadavg()
+    base = measure(BASELINE_READ_WRITE, repeat, str(src), str(scratch))
+    data = measure(MFGDATA_BUILD, repeat, str(src), str(scratch), "data")
+    full = measure(MFGDATA_BUILD, repeat, str(src), str(scratch), "all")
+    load_end = os.getloadavg()
+    print(f"input: {src.name}, {src.stat().st_size / mb:,.0f} MiB Parquet")
+    print(f"{'measure':48} {'wall s':>8} {'CPU s':>8} {'peak RSS MiB':>13}")
+    for label, (wall, rss, cpu) in (
+        ("polars read Parquet + write Parquet, CSV", base),
+        ("mfgdata build, data steps (no model, insight)", data),
+        ("mfgdata build, whole", full),
+    ):
+        print(f"{label:48} {wall:8.2f} {cpu:8.2f} {rss / mb:13,.0f}")
+    for name, target, ours in (("data steps", 5.0, data), ("whole build", 20.0, full)):
+        cpu_r, wall_r = ours[2] / base[2], ours[0] / base[0]
+        print(
+            f"{name}: CPU {cpu_r:.1f}x {verdict(cpu_r <= target)} (target <= {target:g}x), "
+            f"wall {wall_r:.1f}x"
+        )
+    ok = verdict(full[1] <= 1024 * mb)
+    print(f"whole build peak RSS {full[1] / mb:,.0f} MiB {ok} (<= 1 GiB)")
+    print(
+        f"load average (1/5/15 min) at start {load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f}, "
+        f"at end {load_end[0]:.1f}/{load_end[1]:.1f}/{load_end[2]:.1f}; {os.cpu_count()} CPUs"
+    )
+
+
 def generate(rows: int, sensors: int, folder: Path) -> tuple[Path, Path]:
     csv_path, pq_path = folder / f"bench_{rows}.csv", folder / f"bench_{rows}.parquet"
     if csv_path.exists() and pq_path.exists():
@@ -139,7 +214,7 @@ def run(code: str, *args: str) -> tuple[float, int, float]:
     t0 = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-c", textwrap.dedent(code), *args], stdout=subprocess.DEVNULL
-    )
+    )  # stderr shown: the build prints its step seconds there
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
     if os.waitstatus_to_exitcode(status) != 0:
@@ -166,11 +241,15 @@ def main() -> None:
     ap.add_argument("--sensors", type=int, default=20)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--dir", type=Path, default=None)
+    ap.add_argument("--whole", action="store_true", help="issue #12: the whole build vs Polars")
     a = ap.parse_args()
     folder = a.dir or Path(tempfile.gettempdir()) / "mfgdata-bench"
     folder.mkdir(parents=True, exist_ok=True)
     csv_path, pq_path = generate(a.rows, a.sensors, folder)
     scratch = Path(tempfile.mkdtemp(dir=folder))
+    if a.whole:
+        whole(pq_path, scratch, a.repeat)
+        return
     mb = 1024 * 1024
     print(
         f"table: {a.rows:,} rows x {a.sensors} sensors; "

@@ -1,21 +1,25 @@
 # ruff: noqa: E501
-"""Benchmark the quality measures against a Polars scan, Great Expectations and ydata-profiling.
+"""Benchmark the quality step against its anchors: Great Expectations Core, ydata-profiling and
+DuckDB running the same checks, in one paired run (issue #12).
 
 Generates a seeded table (N rows x 20 sensors at 1 Hz, with nulls, gaps, spikes, stuck runs and
-duplicate keys) as Parquet, then times whole processes (imports included) and reads each child's
-peak RSS; prints medians of ``--runs`` runs.
+duplicate keys) as Parquet, then times whole processes (imports included): wall, CPU seconds
+(user + system over all threads, from wait4) and peak RSS, with the machine's load before and
+after; prints medians of ``--runs`` runs and each ratio against its target.
 
-    .venv/bin/python benchmarks/bench_quality.py                    # 10M rows, 1M for GX/ydata
-    .venv/bin/python benchmarks/bench_quality.py --rows 200000 --small-rows 50000 --runs 1
+    sh benchmarks/setup_anchors.sh                                  # once: benchmarks/.venv-anchors
+    .venv/bin/python benchmarks/bench_quality.py --rows 1000000 --runs 1
 
-GX and ydata-profiling run with the interpreter of ``--bench-python`` (default .venv-bench, created
-with ``pip install -e '.[bench]'`` or the two packages), so they cannot break the project venv.
+The anchors run with the interpreter of ``--bench-python`` (default benchmarks/.venv-anchors), so
+they cannot break the project venv. Targets: GX/quality >= 10, ydata/quality >= 20,
+quality/DuckDB <= 1.5 (on CPU seconds; wall printed too).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -75,6 +79,24 @@ r = batch.validate(suite)
 print(r.success, len(r.results))
 """
 
+DUCKDB = """
+import sys, duckdb
+con = duckdb.connect()
+con.execute(f"create view t as select * from read_parquet('{sys.argv[1]}')")
+cols = [r[0] for r in con.execute("describe t").fetchall()]
+sens = [c for c in cols if c != "ts"]
+q = [f'count(*) - count("{c}")' for c in cols]  # not null, as GX
+q += [f'count(*) filter (where "{c}" < -50 or "{c}" > 150)' for c in sens]  # between
+stats = ", ".join(f'avg("{c}") m_{c}, stddev_samp("{c}") s_{c}' for c in sens)
+q += [f'count(*) filter (where abs("{c}" - m_{c}) > 6 * s_{c})' for c in sens]  # outliers
+sql = f"with s as (select {stats} from t) select {', '.join(q)} from t, s"
+checks = list(con.execute(sql).fetchone())
+checks.append(con.execute("select count(*) from (select ts <= lag(ts) over () bad from t) where bad").fetchone()[0])
+checks.append(con.execute("select count(*) - count(distinct ts) from t").fetchone()[0])
+checks.append(con.execute(f"select count(*) from (select count(*) n from t group by all_cols) where n > 1".replace("all_cols", ", ".join(f'"{c}"' for c in cols))).fetchone()[0])
+print(len(checks))
+"""
+
 YDATA = """
 import sys, pandas as pd
 from ydata_profiling import ProfileReport
@@ -111,39 +133,43 @@ def generate(path: Path, rows: int, seed: int = 42) -> None:
     writer.close()
 
 
-def run(python: str, code: str, path: Path) -> tuple[float, float]:
+def run(python: str, code: str, path: Path) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS (MiB) and CPU seconds of one process."""
     t = time.perf_counter()
-    p = subprocess.run([python, "-c", code + "\n" + RSS, str(path)], capture_output=True, text=True)
+    p = subprocess.Popen([python, "-c", code, str(path)], stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(p.pid, 0)
     wall = time.perf_counter() - t
-    if p.returncode != 0:
-        raise RuntimeError(p.stderr[-2000:])
-    rss_kib = next(
-        int(line.split()[1]) for line in p.stderr.splitlines() if line.startswith("RSS ")
-    )
-    return wall, rss_kib / 1024
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"benchmark process failed: {code[:80]!r}")
+    return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
-def median_of(runs: int, python: str, code: str, path: Path) -> tuple[float, float]:
+def median_of(runs: int, python: str, code: str, path: Path) -> tuple[float, float, float]:
     res = [run(python, code, path) for _ in range(runs)]
-    return statistics.median(r[0] for r in res), max(r[1] for r in res)
+    return (
+        statistics.median(r[0] for r in res),
+        max(r[1] for r in res),
+        statistics.median(r[2] for r in res),
+    )
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--rows", type=int, default=10_000_000)
-    ap.add_argument("--small-rows", type=int, default=1_000_000)
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--small-rows", type=int, default=None, help="rows for the anchors (--rows)")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--dir", type=Path, default=Path("/tmp/mfgdata-bench"))
     ap.add_argument(
-        "--bench-python", default=str(Path(__file__).parents[1] / ".venv-bench/bin/python")
+        "--bench-python", default=str(Path(__file__).parent / ".venv-anchors/bin/python")
     )
     ap.add_argument("--skip-tools", action="store_true")
     ap.add_argument(
         "--only",
-        default="quality-big,polars-big,quality-small,gx,ydata",
-        help="comma list of: quality-big, polars-big, quality-small, gx, ydata",
+        default="quality-big,polars-big,quality-small,gx,ydata,duckdb",
+        help="comma list of: quality-big, polars-big, quality-small, gx, ydata, duckdb",
     )
     a = ap.parse_args()
+    a.small_rows = a.small_rows or a.rows
     a.dir.mkdir(parents=True, exist_ok=True)
     big, small = a.dir / f"big-{a.rows}.parquet", a.dir / f"small-{a.small_rows}.parquet"
     for path, n in ((big, a.rows), (small, a.small_rows)):
@@ -152,32 +178,47 @@ def main() -> None:
     me = sys.executable
     only = set(a.only.split(","))
     if a.skip_tools:
-        only -= {"gx", "ydata"}
+        only -= {"gx", "ydata", "duckdb"}
     plan = [
         ("quality-big", "mfgdata quality", a.rows, me, QUALITY, big),
         ("polars-big", "polars scan stats", a.rows, me, POLARS, big),
         ("quality-small", "mfgdata quality", a.small_rows, me, QUALITY, small),
         ("gx", "great_expectations", a.small_rows, a.bench_python, GX, small),
         ("ydata", "ydata-profiling minimal", a.small_rows, a.bench_python, YDATA, small),
+        ("duckdb", "duckdb, the same checks", a.small_rows, a.bench_python, DUCKDB, small),
     ]
-    res: dict[str, tuple[str, int, float, float]] = {}
+    if a.rows == a.small_rows:
+        plan = [p for p in plan if p[0] != "quality-small"]
+    load = os.getloadavg()
+    res: dict[str, tuple[str, int, float, float, float]] = {}
     for key, name, n, python, code, path in plan:
         if key in only:
             res[key] = (name, n, *median_of(a.runs, python, code, path))
-    print(f"{'tool':<26}{'rows':>12}{'wall s':>10}{'peak RSS MiB':>14}")
-    for name, n, wall, rss in res.values():
-        print(f"{name:<26}{n:>12,}{wall:>10.2f}{rss:>14.0f}")
+    if a.rows == a.small_rows and "quality-big" in res:
+        res["quality-small"] = res["quality-big"]
+    print(
+        f"load average (1, 5, 15 min) before: {load}, after: {os.getloadavg()} on {os.cpu_count()} CPUs"
+    )
+    print(f"{'tool':<26}{'rows':>12}{'wall s':>10}{'CPU s':>10}{'peak RSS MiB':>14}")
+    for key, (name, n, wall, rss, cpu) in res.items():
+        if key != "quality-small" or a.rows != a.small_rows:
+            print(f"{name:<26}{n:>12,}{wall:>10.2f}{cpu:>10.2f}{rss:>14.0f}")
     ratios: dict[str, float] = {}
     if {"quality-big", "polars-big"} <= res.keys():
-        ratios["quality/polars (target <= 3)"] = res["quality-big"][2] / res["polars-big"][2]
+        ratios["quality/polars CPU (no target; the floor)"] = (
+            res["quality-big"][4] / res["polars-big"][4]
+        )
     if "quality-big" in res:
         ratios["quality peak RSS MiB (target <= 1024)"] = res["quality-big"][3]
-    for key, label in (
-        ("gx", "GX/quality (target >= 10)"),
-        ("ydata", "ydata/quality (target >= 20)"),
+    for key, label, flip in (
+        ("gx", "GX/quality (target >= 10)", False),
+        ("ydata", "ydata/quality (target >= 20)", False),
+        ("duckdb", "quality/DuckDB (target <= 1.5)", True),
     ):
         if {key, "quality-small"} <= res.keys():
-            ratios[label] = res[key][2] / res["quality-small"][2]
+            a_, b_ = (res["quality-small"], res[key]) if flip else (res[key], res["quality-small"])
+            ratios[label + " CPU"] = a_[4] / b_[4]
+            ratios[label + " wall"] = a_[2] / b_[2]
     print(json.dumps({k: round(v, 2) for k, v in ratios.items()}, indent=1))
 
 

@@ -40,6 +40,18 @@ class Settings(BaseSettings):
     csv_escape_formulas: bool = Field(
         default=True, description="Prefix ' to formula-like text cells in CSV outputs."
     )
+    build_memory_bytes: int = Field(
+        default=1024**3,
+        ge=64 * 1024**2,
+        description="Peak memory a build is planned to stay under, whatever the table's size or "
+        "width: it sizes the quality pass's column batches and the model's row sample.",
+    )
+    model_max_rows: int = Field(
+        default=200_000,
+        ge=1_000,
+        description="Rows the model step trains on at most; a larger table is sampled every k-th "
+        "row in time order (k = ceil(rows / cap)), and the model card says so.",
+    )
     database_url: str | None = Field(
         default=None,
         description="SQLAlchemy URL; default sqlite:///{home}/mfgdata.db "

@@ -20,6 +20,7 @@ from rich.table import Table
 from mfgdata.cli.console import console, handle_errors
 from mfgdata.pipeline import BuildOptions, BuildResult
 from mfgdata.pipeline import build as run_build
+from mfgdata.pipeline.context import build_options
 from mfgdata.samples import demo_options
 
 
@@ -121,22 +122,24 @@ def build(
     org: Annotated[str, typer.Option(help="등록 기관 / owner organisation")] = "local",
 ) -> None:
     """원시 파일로 데이터 상품을 만듭니다 / Build a data product from raw files."""
-    options = BuildOptions(
-        inputs=tuple(inputs),
-        out=out,
-        recipe=recipe,
-        time_column=time_column,
-        target=target,
-        id_column=id_column,
-        sheet=sheet,
-        timezone=timezone,
-        title=title,
-        product_id=product_id,
-        semantics=semantics,
-        pricing=pricing,
-        task=task,
-        encoding=encoding,
-        raw_csv=raw_csv,
+    options = build_options(
+        inputs,
+        out,
+        {
+            "recipe": recipe,
+            "time_column": time_column,
+            "target": target,
+            "id_column": id_column,
+            "sheet": sheet,
+            "timezone": timezone,
+            "title": title,
+            "product_id": product_id,
+            "semantics": semantics,
+            "pricing": pricing,
+            "task": task,
+            "encoding": encoding,
+            "raw_csv": raw_csv,
+        },
     )
     result = _run_with_progress(options)
     console.print(_summary(result))

@@ -26,7 +26,7 @@ from mfgdata.errors import ConfigError, MfgDataError
 from mfgdata.jobs import records
 from mfgdata.jobs.lease import Heartbeat, job_dir
 from mfgdata.jobs.messages import public_message, scrub_paths
-from mfgdata.pipeline.context import BuildOptions
+from mfgdata.pipeline.context import build_options
 from mfgdata.pipeline.manifest import MANIFEST
 from mfgdata.pipeline.runner import build
 from mfgdata.settings import Settings
@@ -97,7 +97,7 @@ def _build(session: Session, job: Job, settings: Settings) -> Path:
         return out
     kwargs: dict[str, Any] = {k: job.options[k] for k in OPTION_KEYS if job.options.get(k)}
     kwargs["product_id"] = product_id_of(job)
-    options = BuildOptions(inputs=_inputs(session, job, settings), out=out, **kwargs)
+    options = build_options(_inputs(session, job, settings), out, kwargs)
     build(options, settings=settings, progress=_Progress(session, job.id, settings))
     return out
 

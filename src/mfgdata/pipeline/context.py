@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from mfgdata.errors import ConfigError
 from mfgdata.pipeline.step import StepResult
 from mfgdata.settings import Settings
 
@@ -40,6 +42,35 @@ class BuildOptions:
     task: str | None = None  # classification | regression | rul | anomaly (None: detected)
     encoding: str | None = None  # text encoding of CSV inputs (None: detected)
     raw_csv: bool = False  # data/table.csv without formula escaping (csvsafe.py)
+
+
+#: option fields that name a file
+_PATH_FIELDS = ("recipe", "semantics", "pricing")
+
+
+def build_options(
+    inputs: Sequence[Path | str], out: Path | str, values: Mapping[str, Any] | None = None
+) -> BuildOptions:
+    """The one way to make BuildOptions (CLI, jobs, demo): empty values keep their default, file
+    options become paths, and a key BuildOptions does not know is refused (not dropped)."""
+    known = {f.name for f in fields(BuildOptions)} - {"inputs", "out"}
+    given = {k: v for k, v in (values or {}).items() if v is not None and v != ""}
+    unknown = sorted(set(given) - known)
+    if unknown:
+        names = ", ".join(unknown)
+        raise ConfigError(f"알 수 없는 빌드 옵션: {names}", f"unknown build option(s): {names}")
+    for k in _PATH_FIELDS:
+        if k in given:
+            given[k] = Path(given[k])
+    return BuildOptions(inputs=tuple(Path(p) for p in inputs), out=Path(out), **given)
+
+
+def product_id_for(options: BuildOptions) -> str:
+    """The one rule: ``--product-id``, else the output folder's name as a slug."""
+    if options.product_id:
+        return options.product_id
+    slug = re.sub(r"[^0-9A-Za-z가-힣_.-]+", "-", options.out.name).strip("-")
+    return slug or "product"
 
 
 def dump_json(obj: Any) -> str:
@@ -96,6 +127,16 @@ class RunContext:
     progress: ProgressFn = _no_progress
     #: wall-clock seconds of each finished step (the runner fills it; the price step reads it)
     seconds: dict[str, float] = field(default_factory=dict)
+    #: the scratch Parquet file the frame handed to the running step is a plain scan of, written
+    #: by the runner with the product's Parquet settings (None: the frame is not such a scan)
+    table: Path | None = None
+    #: every table the runner materialised in this run, in order (tests read it)
+    tables: list[Path] = field(default_factory=list)
+
+    @property
+    def product_id(self) -> str:
+        """The product id every step writes (settled once by :func:`product_id_for`)."""
+        return product_id_for(self.options)
 
     @property
     def timezone(self) -> str:

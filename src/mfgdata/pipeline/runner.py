@@ -2,11 +2,15 @@
 
 A build that fails leaves nothing behind: the staging folder and scratch space are removed and an
 existing folder at ``--out`` is never touched.
+
+The table is materialised once: when a step hands back a new plan (preprocess, standardize), the
+runner writes it to a scratch Parquet file (the product's own Parquet settings) before the next
+step that reads rows, and every later step scans that file; no step re-executes another's plan.
+The package step reuses the file for ``data/table.parquet`` (the same bytes).
 """
 
 from __future__ import annotations
 
-import re
 import shutil
 import time
 import uuid
@@ -19,10 +23,16 @@ import polars as pl
 
 from mfgdata import __version__
 from mfgdata.errors import MfgDataError, OutputExistsError, StepFailed
-from mfgdata.pipeline.context import BuildOptions, ProductWriter, ProgressFn, RunContext
+from mfgdata.packaging.datafiles import write_parquet
+from mfgdata.pipeline.context import (
+    BuildOptions,
+    ProductWriter,
+    ProgressFn,
+    RunContext,
+)
 from mfgdata.pipeline.manifest import write_manifest
 from mfgdata.pipeline.staging import Staging, move_into_place, sweep, trap_sigterm
-from mfgdata.pipeline.step import Step, StepResult
+from mfgdata.pipeline.step import Step, StepResult, reads_rows
 from mfgdata.settings import Settings, get_settings
 
 
@@ -34,11 +44,13 @@ class BuildResult:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-def product_id_for(options: BuildOptions) -> str:
-    if options.product_id:
-        return options.product_id
-    slug = re.sub(r"[^0-9A-Za-z가-힣_.-]+", "-", options.out.name).strip("-")
-    return slug or "product"
+def _materialise(frame: pl.LazyFrame, ctx: RunContext) -> pl.LazyFrame:
+    """Write ``frame`` once to the scratch space; the frame later steps get scans that file."""
+    path = ctx.work_dir / f"table-{len(ctx.tables)}.parquet"
+    write_parquet(frame, path)
+    ctx.tables.append(path)
+    ctx.table = path
+    return pl.scan_parquet(path)
 
 
 def _check_out(out: Path) -> None:
@@ -81,11 +93,16 @@ def build(
     result = BuildResult(run_id=run_id, out=out, seconds=ctx.seconds)  # one dict, both views
     started = datetime.now(UTC)
     frame: pl.LazyFrame | None = None
+    planned = False  # ``frame`` is a plan no file holds yet
     try:
         for step in steps:
             ctx.progress(step.name, 0.0, step.title_en)
             t0 = time.perf_counter()
             try:
+                if planned and frame is not None and reads_rows(step):
+                    frame, planned = _materialise(frame, ctx), False
+                    result.seconds[f"table:{step.name}"] = round(time.perf_counter() - t0, 3)
+                    t0 = time.perf_counter()
                 step_result = step.run(frame, ctx)
             except MfgDataError:
                 raise
@@ -94,13 +111,14 @@ def build(
             result.seconds[step.name] = round(time.perf_counter() - t0, 3)
             ctx.results[step.name] = step_result
             result.results[step.name] = step_result
-            if step_result.frame is not None:
-                frame = step_result.frame
+            if step_result.frame is not None and step_result.frame is not frame:
+                frame, planned = step_result.frame, step_result.table is None
+                ctx.table = None
             ctx.progress(step.name, 1.0, step.title_en)
         write_manifest(
             staging,
             {
-                "product_id": product_id_for(options),
+                "product_id": ctx.product_id,
                 "version": "1",
                 "created": started.isoformat(timespec="seconds"),
                 "finished": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import polars as pl
@@ -24,7 +25,9 @@ class StepResult:
     - ``findings``: quality problems observed (data, not exceptions);
     - ``counts``: figures for the lineage log (rows in/out, cells changed, ...);
     - ``files``: product-relative paths the step wrote through ``ctx.product``;
-    - ``report``: a section for report.html, if the step has something to show a person.
+    - ``report``: a section for report.html, if the step has something to show a person;
+    - ``table``: the file ``frame`` is a plain scan of (ingest's typed Parquet), if it is one: the
+      runner then has nothing to materialise.
     """
 
     step: str
@@ -34,13 +37,24 @@ class StepResult:
     counts: Mapping[str, int | float] = field(default_factory=dict)
     files: tuple[str, ...] = ()
     report: ReportSection | None = None
+    table: Path | None = None
 
 
 class Step(Protocol):
-    """A small pure module: reads the frame and ``ctx``, never mutates its input."""
+    """A small pure module: reads the frame and ``ctx``, never mutates its input.
+
+    A step whose class sets ``reads_rows = False`` looks at the frame's schema only (standardize
+    adds its unit conversions to the plan): the runner hands it the plan as it is and materialises
+    the cleaned table once, before the next step that reads rows (see :func:`reads_rows`).
+    """
 
     name: str
     title_ko: str
     title_en: str
 
     def run(self, frame: pl.LazyFrame | None, ctx: RunContext) -> StepResult: ...
+
+
+def reads_rows(step: Step) -> bool:
+    """Whether ``step`` reads the table's rows (default) or only its schema."""
+    return bool(getattr(step, "reads_rows", True))

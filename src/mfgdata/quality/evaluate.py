@@ -9,7 +9,7 @@ the table alone cannot tell) as ``inputs`` in quality.json, and both evaluate wi
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -31,6 +31,8 @@ from mfgdata.quality.score import (
 
 #: version of the ``inputs`` record in quality.json
 RECORD_VERSION = 1
+#: bytes of memory per cell of a column batch (value, masks, window shifts, aggregation state)
+BYTES_PER_CELL = 64
 
 
 def _str_map(value: Any) -> dict[str, Any] | None:
@@ -140,9 +142,18 @@ def mostly_empty(stats: TableStats) -> dict[str, float]:
     }
 
 
-def evaluate(lf: pl.LazyFrame, contract: Contract, extras: Extras | None = None) -> QualityReport:
+def evaluate(
+    lf: pl.LazyFrame,
+    contract: Contract,
+    extras: Extras | None = None,
+    *,
+    memory_bytes: int | None = None,
+) -> QualityReport:
+    """``memory_bytes``: the memory setting; it sizes the column batches (not the results)."""
     ex = extras or Extras()
     params = Params.from_mapping(contract.parameters)
+    if memory_bytes is not None:
+        params = replace(params, batch_cells=max(1_000_000, memory_bytes // BYTES_PER_CELL))
     stats = scan_table(lf, contract, params, interval_s=ex.interval_s)
     empty = mostly_empty(stats)
     ms: list[Measure] = []
@@ -183,7 +194,9 @@ def evaluate_record(
     record: Mapping[str, Any],
     *,
     reference: datetime | None = None,
+    memory_bytes: int | None = None,
 ) -> QualityReport:
     """The one evaluation the build and ``mfgdata verify`` both run: the table, the contract and
     the stored ``inputs`` record of quality.json."""
-    return evaluate(lf, contract, Extras.from_record(record, reference))
+    extras = Extras.from_record(record, reference)
+    return evaluate(lf, contract, extras, memory_bytes=memory_bytes)

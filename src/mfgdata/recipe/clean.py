@@ -6,7 +6,7 @@ import polars as pl
 
 from mfgdata.quality.datacolumns import FLAG_SUFFIX, data_columns, excluded_columns
 from mfgdata.quality.findings import MAX_EVIDENCE
-from mfgdata.recipe import model
+from mfgdata.recipe import fused, model
 from mfgdata.recipe.state import SCRATCH, ColumnMeta, State
 
 #: MAD → standard deviation of a normal distribution.
@@ -26,6 +26,10 @@ def _gap_limited(s: State, column: str, filled: pl.Expr, max_gap: int) -> pl.Exp
 def missing(s: State, op: model.Missing) -> None:
     """Per column: drop rows, constant, forward fill (limit, max_gap) or time interpolation."""
     s.need(*op.columns)
+    drops = any(isinstance(p, model.DropMissing) for p in op.columns.values())
+    if not drops and fused.safe(s, list(op.columns)):
+        fused.missing(s, op)  # the same values and records, a batch of columns at a time
+        return
     for c, pol in op.columns.items():
         x = pl.col(c)
         if isinstance(pol, model.DropMissing):
@@ -114,7 +118,7 @@ def _with_bounds(s: State, c: str, method: model.Iqr | model.Zscore | model.Hamp
     mad = (pl.col(win) - pl.col(med)).list.eval(pl.element().abs()).list.median()
     return (
         s.lf.with_columns(s.over(window).alias(win))
-        .with_columns(pl.col(win).list.median().alias(med), _column_scale(s, x).alias(sigma))
+        .with_columns(pl.col(win).list.median().alias(med), column_scale(s, x).alias(sigma))
         .with_columns(pl.max_horizontal(MAD_SCALE * mad, pl.col(sigma)).alias(sigma))
         .with_columns(
             (pl.col(med) - n * pl.col(sigma)).alias(LOW),
@@ -124,7 +128,7 @@ def _with_bounds(s: State, c: str, method: model.Iqr | model.Zscore | model.Hamp
     )
 
 
-def _column_scale(s: State, x: pl.Expr) -> pl.Expr:
+def column_scale(s: State, x: pl.Expr) -> pl.Expr:
     """Robust scale of the whole column (per entity): 1.4826·MAD, or 1.2533·mean absolute
     deviation when MAD is 0 (more than half the values equal, as in quantised sensors)."""
     mad = s.over((x - s.over(x.median())).abs().median())
@@ -135,6 +139,9 @@ def _column_scale(s: State, x: pl.Expr) -> pl.Expr:
 def outliers(s: State, op: model.Outliers) -> None:
     """iqr / zscore / hampel; flag (``<col>__outlier``), clip to the bounds, or null."""
     s.numeric(*op.columns)
+    if fused.safe(s, list(op.columns)):
+        fused.outliers(s, op)  # the same values and records, a batch of columns at a time
+        return
     for c in op.columns:
         s.lf = _with_bounds(s, c, op.method)
         x, low, high = pl.col(c), pl.col(LOW), pl.col(HIGH)

@@ -58,6 +58,7 @@ def apply(
         id_column=recipe.id_column,
         file=file,
         op="recipe",
+        rows=int(frame.select(pl.len()).collect().item()) if count else None,
     )
     for n in frame.collect_schema():
         state.meta.setdefault(n, ColumnMeta(name=n, source=n))
@@ -79,7 +80,7 @@ def apply(
         rows = [next(iter(r.values())) for r in counted[-2:]]
         ops = counted[:-2]
     else:
-        ops = list(state.records)
+        ops = state.planned()
     cols = [state.meta[n].to_dict() for n in state.schema]
     return Applied(
         frame=state.lf,

@@ -16,6 +16,8 @@ from mfgdata.errors import RecipeError
 
 #: Prefix of scratch columns; a recipe may not name such a column.
 SCRATCH = "__mfg_"
+#: Key of a record that holds the records of several columns counted in one query.
+SHARED = "\x00columns"
 
 
 @dataclass
@@ -48,6 +50,8 @@ class State:
     schema: dict[str, pl.DataType] = field(default_factory=dict)
     records: list[dict[str, Any]] = field(default_factory=list)
     stats: list[pl.LazyFrame] = field(default_factory=list)
+    #: rows of the input table, when known (sizes the column batches of ``fused``)
+    rows: int | None = None
 
     def refresh(self, lf: pl.LazyFrame | None = None) -> None:
         """Take ``lf`` as the new frame and re-plan its schema (planning only, no data)."""
@@ -139,6 +143,22 @@ class State:
         ]
         self.record(column, self.lf.select(exprs))
 
+    def record_columns(
+        self, entries: list[tuple[str, dict[str, pl.Expr], dict[str, Any]]], on: pl.LazyFrame
+    ) -> None:
+        """Several column-wise changes counted in one query on ``on``: per entry (column, counts
+        as per-row booleans, extra fields); the records read as :meth:`record_cells` ones."""
+        exprs = [
+            e.sum().cast(pl.Int64).alias(f"{i}\x00{k}")
+            for i, (_, counts, _) in enumerate(entries)
+            for k, e in counts.items()
+        ]
+        group = [
+            {"index": self.index, "op": self.op, "column": c, **extra} for c, _, extra in entries
+        ]
+        self.records.append({SHARED: group})
+        self.stats.append(on.select(exprs))
+
     def record_rows(self, after: pl.LazyFrame, column: str | None = None, **extra: Any) -> None:
         """Counts of a row-dropping change from the current frame to ``after``."""
         width = len(self.schema)
@@ -159,5 +179,16 @@ class State:
         for rec, df in zip(self.records, frames, strict=True):
             row = df.row(0, named=True)
             counts = {k: v if isinstance(v, list) else int(v or 0) for k, v in row.items()}
-            out.append({**rec, **counts})
+            if SHARED not in rec:
+                out.append({**rec, **counts})
+                continue
+            for i, entry in enumerate(rec[SHARED]):
+                mine = {
+                    k.split("\x00", 1)[1]: v for k, v in counts.items() if k.startswith(f"{i}\x00")
+                }
+                out.append({**entry, **mine})
         return out
+
+    def planned(self) -> list[dict[str, Any]]:
+        """The records without their counts (one per column of a shared record)."""
+        return [e for r in self.records for e in r.get(SHARED, [r])]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from importlib.resources import files
 from pathlib import Path
 
-from mfgdata.pipeline.context import BuildOptions
+from mfgdata.pipeline.context import BuildOptions, build_options
 
 
 def demo_files() -> tuple[Path, ...]:
@@ -20,13 +20,15 @@ def demo_files() -> tuple[Path, ...]:
 
 
 def demo_options(out: Path) -> BuildOptions:
-    return BuildOptions(
-        inputs=demo_files(),
-        out=out,
-        time_column="일시",
-        target="불량여부",
-        id_column="설비ID",
-        timezone="Asia/Seoul",  # the demo plant is in Korea: stated, not assumed
-        title="사출성형 공정 데이터 / Injection moulding process data",
-        product_id="demo-injection-molding",
+    return build_options(
+        demo_files(),
+        out,
+        {
+            "time_column": "일시",
+            "target": "불량여부",
+            "id_column": "설비ID",
+            "timezone": "Asia/Seoul",  # the demo plant is in Korea: stated, not assumed
+            "title": "사출성형 공정 데이터 / Injection moulding process data",
+            "product_id": "demo-injection-molding",
+        },
     )

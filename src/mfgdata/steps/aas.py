@@ -11,7 +11,6 @@ from typing import Any
 import polars as pl
 
 from mfgdata.pipeline.context import RunContext
-from mfgdata.pipeline.runner import product_id_for
 from mfgdata.pipeline.step import StepResult
 from mfgdata.semantics.aas_export import (
     ProductInfo,
@@ -63,7 +62,7 @@ def product_info(frame: pl.LazyFrame | None, ctx: RunContext) -> ProductInfo:
     price = _data(ctx, "price") or {}
     licence = price.get("licence") or getattr(ctx.options, "licence", None)
     return ProductInfo(
-        product_id=product_id_for(ctx.options),
+        product_id=ctx.product_id,
         title=ctx.options.title,
         provider=getattr(ctx.options, "provider", None),
         licence=str(licence) if isinstance(licence, str) else None,

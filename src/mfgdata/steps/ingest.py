@@ -336,6 +336,7 @@ class IngestStep:
         return StepResult(
             step=self.name,
             frame=typed,
+            table=None if in_place else out,
             data=data,
             findings=(
                 duplicate_findings(given, repeats, self.name)

@@ -14,8 +14,23 @@ from mfgdata.pipeline.context import RunContext
 from mfgdata.pipeline.step import StepResult
 from mfgdata.quality.findings import Finding
 from mfgdata.report.section import ReportSection
+from mfgdata.settings import Settings
 
 FILES = ("model/model.onnx", "model/model_card.md", "model/metrics.json", "model/features.json")
+
+
+#: Bytes of memory per cell the model step plans for (the float matrix, its fold copies, LightGBM's
+#: binned dataset): the row cap keeps ``rows x columns x CELL_BYTES`` under the memory setting.
+CELL_BYTES = 32
+
+
+def row_cap(settings: Settings, columns: int) -> int:
+    """Rows the model trains on at most: ``model_max_rows``, lower on a table too wide for the
+    memory setting. Above it, every k-th row in time order (the card states rows used of all)."""
+    return max(
+        1_000,
+        min(settings.model_max_rows, settings.build_memory_bytes // (CELL_BYTES * max(columns, 1))),
+    )
 
 
 def column_facts(ctx: RunContext) -> dict[str, dict[str, Any]]:
@@ -193,7 +208,7 @@ class ModelStep:
         task: str | None = None,
         exclude: tuple[str, ...] = (),
         goal: str = "max",
-        max_rows: int = 1_000_000,
+        max_rows: int | None = None,
         seed: int = 0,
     ) -> None:
         self.task, self.exclude, self.goal = task, set(exclude), goal
@@ -241,8 +256,8 @@ class ModelStep:
             task=self.task or getattr(opts, "task", None),
             exclude=self.exclude,
             goal=self.goal,
-            max_rows=self.max_rows,
+            max_rows=self.max_rows or row_cap(ctx.settings, len(frame.collect_schema())),
             seed=self.seed,
-            product=opts.product_id or opts.out.name,
+            product=ctx.product_id,
             zone=ctx.timezone,
         )

@@ -6,6 +6,7 @@ Same inputs and recipe give byte-identical data files, datapackage.json and line
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -21,7 +22,6 @@ from mfgdata.packaging.lineage import lineage
 from mfgdata.packaging.section import package_section
 from mfgdata.pipeline.context import RunContext
 from mfgdata.pipeline.manifest import MANIFEST, sha256_file
-from mfgdata.pipeline.runner import product_id_for
 from mfgdata.pipeline.step import StepResult
 from mfgdata.report.render import (
     ReportInput,
@@ -113,7 +113,7 @@ def _write_lineage(ctx: RunContext, own: StepResult, schema: Mapping[str, Any]) 
     product.write_json(
         LINEAGE,
         lineage(
-            product_id=product_id_for(opts),
+            product_id=ctx.product_id,
             inputs=_data(ctx, "ingest").get("inputs", []),
             results=[*ctx.results.values(), own],
             recipe=_data(ctx, "preprocess").get("recipe"),
@@ -133,7 +133,7 @@ def _write_lineage(ctx: RunContext, own: StepResult, schema: Mapping[str, Any]) 
 
 
 def _write_report(ctx: RunContext, own: StepResult, rows: int, columns: int) -> None:
-    product_id = product_id_for(ctx.options)
+    product_id = ctx.product_id
     results = [*ctx.results.values(), own]
     inputs = [
         ReportInput(
@@ -172,7 +172,10 @@ class PackageStep:
             )
         product = ctx.product
         ctx.progress(self.name, 0.05, PARQUET)
-        write_parquet(frame, product.path(PARQUET))
+        if ctx.table is not None:  # the runner's table, written with the product's settings
+            shutil.copyfile(ctx.table, product.path(PARQUET))
+        else:
+            write_parquet(frame, product.path(PARQUET))
         table = pl.scan_parquet(product.path(PARQUET))
         names = table.collect_schema().names()
         key = key_columns(ctx, names)
@@ -187,7 +190,7 @@ class PackageStep:
         files = {r: (digests[r], product.path(r).stat().st_size) for r in DATA}
         ctx.progress(self.name, 0.8, DATAPACKAGE)
         schema = table_schema(table.collect_schema(), column_meta(ctx), facts, key)
-        product_id = product_id_for(ctx.options)
+        product_id = ctx.product_id
         product.write_json(
             DATAPACKAGE,
             datapackage(

@@ -15,7 +15,6 @@ from typing import Any
 import polars as pl
 
 from mfgdata.pipeline.context import RunContext
-from mfgdata.pipeline.runner import product_id_for
 from mfgdata.pipeline.step import StepResult
 from mfgdata.pricing.document import price_document
 from mfgdata.pricing.inputs import UNRATED, PricingError, load_inputs
@@ -139,10 +138,10 @@ def _catalog(ctx: RunContext) -> Lookup:
     """Published comparables of the same process family and data type (never creates a DB)."""
     profile = _data(ctx, "profile")  # registration decides the data type the same way
     has_time = bool(profile.get("time")) if profile else ctx.column("time_column") is not None
-    family, data_type = product_kind(ctx.options.title, product_id_for(ctx.options), has_time)
+    family, data_type = product_kind(ctx.options.title, ctx.product_id, has_time)
     return library_comparables(
         ctx.settings,
-        product_id=product_id_for(ctx.options),
+        product_id=ctx.product_id,
         process_family=family,
         data_type=data_type,
     )

@@ -129,7 +129,7 @@ class QualityStep:
             if price.get("price_krw") is not None
             else None
         )
-        pid = ctx.options.product_id or ctx.options.out.name
+        pid = ctx.product_id
         contract = default_contract(
             product_id=pid,
             name=ctx.options.title or pid,
@@ -175,7 +175,9 @@ class QualityStep:
         contract, extras = self.contract_for(frame, ctx)
         ctx.progress(self.name, 0.1, "measures")
         # the same call as ``mfgdata verify``: the stored record, not the in-memory Extras
-        report = evaluate_record(frame, contract, extras.to_record())
+        report = evaluate_record(
+            frame, contract, extras.to_record(), memory_bytes=ctx.settings.build_memory_bytes
+        )
         ctx.progress(self.name, 0.9, "outputs")
         ctx.product.write_json("quality.json", report.to_dict())
         ctx.product.write_text("contract.yaml", dump_contract(contract))

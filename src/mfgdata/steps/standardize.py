@@ -174,6 +174,7 @@ class StandardizeStep:
     name = "standardize"
     title_ko = "표준화"
     title_en = "Standardize"
+    reads_rows = False  # schema and profile only: its conversions join the plan the runner writes
 
     def run(self, frame: pl.LazyFrame | None, ctx: RunContext) -> StepResult:
         if frame is None:

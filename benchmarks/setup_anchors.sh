@@ -1,0 +1,19 @@
+#!/bin/sh
+# The benchmarks' anchors (issue #12): Great Expectations Core, ydata-profiling and DuckDB, from
+# PyPI into their own venv (benchmarks/.venv-anchors, gitignored), so they never touch the
+# project's environment. Re-running it is harmless.
+#
+#   sh benchmarks/setup_anchors.sh [python3]
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+py=${1:-python3}
+venv="$here/.venv-anchors"
+[ -x "$venv/bin/python" ] || "$py" -m venv "$venv"
+"$venv/bin/python" -m pip install --quiet --upgrade pip
+"$venv/bin/python" -m pip install --quiet \
+    "great_expectations>=1.0,<2" "ydata-profiling>=4.9" "duckdb>=1.0" pandas pyarrow numpy
+"$venv/bin/python" - <<'PY'
+import duckdb, great_expectations, ydata_profiling
+print("anchors:", "great_expectations", great_expectations.__version__,
+      "| ydata-profiling", ydata_profiling.__version__, "| duckdb", duckdb.__version__)
+PY

@@ -1,0 +1,61 @@
+"""Settled facts (issue #12): one product-id rule every file follows, one way to make
+BuildOptions (unknown keys refused), and no import from ``steps/`` back into the runner."""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+import pytest
+
+import mfgdata
+from mfgdata.errors import ConfigError
+from mfgdata.pipeline import build
+from mfgdata.pipeline.context import build_options, product_id_for
+from mfgdata.samples import demo_options
+from mfgdata.settings import Settings
+
+STEPS = Path(mfgdata.__file__).parent / "steps"
+
+
+def test_no_step_imports_the_runner() -> None:
+    """``product_id_for`` lived in pipeline/runner.py and steps imported it back: a cycle."""
+    back = []
+    for path in sorted(STEPS.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").endswith("runner"):
+                back.append(path.name)
+    assert back == []
+
+
+def test_build_options_refuses_unknown_keys_and_keeps_paths(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as e:
+        build_options([tmp_path / "a.csv"], tmp_path / "P", {"time_colum": "t", "title": "x"})
+    assert "time_colum" in e.value.en and "title" not in e.value.en
+    o = build_options(["a.csv"], "P", {"recipe": "r.yaml", "target": "", "id_column": None})
+    assert o.recipe == Path("r.yaml") and o.target is None and o.inputs == (Path("a.csv"),)
+    assert demo_options(tmp_path / "d").timezone == "Asia/Seoul"  # the demo goes through it too
+
+
+def test_every_file_carries_the_one_product_id(tmp_path: Path) -> None:
+    """Without ``--product-id`` the id is the folder name as a slug; quality and the model used
+    the raw folder name before (``2호기 라인 (신규)``), other files the slug."""
+    lines = ["시각,설비,온도,불량"]
+    for i in range(240):
+        lines.append(
+            f"2024-01-01 00:{i // 60:02d}:{i % 60:02d},M{i % 2},{20 + i % 7},{i % 5 == 0:d}"
+        )
+    src = tmp_path / "raw.csv"
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "2호기 라인 (신규)"
+    options = build_options([src], out, {"target": "불량", "id_column": "설비"})
+    assert product_id_for(options) == "2호기-라인-신규"
+    build(options, settings=Settings(home=tmp_path / "home"))
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["product_id"] == "2호기-라인-신규"
+    texts = [p for p in out.rglob("*") if p.suffix in (".json", ".yaml", ".md", ".html")]
+    assert len(texts) > 8
+    stale = [p.name for p in texts if "(신규)" in p.read_text(encoding="utf-8")]
+    assert stale == []
+    assert "2호기-라인-신규" in (out / "contract.yaml").read_text(encoding="utf-8")
