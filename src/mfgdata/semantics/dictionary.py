@@ -43,6 +43,10 @@ class UnitDef:
     reference: str | None = None
     #: The unit of the same reference that columns in this unit are stored in (kscmh -> Sm³/h).
     family: str | None = None
+    #: Symbols of other units this one is also written as (standard gravity is written ``g``,
+    #: like the gram); the matcher reads such a symbol as this unit when the property's quantity
+    #: kind needs it (``진동(g)`` is an acceleration, ``weight (g)`` a mass).
+    also: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -160,6 +164,7 @@ def _units(doc: dict[str, Any]) -> dict[str, UnitDef]:
             aliases,
             reference=raw.get("reference"),
             family=raw.get("family"),
+            also=tuple(nfkc(a) for a in raw.get("also", [])),
         )
     return out
 
