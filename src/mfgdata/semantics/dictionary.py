@@ -69,6 +69,9 @@ class Property:
     #: Properties of one family (mass / actual / standard volume flow) share their names at a
     #: discount; the header's unit then tells which member the column is.
     family: str = ""
+    #: A result measured after the process (a quality test: strength, conversion, molecular
+    #: weight, yield): another output of the same run, never a model input (modeling.leaks).
+    outcome: bool = False
 
     @property
     def numeric(self) -> bool:
@@ -116,6 +119,7 @@ def _entry(raw: dict[str, Any], where: str, sources: dict[str, str]) -> Property
             syn_ko=tuple(str(s) for s in raw.get("syn_ko") or ()),
             exclude=tuple(str(s).lower() for s in raw.get("exclude") or ()),
             family=str(raw.get("family") or ""),
+            outcome=bool(raw.get("outcome", False)),
         )
     except (KeyError, TypeError, ValueError) as e:
         raise DictionaryError(
