@@ -112,3 +112,19 @@ def test_fit_model_leaves_the_leak_out_and_says_why(tmp_path: object) -> None:
     m = data["metrics"]
     assert m["model"]["mae"]["value"] < 0.7 * m["baseline"]["mae"]["value"]
     assert m["model"]["r2"]["value"] < 0.95  # not the near-perfect fit the copy gave
+
+
+def test_a_class_code_is_left_out_a_threshold_reading_is_a_suspect() -> None:
+    """``NG`` when temp > 70 could be a rule on a process reading or a leak: kept, listed."""
+    temp = RNG.uniform(40, 100, N)
+    label = (temp > 70).astype(np.int64)
+    code = _flip(label, 0.002).astype(float)  # a judgement flag copied from the label
+    X = np.column_stack([temp, code, RNG.normal(0, 1, N)])
+    leaks = find_leaks(
+        X, label, ["temp", "ng_flag", "noise"], classification=True, train=np.arange(N)
+    )
+    assert [(lk.feature, lk.measure, lk.excluded) for lk in leaks] == [
+        ("temp", "balanced_accuracy", False),
+        ("ng_flag", "balanced_accuracy", True),
+    ]
+    assert "--exclude" in leaks[0].reason_en and "--exclude" in leaks[0].reason_ko

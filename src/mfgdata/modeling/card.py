@@ -85,12 +85,15 @@ def _uplift_lines(up: dict[str, Any] | None) -> list[str]:
 
 def _leak_lines(leaks: list[dict[str, Any]]) -> list[str]:
     """Features left out as target leaks (modeling.leaks), each with its reason in ko and en."""
-    if not leaks:
-        return []
-    out = ["- target leaks left out / 목표 누설로 제외한 열:"]
-    for lk in leaks:
-        out.append(f"  - {lk['feature']}: {lk['reason_ko']}")
-        out.append(f"    {lk['reason_en']}")
+    out: list[str] = []
+    for excluded, title in (
+        (True, "- target leaks left out / 목표 누설로 제외한 열:"),
+        (False, "- kept, check for a leak / 남겼으나 누설인지 확인할 열:"),
+    ):
+        rows = [lk for lk in leaks if lk.get("excluded", True) is excluded]
+        out += [title] if rows else []
+        for lk in rows:
+            out += [f"  - {lk['feature']}: {lk['reason_ko']}", f"    {lk['reason_en']}"]
     return out
 
 

@@ -79,13 +79,16 @@ def without_leaks(
         outcomes=outcomes,
         seed=seed,
     )
-    if not leaks:
+    gone = {lk.feature for lk in leaks if lk.excluded}
+    if not gone:
         return fm, leaks
-    gone = {lk.feature for lk in leaks}
     keep = [j for j, n in enumerate(fm.spec.names) if n not in gone]
     s = fm.spec
     spec = replace(s, features=[s.features[j] for j in keep])
-    excluded = {**fm.excluded, **{lk.feature: f"target leak: {lk.reason_en}" for lk in leaks}}
+    excluded = {
+        **fm.excluded,
+        **{lk.feature: f"target leak: {lk.reason_en}" for lk in leaks if lk.excluded},
+    }
     return replace(fm, X=fm.X[:, keep], spec=spec, excluded=excluded), leaks
 
 
@@ -96,7 +99,7 @@ def _supervised(
     dups = twin_key(fm)
     plan = plan_split(fm, task.kind, seed, dups, clock)
     fm, leaks = without_leaks(fm, task.kind, plan.folds[0][0], outcomes, seed)
-    if leaks:  # the split is re-made on the honest features (twins are judged on them)
+    if any(lk.excluded for lk in leaks):  # split again on the honest features (twins too)
         if not fm.spec.names:
             raise NotLearnable(
                 "목표를 새어 나르는 열을 빼니 학습에 쓸 입력 열이 없습니다",

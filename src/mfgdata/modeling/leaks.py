@@ -6,6 +6,12 @@ Two kinds, both decided on the training rows only (the test rows never choose th
   single-feature R² (the best of the linear r², the rank r² and an out-of-fold depth-limited tree)
   is at least ``LEAK_R2``; classification: its out-of-fold single-feature balanced accuracy is at
   least ``LEAK_BALANCED_ACCURACY``. An honest strong driver (R² 0.7) stays.
+  Classification, one exception: a many-valued reading (more than ``CODE_VALUES`` distinct
+  values) that splits the classes at a threshold is the shape of a label *defined* by a rule on a
+  process reading (``NG`` when temp > 70) as much as of a leak (a dimension measured after the
+  process against its tolerance). The data cannot tell them apart, so such a column is kept and
+  listed as a suspect (``excluded: false``) for a person to decide (``--exclude``). A few-valued
+  column that gives the class (a defect code, a judgement flag) is left out.
 - **an outcome**: the semantics layer maps the column to a property measured after the process
   (a quality test result such as compressive strength, conversion or molecular weight;
   ``Property.outcome``). A sibling output of the same run is not an input to predict another.
@@ -39,6 +45,8 @@ LEAK_BALANCED_ACCURACY = 0.99
 TREE_DEPTH = 5
 FOLDS = 3
 MIN_ROWS = 12
+#: Classification: a column with at most this many distinct values (or 2 per class) is a code.
+CODE_VALUES = 4
 
 
 @dataclass(frozen=True)
@@ -48,6 +56,8 @@ class Leak:
     score: float | None
     reason_ko: str
     reason_en: str
+    #: False: a suspect kept in the model and listed for a person to decide.
+    excluded: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -112,7 +122,11 @@ def find_leaks(
             )
             continue
         score = single_feature_score(X[train, j], y[train], classification, seed)
-        if score is not None and score >= limit:
+        if score is None or score < limit:
+            continue
+        n_codes = max(CODE_VALUES, 2 * len(np.unique(y[train])))
+        code = not classification or len(np.unique(X[train, j])) <= n_codes
+        if code:
             out.append(
                 Leak(
                     name,
@@ -122,6 +136,20 @@ def find_leaks(
                     f"{limit}): 목표에서 나온 값으로 봅니다",
                     f"this column alone explains the target nearly perfectly ({measure} "
                     f"{score:.3f} >= {limit}): taken as derived from the target",
+                )
+            )
+        else:
+            out.append(
+                Leak(
+                    name,
+                    measure,
+                    round(score, 4),
+                    f"이 열의 한 기준값으로 등급이 거의 완전히 갈립니다 ({measure} {score:.3f}): "
+                    "공정 뒤에 측정한 값이면 --exclude 로 빼십시오",
+                    f"one threshold on this column nearly gives the class ({measure} "
+                    f"{score:.3f}): if it is measured after the process, leave it out with "
+                    "--exclude",
+                    excluded=False,
                 )
             )
     return out
