@@ -7,6 +7,8 @@ lost their unit (Superplasticizer even became ``%``), and ``진동(g)`` was read
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mfgdata.semantics.dictionary import load_dictionary
 from mfgdata.semantics.matcher import match_header
@@ -71,3 +73,9 @@ def test_standard_gravity_is_9_80665_m_per_s2() -> None:
         0.001,
         0.0,
     )
+
+
+@given(st.text(max_size=40))
+def test_reading_a_header_phrase_never_crashes(text: str) -> None:
+    found = find_unit(text, D)
+    assert found is None or found.key in D.units
