@@ -83,6 +83,20 @@ def _uplift_lines(up: dict[str, Any] | None) -> list[str]:
     ]
 
 
+def _leak_lines(leaks: list[dict[str, Any]]) -> list[str]:
+    """Features left out as target leaks (modeling.leaks), each with its reason in ko and en."""
+    out: list[str] = []
+    for excluded, title in (
+        (True, "- target leaks left out / 목표 누설로 제외한 열:"),
+        (False, "- kept, check for a leak / 남겼으나 누설인지 확인할 열:"),
+    ):
+        rows = [lk for lk in leaks if lk.get("excluded", True) is excluded]
+        out += [title] if rows else []
+        for lk in rows:
+            out += [f"  - {lk['feature']}: {lk['reason_ko']}", f"    {lk['reason_en']}"]
+    return out
+
+
 def render_card(info: dict[str, Any]) -> str:
     """``info`` is the model step's data (task, target, metrics, baseline, split, features, ...)."""
     task, split, sampling = info["task"], info["split"], info.get("sampling", {})
@@ -110,6 +124,7 @@ def render_card(info: dict[str, Any]) -> str:
         f" (sampling / 표본: {sampling.get('method')})",
         f"- features / 입력 변수 ({len(info['features'])}): {', '.join(info['features'])}",
         f"- left out / 제외: {excluded}",
+        *_leak_lines(info.get("leaks") or []),
         "",
         "## Evaluation / 평가",
         f"- split / 분할: {split['kind']}, folds {split['folds']}: {split['reason_en']}",

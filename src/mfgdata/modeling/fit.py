@@ -3,7 +3,7 @@ evaluation against the naive baseline, ONNX, model card and drivers."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -18,6 +18,7 @@ from mfgdata.modeling.card import render_card
 from mfgdata.modeling.clock import Clock, plain, time_clock
 from mfgdata.modeling.features import FeatureMatrix, build_features
 from mfgdata.modeling.insight import permutation_drivers
+from mfgdata.modeling.leaks import Leak, find_leaks
 from mfgdata.modeling.onnx_export import export
 from mfgdata.modeling.splits import SplitPlan, make_split, twin_key
 from mfgdata.modeling.tasks import Task, bad_classes, detect_task
@@ -64,12 +65,49 @@ def plan_split(
     )
 
 
+def without_leaks(
+    fm: FeatureMatrix, kind: str, train: NDArray[np.int64], outcomes: set[str], seed: int
+) -> tuple[FeatureMatrix, list[Leak]]:
+    """``fm`` without the features that leak the target (judged on the rows ``train``)."""
+    assert fm.y is not None
+    leaks = find_leaks(
+        fm.X,
+        fm.y,
+        fm.spec.names,
+        classification=kind == "classification",
+        train=train,
+        outcomes=outcomes,
+        seed=seed,
+    )
+    gone = {lk.feature for lk in leaks if lk.excluded}
+    if not gone:
+        return fm, leaks
+    keep = [j for j, n in enumerate(fm.spec.names) if n not in gone]
+    s = fm.spec
+    spec = replace(s, features=[s.features[j] for j in keep])
+    excluded = {
+        **fm.excluded,
+        **{lk.feature: f"target leak: {lk.reason_en}" for lk in leaks if lk.excluded},
+    }
+    return replace(fm, X=fm.X[:, keep], spec=spec, excluded=excluded), leaks
+
+
 def _supervised(
-    fm: FeatureMatrix, task: Task, goal: str, seed: int, clock: Clock
-) -> tuple[dict[str, Any], Any]:
+    fm: FeatureMatrix, task: Task, goal: str, seed: int, clock: Clock, outcomes: set[str]
+) -> tuple[dict[str, Any], Any, FeatureMatrix]:
     assert fm.y is not None
     dups = twin_key(fm)
     plan = plan_split(fm, task.kind, seed, dups, clock)
+    fm, leaks = without_leaks(fm, task.kind, plan.folds[0][0], outcomes, seed)
+    if any(lk.excluded for lk in leaks):  # split again on the honest features (twins too)
+        if not fm.spec.names:
+            raise NotLearnable(
+                "목표를 새어 나르는 열을 빼니 학습에 쓸 입력 열이 없습니다",
+                "no usable feature columns once the target leaks are left out",
+            )
+        dups = twin_key(fm)
+        plan = plan_split(fm, task.kind, seed, dups, clock)
+    assert fm.y is not None
     tr = T.train(fm, task.kind, plan, seed)
     primary = M.PRIMARY[task.kind]
     n_cls = len(fm.spec.classes)
@@ -116,8 +154,9 @@ def _supervised(
         "drivers_basis": drivers_basis(len(sub)),
         "basis": basis,
         **_honesty(task.kind, tr.metrics, plan, dups),
+        "leaks": [lk.to_dict() for lk in leaks],
     }
-    return data, tr.model
+    return data, tr.model, fm
 
 
 def _not_measured(plan: SplitPlan, n: int) -> dict[str, Any]:
@@ -243,9 +282,12 @@ def fit_model(
     alpha: float = 0.01,
     product: str = "",
     zone: str | None = None,
+    outcomes: set[str] | None = None,
 ) -> Fitted:
     """Detect the task, build features, train and evaluate honestly, export ONNX and the card.
-    ``zone``: the product's time zone; time stamps in the split record are local time in it."""
+    ``zone``: the product's time zone; time stamps in the split record are local time in it.
+    ``outcomes``: columns the semantics layer knows as results measured after the process
+    (left out as target leaks, see :mod:`mfgdata.modeling.leaks`)."""
     detected = detect_task(frame, target, group=group, time=time, override=task)
     fm = build_features(frame, detected, exclude=exclude, max_rows=max_rows)
     if not fm.spec.names:
@@ -263,7 +305,7 @@ def fit_model(
     if detected.kind == "anomaly":
         part, model = _anomaly(fm, seed, alpha, clock)
     else:
-        part, model = _supervised(fm, detected, goal, seed, clock)
+        part, model, fm = _supervised(fm, detected, goal, seed, clock, outcomes or set())
     data = {
         "task": detected.kind,
         "target": detected.target,

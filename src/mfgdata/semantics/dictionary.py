@@ -43,6 +43,10 @@ class UnitDef:
     reference: str | None = None
     #: The unit of the same reference that columns in this unit are stored in (kscmh -> Sm³/h).
     family: str | None = None
+    #: Symbols of other units this one is also written as (standard gravity is written ``g``,
+    #: like the gram); the matcher reads such a symbol as this unit when the property's quantity
+    #: kind needs it (``진동(g)`` is an acceleration, ``weight (g)`` a mass).
+    also: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,9 @@ class Property:
     #: Properties of one family (mass / actual / standard volume flow) share their names at a
     #: discount; the header's unit then tells which member the column is.
     family: str = ""
+    #: A result measured after the process (a quality test: strength, conversion, molecular
+    #: weight, yield): another output of the same run, never a model input (modeling.leaks).
+    outcome: bool = False
 
     @property
     def numeric(self) -> bool:
@@ -112,6 +119,7 @@ def _entry(raw: dict[str, Any], where: str, sources: dict[str, str]) -> Property
             syn_ko=tuple(str(s) for s in raw.get("syn_ko") or ()),
             exclude=tuple(str(s).lower() for s in raw.get("exclude") or ()),
             family=str(raw.get("family") or ""),
+            outcome=bool(raw.get("outcome", False)),
         )
     except (KeyError, TypeError, ValueError) as e:
         raise DictionaryError(
@@ -160,6 +168,7 @@ def _units(doc: dict[str, Any]) -> dict[str, UnitDef]:
             aliases,
             reference=raw.get("reference"),
             family=raw.get("family"),
+            also=tuple(nfkc(a) for a in raw.get("also", [])),
         )
     return out
 

@@ -18,7 +18,7 @@ from itertools import pairwise
 
 from mfgdata.semantics.dictionary import Dictionary, Property, UnitDef, nfkc
 from mfgdata.semantics.tags import is_code, is_derived, isa_tag
-from mfgdata.semantics.units import compatible, conversion, find_unit, split_header
+from mfgdata.semantics.units import compatible, conversion, find_unit, readings, split_header
 
 HIGH = 0.75  # at or above: accepted automatically
 LOW = 0.45  # below: no property proposed
@@ -169,6 +169,14 @@ def _aliases(prop: Property, dictionary: Dictionary) -> list[tuple[str, float]]:
     return own + kin
 
 
+def fitting_reading(unit: UnitDef, canon: UnitDef | None, dictionary: Dictionary) -> UnitDef | None:
+    """The reading of ``unit`` (see ``units.readings``) whose dimension is the property's
+    canonical unit's, or None: a property's quantity kind must agree with the unit."""
+    if canon is None:
+        return None
+    return next((u for u in readings(unit, dictionary) if compatible(u, canon)), None)
+
+
 def _score(
     col: ColumnInfo,
     names: Sequence[tuple[str, ...]],
@@ -202,13 +210,16 @@ def _score(
         reasons.append(f"'{modifier}' changes the meaning")
     canon = dictionary.units.get(prop.unit) if prop.unit else None
     if unit is not None:
-        if canon is not None and compatible(unit, canon):
+        fit = fitting_reading(unit, canon, dictionary)
+        if canon is not None and fit is not None:
+            if fit.key != unit.key:
+                reasons.append(f"'{unit.key}' read as {fit.key} on a {prop.name_en}")
             if score > 0:
                 score = _bump(score, 0.3)
-                reasons.append(f"unit {unit.key} fits {canon.key}")
-            elif unit.key in prop.unit_hints:
+                reasons.append(f"unit {fit.key} fits {canon.key}")
+            elif fit.key in prop.unit_hints:
                 score = 0.5
-                reasons.append(f"unit {unit.key} alone suggests {prop.name_en}")
+                reasons.append(f"unit {fit.key} alone suggests {prop.name_en}")
         elif canon is not None:
             score *= 0.3
             reasons.append(f"unit {unit.key} does not fit {canon.key}")
@@ -290,6 +301,9 @@ def _rank(
             confidence=min(top.confidence, round(HIGH - 0.01, 3)),
             reasons=(*top.reasons, f"close to '{cands[1].property.name_en}'"),
         )
+    if cands and unit is not None:  # the unit as the proposed property reads it (g: gₙ or gram)
+        canon = dictionary.units.get(cands[0].property.unit or "")
+        unit = fitting_reading(unit, canon, dictionary) or unit
     return ColumnMatch(col.name, unit_text, unit, tuple(cands))
 
 

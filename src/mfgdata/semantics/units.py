@@ -7,6 +7,9 @@
 - Normal/standard volume flows (Nm³/h, Sm³/h, kscmh, SCFM) are volumes at reference conditions:
   they convert only to a unit with the same reference (kscmh -> Sm³/h), never to an actual volume
   flow (L/min, m³/h) nor across references (that needs the gas state, which a header never gives).
+- Headers write units as phrases: ``(kg in a m^3 mixture)`` is kg/m³, ``(MPa, megapascals)`` is
+  MPa (``unit_phrase``). One symbol can name two units (``g``: gram, or standard gravity on a
+  vibration): ``readings`` lists both and the matcher keeps the one the property's kind needs.
 """
 
 from __future__ import annotations
@@ -22,6 +25,13 @@ from mfgdata.semantics.errors import UnitError
 
 _BRACKETS = re.compile(r"[\[(（{<]\s*([^\])）}>]*?)\s*[\])）}>]")
 _LEADING_PER = re.compile(r"^(?:in|unit|단위)\s*[:=]?\s*", re.IGNORECASE)
+#: ``kg in a m^3 mixture``, ``kg per m3``, ``g per 1 L of solution``: numerator per denominator.
+_PER_PHRASE = re.compile(
+    r"^(?P<num>\S+)\s+(?:in|per)\s+(?:(?:a|an|one|1|each)\s+)?(?P<den>\S+)(?:\s+[A-Za-z]+){0,3}$",
+    re.IGNORECASE,
+)
+#: ``MPa, megapascals``, ``°C - celsius``: a unit symbol followed by its spelled-out name.
+_GLOSSED = re.compile(r"^(?P<unit>[^,;]+?)\s*(?:[,;]|\s-\s)\s*[A-Za-z ]+$")
 
 
 @lru_cache(maxsize=1)
@@ -36,10 +46,40 @@ def _pint_unit(expr: str) -> Any:
 
 
 def find_unit(text: str, dictionary: Dictionary) -> UnitDef | None:
-    """The known unit spelled ``text`` (exact, then case-insensitive), or None."""
+    """The known unit spelled ``text`` (exact, then case-insensitive, then as a phrase such as
+    ``kg in a m^3 mixture``), or None."""
     t = _LEADING_PER.sub("", nfkc(text)).strip()
     if not t:
         return None
+    found = _find_symbol(t, dictionary)
+    if found is not None:
+        return found
+    phrase = unit_phrase(t)
+    return _find_symbol(phrase, dictionary) if phrase else None
+
+
+def unit_phrase(text: str) -> str | None:
+    """The unit symbol a header phrase spells: ``kg in a m^3 mixture`` -> ``kg/m^3``,
+    ``MPa, megapascals`` -> ``MPa``; None when ``text`` is no such phrase."""
+    m = _PER_PHRASE.match(text)
+    if m is not None:
+        return f"{m['num']}/{m['den']}"
+    g = _GLOSSED.match(text)
+    return g["unit"].strip() if g is not None else None
+
+
+def readings(unit: UnitDef, dictionary: Dictionary) -> tuple[UnitDef, ...]:
+    """``unit`` and the other units written with one of its symbols (``g``: the gram, and
+    standard gravity, whose ``also`` lists ``g``), ``unit`` first."""
+    others = tuple(
+        u
+        for u in dictionary.units.values()
+        if u.key != unit.key and any(a in u.also for a in unit.aliases)
+    )
+    return (unit, *others)
+
+
+def _find_symbol(t: str, dictionary: Dictionary) -> UnitDef | None:
     for unit in dictionary.units.values():
         if t in unit.aliases:
             return unit

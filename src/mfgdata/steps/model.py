@@ -9,6 +9,7 @@ from typing import Any
 import polars as pl
 
 from mfgdata.modeling.fit import Fitted, NotLearnable, fit_model
+from mfgdata.modeling.leaks import outcome_columns
 from mfgdata.modeling.metrics import arrow
 from mfgdata.pipeline.context import RunContext
 from mfgdata.pipeline.step import StepResult
@@ -247,7 +248,7 @@ class ModelStep:
         )
 
     def _fit(self, frame: pl.LazyFrame, ctx: RunContext, time: str | None) -> Fitted:
-        opts = ctx.options
+        opts, std = ctx.options, ctx.result("standardize")
         return fit_model(
             frame,
             ctx.column("target"),
@@ -260,4 +261,5 @@ class ModelStep:
             seed=self.seed,
             product=ctx.product_id,
             zone=ctx.timezone,
+            outcomes=outcome_columns(std.data if std else {}, [getattr(opts, "dictionary", None)]),
         )

@@ -26,7 +26,7 @@ from mfgdata.semantics.mapping import (
 )
 from mfgdata.semantics.matcher import ColumnInfo, match_columns
 from mfgdata.semantics.report import semantics_section
-from mfgdata.semantics.units import conversion, find_unit, parse_unit, split_header
+from mfgdata.semantics.units import conversion, find_unit, parse_unit, readings, split_header
 
 SEMANTICS_FILE = "semantics.yaml"
 
@@ -97,10 +97,14 @@ def conversion_exprs(
 def unit_in_name(column: str, unit: str, dictionary: Dictionary) -> bool:
     """True when the column's own name still carries ``unit`` (``유량[kscmh]``)."""
     name, unit_text = split_header(column, dictionary)
+    stated = find_unit(unit_text, dictionary) if unit_text is not None else None
+    meant = find_unit(unit, dictionary)
+    # ``진동(g)`` stored in gₙ: the header's ``g`` read as the property needs it
     return (
-        unit_text is not None
+        stated is not None
         and name != column
-        and find_unit(unit_text, dictionary) == (find_unit(unit, dictionary))
+        and meant is not None
+        and meant.key in {u.key for u in readings(stated, dictionary)}
     )
 
 
