@@ -7,6 +7,7 @@ import typer
 from mfgdata.cli import build as build_cmd
 from mfgdata.cli import db as db_cmd
 from mfgdata.cli import demo_server as demo_server_cmd
+from mfgdata.cli import images as images_cmd
 from mfgdata.cli import inspect as inspect_cmd
 from mfgdata.cli import library as library_cmd
 from mfgdata.cli import predict as predict_cmd
@@ -35,6 +36,7 @@ app.command("register")(library_cmd.register)
 app.command("publish")(library_cmd.publish)
 app.command("search")(library_cmd.search)
 app.add_typer(db_cmd.db_app, name="db")
+app.add_typer(images_cmd.images_app, name="images")
 app.add_typer(library_cmd.users_app, name="users")
 
 

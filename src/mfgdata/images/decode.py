@@ -126,7 +126,7 @@ def decode(data: bytes, max_pixels: int) -> tuple[Decoded, Image.Image]:
     except Image.DecompressionBombError as e:
         raise Unreadable("too_large", str(e).splitlines()[0][:200]) from e
     except UnidentifiedImageError as e:
-        raise Unreadable("not_image", str(e).splitlines()[0][:200]) from e
+        raise Unreadable("not_image", "not an image Pillow can identify") from e
     except (OSError, SyntaxError, ValueError, EOFError) as e:
         raise Unreadable("corrupt", str(e).splitlines()[0][:200]) from e
     fmt = im.format or "?"
