@@ -106,7 +106,7 @@ def measures(ds: ImageSet, prof: ImageProfile, t: ImageThresholds | None = None)
     out.append(
         _m("near_images", "uniqueness", "유사 중복 이미지 (지각 해시)",
            "near-duplicate images (perceptual hash)",
-           "1 - extra near-duplicates (dHash within 6 of 64 bits) / images", extra_copies(near),
+           "1 - extra near-duplicates (dHash within 12 of 256 bits) / images", extra_copies(near),
            n, t.near, "warning", [" ~ ".join(g) for g in near], groups=len(near))
     )  # fmt: skip
     return out
