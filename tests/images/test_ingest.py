@@ -48,3 +48,19 @@ def test_several_folders_keep_names_apart(dataset: Path, tmp_path: Path) -> None
     names = {r.name for r in ds.records}
     assert {"cells/ok/ok1.png", "line2/ok/ok1.png"} <= names
     assert all(r.label in ("ok", "defect") for r in ds.records)
+
+
+def test_bmp_rgb_and_16bit_png_facts(tmp_path: Path) -> None:
+    import numpy as np
+    from PIL import Image
+    from tests.images.conftest import save, texture
+
+    a = texture(7, size=64)
+    save(a, tmp_path / "g16.png", bits=16)
+    rgb = np.stack([a, a, a * 0.5], axis=2)
+    Image.fromarray((rgb * 255).astype(np.uint8)).save(tmp_path / "c.bmp")
+    by = {r.name: r.facts for r in ingest([tmp_path]).records}
+    assert (by["g16.png"].bit_depth, by["g16.png"].channels) == (16, 1)
+    assert (by["c.bmp"].format, by["c.bmp"].bit_depth, by["c.bmp"].channels) == ("BMP", 8, 3)
+    # the same texture at 8 and 16 bits: the same brightness and near-identical hash
+    assert abs(by["g16.png"].brightness - float(a.mean())) < 0.01
