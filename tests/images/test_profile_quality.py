@@ -90,3 +90,15 @@ def test_cli_json_and_table(dataset: Path) -> None:
     assert table.exit_code == 0 and "images.corrupt" in table.stdout
     missing = runner.invoke(app, ["images", "inspect", str(dataset / "nope.txt")])
     assert missing.exit_code == 2
+
+
+def test_cli_missing_labels_file_and_empty_folder(tmp_path: Path) -> None:
+    runner = CliRunner()
+    (tmp_path / "empty").mkdir()
+    out = runner.invoke(app, ["images", "inspect", str(tmp_path / "empty"), "--format", "json"])
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.stdout)["profile"]["images"] == 0
+    bad = runner.invoke(
+        app, ["images", "inspect", str(tmp_path / "empty"), "--labels", str(tmp_path / "no.csv")]
+    )
+    assert bad.exit_code == 2 and "labels file" in bad.output

@@ -15,6 +15,7 @@ import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from mfgdata.errors import InputError
 from mfgdata.images.sources import IMAGE_SUFFIXES
 from mfgdata.quality.findings import Finding
 
@@ -79,7 +80,12 @@ def _finding(code: str, ko: str, en: str, lines: list[int], examples: list[str])
 
 
 def read_labels(path: Path) -> LabelsFile:
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise InputError(
+            "레이블 파일을 열 수 없습니다", "the labels file cannot be opened", file=str(path)
+        ) from e
     text: str | None = None
     if b"\x00" not in raw[:4096]:
         for enc in ("utf-8-sig", "cp949"):
