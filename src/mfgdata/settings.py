@@ -88,6 +88,16 @@ class Settings(BaseSettings):
         default=1.0, gt=0, le=60, description="Metered API calls are written in batches this often."
     )
 
+    image_max_pixels: int = Field(
+        default=89_478_485,
+        ge=1,
+        description="Largest image (width x height) decoded; larger ones are a finding "
+        "(decompression bombs; Pillow's MAX_IMAGE_PIXELS).",
+    )
+    image_zip_max_entries: int = Field(
+        default=200_000, ge=1, description="Most entries accepted in a zip of images."
+    )
+
     @property
     def blobs_dir(self) -> Path:
         """Immutable raw inputs, addressed by SHA-256."""

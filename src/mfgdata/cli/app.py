@@ -8,6 +8,7 @@ from mfgdata.cli import build as build_cmd
 from mfgdata.cli import db as db_cmd
 from mfgdata.cli import demo_server as demo_server_cmd
 from mfgdata.cli import doctor as doctor_cmd
+from mfgdata.cli import images as images_cmd
 from mfgdata.cli import inspect as inspect_cmd
 from mfgdata.cli import library as library_cmd
 from mfgdata.cli import orders as orders_cmd
@@ -42,6 +43,7 @@ app.command("retire")(library_cmd.retire)
 app.command("propose")(library_cmd.propose)
 app.command("delete")(library_cmd.delete)
 app.add_typer(db_cmd.db_app, name="db")
+app.add_typer(images_cmd.images_app, name="images")
 app.add_typer(library_cmd.users_app, name="users")
 app.add_typer(programs_cmd.programs_app, name="programs")
 app.add_typer(orders_cmd.orders_app, name="orders")
