@@ -103,3 +103,29 @@ def test_search_order_approve_download_call_and_statement(
     assert f"₩{int(Decimal(st['total_krw'])):,}" in page.text
     bad = client.get("/api/v1/statements/2026-13", headers=tokens["buyer"])
     assert bad.status_code == 422 and bad.json()["error"]["message_ko"]
+
+
+@pytest.fixture
+def slow_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Metered calls written only once a minute: a statement must not wait for the batch."""
+    monkeypatch.setenv("MFGDATA_USAGE_FLUSH_SECONDS", "60")
+    get_settings.cache_clear()
+
+
+def test_a_statement_shows_the_calls_just_made(
+    slow_batches: None, shop: tuple[TestClient, Tokens, ProductVersion]
+) -> None:
+    client, tokens, v = shop
+    order_in = {"product_id": v.product_id, "version": 1, "plan": "api", "accept_licence": True}
+    order = client.post("/api/v1/orders", json=order_in, headers=tokens["buyer"]).json()
+    client.post(f"/api/v1/orders/{order['id']}/approve", headers=tokens["owner"])
+    rows_url = f"/api/v1/products/{v.product_id}/versions/1/rows"
+    assert client.get(rows_url, params={"limit": 7}, headers=tokens["buyer"]).status_code == 200
+    assert client.app.state.usage.pending == 1  # type: ignore[attr-defined]  # not yet written
+    month = f"{month_start(utcnow()):%Y-%m}"
+    st = client.get(f"/api/v1/statements/{month}", headers=tokens["buyer"]).json()
+    assert [(line["calls"], line["rows"]) for line in st["lines"]] == [(1, 7)]
+    assert client.get(rows_url, params={"limit": 3}, headers=tokens["buyer"]).status_code == 200
+    assert client.post("/api/v1/auth/login", json=tokens["buyer-login"]).status_code == 200
+    page = client.get(f"/statements?month={month}").text
+    assert '<td class="calls">2</td>' in page and '<td class="rows">10</td>' in page

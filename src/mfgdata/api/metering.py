@@ -103,6 +103,14 @@ class UsageBatcher:
 _LIVE: weakref.WeakSet[UsageBatcher] = weakref.WeakSet()
 
 
+def write_pending(app: Any) -> None:
+    """Write this application's pending metered calls now: what reads usage (a statement) sees
+    every call this server has answered, not only those of the last batch."""
+    batcher = getattr(app.state, "usage", None)
+    if isinstance(batcher, UsageBatcher):
+        batcher.flush()
+
+
 @atexit.register
 def _flush_all() -> None:
     for batcher in list(_LIVE):

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from mfgdata.api.auth import DbSession
 from mfgdata.api.deps import DbInt, get_settings_dep
+from mfgdata.api.metering import write_pending
 from mfgdata.api.pages.common import PageActor, need_user, redirect, render
 from mfgdata.catalog import orders
 from mfgdata.catalog.statements import month_start, monthly_statement, next_month, parse_month
@@ -90,6 +91,7 @@ def statements_page(
     side: Annotated[Literal["buyer", "seller"], Query()] = "buyer",
 ) -> HTMLResponse:
     user = need_user(request, actor)
+    write_pending(request.app)
     chosen = parse_month(month) if month else month_start(utcnow())
     st = monthly_statement(session=session, org_id=user.org_id, side=side, month=chosen)
     previous = month_start(chosen - timedelta(days=1))

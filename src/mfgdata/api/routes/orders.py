@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 
 from mfgdata.api.auth import ActorDep, DbSession, require_user
 from mfgdata.api.deps import DbInt, get_settings_dep, json_response
+from mfgdata.api.metering import write_pending
 from mfgdata.catalog import orders
 from mfgdata.catalog.licences import LICENCES, get_licence, licence_body
 from mfgdata.catalog.statements import (
@@ -229,12 +230,14 @@ def statement_out(st: Statement) -> StatementOut:
 )
 def statement(
     month: Annotated[str, Path(max_length=7)],
+    request: Request,
     actor: ActorDep,
     session: DbSession,
     side: Annotated[Literal["buyer", "seller"], Query()] = "buyer",
     format: Annotated[Literal["json", "xlsx"], Query()] = "json",
 ) -> Response:
     user = require_user(actor, "read")
+    write_pending(request.app)  # the calls this server answered and has not written yet
     st = monthly_statement(session=session, org_id=user.org_id, side=side, month=parse_month(month))
     if format == "xlsx":
         name = f"statement-{side}-{month}.xlsx"
