@@ -202,12 +202,18 @@ def test_web_csv_export_escapes_formula_cells(
     assert set(memo) == expected
 
 
-def test_product_table_csv_is_exact_data(world: SecWorld, formula_product: str) -> None:
-    """The product's data/table.csv (folder and download zip) keeps the cells as they are."""
+def test_product_table_csv_escapes_formulas_and_parquet_keeps_them(
+    world: SecWorld, formula_product: str
+) -> None:
+    """data/table.csv in the download escapes formula-like cells (issue 13: OWASP rule, raw with
+    --raw-csv); data/table.parquet keeps every cell exactly as it was."""
     with world.client("owner") as client:
         resp = client.get(f"/api/v1/products/{formula_product}/versions/1/download")
     assert resp.status_code == 200
     with zipfile.ZipFile(io.BytesIO(resp.content)) as zf:
         name = next(n for n in zf.namelist() if n.endswith("data/table.csv"))
         text = zf.read(name).decode("utf-8-sig")
-    assert set(_memo_column(text)) == set(FORMULAS + SAFE)
+        parquet = next(n for n in zf.namelist() if n.endswith("data/table.parquet"))
+        exact = pl.read_parquet(io.BytesIO(zf.read(parquet)))["메모"].to_list()
+    assert set(_memo_column(text)) == {"'" + f for f in FORMULAS} | set(SAFE)
+    assert set(exact) == set(FORMULAS + SAFE)

@@ -244,5 +244,10 @@ def make_world(
     world.ids["owner_upload"] = _upload(world, "owner")
     world.ids["other_upload"] = _upload(world, "other")
     table = pl.read_parquet(home / "objects" / "products" / PUB / "1" / "data" / "table.parquet")
-    world.sample = table.head(2).select(["온도", "압력"]).to_dicts()
+    # the predict API takes rows as the buyer has them: the raw file's headers, units in brackets
+    raw = table.head(2).select(["온도", "압력"]).rename({"온도": "온도[℃]", "압력": "압력[bar]"})
+    when = ["2024-03-01 00:00:00", "2024-03-01 00:01:00"]  # the recipe orders rows by time
+    world.sample = [
+        {"일시": t, "설비ID": "M-01", **r} for t, r in zip(when, raw.to_dicts(), strict=True)
+    ]
     return world
