@@ -46,7 +46,12 @@ def run_web(case: Case, root: Path, client: TestClient, settings: Settings) -> W
             return WebOutcome("upload", resp.status_code, _line(error), resp.text, None)
         ids.append(int(resp.json()["id"]))
     pid = f"corpus-{case.name.replace('_', '-')}"
-    resp = client.post("/api/v1/jobs/build", json={"uploads": ids, "product_id": pid})
+    options = {
+        flag.removeprefix("--").replace("-", "_"): value
+        for flag, value in zip(case.args[::2], case.args[1::2], strict=True)
+    }
+    body = {"uploads": ids, "product_id": pid, **options}
+    resp = client.post("/api/v1/jobs/build", json=body)
     if resp.status_code != 202:
         return WebOutcome("job", resp.status_code, _line(resp.json()["error"]), resp.text, None)
     job_id = resp.json()["id"]

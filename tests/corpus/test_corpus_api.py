@@ -37,9 +37,6 @@ def _param(case: Case) -> object:
     if not case.api:
         reason = "a symlink or a directory cannot be uploaded"
         return pytest.param(case, id=case.name, marks=pytest.mark.skip(reason=reason))
-    if case.args:
-        reason = f"the build job has no option for {case.args[0]}"
-        return pytest.param(case, id=case.name, marks=pytest.mark.skip(reason=reason))
     return pytest.param(case, id=case.name)
 
 
