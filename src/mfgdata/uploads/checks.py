@@ -1,7 +1,8 @@
 """What an uploaded file is (by its bytes, not its name) and whether a zip archive is safe.
 
-Allowed: CSV/TSV text (UTF-8, CP949, UTF-16), XLSX, Parquet, JSON Lines, and zip archives of
-those. A zip is safe when no entry is absolute, climbs out (``..``), is a symlink or a nested
+Allowed: XLSX, Parquet, JSON Lines, zip archives of those, and CSV/TSV text: any other file is
+taken as text and judged by the build's own CSV checks (``frames.guard``, any encoding the build
+reads; binary, gzip or NUL bytes are refused there with the build's message). A zip is safe when no entry is absolute, climbs out (``..``), is a symlink or a nested
 archive, the entry count is bounded, and the *measured* (not declared) uncompressed size stays
 under the total limit and the compression ratio limit (zip bombs). JSON Lines nest no deeper
 than ``Settings.max_json_depth`` (measured before any parser sees a line, so a 5,000-level line
