@@ -2,8 +2,10 @@
 
 Allowed: XLSX, Parquet, JSON Lines, zip archives of those, and CSV/TSV text: any other file is
 taken as text and judged by the build's own CSV checks (``frames.guard``, any encoding the build
-reads; binary, gzip or NUL bytes are refused there with the build's message). A zip is safe when no entry is absolute, climbs out (``..``), is a symlink or a nested
-archive, the entry count is bounded, and the *measured* (not declared) uncompressed size stays
+reads; binary, gzip or NUL bytes are refused there with the build's message).
+
+A zip is safe when no entry is absolute, climbs out (``..``), is a symlink or a nested archive, the
+entry count is bounded, and the *measured* (not declared) uncompressed size stays
 under the total limit and the compression ratio limit (zip bombs). JSON Lines nest no deeper
 than ``Settings.max_json_depth`` (measured before any parser sees a line, so a 5,000-level line
 is a clear 4xx, never a ``RecursionError``).
