@@ -29,6 +29,7 @@ class Case:
     check: Check | None = None  # product: asserts on the product folder
     args: tuple[str, ...] = ()  # extra `mfgdata build` options
     api: bool = True  # also meaningful as an upload (a directory or a symlink is not)
+    web: Outcome | None = None  # the upload API's outcome when it differs (it reads by content)
     tags: tuple[str, ...] = field(default_factory=tuple)
 
 

@@ -224,8 +224,14 @@ def _nan_parquet(product: Path) -> None:
 CASES: list[Case] = [
     Case("xlsx_plain", _one("plain.xlsx", XLSX), "product", check=lambda p: None),
     Case("xlsx_truncated", _cut("cut.xlsx", XLSX), "refusal", ("cut.xlsx", "Excel")),
-    Case("csv_named_xlsx", _one("fake.xlsx", csv_text(HEAD, numbers())), "refusal", ("fake.xlsx",)),
-    Case("xlsx_named_csv", _one("book.csv", XLSX), "refusal", ("book.csv", "xlsx")),
+    Case(
+        "csv_named_xlsx",
+        _one("fake.xlsx", csv_text(HEAD, numbers())),
+        "refusal",
+        ("fake.xlsx",),
+        web="product",  # an upload's kind is sniffed from its bytes, not its name
+    ),
+    Case("xlsx_named_csv", _one("book.csv", XLSX), "refusal", ("book.csv", "xlsx"), web="product"),
     Case("xlsx_formulas_cached", _formulas(True), "product", check=_formula_values),
     Case("xlsx_formulas_no_cache", _formulas(False), "refusal", ("nocache.xlsx", "data", "B2")),
     Case("xlsx_zip_bomb", _bomb, "refusal", ("bomb.xlsx", "zip bomb")),
@@ -274,7 +280,11 @@ CASES: list[Case] = [
     Case("symlink_to_device", _device, "refusal", ("zero.csv", "regular file"), api=False),
     Case("directory_input", _directory, "refusal", ("folder.csv", "directory"), api=False),
     Case(
-        "unknown_extension", _one("data.xyz", "a,b\n1,2\n"), "refusal", ("data.xyz", "unsupported")
+        "unknown_extension",
+        _one("data.xyz", "a,b\n1,2\n"),
+        "refusal",
+        ("data.xyz", "unsupported"),
+        web="product",
     ),
     Case("old_xls", _one("old.xls", b"\xd0\xcf\x11\xe0" + bytes(600)), "refusal", ("old.xls",)),
     Case("files_differ", _two_files_differ, "refusal", ("second.csv", "missing ['pressure']")),

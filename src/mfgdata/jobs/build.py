@@ -36,7 +36,16 @@ log = logging.getLogger(__name__)
 
 KIND = "build_product"
 BUILD_SHARE = 0.95  # the rest of the progress bar is registration
-OPTION_KEYS = ("time_column", "target", "id_column", "sheet", "timezone", "title", "product_id")
+OPTION_KEYS = (
+    "time_column",
+    "target",
+    "id_column",
+    "sheet",
+    "timezone",
+    "title",
+    "product_id",
+    "encoding",
+)
 META_KEYS = (
     "title_ko",
     "title_en",

@@ -43,6 +43,7 @@ class BuildIn(BaseModel):
     id_column: str | None = None
     sheet: str | None = None
     timezone: str | None = None
+    encoding: Annotated[str | None, Field(pattern=r"^[0-9A-Za-z_.-]{1,40}$")] = None  # of CSVs
     title_ko: str | None = None
     title_en: str | None = None
     description: str | None = None
