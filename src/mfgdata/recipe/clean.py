@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import polars as pl
 
-from mfgdata.quality.datacolumns import FLAG_SUFFIX, data_columns, excluded_columns
+from mfgdata.quality.datacolumns import data_columns, excluded_columns
 from mfgdata.quality.findings import MAX_EVIDENCE
 from mfgdata.recipe import fused, model
-from mfgdata.recipe.state import SCRATCH, ColumnMeta, State
+from mfgdata.recipe.state import SCRATCH, State
 
 #: MAD → standard deviation of a normal distribution.
 MAD_SCALE = 1.4826
@@ -144,23 +144,7 @@ def outliers(s: State, op: model.Outliers) -> None:
         return
     for c in op.columns:
         s.lf = _with_bounds(s, c, op.method)
-        x, low, high = pl.col(c), pl.col(LOW), pl.col(HIGH)
-        is_out = ((x < low) | (x > high)).fill_null(False)
-        if op.action == "flag":
-            name = f"{c}{FLAG_SUFFIX}"
-            s.fresh(name)
-            new, changed = is_out.alias(name), pl.lit(False)
-            s.meta[name] = ColumnMeta(
-                name=name,
-                source=s.meta[c].source,
-                description=f"{c} 이상치 표시 / outlier flag of {c} ({op.method.name})",
-            )
-        elif op.action == "clip":
-            clipped = pl.min_horizontal(pl.max_horizontal(x.cast(pl.Float64), low), high)
-            new = pl.when(is_out).then(clipped).otherwise(x.cast(pl.Float64)).alias(c)
-            changed = is_out & (clipped != x.cast(pl.Float64))
-        else:
-            new, changed = pl.when(is_out).then(None).otherwise(x).alias(c), is_out
+        new, changed, is_out = fused.outlier_action(s, op, c, pl.col(LOW), pl.col(HIGH))
         stats = s.lf.select(
             is_out.sum().cast(pl.Int64).alias("rows_affected"),
             changed.sum().cast(pl.Int64).alias("cells_affected"),

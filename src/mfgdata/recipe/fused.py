@@ -135,6 +135,30 @@ def _bounds(
     )
 
 
+def outlier_action(
+    s: State, op: model.Outliers, c: str, low: pl.Expr, high: pl.Expr
+) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """(new column, cells changed, is outlier) of one column's outlier op: flag (a new
+    ``<col>__outlier`` column), clip to the bounds, or null. Shared by the batched and the
+    column-by-column paths (``clean.outliers``), so both give the same values."""
+    x = pl.col(c)
+    is_out = ((x < low) | (x > high)).fill_null(False)
+    if op.action == "flag":
+        name = f"{c}{FLAG_SUFFIX}"
+        s.fresh(name)
+        s.meta[name] = ColumnMeta(
+            name=name,
+            source=s.meta[c].source,
+            description=f"{c} 이상치 표시 / outlier flag of {c} ({op.method.name})",
+        )
+        return is_out.alias(name), pl.lit(False), is_out
+    if op.action == "clip":
+        clipped = pl.min_horizontal(pl.max_horizontal(x.cast(pl.Float64), low), high)
+        new = pl.when(is_out).then(clipped).otherwise(x.cast(pl.Float64)).alias(c)
+        return new, is_out & (clipped != x.cast(pl.Float64)), is_out
+    return pl.when(is_out).then(None).otherwise(x).alias(c), is_out, is_out
+
+
 def outliers(s: State, op: model.Outliers) -> None:
     """iqr / zscore / hampel of every listed column; flag, clip or null (as ``clean``)."""
     for batch in batches(s, list(op.columns)):
@@ -142,23 +166,8 @@ def outliers(s: State, op: model.Outliers) -> None:
         news: list[pl.Expr] = []
         entries: list[tuple[str, dict[str, pl.Expr], dict[str, Any]]] = []
         for i, c in enumerate(batch):
-            x, low, high = pl.col(c), pl.col(f"{SCRATCH}low{i}"), pl.col(f"{SCRATCH}high{i}")
-            is_out = ((x < low) | (x > high)).fill_null(False)
-            if op.action == "flag":
-                name = f"{c}{FLAG_SUFFIX}"
-                s.fresh(name)
-                new, changed = is_out.alias(name), pl.lit(False)
-                s.meta[name] = ColumnMeta(
-                    name=name,
-                    source=s.meta[c].source,
-                    description=f"{c} 이상치 표시 / outlier flag of {c} ({op.method.name})",
-                )
-            elif op.action == "clip":
-                clipped = pl.min_horizontal(pl.max_horizontal(x.cast(pl.Float64), low), high)
-                new = pl.when(is_out).then(clipped).otherwise(x.cast(pl.Float64)).alias(c)
-                changed = is_out & (clipped != x.cast(pl.Float64))
-            else:
-                new, changed = pl.when(is_out).then(None).otherwise(x).alias(c), is_out
+            low, high = pl.col(f"{SCRATCH}low{i}"), pl.col(f"{SCRATCH}high{i}")
+            new, changed, is_out = outlier_action(s, op, c, low, high)
             counts = {"rows_affected": is_out, "cells_affected": changed, "outliers": is_out}
             entries.append((c, counts, {"method": op.method.name, "action": op.action}))
             news.append(new)
