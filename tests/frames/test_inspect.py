@@ -50,3 +50,27 @@ def test_inspect_names_identical_files(tmp_path: Path) -> None:
     got = inspect_inputs([a, b], settings=Settings(home=tmp_path / "home"))
     assert got["rows"] == 1
     assert got["inputs"][1] == {"name": "2월.csv", "duplicate_of": "1월.csv"}
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Injection line 3 export,,,",  # a spreadsheet's title line keeps the table's width
+        "사출기 3호기 생산 기록,,,",
+        "Injection line 3 export,,,\n,,,",  # and a blank line of separators under it
+    ],
+)
+def test_title_line_with_trailing_commas_is_not_the_header(tmp_path: Path, title: str) -> None:
+    """A title line padded with commas to the table's width was taken for the header: the time
+    column was named after the title and the real header became a junk value in every column."""
+    rows = "".join(
+        f"2026-01-01 00:00:{s:02d},{200 + s % 7}.5,50.{s % 9},{'NG' if s % 11 == 0 else 'OK'}\n"
+        for s in range(40)
+    )
+    p = tmp_path / "a.csv"
+    p.write_text(f"{title}\ntime,temp_C,pressure_bar,status\n{rows}", encoding="utf-8")
+    got = inspect_inputs([p], settings=Settings(home=tmp_path / "home"))
+    assert [c["raw_name"] for c in got["columns"]] == ["time", "temp_C", "pressure_bar", "status"]
+    assert got["inputs"][0]["header_row"] == title.count("\n") + 2
+    assert got["rows"] == 40
+    assert all(c["nulls"] == 0 for c in got["columns"])

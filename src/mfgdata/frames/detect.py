@@ -110,10 +110,17 @@ def _header_index(records: list[tuple[int, list[str]]], first: int) -> int:
         cells = [row[j].strip() for j in numeric if j < len(row)]
         return all(c and not _ANY_NUM.match(c) and not is_junk_token(c) for c in cells)
 
-    k = next((i for i, r in enumerate(rows) if not header_like(r)), len(rows))
+    def data_like(row: list[str]) -> bool:
+        cells = [row[j].strip() for j in numeric if j < len(row)]
+        return sum(bool(_ANY_NUM.match(c)) for c in cells) * 2 >= len(numeric)
+
+    k = next((i for i, r in enumerate(rows) if data_like(r)), len(rows))
     h = k - 1
     if h >= 1 and _has_units_row(rows[h], rows[k : k + 50]):
         h -= 1
+    # the nearest header-like row above the data: a title line padded to the table's width
+    # (``Line 3 export,,,``) or a row of separators is not one
+    h = next((i for i in range(h, -1, -1) if header_like(rows[i])), h)
     return first + max(h, 0)
 
 
