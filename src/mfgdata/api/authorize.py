@@ -5,8 +5,9 @@
 
 - a version the caller may not see (``can(user, "version.view", ...)``; anonymous: published
   only) is answered 404, so ids are never confirmed;
-- metadata and AAS need the ``read`` scope, rows and predictions the ``api`` scope and a right
-  to the data (owner organisation or a live grant, ``catalog.access.authorize``);
+- metadata and AAS need the ``read`` or the ``api`` scope (a program that calls a product's rows
+  reads its schema and AAS first), rows and predictions the ``api`` scope and a right to the data
+  (owner organisation or a live grant, ``catalog.access.authorize``);
 - an anonymous caller asking a published product's rows gets 401.
 
 Every allowed rows/predict call is metered after the response (``api.metering``: rows from the
@@ -41,7 +42,13 @@ from mfgdata.catalog.errors import NotFound
 from mfgdata.db.engine import get_engine, session_factory
 from mfgdata.db.tables import ApiToken, ProductVersion
 
-SCOPES = {READ_META: "read", READ_AAS: "read", READ_ROWS: "api", PREDICT: "api"}
+#: the token scopes that allow each action (the first is the one named in a refusal)
+SCOPES: dict[str, tuple[str, ...]] = {
+    READ_META: ("read", "api"),
+    READ_AAS: ("read", "api"),
+    READ_ROWS: ("api",),
+    PREDICT: ("api",),
+}
 DATA_ACTIONS = (READ_ROWS, PREDICT)
 
 
@@ -121,8 +128,9 @@ async def make_authorizer(request: Request) -> Authorizer:
         data_ok = can(user, "version.api", version, granted=granted)
         if not data_ok and not can(user, "version.view", version):
             raise _not_found(ref)
-        scope = SCOPES.get(action, "read")
-        if actor.via == "token" and not actor.has_scope(scope):
+        accepted = SCOPES.get(action, ("read",))
+        if actor.via == "token" and not any(actor.has_scope(s) for s in accepted):
+            scope = accepted[0]
             raise PermissionDenied(
                 f"이 토큰에는 '{scope}' 권한이 없습니다", f"the token lacks the '{scope}' scope"
             )
