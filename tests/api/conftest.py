@@ -13,18 +13,23 @@ import numpy as np
 import polars as pl
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+from typer.testing import CliRunner
 
 from dbfixtures import write_sample_csv
 from mfgdata.api.app import create_app
 from mfgdata.api.deps import default_authorize, get_authorizer
+from mfgdata.cli.app import app
 from mfgdata.db.engine import dispose_engines, make_engine
 from mfgdata.db.migrate import upgrade
 from mfgdata.db.repositories.organisations import get_or_create_organisation
 from mfgdata.pipeline.manifest import read_manifest, write_manifest
 from mfgdata.settings import Settings
+from modeling.plantfiles import plant_csv
 
 PRODUCT = "api-injection"
 DRAFT = "api-draft"
+PLANT = "api-plant"
 
 
 @dataclass(frozen=True)
@@ -90,7 +95,6 @@ def add_model(folder: Path) -> None:
 
 @pytest.fixture(scope="session")
 def api_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiWorld]:
-    from sqlalchemy.orm import Session
 
     from mfgdata.catalog import workflow
     from mfgdata.catalog.register import register_product
@@ -126,3 +130,30 @@ def client(api_world: ApiWorld) -> Iterator[TestClient]:
     app.dependency_overrides[get_authorizer] = lambda: default_authorize
     with TestClient(app, raise_server_exceptions=False) as c:
         yield c
+
+
+@pytest.fixture(scope="session")
+def plant(api_world: ApiWorld, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """``api-plant``: a product built by the whole flow (model included, quality flags in
+    data/flags.parquet) from a CP949 export, published in the API's catalog; yields its folder."""
+    from mfgdata.catalog import workflow
+    from mfgdata.catalog.register import register_product
+    from mfgdata.db.engine import make_engine
+    from mfgdata.db.repositories.organisations import get_or_create_organisation
+
+    tmp = tmp_path_factory.mktemp("api-plant")
+    raw = plant_csv(tmp / "사출_2024-03.csv")
+    out = tmp / "product"
+    args = ["build", str(raw), "--out", str(out), "--product-id", PLANT]
+    built = CliRunner().invoke(app, [*args, "--target", "불량여부", "--id-column", "설비ID"])
+    assert built.exit_code == 0, built.output
+    settings = api_world.settings
+    engine = make_engine(str(settings.database_url))
+    with Session(engine, expire_on_commit=False) as session:
+        org = get_or_create_organisation(session=session, name="API 시험", kind="manufacturer")
+        row = register_product(out, session=session, owner_org=org, settings=settings)
+        workflow.verify(session=session, version=row, actor=None, settings=settings)
+        workflow.publish(session=session, version=row, actor=None, settings=settings)
+        session.commit()
+    engine.dispose()
+    yield settings.home / "objects" / "products" / PLANT / "1"

@@ -5,49 +5,16 @@ the CLI's on the same rows, and fixed drift comes back as warnings."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
-import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy.orm import Session
-from typer.testing import CliRunner
 
-from api.conftest import ApiWorld
-from mfgdata.cli.app import app
 from mfgdata.modeling.predict import predict_product
 from modeling.plantfiles import HEADER, plant_csv
 
 PRODUCT = "api-plant"
 URL = f"/api/v1/products/{PRODUCT}/versions/1/predict"
-
-
-@pytest.fixture(scope="module")
-def plant(api_world: ApiWorld, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A product built by the whole flow (model included) from a CP949 export, published in
-    the API's catalog; yields its stored folder."""
-    from mfgdata.catalog import workflow
-    from mfgdata.catalog.register import register_product
-    from mfgdata.db.engine import make_engine
-    from mfgdata.db.repositories.organisations import get_or_create_organisation
-
-    tmp = tmp_path_factory.mktemp("api-plant")
-    raw = plant_csv(tmp / "사출_2024-03.csv")
-    out = tmp / "product"
-    args = ["build", str(raw), "--out", str(out), "--product-id", PRODUCT]
-    built = CliRunner().invoke(app, [*args, "--target", "불량여부", "--id-column", "설비ID"])
-    assert built.exit_code == 0, built.output
-    settings = api_world.settings
-    engine = make_engine(str(settings.database_url))
-    with Session(engine, expire_on_commit=False) as session:
-        org = get_or_create_organisation(session=session, name="API 시험", kind="manufacturer")
-        row = register_product(out, session=session, owner_org=org, settings=settings)
-        workflow.verify(session=session, version=row, actor=None, settings=settings)
-        workflow.publish(session=session, version=row, actor=None, settings=settings)
-        session.commit()
-    engine.dispose()
-    yield settings.home / "objects" / "products" / PRODUCT / "1"
 
 
 def _raw_rows(path: Path, n: int) -> list[dict[str, str]]:

@@ -30,6 +30,8 @@ from mfgdata.db.engine import get_engine, session_factory
 from mfgdata.db.repositories.products import get_version, list_versions
 from mfgdata.db.tables import ProductVersion
 from mfgdata.errors import InputError
+from mfgdata.packaging.flags import FLAGS
+from mfgdata.packaging.flags import ROW as FLAG_ROW
 from mfgdata.settings import Settings, get_settings
 
 #: the largest value of a database INTEGER column (PostgreSQL: 32 bits); a larger id in a path
@@ -163,6 +165,9 @@ class ProductFiles:
     lineage: dict[str, Any]
     schema: pl.Schema
     table: Path
+    #: ``data/flags.parquet`` (the recipe's quality flags keyed by row), when the product has one
+    flags_table: Path | None = None
+    flags_schema: pl.Schema = field(default_factory=pl.Schema)
     _cache: dict[str, Any] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -183,10 +188,30 @@ class ProductFiles:
                 return list(res.get("schema", {}).get("fields", []))
         return []
 
+    @property
+    def flag_names(self) -> list[str]:
+        """The quality flags a query may select or filter on (``<column>__outlier``)."""
+        return [n for n in self.flags_schema.names() if n != FLAG_ROW]
+
+    @property
+    def query_schema(self) -> pl.Schema:
+        """The table's columns, then the flags (filterable and selectable, not shown unasked)."""
+        flags = [(n, self.flags_schema[n]) for n in self.flag_names]
+        return pl.Schema([*self.schema.items(), *flags])
+
     def frame(self) -> pl.DataFrame:
-        """The table, read once per folder and kept in memory (the folder never changes)."""
-        table: pl.DataFrame = self.memo("frame", lambda: pl.read_parquet(self.table))
+        """The table with its flags beside it, read once per folder and kept in memory (the
+        folder never changes)."""
+        table: pl.DataFrame = self.memo("frame", self._read)
         return table
+
+    def _read(self) -> pl.DataFrame:
+        table = pl.read_parquet(self.table)
+        if self.flags_table is None:
+            return table
+        flags = pl.read_parquet(self.flags_table).sort(FLAG_ROW)
+        keyed = table.with_row_index(FLAG_ROW).with_columns(pl.col(FLAG_ROW).cast(pl.Int64))
+        return keyed.join(flags, on=FLAG_ROW, how="left").drop(FLAG_ROW)
 
     def memo(self, key: str, make: Callable[[], Any]) -> Any:
         """A value computed once per folder (the folder never changes)."""
@@ -215,12 +240,17 @@ class ProductStore:
                 f"제품에 표 데이터가 없습니다: {product.product_id}",
                 f"the product has no table: {product.product_id}",
             )
+        flags = product.folder / FLAGS
         made = ProductFiles(
             folder=product.folder,
             datapackage=_read_json(product.folder / "datapackage.json"),
             lineage=_read_json(product.folder / "lineage.json"),
             schema=pl.Schema(pl.read_parquet_schema(table)),
             table=table,
+            flags_table=flags if flags.is_file() else None,
+            flags_schema=pl.Schema(pl.read_parquet_schema(flags))
+            if flags.is_file()
+            else pl.Schema(),
         )
         with self._lock:
             if len(self._files) >= self.max_products:

@@ -145,7 +145,7 @@ def parse_query(
     end: str | None,
     zone: tzinfo,
 ) -> RowQuery:
-    schema = files.schema
+    schema = files.query_schema  # the flags can be selected and filtered on, not shown unasked
     if columns:
         chosen = tuple(dict.fromkeys(c.strip() for c in columns.split(",") if c.strip()))
         unknown = [c for c in chosen if c not in schema]
@@ -156,7 +156,7 @@ def parse_query(
                 f"unknown column(s): {', '.join(unknown)}",
             )
     else:
-        chosen = tuple(schema.names())
+        chosen = tuple(files.schema.names())
     parsed = []
     for key, raw in filters:
         column, op = _split_filter(key, schema)

@@ -47,9 +47,11 @@ MEDIA = {
 #: first characters that spreadsheets read as a formula (OWASP CSV injection)
 FORMULA_START = r"^[=+\-@\t\r]"
 FILTER_DOC = (
-    "필터: `f.<열>=값` (같음), `f.<열>__gte=값` (gt, gte, lt, lte, ne) / "
+    "필터: `f.<열>=값` (같음), `f.<열>__gte=값` (gt, gte, lt, lte, ne); 품질 표시 "
+    "`f.<열>__outlier=true` 로 표시된 행만, `columns=` 에 이름을 넣으면 함께 받습니다 / "
     "filters: `f.<column>=value` (equality), `f.<column>__<op>=value` "
-    "with op in gt, gte, lt, lte, ne."
+    "with op in gt, gte, lt, lte, ne; the quality flags (data/flags.parquet) filter as "
+    "`f.<column>__outlier=true` and are returned when named in `columns=`."
 )
 
 
@@ -233,5 +235,6 @@ def get_schema(
             "time_column": files.time_column,
             "primary_key": resources[0].get("schema", {}).get("primaryKey"),
             "fields": _schema(files),
+            "flags": [{"name": n, "dtype": str(files.flags_schema[n])} for n in files.flag_names],
         }
     )
