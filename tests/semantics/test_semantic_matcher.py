@@ -77,3 +77,26 @@ def test_value_range_and_kind_are_evidence() -> None:
 def test_datetime_values_suggest_a_timestamp() -> None:
     m = match_columns([ColumnInfo("수집", kind="datetime")], D)[0]
     assert m.best is not None and m.best.property.id == "0112/2///61360_7#CBA007"
+
+
+MW_PROP = "urn:mfgdata:property:weight-average-molecular-weight"
+
+
+@pytest.mark.parametrize(
+    ("column", "molecular"),
+    [
+        (ColumnInfo("Mw", kind="numeric", minimum=80_000, maximum=250_000), True),
+        (ColumnInfo("Mw", unit="g/mol", kind="numeric", minimum=80_000, maximum=250_000), True),
+        (ColumnInfo("weight average molecular weight", kind="numeric"), True),
+        # megawatts, the SI symbol in its own case: a power plant's output, not a polymer's Mw
+        (ColumnInfo("MW", kind="numeric", minimum=420, maximum=495), False),
+        (ColumnInfo("PE", unit="MW", kind="numeric", minimum=420, maximum=495), False),
+        (ColumnInfo("Net MW", kind="numeric", minimum=420, maximum=495), False),
+        (ColumnInfo("발전량 MW", kind="numeric", minimum=420, maximum=495), False),
+    ],
+)
+def test_megawatt_is_not_molecular_weight(column: ColumnInfo, molecular: bool) -> None:
+    """'MW' on a power plant's output was proposed as the weight-average molecular weight: the
+    abbreviation Mw is written in its own case, MW is the megawatt."""
+    cands = [c.property.id for c in match_columns([column], D)[0].candidates]
+    assert (MW_PROP in cands) is molecular, cands

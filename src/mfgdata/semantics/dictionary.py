@@ -64,6 +64,9 @@ class Property:
     group: str = ""
     syn_en: tuple[str, ...] = ()
     syn_ko: tuple[str, ...] = ()
+    #: Abbreviations that count only when the header writes them in this case, as a word of
+    #: their own (``Mw`` is a molecular weight; ``MW`` is the megawatt).
+    syn_cased: tuple[str, ...] = ()
     #: Header words that say the column is something else (``supply`` air is not ambient air).
     exclude: tuple[str, ...] = ()
     #: Properties of one family (mass / actual / standard volume flow) share their names at a
@@ -78,7 +81,7 @@ class Property:
         return self.data_type in NUMERIC_TYPES
 
     def aliases(self) -> tuple[str, ...]:
-        return (self.name_en, self.name_ko, *self.syn_en, *self.syn_ko)
+        return (self.name_en, self.name_ko, *self.syn_en, *self.syn_ko, *self.syn_cased)
 
 
 @dataclass
@@ -117,6 +120,7 @@ def _entry(raw: dict[str, Any], where: str, sources: dict[str, str]) -> Property
             group=str(raw.get("group") or ""),
             syn_en=tuple(str(s) for s in raw.get("syn_en") or ()),
             syn_ko=tuple(str(s) for s in raw.get("syn_ko") or ()),
+            syn_cased=tuple(str(s) for s in raw.get("syn_cased") or ()),
             exclude=tuple(str(s).lower() for s in raw.get("exclude") or ()),
             family=str(raw.get("family") or ""),
             outcome=bool(raw.get("outcome", False)),
@@ -205,6 +209,7 @@ def _extension_entries(path: Path, dictionary: Dictionary) -> list[Property]:
                     known,
                     syn_en=tuple(str(s) for s in raw.get("syn_en") or ()),
                     syn_ko=tuple(str(s) for s in raw.get("syn_ko") or ()),
+                    syn_cased=tuple(str(s) for s in raw.get("syn_cased") or ()),
                 )
             )
         except UnknownPropertyError:

@@ -155,9 +155,17 @@ def _bump(score: float, weight: float) -> float:
 FAMILY_WEIGHT = 0.9
 
 
-def _aliases(prop: Property, dictionary: Dictionary) -> list[tuple[str, float]]:
-    """The property's own names (weight 1) and its family members' names (``FAMILY_WEIGHT``)."""
-    own = [(a, 1.0) for a in prop.aliases()]
+@lru_cache(maxsize=4096)
+def _cased_word(alias: str, header: str) -> bool:
+    """``alias`` written in its own case as a word of ``header`` (``Mw`` in ``Mw (g/mol)``)."""
+    return re.search(rf"(?<![A-Za-z]){re.escape(alias)}(?![a-z])", header) is not None
+
+
+def _aliases(prop: Property, dictionary: Dictionary, header: str = "") -> list[tuple[str, float]]:
+    """The property's own names (weight 1) and its family members' names (``FAMILY_WEIGHT``);
+    a case-sensitive abbreviation only where ``header`` writes it in its case."""
+    cased = set(prop.syn_cased)
+    own = [(a, 1.0) for a in prop.aliases() if a not in cased or _cased_word(a, header)]
     if not prop.family:
         return own
     kin = [
@@ -165,6 +173,7 @@ def _aliases(prop: Property, dictionary: Dictionary) -> list[tuple[str, float]]:
         for p in dictionary.properties.values()
         if p.family == prop.family and p.id != prop.id
         for a in p.aliases()
+        if a not in p.syn_cased or _cased_word(a, header)
     ]
     return own + kin
 
@@ -189,7 +198,7 @@ def _score(
 ) -> Candidate:
     best, why = 0.0, ""
     best_alias: tuple[str, ...] = ()
-    for alias, weight in _aliases(prop, dictionary):
+    for alias, weight in _aliases(prop, dictionary, col.name):
         alias_tokens = tokens(alias)
         if code and len("".join(alias_tokens)) < _SHORT_ALIAS:
             continue  # 'ct_01', 'ec_3': a short code is not the abbreviation 'ct' / 'ec'
