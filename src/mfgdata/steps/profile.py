@@ -69,12 +69,19 @@ def _charts(
             tp.end_us,
             tp.clock,
             time_sorted=tp.sorted,
+            magnitudes={name: _magnitude(c) for _, name, c in chosen},
         )
         for i, name, c in chosen:
             cid = f"profile-ts-{i}"
             charts[cid] = timeseries_spec(name, c["unit"], points[name], tp.data["gaps"]["items"])
             series_ids.append(cid)
     return charts, hist_ids, series_ids
+
+
+def _magnitude(column: Mapping[str, Any]) -> float | None:
+    """The largest absolute value of a numeric column's profile (None when not numeric)."""
+    ends = [v for v in (column.get("min"), column.get("max")) if isinstance(v, int | float)]
+    return max((abs(float(v)) for v in ends), default=None)
 
 
 class ProfileStep:
