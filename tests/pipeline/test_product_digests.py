@@ -97,4 +97,4 @@ def test_product_files_are_byte_identical_to_the_recorded_digests(product: Path)
         EXPECTED.write_text(json.dumps(got, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     expected = json.loads(EXPECTED.read_text(encoding="utf-8"))
     differ = sorted(k for k in expected.keys() | got.keys() if expected.get(k) != got.get(k))
-    assert differ == []
+    assert differ == [], f"changed: {differ}"

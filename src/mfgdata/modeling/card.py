@@ -97,6 +97,33 @@ def _leak_lines(leaks: list[dict[str, Any]]) -> list[str]:
     return out
 
 
+def _interval_lines(how: dict[str, Any] | None) -> list[str]:
+    """How the 95 % intervals were drawn (``metrics.resamples``)."""
+    method = (how or {}).get("method", "rows")
+    units = (how or {}).get("units")
+    if method == "groups":
+        return [
+            f"- 신뢰구간: 시험 행의 개체 {units}개를 통째로 다시 뽑은 부트스트랩({N_BOOT}회); "
+            "한 설비의 행들은 서로 독립이 아닙니다.",
+            f"- Intervals: a bootstrap ({N_BOOT} resamples) of whole entities ({units} in the "
+            "test rows); rows of one machine are not independent.",
+        ]
+    if method == "blocks":
+        b = (how or {}).get("block_rows")
+        return [
+            f"- 신뢰구간: 시간순 시험 행의 원형 블록 부트스트랩({N_BOOT}회, 블록 {b}행, "
+            "Politis-White 길이); 시계열 자기상관을 반영합니다.",
+            f"- Intervals: a circular block bootstrap ({N_BOOT} resamples, blocks of {b} rows, "
+            "Politis-White length) of the time-ordered test rows, so autocorrelation is kept.",
+        ]
+    return [
+        f"- 신뢰구간: 시험 행의 부트스트랩({N_BOOT}회); 행의 오차에 자기상관이 보이지 않았거나 "
+        "시간 순서가 없습니다.",
+        f"- Intervals: a row bootstrap ({N_BOOT} resamples) of the test rows; their errors show "
+        "no autocorrelation, or the rows have no time order.",
+    ]
+
+
 def render_card(info: dict[str, Any]) -> str:
     """``info`` is the model step's data (task, target, metrics, baseline, split, features, ...)."""
     task, split, sampling = info["task"], info["split"], info.get("sampling", {})
@@ -140,10 +167,7 @@ def render_card(info: dict[str, Any]) -> str:
         "- 최종 모델은 모든 행으로 다시 학습했으며, 위 지표는 분할된 시험 데이터에서 "
         "얻은 것입니다.",
         "- The final model is refit on all rows; the metrics above come from the held-out rows.",
-        f"- 신뢰구간은 시험 행의 부트스트랩({N_BOOT}회)이며, 시계열 자기상관 때문에 좁게 "
-        "나올 수 있습니다.",
-        f"- Intervals are a row bootstrap ({N_BOOT} resamples) of the test rows; autocorrelation "
-        "in time series can make them too narrow.",
+        *_interval_lines(info["metrics"].get("interval")),
     ]
     if task == "anomaly":
         lines += [

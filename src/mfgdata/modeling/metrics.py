@@ -137,8 +137,100 @@ def metric_fns(
     return fns
 
 
+#: Entities in the test rows needed to resample whole entities (fewer: time blocks or rows).
+MIN_CLUSTERS = 10
+
+
 def _ci(values: list[float]) -> list[float]:
     return [float(np.quantile(values, 0.025)), float(np.quantile(values, 0.975))]
+
+
+def block_length(x: Arr) -> int:
+    """Politis & White (2004, with Patton, Politis & White 2009's correction) automatic block
+    length of the circular block bootstrap for the series ``x``: about 1 for independent rows,
+    longer as the autocorrelation lasts longer; at most min(3 √n, n / 3)."""
+    x = np.asarray(x, dtype=np.float64)
+    n = len(x)
+    if n < 8:
+        return 1
+    eps = x - x.mean()
+    b_max = int(np.ceil(min(3 * np.sqrt(n), n / 3)))
+    kn = max(5, int(np.log10(n)))
+    m_max = int(np.ceil(np.sqrt(n))) + kn
+    m_max = min(m_max, n - 1)
+    acv = np.array([eps[k:] @ eps[: n - k] / n for k in range(m_max + 1)])
+    if acv[0] <= 0:
+        return 1
+    rho = np.abs(acv[1:] / acv[0])
+    cv = 2 * np.sqrt(np.log10(n) / n)
+    mhat, run = None, 0
+    for i, r in enumerate(rho):
+        run = run + 1 if r < cv else 0
+        if run == kn:
+            mhat = i + 1 - kn
+            break
+    if mhat is None:
+        big = np.flatnonzero(rho > cv)
+        mhat = int(big[-1]) + 1 if len(big) else 1
+    m = max(1, min(2 * mhat, m_max))
+    k = np.arange(-m, m + 1)
+    lam = np.where(np.abs(k / m) <= 0.5, 1.0, 2 * (1 - np.abs(k / m)))
+    r = acv[np.abs(k)]
+    g = float(np.sum(lam * np.abs(k) * r))
+    d = 4 / 3 * float(np.sum(lam * r)) ** 2
+    if d <= 0:
+        return 1
+    b = (2 * g**2 / d) ** (1 / 3) * n ** (1 / 3)
+    return int(min(max(1, round(b)), b_max))
+
+
+def _row_error(task: str, y: Arr, pred: Arr) -> Arr:
+    """Each test row's own error (what the block length is read from)."""
+    if task == "classification":
+        wrong: Arr = (np.argmax(pred, axis=1) != y).astype(np.float64)
+        return wrong
+    err: Arr = np.abs(np.asarray(pred, float) - np.asarray(y, float))
+    return err
+
+
+def resamples(
+    task: str,
+    y: Arr,
+    pred: Arr,
+    rng: np.random.Generator,
+    *,
+    groups: Arr | None = None,
+    order: Arr | None = None,
+) -> tuple[list[Arr], dict[str, Any]]:
+    """``N_BOOT`` index arrays of the bootstrap and how they were drawn.
+
+    Rows of one machine, or of one stretch of time, are not independent; a row bootstrap of
+    them gives intervals that are too narrow. So: whole entities (``groups``) when the test rows
+    hold at least ``MIN_CLUSTERS``; else, for time-ordered rows (``order``: the test rows'
+    positions in time order), a circular block bootstrap with the Politis-White block length
+    of the model's row errors; else rows."""
+    n = len(y)
+    if groups is not None:
+        labels, inverse = np.unique(groups, return_inverse=True)
+        if len(labels) >= MIN_CLUSTERS:
+            members = [np.flatnonzero(inverse == k) for k in range(len(labels))]
+            draws = [
+                np.concatenate([members[k] for k in rng.integers(0, len(labels), len(labels))])
+                for _ in range(N_BOOT)
+            ]
+            return draws, {"method": "groups", "units": len(labels)}
+    if order is not None and n >= 8:
+        seq = np.asarray(order)
+        b = block_length(_row_error(task, y, pred)[seq])
+        if b > 1:
+            blocks = int(np.ceil(n / b))
+            offsets = np.arange(b)
+            draws = [
+                seq[((rng.integers(0, n, blocks)[:, None] + offsets) % n).ravel()[:n]]
+                for _ in range(N_BOOT)
+            ]
+            return draws, {"method": "blocks", "units": blocks, "block_rows": b}
+    return [rng.integers(0, n, n) for _ in range(N_BOOT)], {"method": "rows", "units": int(n)}
 
 
 def evaluate(
@@ -149,14 +241,24 @@ def evaluate(
     n_classes: int = 0,
     seed: int = 0,
     positive: int = 1,
+    *,
+    groups: Arr | None = None,
+    order: Arr | None = None,
 ) -> dict[str, Any]:
     """Model and baseline metrics on the same rows, each with a 95% bootstrap interval, plus the
-    paired bootstrap interval of the difference (model − baseline)."""
+    paired bootstrap interval of the difference (model − baseline). ``groups`` (the test rows'
+    entities) and ``order`` (their time order) choose what is resampled (``resamples``)."""
     fns = metric_fns(task, n_classes, positive)
     rng = np.random.default_rng(seed)
     n = len(y)
-    boots = [rng.integers(0, n, n) for _ in range(N_BOOT)]
-    out: dict[str, Any] = {"n": int(n), "model": {}, "baseline": {}, "difference": {}}
+    boots, how = resamples(task, y, pred, rng, groups=groups, order=order)
+    out: dict[str, Any] = {
+        "n": int(n),
+        "interval": how,
+        "model": {},
+        "baseline": {},
+        "difference": {},
+    }
     for name, fn in fns.items():
         m, b = fn(y, pred), fn(y, base)
         bm = [fn(y[i], pred[i]) for i in boots]

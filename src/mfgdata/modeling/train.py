@@ -190,7 +190,11 @@ def train(fm: FeatureMatrix, task: str, plan: SplitPlan, seed: int = SEED) -> Tr
     test_idx = np.concatenate(idx)
     pred, base = np.concatenate(preds), np.concatenate(bases)
     y_test = fm.y[test_idx]
-    metrics = M.evaluate(task, y_test, pred, base, n_classes, seed, defect_code(fm, task))
+    order = None if fm.time is None else np.argsort(fm.time[test_idx], kind="stable")
+    groups = None if fm.groups is None else fm.groups[test_idx]
+    metrics = M.evaluate(
+        task, y_test, pred, base, n_classes, seed, defect_code(fm, task), groups=groups, order=order
+    )
     final = make_model(task, family, params, seed, len(fm.y)).fit(fm.X, fm.y)
     return Trained(
         task,
