@@ -127,10 +127,36 @@ def nameplate(info: ProductInfo) -> model.Submodel:
     )
 
 
+def concept_units(columns: Sequence[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
+    """Per property, the column whose unit its concept description states: a column converted
+    to the property's unit first (converted columns share it), else the first column."""
+    out: dict[str, Mapping[str, Any]] = {}  # in the order the properties first appear
+    for c in columns:
+        pid = c.get("property")
+        if pid and (pid not in out or (c.get("converted") and not out[pid].get("converted"))):
+            out[pid] = c
+    return out
+
+
+def _own_unit(c: Mapping[str, Any], concept: Mapping[str, Any] | None) -> list[Any]:
+    """An IEC 61360 data specification with the column's unit, when it is not its concept's
+    (two columns of one property in different units: each keeps its own)."""
+    unit = c.get("unit")
+    if not unit or concept is None or concept.get("unit") == unit:
+        return []
+    content = model.DataSpecificationIEC61360(
+        preferred_name=model.PreferredNameTypeIEC61360({"en": str(c["name"])[:255]}),
+        unit=str(unit),
+        unit_id=gref(c["unit_irdi"]) if c.get("unit_irdi") else None,
+    )
+    return [model.EmbeddedDataSpecification(gref(IEC61360), content)]
+
+
 def _column_props(
     columns: Sequence[Mapping[str, Any]], info: ProductInfo, skip: str | None = None
 ) -> list[model.Property]:
     used: set[str] = set()
+    concepts = concept_units(columns)
     out = []
     for c in columns:
         if c["name"] == skip:
@@ -143,6 +169,7 @@ def _column_props(
                 semantic_id=gref(c["property"]) if c.get("property") else None,
                 display_name=model.MultiLanguageNameType({"en": str(c["name"])[:128]}),
                 description=model.MultiLanguageTextType({"en": desc[:1000]}),
+                embedded_data_specifications=_own_unit(c, concepts.get(c.get("property") or "")),
             )
         )
     return out
@@ -159,10 +186,7 @@ def data_description(columns: Sequence[Mapping[str, Any]], info: ProductInfo) ->
 
 def concept_descriptions(columns: Sequence[Mapping[str, Any]]) -> list[ConceptDescription]:
     out: dict[str, ConceptDescription] = {}
-    for c in columns:
-        pid = c.get("property")
-        if not pid or pid in out:
-            continue
+    for pid, c in concept_units(columns).items():
         unit = c.get("unit") or None
         dtype = c.get("data_type")
         if dtype and dtype.endswith("MEASURE") and not unit:
