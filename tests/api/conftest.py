@@ -8,6 +8,7 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -93,10 +94,22 @@ def add_model(folder: Path) -> None:
     write_manifest(folder, header)
 
 
+def publish(session: Session, folder: Path, settings: Settings) -> Any:
+    """Register ``folder`` for the organisation "API 시험", verify and publish it; commit."""
+    from mfgdata.catalog import workflow
+    from mfgdata.catalog.register import register_product
+
+    org = get_or_create_organisation(session=session, name="API 시험", kind="manufacturer")
+    row = register_product(folder, session=session, owner_org=org, settings=settings)
+    workflow.verify(session=session, version=row, actor=None, settings=settings)
+    workflow.publish(session=session, version=row, actor=None, settings=settings)
+    session.commit()
+    return org
+
+
 @pytest.fixture(scope="session")
 def api_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiWorld]:
 
-    from mfgdata.catalog import workflow
     from mfgdata.catalog.register import register_product
 
     base = tmp_path_factory.mktemp("api-build")
@@ -109,11 +122,7 @@ def api_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiWorld]:
     upgrade(url)
     engine = make_engine(url)
     with Session(engine, expire_on_commit=False) as session:
-        org = get_or_create_organisation(session=session, name="API 시험", kind="manufacturer")
-        row = register_product(folder, session=session, owner_org=org, settings=settings)
-        workflow.verify(session=session, version=row, actor=None, settings=settings)
-        workflow.publish(session=session, version=row, actor=None, settings=settings)
-        session.commit()
+        org = publish(session, folder, settings)
         register_product(draft, session=session, owner_org=org, product_id=DRAFT, settings=settings)
         stored = home / "objects" / "products" / PRODUCT / "1"
     engine.dispose()
@@ -136,11 +145,6 @@ def client(api_world: ApiWorld) -> Iterator[TestClient]:
 def plant(api_world: ApiWorld, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """``api-plant``: a product built by the whole flow (model included, quality flags in
     data/flags.parquet) from a CP949 export, published in the API's catalog; yields its folder."""
-    from mfgdata.catalog import workflow
-    from mfgdata.catalog.register import register_product
-    from mfgdata.db.engine import make_engine
-    from mfgdata.db.repositories.organisations import get_or_create_organisation
-
     tmp = tmp_path_factory.mktemp("api-plant")
     raw = plant_csv(tmp / "사출_2024-03.csv")
     out = tmp / "product"
@@ -150,10 +154,6 @@ def plant(api_world: ApiWorld, tmp_path_factory: pytest.TempPathFactory) -> Iter
     settings = api_world.settings
     engine = make_engine(str(settings.database_url))
     with Session(engine, expire_on_commit=False) as session:
-        org = get_or_create_organisation(session=session, name="API 시험", kind="manufacturer")
-        row = register_product(out, session=session, owner_org=org, settings=settings)
-        workflow.verify(session=session, version=row, actor=None, settings=settings)
-        workflow.publish(session=session, version=row, actor=None, settings=settings)
-        session.commit()
+        publish(session, out, settings)
     engine.dispose()
     yield settings.home / "objects" / "products" / PLANT / "1"
