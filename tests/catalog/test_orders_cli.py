@@ -40,5 +40,8 @@ def test_publish_with_licence_then_orders(
     out = tmp_path / "invoice.html"
     made = runner.invoke(cli_app, ["orders", "invoice", str(order.id), "--out", str(out)])
     assert made.exit_code == 0 and f"{int(order.total_krw):,}" in out.read_text(encoding="utf-8")
+    pdf = tmp_path / "invoice.pdf"
+    made = runner.invoke(cli_app, ["orders", "invoice", str(order.id), "--out", str(pdf)])
+    assert made.exit_code == 0 and pdf.read_bytes().startswith(b"%PDF-")
     db_session.expire_all()
     assert db_session.get(Order, order.id).status == "approved"  # type: ignore[union-attr]
