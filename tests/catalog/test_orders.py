@@ -16,8 +16,8 @@ from dbfixtures import make_user
 from mfgdata.accounts.errors import PermissionDenied
 from mfgdata.catalog import access
 from mfgdata.catalog.errors import OrderError, WorkflowError
-from mfgdata.catalog.licences import LICENCES, licence_text
 from mfgdata.catalog.invoice import FONT_ENV
+from mfgdata.catalog.licences import LICENCES, licence_text
 from mfgdata.catalog.orders import (
     decide_order,
     invoice_html,

@@ -79,9 +79,7 @@ def decide(
 @handle_errors
 def invoice(
     order_id: Annotated[int, typer.Argument(help="주문 번호 / order id")],
-    out: Annotated[
-        Path, typer.Option("--out", help="HTML 또는 .pdf 파일 / HTML or .pdf file")
-    ],
+    out: Annotated[Path, typer.Option("--out", help="HTML 또는 .pdf 파일 / HTML or .pdf file")],
 ) -> None:
     """청구서를 HTML 또는 PDF(.pdf)로 씁니다 / Write the order's invoice as HTML or PDF (.pdf)."""
     upgrade()
