@@ -2,7 +2,8 @@
 
 - verify: the stored copy still matches its manifest, quality.json exists, a grade is recorded;
 - publish: only a verified version whose grade meets the registration grade (quality.json's
-  ``scheme.registration_grade``, default B);
+  ``scheme.registration_grade``, default B); the product's standard licence is written into the
+  package (LICENSE.ko.md, LICENSE.en.md, datapackage.json ``licenses``; ``register.restamp``);
 - retire: a published version leaves the catalogue but stays downloadable for grant holders;
 - delete: never a published version, and never within 365 days of publication (retire instead).
 
@@ -23,9 +24,9 @@ from mfgdata.accounts import audit
 from mfgdata.accounts.errors import PermissionDenied
 from mfgdata.accounts.roles import can
 from mfgdata.catalog.errors import WorkflowError
-from mfgdata.catalog.licences import get_licence
-from mfgdata.catalog.register import remove_tree, version_folder
-from mfgdata.db.tables import ProductVersion, User, utcnow
+from mfgdata.catalog.licences import LICENCES, get_licence, package_files
+from mfgdata.catalog.register import remove_tree, restamp, version_folder
+from mfgdata.db.tables import Organisation, ProductVersion, User, utcnow
 from mfgdata.pipeline.manifest import check_manifest
 from mfgdata.quality.score import meets_registration_grade
 from mfgdata.settings import Settings
@@ -124,6 +125,7 @@ def publish(
             f"품질 등급 {version.grade}은(는) 등록 기준 {required}에 미달하여 게시할 수 없습니다",
             f"cannot publish: grade {version.grade} is below the registration grade {required}",
         )
+    stamped = _stamp_licence(session, version, settings)
     version.status = "published"
     version.published_at = utcnow()
     audit.record(
@@ -137,10 +139,40 @@ def publish(
             "required": required,
             "licence": version.product.licence,
             "approval_required": version.product.approval_required,
+            "licence_files": stamped,
+            "manifest_sha256": version.manifest_sha256,
         },
     )
     session.flush()
     return version
+
+
+def _stamp_licence(session: Session, version: ProductVersion, settings: Settings | None) -> bool:
+    """Write the product's standard licence into the version's package (a licence that is not a
+    standard one is left as the build declared it); True when the package changed."""
+    lic = LICENCES.get(version.product.licence)
+    if lic is None:
+        return False
+    folder = version_folder(version, settings)
+    try:
+        package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        package = {}
+    org = session.get(Organisation, version.product.owner_org_id)
+    files = package_files(
+        lic,
+        package if isinstance(package, dict) else {},
+        product_id=version.product_id,
+        version=version.version,
+        provider=org.name if org else "",
+    )
+    return restamp(
+        session=session,
+        version=version,
+        files=files,
+        header={"licence": lic.code},
+        settings=settings,
+    )
 
 
 def retire(*, session: Session, version: ProductVersion, actor: User | None) -> ProductVersion:
