@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from mfgdata.api.auth import DbSession
@@ -69,3 +69,44 @@ def workflow_step(
             back=f"/products/{product_id}/v/{version}",
         )
     return redirect(f"/products/{product_id}/v/{version}")
+
+
+@router.post("/products/{product_id}/v/{version}/details")
+def edit_details(
+    product_id: str,
+    version: DbInt,
+    request: Request,
+    actor: PageActor,
+    session: DbSession,
+    title_ko: Annotated[str, Form(max_length=workflow.TITLE_MAX)],
+    title_en: Annotated[str, Form(max_length=workflow.TITLE_MAX)],
+    description: Annotated[str, Form(max_length=workflow.DESCRIPTION_MAX)] = "",
+) -> Response:
+    """The seller edits the proposed title and description before publishing (audited)."""
+    user = need_user(request, actor)
+    row = get_version(session=session, product_id=product_id, version=version, viewer=user)
+    try:
+        workflow.edit_details(
+            session=session,
+            version=row,
+            actor=user,
+            title_ko=title_ko,
+            title_en=title_en,
+            description=description,
+            settings=get_settings_dep(request),
+        )
+        session.commit()
+    except WorkflowError as e:
+        session.rollback()
+        lang = request_language(request, user.locale)
+        return render(
+            request,
+            actor,
+            "error.html",
+            status_code=409,
+            status=409,
+            heading=gettext(lang, "This step is not possible now"),
+            message=error_message(lang, e),
+            back=f"/products/{product_id}/v/{version}",
+        )
+    return redirect(f"/products/{product_id}/v/{version}?saved=details")
