@@ -124,6 +124,8 @@ def test_buyer_finds_orders_downloads_calls_and_sees_the_statement(
         expect(s.locator("#product-title")).to_have_text("2공장 반응기 배치 기록")
         expect(s.locator("#edit-title-en")).to_have_value("Plant 2 reactor batch log")
         _shot(s, "market-edit-details")
+        expect(s.locator("#publish-licence")).to_have_value("internal-use")  # pricing.json's
+        s.select_option("#publish-licence", "commercial")
         s.click("#btn-publish")
         expect(s.locator("#product-status")).to_have_text("게시됨")
         expect(s.locator("#edit-details")).to_have_count(0)  # fixed once published
@@ -185,7 +187,7 @@ def test_buyer_finds_orders_downloads_calls_and_sees_the_statement(
             assert zf.testzip() is None
             assert f"{PRODUCT}-v1/manifest.json" in zf.namelist()
             licence = zf.read(f"{PRODUCT}-v1/LICENSE.ko.md").decode("utf-8")
-            assert LICENCES["internal-use"].text_ko in licence and SELLER in licence
+            assert LICENCES["commercial"].text_ko in licence and SELLER in licence
 
         # an API token (read + api, the page's defaults) and two calls of the rows API
         b.goto(f"{site}/account/tokens")

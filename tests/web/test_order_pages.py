@@ -82,3 +82,11 @@ def test_the_seller_edits_the_proposed_title_before_publishing(
     assert _form(maker, f"/products/{PUBLISHED}/v/1/details", **fields)[0] == 409  # published
     found = maker.get("/api/v1/products", params={"q": "2라인"}).json()
     assert [i["product_id"] for i in found["items"]] == [DRAFT]
+    status, text = _form(maker, f"{page}/workflow/publish", licence="GPL-3.0")
+    assert status == 422 and "표준 라이선스가 아닙니다" in unescape(text)
+    assert _form(maker, f"{page}/workflow/publish", licence="redistribution")[0] == 303
+    published = unescape(maker.get(page).text)
+    assert 'id="edit-details"' not in published and "redistribution" in published
+    stored = tmp_path / "objects" / "products" / DRAFT / "1"
+    text_ko = (stored / "LICENSE.ko.md").read_text(encoding="utf-8")
+    assert LICENCES["redistribution"].text_ko in text_ko and "Maker" in text_ko

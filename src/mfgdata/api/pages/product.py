@@ -161,6 +161,7 @@ def product_page(
         access=access_state,
         my_order=my_order,
         licence=LICENCES.get(row.product.licence),
+        licences=LICENCES,
         proposal=_proposal(row, folder) if row.status in ("draft", "verified") else None,
         can_order=actor.user is not None
         and my_order is None
