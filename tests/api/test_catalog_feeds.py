@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -47,6 +48,12 @@ def test_croissant_fields(client: TestClient, api_world: ApiWorld) -> None:
         fields["온도"]["dataType"] == "sc:Float" and fields["불량여부"]["dataType"] == "sc:Boolean"
     )
     assert len(doc["distribution"][0]["sha256"]) == 64
+    # the licence written into the package at publish time (a URL, never the relative file)
+    package = json.loads((api_world.folder / "datapackage.json").read_text(encoding="utf-8"))
+    code = package["licenses"][0]["name"]
+    assert (api_world.folder / "LICENSE.ko.md").is_file() and code == "internal-use"
+    assert doc["license"] == f"http://testserver/api/v1/licences/{code}.txt"
+    assert client.get(doc["license"]).status_code == 200
 
 
 def test_croissant_validates_with_mlcroissant(

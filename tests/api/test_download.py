@@ -45,6 +45,7 @@ def test_the_zip_equals_the_product_folder_and_is_cached(
         got = {n.split("/", 1)[1]: zf.read(n) for n in zf.namelist()}
     assert got == files
     assert "manifest.json" in got
+    assert {"LICENSE.ko.md", "LICENSE.en.md"} <= set(got)  # the licence travels with the data
     cached = list((w.settings.home / "objects" / "zips").glob("*.zip"))
     assert len(cached) == 1 and cached[0].read_bytes() == resp.content
     assert clients["maker"].get(URL).content == resp.content

@@ -3,12 +3,14 @@ licence, placed with it, approved by the seller, then downloaded; the invoice; w
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from pypdf import PdfReader
 from sqlalchemy.orm import Session
 
 from dbfixtures import make_user
@@ -84,6 +86,11 @@ def test_order_approve_download_and_invoice(world: tuple[TestClient, Tokens]) ->
     invoice = client.get(order["invoice"], headers=tokens["buyer"])
     assert invoice.status_code == 200 and invoice.headers["content-type"].startswith("text/html")
     assert f"₩{int(Decimal(order['total_krw'])):,}" in invoice.text and "승인됨" in invoice.text
+    pdf = client.get(f"{order['invoice']}.pdf", headers=tokens["buyer"])
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert f"합계 / Total ₩{int(Decimal(order['total_krw'])):,} KRW" in text and "승인됨" in text
+    assert client.get(f"{order['invoice']}.pdf").status_code == 401
     mine = client.get("/api/v1/orders", headers=tokens["buyer"]).json()
     sold = client.get("/api/v1/orders", params={"side": "seller"}, headers=tokens["owner"]).json()
     assert [o["id"] for o in mine] == [o["id"] for o in sold] == [oid]

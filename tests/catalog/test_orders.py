@@ -3,6 +3,7 @@ approval (or none), the grant that follows, the invoice document, and refusals i
 
 from __future__ import annotations
 
+import io
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -15,11 +16,19 @@ from dbfixtures import make_user
 from mfgdata.accounts.errors import PermissionDenied
 from mfgdata.catalog import access
 from mfgdata.catalog.errors import OrderError, WorkflowError
+from mfgdata.catalog.invoice import FONT_ENV
 from mfgdata.catalog.licences import LICENCES, licence_text
-from mfgdata.catalog.orders import decide_order, invoice_html, list_orders, place_order
+from mfgdata.catalog.orders import (
+    decide_order,
+    invoice_html,
+    invoice_pdf_bytes,
+    list_orders,
+    place_order,
+)
 from mfgdata.catalog.register import register_product, version_folder
 from mfgdata.catalog.workflow import publish, verify
 from mfgdata.db.tables import AuditLog, User
+from mfgdata.errors import ConfigError
 
 
 @pytest.fixture
@@ -82,6 +91,46 @@ def test_invoice_and_api_plan_terms(db_session: Session, shop: dict[str, object]
     assert plan.price_krw == 0 and plan.id != order.id  # metered: billed by the statement
     assert plan.terms["api"]["tiers"] == pricing["api"]["tiers"]
     assert plan.terms["api"]["call_fee_krw"] == pricing["api"]["call_fee_krw"]
+
+
+def _pdf_text(data: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_invoice_pdf_renders_korean_and_the_amounts(
+    db_session: Session, shop: dict[str, object]
+) -> None:
+    buyer, v = shop["buyer"], shop["version"]
+    assert isinstance(buyer, User)
+    order = place_order(session=db_session, buyer=buyer, version=v, plan="download", accept=True)
+    db_session.commit()
+    data = invoice_pdf_bytes(order, db_session)
+    assert data.startswith(b"%PDF-") and b"/FontFile2" in data  # the TrueType font is embedded
+    text = _pdf_text(data)
+    for word in ("청구서", "공급가액", "부가가치세", "합계", "판매자", "상업적 이용 라이선스"):
+        assert word in text, (word, text)
+    assert f"₩{int(order.price_krw):,} KRW" in text and f"₩{int(order.vat_krw):,} KRW" in text
+    assert f"₩{int(order.total_krw):,} KRW" in text and "VAT (10 %)" in text
+    assert "Acme" in text and "Buyer Co" in text and "UTC" in text
+    assert "판매자 승인 대기 / awaiting the seller's approval" in text
+    api = place_order(session=db_session, buyer=buyer, version=v, plan="api", accept=True)
+    api_text = _pdf_text(invoice_pdf_bytes(api, db_session))
+    assert "Open API 요금" in api_text and "월별 사용 명세서" in api_text
+
+
+def test_invoice_pdf_without_a_korean_font_fails_clearly(
+    db_session: Session, shop: dict[str, object], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    buyer, v = shop["buyer"], shop["version"]
+    assert isinstance(buyer, User)
+    order = place_order(session=db_session, buyer=buyer, version=v, plan="download", accept=True)
+    monkeypatch.setenv(FONT_ENV, str(tmp_path / "missing.ttf"))
+    with pytest.raises(ConfigError) as err:
+        invoice_pdf_bytes(order, db_session)
+    assert "한글 글꼴" in err.value.ko and "fonts-nanum" in err.value.en
+    assert "\n" not in err.value.message()
 
 
 def test_licence_texts_are_bilingual() -> None:

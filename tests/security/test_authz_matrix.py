@@ -120,8 +120,10 @@ POST /access/grants/{{grant_id}}/revoke                        -       L    Y   
 GET  /library                                                  -       L    Y     Y     Y        Y     Y     Y     L      L      L     L
 POST {PP}/workflow/{{step}}                                    draft   L    Y     N     N        N     Y     Y     L      L      L     L
 POST {PP}/workflow/{{step}}                                    pub     L    Y     N     N        N     Y     Y     L      L      L     L
+POST {PP}/details                                              -       L    Y     N     N        N     Y     Y     L      L      L     L
 GET  /api/v1/products                                          -       Y    Y     Y     Y        Y     Y     Y     Y      Y      Y     Y
 POST {P}/retire                                                -       N    Y     N     N        N     Y     Y     N      N      Y     N
+POST {P}/publish                                               -       N    Y     N     N        N     Y     Y     N      N      Y     N
 DELETE {P}                                                     -       N    Y     N     N        N     N     Y     N      N      Y     N
 GET  /api/v1/licences                                          -       Y    Y     Y     Y        Y     Y     Y     Y      Y      Y     Y
 GET  /api/v1/licences/{{code}}.txt                             -       Y    Y     Y     Y        Y     Y     Y     Y      Y      Y     Y
@@ -130,11 +132,13 @@ GET  /api/v1/orders                                            -       N    Y   
 GET  /api/v1/orders/{{order_id}}                               -       N    Y     N     N        Y     N     Y     Y      N      N     N
 POST /api/v1/orders/{{order_id}}/{{decision}}                  -       N    Y     N     N        N     N     Y     N      N      Y     N
 GET  /api/v1/orders/{{order_id}}/invoice                       -       N    Y     N     N        Y     N     Y     Y      N      N     N
+GET  /api/v1/orders/{{order_id}}/invoice.pdf                   -       N    Y     N     N        Y     N     Y     Y      N      N     N
 GET  /api/v1/statements/{{month}}                              -       N    Y     Y     Y        Y     Y     Y     Y      N      N     N
 POST {PP}/order                                                -       L    C     Y     Y        Y     Y     Y     L      L      L     L
 GET  /orders                                                   -       L    Y     Y     Y        Y     Y     Y     L      L      L     L
 POST /orders/{{order_id}}/{{decision}}                         -       L    Y     N     N        N     N     Y     L      L      L     L
 GET  /orders/{{order_id}}/invoice                              -       L    Y     N     N        Y     N     Y     L      L      L     L
+GET  /orders/{{order_id}}/invoice.pdf                          -       L    Y     N     N        Y     N     Y     L      L      L     L
 GET  /statements                                               -       L    Y     Y     Y        Y     Y     Y     L      L      L     L
 """
 # fmt: on
@@ -261,6 +265,26 @@ MONTH = f"{utcnow():%Y-%m}"
 Builder = Callable[[SecWorld, str], Req]
 BUILDERS: dict[str, Builder] = {
     "GET /api/v1/products": lambda w, t: ("GET", "/api/v1/products?q=sec", {}),
+    f"POST {P}/publish": lambda w, t: (
+        "POST",
+        f"/api/v1/products/{w.fresh_product('draft')}/versions/1/publish",
+        {"json": {"licence": "commercial"}},
+    ),
+    f"POST {PP}/details": lambda w, t: (
+        "POST",
+        f"/products/{w.fresh_product('draft')}/v/1/details",
+        _form({"title_ko": "보안 점검 제목", "title_en": "Security check title"}),
+    ),
+    "GET /api/v1/orders/{order_id}/invoice.pdf": lambda w, t: (
+        "GET",
+        f"/api/v1/orders/{_fresh_order(w)}/invoice.pdf",
+        {},
+    ),
+    "GET /orders/{order_id}/invoice.pdf": lambda w, t: (
+        "GET",
+        f"/orders/{_fresh_order(w)}/invoice.pdf",
+        {},
+    ),
     f"POST {P}/retire": lambda w, t: (
         "POST",
         f"/api/v1/products/{w.fresh_product('published')}/versions/1/retire",

@@ -1,11 +1,13 @@
 """The marketplace in a real browser (Debian chromium via Playwright) against a real uvicorn server
 on a temporary MFGDATA_HOME and SQLite.
 
-A chemical company's product has Korean columns (``반응기 온도``). The seller publishes it on the
-product page; a buyer searches in English (``reactor``), reads the licence, orders the Open API
-plan under it; the seller approves on /orders; the buyer downloads the zip, makes an API token,
-calls the rows API twice with it, and the monthly statement page shows those two calls, their
-rows and their amount by the plan's tiers, with VAT and total.
+A chemical company's product has Korean columns (``반응기 온도``). The seller edits the proposed
+title and description (saved, audited), then publishes it on the product page; a buyer searches
+in English (``reactor``), reads the licence, orders the Open API plan under it (the product page
+then shows the order, not a second order form); the seller approves on /orders; the buyer
+downloads the zip (with the licence texts), makes an API token, calls the rows API twice with
+it, and the monthly statement page shows those two calls, their rows and their amount by the
+plan's tiers, with VAT and total.
 """
 
 from __future__ import annotations
@@ -21,11 +23,12 @@ import pytest
 from sqlalchemy.orm import Session
 
 from catalog.test_search_market import korean_reactor_folder
+from mfgdata.catalog.licences import LICENCES
 from mfgdata.catalog.metering import version_price_list
 from mfgdata.catalog.register import register_product
 from mfgdata.db.engine import make_engine
 from mfgdata.db.repositories.products import get_version
-from mfgdata.db.tables import Organisation
+from mfgdata.db.tables import AuditLog, Organisation
 from mfgdata.settings import Settings
 from web.test_e2e_browser import ARGS, CHROMIUM, _shot, _signup, site  # noqa: F401
 
@@ -73,6 +76,18 @@ def _expected_amount(settings: Settings, limits: tuple[int, ...]) -> Decimal:
     return total.quantize(Decimal(1), rounding=ROUND_HALF_UP)
 
 
+def _audited_edit(settings: Settings) -> set[str]:
+    """The keys of the change recorded for the title edit (``product.edit``)."""
+    engine = make_engine(str(settings.database_url))
+    with Session(engine) as session:
+        rows = session.query(AuditLog).filter_by(action="product.edit").all()
+        assert len(rows) == 1 and rows[0].target == f"product:{PRODUCT}@1"
+        change = rows[0].detail["title_ko"]
+        assert change["new"] == "2공장 반응기 배치 기록"
+    engine.dispose()
+    return set(change)
+
+
 def _krw(amount: Decimal) -> str:
     return f"₩{int(amount):,}"
 
@@ -99,14 +114,29 @@ def test_buyer_finds_orders_downloads_calls_and_sees_the_statement(
         settings = _register_draft(tmp_path / "home", built_product)
         s.goto(f"{site}/products/{PRODUCT}/v/1")
         expect(s.locator("#schema")).to_contain_text("반응기 온도")
+        # the proposed title and description, edited before publishing (saved and audited)
+        expect(s.locator("#proposal")).to_be_visible()
+        s.fill("#edit-title-ko", "2공장 반응기 배치 기록")
+        s.fill("#edit-title-en", "Plant 2 reactor batch log")
+        s.fill("#edit-description", "반응기 온도 배치 기록 / reactor temperature batch log")
+        s.click("#save-details")
+        expect(s.locator("#details-saved")).to_be_visible()
+        expect(s.locator("#product-title")).to_have_text("2공장 반응기 배치 기록")
+        expect(s.locator("#edit-title-en")).to_have_value("Plant 2 reactor batch log")
+        _shot(s, "market-edit-details")
+        expect(s.locator("#publish-licence")).to_have_value("internal-use")  # pricing.json's
+        s.select_option("#publish-licence", "commercial")
         s.click("#btn-publish")
         expect(s.locator("#product-status")).to_have_text("게시됨")
+        expect(s.locator("#edit-details")).to_have_count(0)  # fixed once published
+        assert _audited_edit(settings) == {"old", "new"}
 
         # the buyer searches in English for the Korean column's word
         b.fill("input[name=q]", "reactor")
         b.press("input[name=q]", "Enter")
         hit = b.locator(f"#results a[href='/products/{PRODUCT}/v/1']")
         expect(hit).to_be_visible()
+        expect(b.locator("#results")).to_contain_text("2공장 반응기 배치 기록")
         _shot(b, "market-search-reactor")
         hit.click()
         expect(b.locator("#schema")).to_contain_text("반응기 온도")
@@ -128,6 +158,12 @@ def test_buyer_finds_orders_downloads_calls_and_sees_the_statement(
         expect(mine.locator(".badge")).to_have_class("badge pending")
         order_id = mine.get_attribute("data-order")
         _shot(b, "market-order-pending")
+        # the product page now shows the order, not a second request or order form
+        b.goto(f"{site}/products/{PRODUCT}/v/1")
+        expect(b.locator("#my-order-status")).to_have_class("badge pending")
+        expect(b.locator("#request-access")).to_have_count(0)
+        expect(b.locator("#order")).to_have_count(0)
+        expect(b.locator("#my-order-download")).to_have_count(0)
 
         # the seller approves on /orders
         s.goto(f"{site}/orders")
@@ -138,13 +174,20 @@ def test_buyer_finds_orders_downloads_calls_and_sees_the_statement(
 
         # the buyer downloads the zip
         b.goto(f"{site}/products/{PRODUCT}/v/1")
+        expect(b.locator("#my-order-status")).to_have_class("badge approved")
+        expect(b.locator("#my-order-api")).to_contain_text(
+            f"/api/v1/products/{PRODUCT}/versions/1/rows"
+        )
+        _shot(b, "market-order-approved")
         with b.expect_download() as info:
-            b.click("#download")
+            b.click("#my-order-download")
         saved = tmp_path / "reactor.zip"
         info.value.save_as(saved)
         with zipfile.ZipFile(saved) as zf:
             assert zf.testzip() is None
             assert f"{PRODUCT}-v1/manifest.json" in zf.namelist()
+            licence = zf.read(f"{PRODUCT}-v1/LICENSE.ko.md").decode("utf-8")
+            assert LICENCES["commercial"].text_ko in licence and SELLER in licence
 
         # an API token (read + api, the page's defaults) and two calls of the rows API
         b.goto(f"{site}/account/tokens")

@@ -64,13 +64,25 @@ def data_type(dtype: pl.DataType) -> str:
     return "sc:Text"
 
 
+def licence_url(datapackage: dict[str, Any], base: str) -> str | None:
+    """The URL of the package's (first) licence: its ``path`` when that is a URL, else this
+    server's text of the standard licence it names (the package file is relative)."""
+    licences = datapackage.get("licenses") or []
+    first = licences[0] if licences and isinstance(licences[0], dict) else {}
+    path = str(first.get("path") or "")
+    if "://" in path:
+        return path
+    if first.get("name"):
+        return f"{base}api/v1/licences/{first['name']}.txt"
+    return path or None
+
+
 def croissant(base: str, ref: ProductRef, files: ProductFiles) -> dict[str, Any]:
     """The Croissant document; file paths are relative to the product folder."""
     dp = files.datapackage
     res = (dp.get("resources") or [{}])[0]
     described = {f.get("name"): f for f in files.fields}
-    licences = dp.get("licenses") or []
-    licence = (licences[0].get("path") if licences else None) or ref.licence or "unknown"
+    licence = licence_url(dp, base) or ref.licence or "unknown"
     file_object: dict[str, Any] = {
         "@type": "cr:FileObject",
         "@id": "table.parquet",

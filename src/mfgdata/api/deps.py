@@ -311,3 +311,12 @@ def json_response(
         media_type="application/json",
         headers=headers,
     )
+
+
+def pdf_response(body: bytes, filename: str) -> Response:
+    """A PDF shown inline by browsers, saved as ``filename``."""
+    return Response(
+        body,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{filename}"'},
+    )

@@ -3,13 +3,19 @@
 The codes are the pricing step's licence scopes (``internal-use``, ``commercial``,
 ``redistribution``; see pricing/inputs.py) plus CC BY 4.0 for open data. An order stores the
 SHA-256 of the licence text the buyer accepted (``licence_text``), so a later change of wording
-never changes what was agreed. The text travels in the downloaded package as ``LICENCE.txt``.
+never changes what was agreed.
+
+Publishing writes the chosen licence into the product package (``package_files``): the full text
+in Korean (``LICENSE.ko.md``) and English (``LICENSE.en.md``), and the ``licenses`` entry of
+``datapackage.json`` (which the Croissant ``license`` and the DCAT ``dct:license`` are read from).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
+from typing import Any
 
 from mfgdata.catalog.errors import OrderError
 
@@ -104,3 +110,59 @@ def get_licence(code: str) -> Licence:
 def licence_text(code: str) -> str:
     """The full bilingual text of licence ``code`` (what LICENCE.txt holds)."""
     return licence_body(get_licence(code))
+
+
+LICENCE_FILES = {"ko": "LICENSE.ko.md", "en": "LICENSE.en.md"}
+
+
+def licence_markdown(
+    lic: Licence, lang: str, *, product_id: str, version: int, provider: str
+) -> str:
+    """The licence file of one language as it travels in the package."""
+    ko = lang == "ko"
+    title, text = (lic.title_ko, lic.text_ko) if ko else (lic.title_en, lic.text_en)
+    other = LICENCE_FILES["en" if ko else "ko"]
+    lines = [
+        f"# {title}",
+        "",
+        text,
+        "",
+        f"- {'라이선스 코드' if ko else 'Licence code'}: `{lic.code}`",
+        f"- {'제품' if ko else 'Product'}: `{product_id}` v{version}",
+        f"- {'제공자' if ko else 'Provider'}: {provider}",
+        f"- {'동의 문구 SHA-256' if ko else 'SHA-256 of the accepted text'}: `{lic.sha256}`",
+    ]
+    if lic.url:
+        lines.append(f"- {'원문' if ko else 'Legal code'}: <{lic.url}>")
+    lines += [
+        "",
+        f"{'영문' if ko else 'Korean'}: [{other}]({other})",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def datapackage_entry(lic: Licence) -> dict[str, str]:
+    """The Data Package ``licenses`` item: ``path`` is the licence's URL, else the package file."""
+    return {
+        "name": lic.code,
+        "title": f"{lic.title_en} / {lic.title_ko}",
+        "path": lic.url or LICENCE_FILES["en"],
+    }
+
+
+def package_files(
+    lic: Licence, datapackage: dict[str, Any], *, product_id: str, version: int, provider: str
+) -> dict[str, bytes]:
+    """The files publishing writes into the package for ``lic``: both licence texts and
+    ``datapackage.json`` declaring it (other keys of ``datapackage`` kept as they are)."""
+    files = {
+        name: licence_markdown(
+            lic, lang, product_id=product_id, version=version, provider=provider
+        ).encode("utf-8")
+        for lang, name in LICENCE_FILES.items()
+    }
+    package = {**datapackage, "licenses": [datapackage_entry(lic)]}
+    text = json.dumps(package, ensure_ascii=False, sort_keys=True, indent=2, default=str)
+    files["datapackage.json"] = (text + "\n").encode("utf-8")  # the product files' JSON form
+    return files

@@ -27,7 +27,7 @@ from mfgdata.accounts import audit
 from mfgdata.accounts.errors import PermissionDenied
 from mfgdata.accounts.roles import can
 from mfgdata.catalog.errors import NotFound, OrderError, WorkflowError
-from mfgdata.catalog.invoice import render_invoice
+from mfgdata.catalog.invoice import invoice_pdf, render_invoice
 from mfgdata.catalog.licences import get_licence
 from mfgdata.catalog.register import version_folder
 from mfgdata.db.tables import ORDER_PLANS, Grant, Order, ProductVersion, User, utcnow
@@ -222,3 +222,8 @@ def get_order(*, session: Session, order_id: int, user: User) -> Order:
 def invoice_html(order: Order, session: Session) -> str:
     """The order's invoice document (HTML, Korean and English)."""
     return render_invoice(order, session)
+
+
+def invoice_pdf_bytes(order: Order, session: Session) -> bytes:
+    """The order's invoice as a PDF (the same content as the HTML, Korean font embedded)."""
+    return invoice_pdf(order, session)

@@ -19,7 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from mfgdata.accounts import audit
@@ -116,7 +116,9 @@ def _same_content(
     for row in session.scalars(stmt):
         folder = version_folder(row, settings)
         try:
-            if content_digest(read_manifest(folder)) == digest:
+            stored = read_manifest(folder)
+            # a published copy carries its licence files: compare what was registered
+            if digest in (content_digest(stored), stored.get("registered_content_sha256")):
                 return row
         except (OSError, ValueError, ProductError):
             continue
@@ -226,6 +228,112 @@ def register_product(
         remove_tree(dest)
         raise
     return row
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    """Replace ``path`` (maybe a hard link shared with the stored copy) by a new file."""
+    path.unlink(missing_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def _link_copy(source: Path, dest: Path) -> None:
+    """``dest`` as a copy of ``source`` made of hard links (a plain copy where links fail)."""
+
+    def link(src: str, dst: str) -> None:
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+
+    shutil.copytree(source, dest, copy_function=link)
+
+
+def restamp(
+    *,
+    session: Session,
+    version: ProductVersion,
+    files: dict[str, bytes],
+    header: dict[str, Any] | None = None,
+    settings: Settings | None = None,
+) -> bool:
+    """Write ``files`` (relative path → bytes) into the registered copy of ``version`` with a new
+    manifest (``header`` merged into its header); False when the copy already holds them.
+
+    The copy stays immutable in the sense that matters: a complete new folder is made next to it
+    (hard links for the unchanged files, so no data is copied), its manifest checked, frozen, and
+    swapped in by two renames; ``version.manifest_sha256`` follows. The previous folder is removed
+    when the session commits, and swapped back if it rolls back. The manifest remembers the
+    registered content (``registered_content_sha256``), so registering the unchanged source
+    folder again still finds this version."""
+    folder = version_folder(version, settings)
+    old = read_manifest(folder)
+    listed = old.get("files") or {}
+    new_files = {
+        rel: {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+        for rel, data in files.items()
+    }
+    new_header = {k: v for k, v in old.items() if k != "files"}
+    new_header.setdefault("registered_content_sha256", content_digest(old))
+    new_header.update(header or {})
+    if all(listed.get(rel) == meta for rel, meta in new_files.items()) and all(
+        old.get(k) == v for k, v in new_header.items()
+    ):
+        return False
+    tag = uuid.uuid4().hex[:8]
+    fresh = folder.parent / f".{folder.name}.stamp-{tag}"
+    previous = folder.parent / f".{folder.name}.prev-{tag}"
+    try:
+        _link_copy(folder, fresh)
+        fresh.chmod(0o755)
+        for sub in fresh.rglob("*"):
+            if sub.is_dir():
+                sub.chmod(0o755)
+        for rel, data in files.items():
+            _write_new(fresh / rel, data)
+        manifest = {**new_header, "files": {**listed, **new_files}}
+        _write_new(
+            fresh / MANIFEST,
+            (json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode(),
+        )
+        _verify(fresh)
+        _freeze(fresh)
+        os.rename(folder, previous)
+        os.rename(fresh, folder)
+    except BaseException:
+        remove_tree(fresh)
+        if previous.exists() and not folder.exists():
+            os.rename(previous, folder)
+        raise
+    version.manifest_sha256 = hashlib.sha256((folder / MANIFEST).read_bytes()).hexdigest()
+    _on_outcome(session, folder, previous)
+    return True
+
+
+_SWAPS = "mfgdata.restamped"
+
+
+def _on_outcome(session: Session, folder: Path, previous: Path) -> None:
+    """Remove ``previous`` when the session commits; put it back if it rolls back."""
+    swaps: list[tuple[Path, Path]] = session.info.setdefault(_SWAPS, [])
+    swaps.append((folder, previous))
+    if len(swaps) == 1 and not event.contains(session, "after_commit", _after_commit):
+        event.listen(session, "after_commit", _after_commit)
+        event.listen(session, "after_rollback", _after_rollback)
+
+
+def _after_commit(session: Session) -> None:
+    for _folder, previous in session.info.pop(_SWAPS, []):
+        remove_tree(previous)
+
+
+def _after_rollback(session: Session) -> None:
+    for folder, previous in reversed(session.info.pop(_SWAPS, [])):
+        if previous.exists():
+            dead = folder.parent / f".{folder.name}.dead-{uuid.uuid4().hex[:8]}"
+            os.rename(folder, dead)
+            os.rename(previous, folder)
+            remove_tree(dead)
 
 
 def version_folder(version: ProductVersion, settings: Settings | None = None) -> Path:

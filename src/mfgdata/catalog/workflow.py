@@ -2,7 +2,8 @@
 
 - verify: the stored copy still matches its manifest, quality.json exists, a grade is recorded;
 - publish: only a verified version whose grade meets the registration grade (quality.json's
-  ``scheme.registration_grade``, default B);
+  ``scheme.registration_grade``, default B); the product's standard licence is written into the
+  package (LICENSE.ko.md, LICENSE.en.md, datapackage.json ``licenses``; ``register.restamp``);
 - retire: a published version leaves the catalogue but stays downloadable for grant holders;
 - delete: never a published version, and never within 365 days of publication (retire instead).
 
@@ -23,10 +24,11 @@ from mfgdata.accounts import audit
 from mfgdata.accounts.errors import PermissionDenied
 from mfgdata.accounts.roles import can
 from mfgdata.catalog.errors import WorkflowError
-from mfgdata.catalog.licences import get_licence
-from mfgdata.catalog.register import remove_tree, version_folder
-from mfgdata.db.tables import ProductVersion, User, utcnow
-from mfgdata.pipeline.manifest import check_manifest
+from mfgdata.catalog.licences import LICENCES, get_licence, package_files
+from mfgdata.catalog.metadata import read_facts, search_text
+from mfgdata.catalog.register import remove_tree, restamp, version_folder
+from mfgdata.db.tables import Organisation, ProductVersion, User, utcnow
+from mfgdata.pipeline.manifest import check_manifest, read_manifest
 from mfgdata.quality.score import meets_registration_grade
 from mfgdata.settings import Settings
 
@@ -124,6 +126,7 @@ def publish(
             f"품질 등급 {version.grade}은(는) 등록 기준 {required}에 미달하여 게시할 수 없습니다",
             f"cannot publish: grade {version.grade} is below the registration grade {required}",
         )
+    stamped = _stamp_licence(session, version, settings)
     version.status = "published"
     version.published_at = utcnow()
     audit.record(
@@ -137,10 +140,120 @@ def publish(
             "required": required,
             "licence": version.product.licence,
             "approval_required": version.product.approval_required,
+            "licence_files": stamped,
+            "manifest_sha256": version.manifest_sha256,
         },
     )
     session.flush()
     return version
+
+
+def _stamp_licence(session: Session, version: ProductVersion, settings: Settings | None) -> bool:
+    """Write the product's standard licence into the version's package (a licence that is not a
+    standard one is left as the build declared it); True when the package changed."""
+    lic = LICENCES.get(version.product.licence)
+    if lic is None:
+        return False
+    folder = version_folder(version, settings)
+    try:
+        package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        package = {}
+    org = session.get(Organisation, version.product.owner_org_id)
+    files = package_files(
+        lic,
+        package if isinstance(package, dict) else {},
+        product_id=version.product_id,
+        version=version.version,
+        provider=org.name if org else "",
+    )
+    return restamp(
+        session=session,
+        version=version,
+        files=files,
+        header={"licence": lic.code},
+        settings=settings,
+    )
+
+
+#: Longest catalogue title and description a seller may write (the columns' sizes)
+TITLE_MAX, DESCRIPTION_MAX = 300, 4000
+
+
+def edit_details(
+    *,
+    session: Session,
+    version: ProductVersion,
+    actor: User | None,
+    title_ko: str | None = None,
+    title_en: str | None = None,
+    description: str | None = None,
+    settings: Settings | None = None,
+) -> ProductVersion:
+    """The seller edits the proposed title and description (``mfgdata propose``) before the
+    version is published; None keeps a field. The search text is rebuilt; audited as
+    ``product.edit`` with the old and new values."""
+    _allow(actor, "version.publish", version)
+    if version.status not in ("draft", "verified"):
+        raise WorkflowError(
+            f"'{version.status}' 상태의 버전은 제목과 설명을 고칠 수 없습니다 (게시 전에만 가능)",
+            f"the title and description can only be edited before publishing "
+            f"(this version is {version.status})",
+        )
+    product = version.product
+    wanted = {"title_ko": title_ko, "title_en": title_en, "description": description}
+    changes: dict[str, dict[str, str]] = {}
+    for key, value in wanted.items():
+        if value is None:
+            continue
+        value = " ".join(value.split()) if key != "description" else value.strip()
+        limit = DESCRIPTION_MAX if key == "description" else TITLE_MAX
+        if key != "description" and not value:
+            raise WorkflowError(f"제목은 비울 수 없습니다 ({key})", f"{key} cannot be empty")
+        if len(value) > limit:
+            raise WorkflowError(
+                f"{key}이(가) 너무 깁니다 ({len(value)}자, 최대 {limit}자)",
+                f"{key} is too long ({len(value)} characters, at most {limit})",
+            )
+        if getattr(product, key) != value:
+            changes[key] = {"old": getattr(product, key), "new": value}
+            setattr(product, key, value)
+    if not changes:
+        return version
+    version.search_text = _search_text(session, version, settings)
+    audit.record(
+        session=session,
+        action="product.edit",
+        actor=actor,
+        org_id=product.owner_org_id,
+        target=_target(version),
+        detail=changes,
+    )
+    session.flush()
+    return version
+
+
+def _search_text(session: Session, version: ProductVersion, settings: Settings | None) -> str:
+    folder = version_folder(version, settings)
+    facts = read_facts(folder, read_manifest(folder))
+    p = version.product
+    fields = {
+        "title_ko": p.title_ko,
+        "title_en": p.title_en,
+        "description": p.description,
+        "process_family": p.process_family,
+        "problem_type": p.problem_type,
+        "data_type": p.data_type,
+        "licence": p.licence,
+    }
+    org = session.get(Organisation, p.owner_org_id)
+    return search_text(
+        version.product_id,
+        fields,
+        facts.column_names,
+        semantic_names=facts.semantic_names,
+        organisation=org.name if org else "",
+    )
 
 
 def retire(*, session: Session, version: ProductVersion, actor: User | None) -> ProductVersion:

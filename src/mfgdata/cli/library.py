@@ -10,12 +10,12 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from mfgdata.catalog.licences import LICENCES
+from mfgdata.catalog.licences import LICENCES, get_licence
 from mfgdata.catalog.metadata import ProductMeta
 from mfgdata.catalog.proposal import propose as propose_meta
 from mfgdata.catalog.register import register_product
 from mfgdata.catalog.search import FILTERS, SORTS, search_products
-from mfgdata.catalog.workflow import delete_version
+from mfgdata.catalog.workflow import delete_version, edit_details
 from mfgdata.catalog.workflow import publish as publish_version
 from mfgdata.catalog.workflow import retire as retire_version
 from mfgdata.catalog.workflow import verify as verify_version
@@ -120,11 +120,31 @@ def publish(
             "--approval/--no-approval", help="주문에 판매자 승인 필요 / orders need approval"
         ),
     ] = None,
+    title_ko: Annotated[
+        str | None, typer.Option(help="게시 전 한국어 제목 수정 / Korean title before publishing")
+    ] = None,
+    title_en: Annotated[
+        str | None, typer.Option(help="게시 전 영어 제목 수정 / English title before publishing")
+    ] = None,
+    description: Annotated[
+        str | None, typer.Option(help="게시 전 설명 수정 / description before publishing")
+    ] = None,
 ) -> None:
-    """제품을 검증하고 게시합니다 / Verify (if needed) and publish a product version."""
+    """제품을 검증하고 게시합니다. 라이선스 문서가 제품 패키지에 들어갑니다 / Verify (if needed)
+    and publish a product version; the licence texts go into the package."""
     upgrade()
+    if licence is not None:
+        get_licence(licence)  # an unknown licence is refused before anything changes
     with session_scope() as session:
         v = get_version(session=session, product_id=product_id, version=version, viewer=None)
+        edit_details(
+            session=session,
+            version=v,
+            actor=None,
+            title_ko=title_ko,
+            title_en=title_en,
+            description=description,
+        )
         if v.status == "draft":
             verify_version(session=session, version=v, actor=None)
         publish_version(

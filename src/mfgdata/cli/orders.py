@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mfgdata.catalog.errors import NotFound
-from mfgdata.catalog.orders import decide_order, invoice_html
+from mfgdata.catalog.orders import decide_order, invoice_html, invoice_pdf_bytes
 from mfgdata.cli.console import console, handle_errors
 from mfgdata.db.engine import session_scope
 from mfgdata.db.migrate import upgrade
@@ -79,10 +79,14 @@ def decide(
 @handle_errors
 def invoice(
     order_id: Annotated[int, typer.Argument(help="주문 번호 / order id")],
-    out: Annotated[Path, typer.Option("--out", help="HTML 파일 / HTML file")],
+    out: Annotated[Path, typer.Option("--out", help="HTML 또는 .pdf 파일 / HTML or .pdf file")],
 ) -> None:
-    """청구서를 HTML로 씁니다 / Write the order's invoice as HTML."""
+    """청구서를 HTML 또는 PDF(.pdf)로 씁니다 / Write the order's invoice as HTML or PDF (.pdf)."""
     upgrade()
     with session_scope() as session:
-        out.write_text(invoice_html(_order(session, order_id), session), encoding="utf-8")
+        order = _order(session, order_id)
+        if out.suffix.lower() == ".pdf":
+            out.write_bytes(invoice_pdf_bytes(order, session))
+        else:
+            out.write_text(invoice_html(order, session), encoding="utf-8")
         console.print(f"청구서 / invoice: {out}", highlight=False)

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from mfgdata.api.auth import DbSession
-from mfgdata.api.deps import DbInt, get_settings_dep
+from mfgdata.api.deps import DbInt, get_settings_dep, pdf_response
 from mfgdata.api.metering import write_pending
 from mfgdata.api.pages.common import PageActor, need_user, redirect, render
 from mfgdata.catalog import orders
@@ -80,6 +80,15 @@ def invoice_page(
     user = need_user(request, actor)
     order = orders.get_order(session=session, order_id=order_id, user=user)
     return HTMLResponse(orders.invoice_html(order, session))
+
+
+@router.get("/orders/{order_id}/invoice.pdf")
+def invoice_pdf_page(
+    order_id: DbInt, request: Request, actor: PageActor, session: DbSession
+) -> Response:
+    user = need_user(request, actor)
+    order = orders.get_order(session=session, order_id=order_id, user=user)
+    return pdf_response(orders.invoice_pdf_bytes(order, session), f"invoice-{order.id:06d}.pdf")
 
 
 @router.get("/statements", response_class=HTMLResponse)

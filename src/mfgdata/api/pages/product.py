@@ -3,10 +3,12 @@ card, insights, download, API snippet, workflow) and the product's report."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
+from sqlalchemy import select
 
 from mfgdata.accounts.roles import can
 from mfgdata.api.auth import Actor, DbSession
@@ -17,10 +19,12 @@ from mfgdata.api.pages.i18n import gettext, request_language
 from mfgdata.catalog import access
 from mfgdata.catalog.errors import NotFound
 from mfgdata.catalog.licences import LICENCES
+from mfgdata.catalog.orders import OPEN
+from mfgdata.catalog.proposal import Proposal, propose
 from mfgdata.catalog.register import version_folder
 from mfgdata.catalog.workflow import deletable_from, registration_grade
 from mfgdata.db.repositories.products import get_version, list_versions
-from mfgdata.db.tables import AccessRequest, ProductVersion, utcnow
+from mfgdata.db.tables import AccessRequest, Order, ProductVersion, utcnow
 from mfgdata.quality.score import meets_registration_grade
 
 router = APIRouter(include_in_schema=False)
@@ -60,6 +64,23 @@ def workflow_state(
     return state
 
 
+def _my_order(session: DbSession, actor: Actor, version: ProductVersion) -> Order | None:
+    """The buyer organisation's newest open order (pending or approved) of this version."""
+    user = actor.user
+    if user is None or version.product.owner_org_id == user.org_id:
+        return None
+    stmt = (
+        select(Order)
+        .where(
+            Order.version_id == version.id,
+            Order.buyer_org_id == user.org_id,
+            Order.status.in_(OPEN),
+        )
+        .order_by(Order.id.desc())
+    )
+    return session.scalars(stmt).first()
+
+
 def _access(session: DbSession, actor: Actor, version: ProductVersion) -> dict[str, Any]:
     user = actor.user
     if user is None:
@@ -87,6 +108,14 @@ def _access(session: DbSession, actor: Actor, version: ProductVersion) -> dict[s
     }
 
 
+def _proposal(version: ProductVersion, folder: Path) -> Proposal | None:
+    """What ``mfgdata propose`` suggests for the version (shown beside the edit form)."""
+    try:
+        return propose(folder)
+    except (OSError, ValueError):
+        return None
+
+
 @router.get("/products/{product_id}")
 def newest(product_id: str, actor: PageActor, session: DbSession) -> Response:
     version = get_version(session=session, product_id=product_id, viewer=viewer(actor))
@@ -106,6 +135,10 @@ def product_page(
     needed = registration_grade(folder)
     versions = list_versions(session=session, viewer=viewer(actor), product_id=product_id)
     base = str(request.base_url).rstrip("/")
+    my_order = _my_order(session, actor, row)
+    access_state = _access(session, actor, row)
+    if my_order is not None:  # ordered: the order's status and links, not a second request
+        access_state["can_request"] = False
     return render(
         request,
         actor,
@@ -125,9 +158,13 @@ def product_page(
         has_report=(folder / "report.html").is_file(),
         workflow=workflow_state(row, actor, lang, needed),
         needed=needed,
-        access=_access(session, actor, row),
+        access=access_state,
+        my_order=my_order,
         licence=LICENCES.get(row.product.licence),
+        licences=LICENCES,
+        proposal=_proposal(row, folder) if row.status in ("draft", "verified") else None,
         can_order=actor.user is not None
+        and my_order is None
         and row.status == "published"
         and row.product.owner_org_id != actor.user.org_id
         and row.product.licence in LICENCES,

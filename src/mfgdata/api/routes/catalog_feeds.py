@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from mfgdata.api.croissant import croissant
+from mfgdata.api.croissant import croissant, licence_url
 from mfgdata.api.deps import (
     READ_META,
     Authorizer,
@@ -38,10 +38,8 @@ def _texts(ko: str, en: str) -> list[dict[str, str]]:
     return [{"@value": ko, "@language": "ko"}, {"@value": en, "@language": "en"}]
 
 
-def _licence_url(files_dp: dict[str, Any], fallback: str) -> str | None:
-    licences = files_dp.get("licenses") or []
-    path = licences[0].get("path") if licences else None
-    return str(path) if path else (fallback or None)
+def _licence_url(files_dp: dict[str, Any], fallback: str, base: str) -> str | None:
+    return licence_url(files_dp, base) or fallback or None
 
 
 def dataset(base: str, ref: ProductRef, store: ProductStore) -> dict[str, Any]:
@@ -97,7 +95,7 @@ def dataset(base: str, ref: ProductRef, store: ProductStore) -> dict[str, Any]:
         "dct:conformsTo": {"@id": "https://datapackage.org/standard/data-package/"},
         "rdfs:seeAlso": {"@id": f"{api}/croissant.json"},
     }
-    licence = _licence_url(files.datapackage, ref.licence)
+    licence = _licence_url(files.datapackage, ref.licence, base)
     if licence:
         out["dct:license"] = {"@id": licence}
     if ref.published_at:

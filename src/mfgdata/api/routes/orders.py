@@ -4,7 +4,7 @@
 - ``POST /api/v1/orders``: order a version (download or API plan) accepting its licence;
 - ``GET /api/v1/orders`` (``?side=seller`` for the seller's view), ``GET /api/v1/orders/{id}``;
 - ``POST /api/v1/orders/{id}/approve`` and ``/deny``: the seller's decision;
-- ``GET /api/v1/orders/{id}/invoice``: the invoice document (HTML);
+- ``GET /api/v1/orders/{id}/invoice``: the invoice document (HTML), ``/invoice.pdf`` as PDF;
 - ``GET /api/v1/statements/{YYYY-MM}?side=buyer|seller&format=json|xlsx``: the monthly statement.
 """
 
@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
 from mfgdata.api.auth import ActorDep, DbSession, require_user
-from mfgdata.api.deps import DbInt, get_settings_dep, json_response
+from mfgdata.api.deps import DbInt, get_settings_dep, json_response, pdf_response
 from mfgdata.api.metering import write_pending
 from mfgdata.catalog import orders
 from mfgdata.catalog.licences import LICENCES, get_licence, licence_body
@@ -186,6 +186,18 @@ def invoice(order_id: DbInt, actor: ActorDep, session: DbSession) -> HTMLRespons
     user = require_user(actor, "read")
     order = orders.get_order(session=session, order_id=order_id, user=user)
     return HTMLResponse(orders.invoice_html(order, session))
+
+
+@router.get(
+    "/orders/{order_id}/invoice.pdf",
+    summary="청구서 PDF / Invoice (PDF, Korean and English)",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}},
+)
+def invoice_pdf(order_id: DbInt, actor: ActorDep, session: DbSession) -> Response:
+    user = require_user(actor, "read")
+    order = orders.get_order(session=session, order_id=order_id, user=user)
+    return pdf_response(orders.invoice_pdf_bytes(order, session), f"invoice-{order.id:06d}.pdf")
 
 
 class StatementLineOut(BaseModel):

@@ -1,4 +1,5 @@
-"""Products in the Open API: search (``GET /api/v1/products``), retire and delete a version.
+"""Products in the Open API: search (``GET /api/v1/products``), publish (with a standard
+licence, optionally editing the proposed title and description first), retire and delete.
 
 A thin shell over ``catalog.search.search_products`` (the same function behind the web page
 ``/?q=`` and ``mfgdata search``), read with the caller's visibility: anonymous callers and
@@ -20,6 +21,7 @@ from mfgdata.api.auth import Actor, ActorDep, DbSession, require_user
 from mfgdata.api.deps import DbInt, get_settings_dep
 from mfgdata.api.pages.common import viewer
 from mfgdata.catalog import workflow
+from mfgdata.catalog.licences import get_licence
 from mfgdata.catalog.search import SearchResult, search_products
 from mfgdata.db.repositories.products import get_version
 from mfgdata.db.tables import Organisation, ProductVersion
@@ -160,6 +162,82 @@ class VersionState(BaseModel):
 def _owned_version(session: Session, actor: Actor, product_id: str, version: int) -> ProductVersion:
     user = require_user(actor, "api")
     return get_version(session=session, product_id=product_id, version=version, viewer=user)
+
+
+class PublishIn(BaseModel):
+    licence: Annotated[str | None, Field(max_length=100)] = Field(
+        None, description="표준 라이선스 코드 / standard licence code (GET /api/v1/licences)"
+    )
+    approval_required: bool | None = Field(
+        None, description="주문마다 판매자 승인 / the seller approves each order"
+    )
+    title_ko: Annotated[str | None, Field(max_length=workflow.TITLE_MAX)] = None
+    title_en: Annotated[str | None, Field(max_length=workflow.TITLE_MAX)] = None
+    description: Annotated[str | None, Field(max_length=workflow.DESCRIPTION_MAX)] = None
+
+
+class PublishedOut(VersionState):
+    licence: str
+    approval_required: bool
+    title_ko: str
+    title_en: str
+    description: str
+    manifest_sha256: str
+
+
+@router.post(
+    "/products/{product_id}/versions/{version}/publish",
+    summary="게시 / Publish a version under a standard licence (verifies a draft first)",
+    response_model=PublishedOut,
+)
+def publish_version(
+    request: Request,
+    product_id: str,
+    version: DbInt,
+    body: PublishIn,
+    actor: ActorDep,
+    session: DbSession,
+) -> PublishedOut:
+    row = _owned_version(session, actor, product_id, version)
+    if body.licence is not None:
+        get_licence(body.licence)  # an unknown licence is refused before anything changes
+    settings = get_settings_dep(request)
+    try:
+        workflow.edit_details(
+            session=session,
+            version=row,
+            actor=actor.user,
+            title_ko=body.title_ko,
+            title_en=body.title_en,
+            description=body.description,
+            settings=settings,
+        )
+        if row.status == "draft":
+            workflow.verify(session=session, version=row, actor=actor.user, settings=settings)
+        workflow.publish(
+            session=session,
+            version=row,
+            actor=actor.user,
+            settings=settings,
+            licence=body.licence,
+            approval_required=body.approval_required,
+        )
+        session.commit()
+    except BaseException:
+        session.rollback()  # puts the stored copy back if the licence files were written
+        raise
+    p = row.product
+    return PublishedOut(
+        product_id=product_id,
+        version=version,
+        status=row.status,
+        licence=p.licence,
+        approval_required=p.approval_required,
+        title_ko=p.title_ko,
+        title_en=p.title_en,
+        description=p.description,
+        manifest_sha256=row.manifest_sha256,
+    )
 
 
 @router.post(
