@@ -12,6 +12,7 @@ from mfgdata.cli import doctor as doctor_cmd
 from mfgdata.cli import images as images_cmd
 from mfgdata.cli import inspect as inspect_cmd
 from mfgdata.cli import library as library_cmd
+from mfgdata.cli import match as match_cmd
 from mfgdata.cli import orders as orders_cmd
 from mfgdata.cli import predict as predict_cmd
 from mfgdata.cli import programs as programs_cmd
@@ -43,6 +44,7 @@ app.command("search")(library_cmd.search)
 app.command("retire")(library_cmd.retire)
 app.command("propose")(library_cmd.propose)
 app.command("delete")(library_cmd.delete)
+app.command("match")(match_cmd.match)
 app.add_typer(db_cmd.db_app, name="db")
 app.add_typer(images_cmd.images_app, name="images")
 app.add_typer(library_cmd.users_app, name="users")
