@@ -16,3 +16,10 @@ class ConsultingFileError(ConsultingError, InputError):
     """An experts, requests or accepted-pairs file that cannot be used as it is."""
 
     code = "consulting_file_error"
+
+
+class ConsultingConflict(ConsultingError):
+    """The same company applies twice (409)."""
+
+    code = "consulting_conflict"
+    status_code = 409

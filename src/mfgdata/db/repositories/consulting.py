@@ -18,7 +18,7 @@ from mfgdata.accounts.audit import record
 from mfgdata.catalog.errors import NotFound
 from mfgdata.consulting import models
 from mfgdata.consulting.assign import assign
-from mfgdata.consulting.errors import ConsultingError
+from mfgdata.consulting.errors import ConsultingConflict, ConsultingError
 from mfgdata.db.tables import (
     ConsultingAssignment,
     ConsultingRequest,
@@ -60,7 +60,7 @@ def apply(
         select(ConsultingRequest).where(ConsultingRequest.company == company)
     ).first()
     if found is not None:
-        raise ConsultingError(
+        raise ConsultingConflict(
             f"이미 신청한 기업입니다: {company}", f"this company has already applied: {company}"
         )
     row = ConsultingRequest(
