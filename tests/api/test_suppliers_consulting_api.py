@@ -103,7 +103,8 @@ def test_onboarding_match_and_stages(world: tuple[TestClient, Headers]) -> None:
         json={"stage": "introduced", "day": "2026-03-10"},
         headers=h["staff"],
     )
-    assert back.status_code == 409 and back.json()["error"]["message_en"].startswith("stages only move")
+    assert back.status_code == 409
+    assert back.json()["error"]["message_en"].startswith("stages only move")
     assert client.get("/api/v1/matches/kpi", headers=h["staff"]).json()["meeting"] == 1
     assert client.get("/api/v1/matches", headers=h["maker"]).status_code == 403
     # a conflict of interest excludes the supplier for that company
