@@ -157,3 +157,31 @@ def test_consulting_flow(world: tuple[TestClient, Headers]) -> None:
     assert a["completed_at"] is not None
     missing = client.post("/api/v1/consulting/assignments/999999/accept", headers=h["staff"])
     assert missing.status_code == 404
+
+
+def test_fuzz_as_staff_no_server_errors(world: tuple[TestClient, Headers]) -> None:
+    """Schemathesis on the supplier, match and consulting operations, called by center staff."""
+    import schemathesis
+    from hypothesis import HealthCheck, given, seed, settings
+    from schemathesis.checks import not_a_server_error
+
+    client, h = world
+    schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", client.app)
+    ours = ("/api/v1/suppliers", "/api/v1/matches", "/api/v1/consulting")
+    operations = [op.ok() for op in schema.get_all_operations() if op.ok().path.startswith(ours)]
+    assert len(operations) == 13
+    for n, operation in enumerate(operations):
+
+        @given(case=operation.as_strategy())
+        @settings(
+            max_examples=15,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
+        @seed(n)
+        def check(case: schemathesis.Case) -> None:
+            case.call_and_validate(headers=dict(h["staff"]), checks=[not_a_server_error])
+
+        check()

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from mfgdata.suppliers.errors import StageError
+from mfgdata.suppliers.errors import StageError, SupplierError
 from mfgdata.suppliers.stages import Stage, StageHistory, parse_stage
 
 
@@ -37,5 +37,5 @@ def test_parse_stage_ko_en() -> None:
     assert parse_stage("계약") is Stage.CONTRACT
     assert parse_stage("PoC") is Stage.POC
     assert parse_stage(" meeting ") is Stage.MEETING
-    with pytest.raises(StageError, match="unknown stage"):
+    with pytest.raises(SupplierError, match="unknown stage"):
         parse_stage("signed")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -23,8 +23,32 @@ def folded(values: tuple[str, ...]) -> frozenset[str]:
     return frozenset(fold(v) for v in values if fold(v))
 
 
+def no_control(value: Any) -> Any:
+    """Refuse NUL and other control characters in any text (a database cannot store NUL)."""
+    if isinstance(value, str):
+        if any(ord(c) < 32 and c not in "\t\n\r" for c in value):
+            raise ValueError("control characters are not allowed in text")
+    elif isinstance(value, list | tuple):
+        for v in value:
+            no_control(v)
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            no_control(k)
+            no_control(v)
+    return value
+
+
 class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _text_is_clean(cls, data: Any) -> Any:
+        return no_control(data)
+
+
+Key = Annotated[str, Field(min_length=1, max_length=100)]
+Name = Annotated[str, Field(min_length=1, max_length=300)]
 
 
 class Deployment(StrEnum):
@@ -49,8 +73,8 @@ class Certification(Frozen):
 
 
 class Solution(Frozen):
-    id: str
-    name: str
+    id: Key
+    name: Name
     description_ko: str = ""
     description_en: str = ""
     keywords: tuple[str, ...] = ()
@@ -74,12 +98,20 @@ class Solution(Frozen):
 
 
 class Supplier(Frozen):
-    id: str
-    name: str
+    id: Key
+    name: Name
     regions: tuple[str, ...] = ()  # where they deliver and support
     conflicts: tuple[str, ...] = ()  # companies they must not be proposed to (affiliates ...)
     status: ReviewStatus = ReviewStatus.APPROVED
     solutions: tuple[Solution, ...] = ()
+
+    @model_validator(mode="after")
+    def _unique_solutions(self) -> Supplier:
+        keys = [s.id for s in self.solutions]
+        twice = sorted({k for k in keys if keys.count(k) > 1})
+        if twice:
+            raise ValueError(f"solution {', '.join(twice)} listed twice")
+        return self
 
 
 class Catalogue(Frozen):
@@ -89,17 +121,16 @@ class Catalogue(Frozen):
     def _unique_ids(self) -> Catalogue:
         seen: set[str] = set()
         for s in self.suppliers:
-            for key in (f"supplier {s.id}", *(f"solution {s.id}/{x.id}" for x in s.solutions)):
-                if key in seen:
-                    raise ValueError(f"{key} listed twice")
-                seen.add(key)
+            if s.id in seen:
+                raise ValueError(f"supplier {s.id} listed twice")
+            seen.add(s.id)
         return self
 
 
 class Demand(Frozen):
     """What a manufacturer needs: a typed request, a survey answer or a testbed's problem."""
 
-    company: str
+    company: Annotated[str, Field(min_length=1, max_length=200)]
     title: str = ""
     text: str = ""
     region: str | None = None

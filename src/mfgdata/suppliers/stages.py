@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from mfgdata.suppliers.errors import StageError
+from mfgdata.suppliers.errors import StageError, SupplierError
 
 
 class Stage(StrEnum):
@@ -49,7 +49,7 @@ def parse_stage(text: str) -> Stage:
         if value in (s.value, s.ko.lower(), s.en.lower()):
             return s
     names = ", ".join(s.value for s in Stage)
-    raise StageError(
+    raise SupplierError(
         f"알 수 없는 단계입니다: {text} (가능: {names})", f"unknown stage: {text} ({names})"
     )
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from mfgdata.api.auth import ActorDep, DbSession, require_user
 from mfgdata.api.deps import DbInt
@@ -21,12 +21,22 @@ from mfgdata.api.routes.staffonly import STAFF_ROLES, require_staff
 from mfgdata.consulting import models
 from mfgdata.db.repositories import consulting as repo
 from mfgdata.db.tables import ConsultingAssignment
+from mfgdata.suppliers.models import no_control
 
 router = APIRouter(prefix="/api/v1/consulting", tags=["consulting / 1:1 컨설팅"])
 Name = Annotated[str, Field(min_length=1, max_length=100)]
 
 
-class RequestIn(BaseModel):
+class Clean(BaseModel):
+    """Text without NUL or control characters (the database cannot store NUL)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _clean(cls, data: Any) -> Any:
+        return no_control(data)
+
+
+class RequestIn(Clean):
     field: Name
     region: Name
     company: Annotated[str | None, Field(max_length=200)] = Field(
@@ -34,7 +44,7 @@ class RequestIn(BaseModel):
     )
 
 
-class ExpertIn(BaseModel):
+class ExpertIn(Clean):
     name: Annotated[str, Field(min_length=1, max_length=200)]
     fields: Annotated[list[Name], Field(min_length=1)]
     regions: list[Name] = []
@@ -42,7 +52,7 @@ class ExpertIn(BaseModel):
     conflicts: list[Annotated[str, Field(max_length=200)]] = []
 
 
-class SessionIn(BaseModel):
+class SessionIn(Clean):
     held_on: dt.date
     hours: Annotated[Decimal, Field(gt=0, le=24, decimal_places=2)] = Field(
         description="상담 시간 / hours (h)"

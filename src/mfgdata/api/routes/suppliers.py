@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi import Path as PathParam
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from mfgdata.accounts.errors import PermissionDenied
 from mfgdata.api.auth import ActorDep, DbSession, require_user
@@ -22,20 +22,22 @@ from mfgdata.api.deps import DbInt
 from mfgdata.api.routes.staffonly import STAFF_ROLES, require_staff
 from mfgdata.db.repositories import suppliers as repo
 from mfgdata.suppliers import models
+from mfgdata.suppliers.errors import SupplierError
 from mfgdata.suppliers.match import match
 from mfgdata.suppliers.stages import parse_stage
 
 router = APIRouter(prefix="/api/v1", tags=["suppliers / 공급기업·매칭"])
+NO_CONTROL = r"^[^\x00-\x1f]*$"  # no NUL or control characters (PostgreSQL cannot store NUL)
 
 
-class SupplierIn(BaseModel):
+class SupplierIn(models.Frozen):
     """A supplier's onboarding: the same fields as the suppliers file, without the status."""
 
     id: Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.-]+$")]
     name: Annotated[str, Field(min_length=1, max_length=200)]
-    regions: list[str] = []
-    conflicts: list[str] = []
-    solutions: list[models.Solution] = []
+    regions: tuple[str, ...] = ()
+    conflicts: tuple[str, ...] = ()
+    solutions: tuple[models.Solution, ...] = ()
 
 
 class MatchIn(BaseModel):
@@ -44,7 +46,7 @@ class MatchIn(BaseModel):
     day: dt.date | None = Field(None, description="제안일 / day proposed (default: today)")
 
 
-class StageIn(BaseModel):
+class StageIn(models.Frozen):
     stage: str = Field(description="proposed, introduced, meeting, poc, contract (또는 한국어)")
     day: dt.date
 
@@ -69,14 +71,20 @@ def onboard(body: SupplierIn, actor: ActorDep, session: DbSession) -> dict[str, 
             "공급기업 조직만 등록을 신청할 수 있습니다",
             "only a supplier organisation can apply to be listed",
         )
-    data = models.Supplier(
-        id=body.id,
-        name=body.name,
-        regions=tuple(body.regions),
-        conflicts=tuple(body.conflicts),
-        status=models.ReviewStatus.PENDING,
-        solutions=tuple(body.solutions),
-    )
+    try:
+        data = models.Supplier(
+            id=body.id,
+            name=body.name,
+            regions=body.regions,
+            conflicts=body.conflicts,
+            status=models.ReviewStatus.PENDING,
+            solutions=body.solutions,
+        )
+    except ValidationError as e:
+        msg = e.errors()[0]["msg"]
+        raise SupplierError(
+            f"공급기업 정보가 올바르지 않습니다: {msg}", f"invalid supplier: {msg}"
+        ) from e
     row = repo.save_supplier(session=session, data=data, org_id=user.org_id, actor=user)
     session.commit()
     return _supplier_out(row)
@@ -87,7 +95,7 @@ def onboard(body: SupplierIn, actor: ActorDep, session: DbSession) -> dict[str, 
     summary="공급기업 심사 / Approve or reject a supplier (staff)",
 )
 def review(
-    supplier_id: Annotated[str, PathParam(max_length=100)],
+    supplier_id: Annotated[str, PathParam(max_length=100, pattern=NO_CONTROL)],
     decision: Literal["approve", "reject"],
     actor: ActorDep,
     session: DbSession,
@@ -122,7 +130,7 @@ def propose(body: MatchIn, actor: ActorDep, session: DbSession) -> dict[str, Any
 def list_matches(
     actor: ActorDep,
     session: DbSession,
-    company: Annotated[str | None, Query(max_length=200)] = None,
+    company: Annotated[str | None, Query(max_length=200, pattern=NO_CONTROL)] = None,
 ) -> list[dict[str, Any]]:
     require_staff(actor, "read")
     return [repo.match_dict(r) for r in repo.list_matches(session=session, company=company)]

@@ -71,6 +71,8 @@ def save_supplier(
     row.regions = list(data.regions)
     row.conflicts = list(data.conflicts)
     row.status = data.status.value
+    row.solutions = []
+    session.flush()  # old solutions go before new ones with the same keys come in
     row.solutions = [_solution_row(s) for s in data.solutions]
     session.flush()
     record(session=session, action="supplier.save", actor=actor, target=f"supplier:{row.id}")
