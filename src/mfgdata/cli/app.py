@@ -11,6 +11,7 @@ from mfgdata.cli import demo_server as demo_server_cmd
 from mfgdata.cli import doctor as doctor_cmd
 from mfgdata.cli import images as images_cmd
 from mfgdata.cli import inspect as inspect_cmd
+from mfgdata.cli import kamp as kamp_cmd
 from mfgdata.cli import library as library_cmd
 from mfgdata.cli import match as match_cmd
 from mfgdata.cli import orders as orders_cmd
@@ -51,6 +52,7 @@ app.add_typer(library_cmd.users_app, name="users")
 app.add_typer(programs_cmd.programs_app, name="programs")
 app.add_typer(orders_cmd.orders_app, name="orders")
 app.add_typer(consult_cmd.consult_app, name="consult")
+app.add_typer(kamp_cmd.kamp_app, name="kamp")
 
 
 def main() -> None:
