@@ -158,6 +158,10 @@ POST /api/v1/consulting/assign                                 -       N    N   
 GET  /api/v1/consulting/assignments                            -       N    N     N     N        N     Y     Y     N      N      N     N
 POST /api/v1/consulting/assignments/{{assignment_id}}/accept   -       N    N     N     N        N     Y     Y     N      N      N     N
 POST /api/v1/consulting/assignments/{{assignment_id}}/sessions -       N    N     N     N        N     Y     Y     N      N      N     N
+GET  /suppliers                                                -       Y    Y     Y     Y        Y     Y     Y     Y      Y      Y     Y
+GET  /matching                                                 -       L    N     N     N        N     Y     Y     L      L      L     L
+POST /matching                                                 -       L    N     N     N        N     Y     Y     L      L      L     L
+POST /matching/{{match_id}}/stage                              -       L    N     N     N        N     Y     Y     L      L      L     L
 """
 # fmt: on
 
@@ -331,6 +335,18 @@ SESSION_LOG = {"held_on": "2026-04-01", "hours": "1.5", "notes": "matrix"}
 Builder = Callable[[SecWorld, str], Req]
 BUILDERS: dict[str, Builder] = {
     "GET /api/v1/suppliers": lambda w, t: ("GET", "/api/v1/suppliers", {}),
+    "GET /suppliers": lambda w, t: ("GET", "/suppliers", {}),
+    "GET /matching": lambda w, t: ("GET", "/matching", {}),
+    "POST /matching": lambda w, t: (
+        "POST",
+        "/matching",
+        _form({"company": "Owner", "text": "사출성형 불량"}),
+    ),
+    "POST /matching/{match_id}/stage": lambda w, t: (
+        "POST",
+        f"/matching/{_fresh_match(w)}/stage",
+        _form({"stage": "introduced", "day": "2026-02-01"}),
+    ),
     "POST /api/v1/suppliers": lambda w, t: (
         "POST",
         "/api/v1/suppliers",
