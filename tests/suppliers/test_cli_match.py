@@ -73,3 +73,25 @@ def test_bad_inputs_one_line(tmp_path: Path) -> None:
     (tmp_path / "s.yaml").write_text("suppliers:\n  - id: a\n    name: A\n    colour: red\n")
     code, out = run("--demand", str(tmp_path / "d.json"), "--suppliers", str(tmp_path / "s.yaml"))
     assert code == 2 and "suppliers list is not valid (suppliers.0.colour)" in out
+
+
+def test_suppliers_in_the_database(tmp_path: Path) -> None:
+    """Import into the home's SQLite, review, then match against the database."""
+    result = runner.invoke(app, ["suppliers", "import", str(DATA)])
+    assert result.exit_code == 0, result.output
+    assert "suppliers: 4" in result.output and "solutions: 5" in result.output
+    (tmp_path / "d.json").write_text(
+        '{"company": "가람정공", "text": "사출성형 금형", "process_family": "injection_molding"}',
+        encoding="utf-8",
+    )
+    code, out = run("--demand", str(tmp_path / "d.json"), "--format", "json")
+    assert code == 0, out
+    data = json.loads(out)
+    assert data["suggestions"][0]["solution_id"] == "mold-temp"
+    assert ("newco", "not_approved") in {(e["supplier_id"], e["reason"]) for e in data["excluded"]}
+    result = runner.invoke(app, ["suppliers", "review", "newco", "approve"])
+    assert result.exit_code == 0 and "newco: approved" in result.output
+    code, out = run("--demand", str(tmp_path / "d.json"), "--format", "json")
+    assert "newco" in {s["supplier_id"] for s in json.loads(out)["suggestions"]}
+    result = runner.invoke(app, ["suppliers", "review", "nobody", "approve"])
+    assert result.exit_code == 2 and "no such supplier" in result.output

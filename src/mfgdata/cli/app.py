@@ -19,6 +19,7 @@ from mfgdata.cli import predict as predict_cmd
 from mfgdata.cli import programs as programs_cmd
 from mfgdata.cli import serve as serve_cmd
 from mfgdata.cli import standardize as standardize_cmd
+from mfgdata.cli import suppliers as suppliers_cmd
 from mfgdata.cli import verify as verify_cmd
 from mfgdata.cli import worker as worker_cmd
 
@@ -53,6 +54,7 @@ app.add_typer(programs_cmd.programs_app, name="programs")
 app.add_typer(orders_cmd.orders_app, name="orders")
 app.add_typer(consult_cmd.consult_app, name="consult")
 app.add_typer(kamp_cmd.kamp_app, name="kamp")
+app.add_typer(suppliers_cmd.suppliers_app, name="suppliers")
 
 
 def main() -> None:

@@ -23,8 +23,10 @@ class Format(StrEnum):
 
 def _from_db() -> Catalogue:
     from mfgdata.db.engine import session_scope
+    from mfgdata.db.migrate import upgrade
     from mfgdata.db.repositories.suppliers import load_catalogue
 
+    upgrade()
     with session_scope() as session:
         return load_catalogue(session=session)
 

@@ -101,10 +101,12 @@ def list_suppliers(*, session: Session, status: str | None = None) -> Sequence[S
     return session.scalars(stmt).all()
 
 
-def review_supplier(*, session: Session, supplier_id: str, approve: bool, actor: User) -> Supplier:
+def review_supplier(
+    *, session: Session, supplier_id: str, approve: bool, actor: User | None
+) -> Supplier:
     row = get_supplier(session=session, supplier_id=supplier_id)
     row.status = "approved" if approve else "rejected"
-    row.reviewed_by_id = actor.id
+    row.reviewed_by_id = _id(actor)
     row.reviewed_at = utcnow()
     record(
         session=session,
