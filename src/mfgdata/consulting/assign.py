@@ -129,17 +129,20 @@ def assign(
     kept, free = _fixed(by_name, by_company, accepted)
     done = {norm(p.company) for p in kept}
     open_requests = [r for r in requests if norm(r.company) not in done]
-    slots = [e for e in experts for _ in range(max(free[e.name], 0))]
+    places = [max(free[e.name], 0) for e in experts]
+    slots = [e for e, n in zip(experts, places, strict=True) for _ in range(n)]
 
     big = (FIELD_POINTS + REGION_POINTS) * (len(open_requests) + 1)
     chosen: dict[int, Pair] = {}
     if open_requests and slots:
-        weight = np.zeros((len(open_requests), len(slots)), dtype=np.int64)
+        # fit per expert, then one column per free place of that expert
+        per_expert = np.zeros((len(open_requests), len(experts)), dtype=np.int64)
         for i, r in enumerate(open_requests):
-            for j, e in enumerate(slots):
+            for j, e in enumerate(experts):
                 points = fit(e, r)
                 if points is not None:
-                    weight[i, j] = big + points
+                    per_expert[i, j] = big + points
+        weight = np.repeat(per_expert, places, axis=1)
         rows, cols = linear_sum_assignment(weight, maximize=True)
         for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
             if weight[i, j] > 0:
