@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import math
+import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
@@ -28,6 +29,9 @@ CONTENT_TAGS = frozenset({"NNG", "NNP", "NR", "XR", "SL", "SH", "SN"})
 JOIN_TAGS = frozenset({"NNG", "NNP", "NR", "XR", "XSN"})
 K1 = 1.5
 B = 0.75
+
+
+_LOCK = threading.Lock()  # one Kiwi per process, shared by the API's worker threads
 
 
 @functools.cache
@@ -51,7 +55,9 @@ def tokens(text: str) -> list[str]:
         return []
     out: list[str] = []
     prev: Any = None
-    for t in _kiwi().tokenize(text):
+    with _LOCK:
+        morphemes = _kiwi().tokenize(text)
+    for t in morphemes:
         if t.tag in CONTENT_TAGS:
             out.append(_english(t.form) if t.tag == "SL" else t.form)
         if t.tag in {"NNG", "NNP"} and len(t.form) == 4 and all(_hangul(c) for c in t.form):
