@@ -16,6 +16,7 @@ Bearer token as anonymous (pages are for browsers; a token's scopes must not be 
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 import uuid
 from collections.abc import Callable, Iterator
@@ -27,7 +28,15 @@ from httpx import Response
 
 from mfgdata.catalog.orders import place_order
 from mfgdata.db.repositories.products import get_version
-from mfgdata.db.tables import utcnow
+from mfgdata.db.tables import (
+    ConsultingAssignment,
+    ConsultingRequest,
+    Expert,
+    MatchStageEvent,
+    Supplier,
+    SupplierMatch,
+    utcnow,
+)
 from security.world import CSV, DRAFT, GRANTED, PASSWORD, PUB, ROLES, SecWorld
 
 P = "/api/v1/products/{product_id}/versions/{version}"
@@ -140,6 +149,23 @@ POST /orders/{{order_id}}/{{decision}}                         -       L    Y   
 GET  /orders/{{order_id}}/invoice                              -       L    Y     N     N        Y     N     Y     L      L      L     L
 GET  /orders/{{order_id}}/invoice.pdf                          -       L    Y     N     N        Y     N     Y     L      L      L     L
 GET  /statements                                               -       L    Y     Y     Y        Y     Y     Y     L      L      L     L
+GET  /api/v1/suppliers                                         -       Y    Y     Y     Y        Y     Y     Y     Y      Y      Y     Y
+POST /api/v1/suppliers                                         -       N    N     N     Y        N     Y     Y     N      N      N     N
+POST /api/v1/suppliers/{{supplier_id}}/review/{{decision}}     -       N    N     N     N        N     Y     Y     N      N      N     N
+POST /api/v1/matches                                           -       N    N     N     N        N     Y     Y     N      N      N     N
+GET  /api/v1/matches                                           -       N    N     N     N        N     Y     Y     N      N      N     N
+GET  /api/v1/matches/kpi                                       -       N    N     N     N        N     Y     Y     N      N      N     N
+POST /api/v1/matches/{{match_id}}/stage                        -       N    N     N     N        N     Y     Y     N      N      N     N
+POST /api/v1/consulting/requests                               -       N    Y     Y     Y        Y     Y     Y     N      N      C     N
+POST /api/v1/consulting/experts                                -       N    N     N     N        N     Y     Y     N      N      N     N
+POST /api/v1/consulting/assign                                 -       N    N     N     N        N     Y     Y     N      N      N     N
+GET  /api/v1/consulting/assignments                            -       N    N     N     N        N     Y     Y     N      N      N     N
+POST /api/v1/consulting/assignments/{{assignment_id}}/accept   -       N    N     N     N        N     Y     Y     N      N      N     N
+POST /api/v1/consulting/assignments/{{assignment_id}}/sessions -       N    N     N     N        N     Y     Y     N      N      N     N
+GET  /suppliers                                                -       Y    Y     Y     Y        Y     Y     Y     Y      Y      Y     Y
+GET  /matching                                                 -       L    N     N     N        N     Y     Y     L      L      L     L
+POST /matching                                                 -       L    N     N     N        N     Y     Y     L      L      L     L
+POST /matching/{{match_id}}/stage                              -       L    N     N     N        N     Y     Y     L      L      L     L
 """
 # fmt: on
 
@@ -262,8 +288,113 @@ def _fresh_order(world: SecWorld) -> int:
 ORDER_BODY = {"version": 1, "plan": "download", "accept_licence": True}
 MONTH = f"{utcnow():%Y-%m}"
 
+
+# -- issue 17: suppliers, matches, consulting ---------------------------------------------------
+def _fresh_supplier(world: SecWorld) -> str:
+    sid = f"sup-{uuid.uuid4().hex[:8]}"
+    with world.session() as s:
+        s.add(Supplier(id=sid, name=sid, regions=["경남"], conflicts=[], status="pending"))
+        s.commit()
+    return sid
+
+
+def _fresh_match(world: SecWorld) -> int:
+    sid = _fresh_supplier(world)
+    with world.session() as s:
+        row = SupplierMatch(
+            company="Owner",
+            demand={},
+            supplier_id=sid,
+            solution_key="x",
+            score=50.0,
+            reasons={},
+            events=[MatchStageEvent(stage="proposed", day=dt.date(2026, 1, 1))],
+        )
+        s.add(row)
+        s.commit()
+        return row.id
+
+
+def _fresh_assignment(world: SecWorld, accepted: bool) -> int:
+    tag = uuid.uuid4().hex[:8]
+    with world.session() as s:
+        expert = Expert(name=f"전문가-{tag}", fields=["AI"], regions=["경남"], capacity=1)
+        request = ConsultingRequest(company=f"기업-{tag}", field="AI", region="경남")
+        s.add_all([expert, request])
+        s.flush()
+        row = ConsultingAssignment(
+            request_id=request.id,
+            expert_id=expert.id,
+            score=3,
+            accepted_at=utcnow() if accepted else None,
+        )
+        s.add(row)
+        s.commit()
+        return row.id
+
+
+DEMAND = {"company": "Owner", "text": "사출성형 불량", "process_family": "injection_molding"}
+SESSION_LOG = {"held_on": "2026-04-01", "hours": "1.5", "notes": "matrix"}
+
 Builder = Callable[[SecWorld, str], Req]
 BUILDERS: dict[str, Builder] = {
+    "GET /api/v1/suppliers": lambda w, t: ("GET", "/api/v1/suppliers", {}),
+    "GET /suppliers": lambda w, t: ("GET", "/suppliers", {}),
+    "GET /matching": lambda w, t: ("GET", "/matching", {}),
+    "POST /matching": lambda w, t: (
+        "POST",
+        "/matching",
+        _form({"company": "Owner", "text": "사출성형 불량"}),
+    ),
+    "POST /matching/{match_id}/stage": lambda w, t: (
+        "POST",
+        f"/matching/{_fresh_match(w)}/stage",
+        _form({"stage": "introduced", "day": "2026-02-01"}),
+    ),
+    "POST /api/v1/suppliers": lambda w, t: (
+        "POST",
+        "/api/v1/suppliers",
+        {"json": {"id": f"sup-{uuid.uuid4().hex[:8]}", "name": "공급사", "regions": ["경남"]}},
+    ),
+    "POST /api/v1/suppliers/{supplier_id}/review/{decision}": lambda w, t: (
+        "POST",
+        f"/api/v1/suppliers/{_fresh_supplier(w)}/review/approve",
+        {},
+    ),
+    "POST /api/v1/matches": lambda w, t: ("POST", "/api/v1/matches", {"json": {"demand": DEMAND}}),
+    "GET /api/v1/matches": lambda w, t: ("GET", "/api/v1/matches", {}),
+    "GET /api/v1/matches/kpi": lambda w, t: ("GET", "/api/v1/matches/kpi", {}),
+    "POST /api/v1/matches/{match_id}/stage": lambda w, t: (
+        "POST",
+        f"/api/v1/matches/{_fresh_match(w)}/stage",
+        {"json": {"stage": "introduced", "day": "2026-02-01"}},
+    ),
+    "POST /api/v1/consulting/requests": lambda w, t: (
+        "POST",
+        "/api/v1/consulting/requests",
+        {"json": {"field": "AI", "region": "경남"}},
+    ),
+    "POST /api/v1/consulting/experts": lambda w, t: (
+        "POST",
+        "/api/v1/consulting/experts",
+        {"json": {"name": f"전문가-{uuid.uuid4().hex[:8]}", "fields": ["AI"], "capacity": 2}},
+    ),
+    "POST /api/v1/consulting/assign": lambda w, t: ("POST", "/api/v1/consulting/assign", {}),
+    "GET /api/v1/consulting/assignments": lambda w, t: (
+        "GET",
+        "/api/v1/consulting/assignments",
+        {},
+    ),
+    "POST /api/v1/consulting/assignments/{assignment_id}/accept": lambda w, t: (
+        "POST",
+        f"/api/v1/consulting/assignments/{_fresh_assignment(w, False)}/accept",
+        {},
+    ),
+    "POST /api/v1/consulting/assignments/{assignment_id}/sessions": lambda w, t: (
+        "POST",
+        f"/api/v1/consulting/assignments/{_fresh_assignment(w, True)}/sessions",
+        {"json": SESSION_LOG},
+    ),
     "GET /api/v1/products": lambda w, t: ("GET", "/api/v1/products?q=sec", {}),
     f"POST {P}/publish": lambda w, t: (
         "POST",

@@ -31,12 +31,14 @@ from mfgdata.api.routes import (
     aas,
     auth,
     catalog_feeds,
+    consulting,
     download,
     jobs,
     orders,
     predict,
     products,
     rows,
+    suppliers,
     uploads,
 )
 from mfgdata.api.routes.aas import AAS_PREFIX, aas_result
@@ -64,6 +66,8 @@ ROUTERS = (
     uploads.router,
     jobs.router,
     download.router,
+    suppliers.router,
+    consulting.router,
 )
 
 HTTP_MESSAGES: dict[int, tuple[str, str, str]] = {

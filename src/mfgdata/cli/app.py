@@ -5,17 +5,21 @@ from __future__ import annotations
 import typer
 
 from mfgdata.cli import build as build_cmd
+from mfgdata.cli import consult as consult_cmd
 from mfgdata.cli import db as db_cmd
 from mfgdata.cli import demo_server as demo_server_cmd
 from mfgdata.cli import doctor as doctor_cmd
 from mfgdata.cli import images as images_cmd
 from mfgdata.cli import inspect as inspect_cmd
+from mfgdata.cli import kamp as kamp_cmd
 from mfgdata.cli import library as library_cmd
+from mfgdata.cli import match as match_cmd
 from mfgdata.cli import orders as orders_cmd
 from mfgdata.cli import predict as predict_cmd
 from mfgdata.cli import programs as programs_cmd
 from mfgdata.cli import serve as serve_cmd
 from mfgdata.cli import standardize as standardize_cmd
+from mfgdata.cli import suppliers as suppliers_cmd
 from mfgdata.cli import verify as verify_cmd
 from mfgdata.cli import worker as worker_cmd
 
@@ -42,11 +46,15 @@ app.command("search")(library_cmd.search)
 app.command("retire")(library_cmd.retire)
 app.command("propose")(library_cmd.propose)
 app.command("delete")(library_cmd.delete)
+app.command("match")(match_cmd.match)
 app.add_typer(db_cmd.db_app, name="db")
 app.add_typer(images_cmd.images_app, name="images")
 app.add_typer(library_cmd.users_app, name="users")
 app.add_typer(programs_cmd.programs_app, name="programs")
 app.add_typer(orders_cmd.orders_app, name="orders")
+app.add_typer(consult_cmd.consult_app, name="consult")
+app.add_typer(kamp_cmd.kamp_app, name="kamp")
+app.add_typer(suppliers_cmd.suppliers_app, name="suppliers")
 
 
 def main() -> None:

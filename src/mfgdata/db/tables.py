@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +11,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -326,3 +327,164 @@ class Order(Base):
     decided_at: Mapped[datetime | None]
     grant_id: Mapped[int | None] = mapped_column(ForeignKey("grants.id", ondelete="SET NULL"))
     product: Mapped[Product] = relationship(lazy="joined")
+
+
+# -- issue 17: suppliers and solutions, matching, 1:1 expert consulting -----------------------
+SUPPLIER_STATUSES = ("pending", "approved", "rejected")
+MATCH_STAGES = ("proposed", "introduced", "meeting", "poc", "contract")
+CONSULT_REQUEST_STATUSES = ("open", "assigned", "completed", "withdrawn")
+
+
+class Supplier(Base):
+    """A supplier company; onboarding is reviewed by staff (only approved ones are matched)."""
+
+    __tablename__ = "suppliers"
+    __table_args__ = (_one_of("status", SUPPLIER_STATUSES),)
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    org_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    regions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    conflicts: Mapped[list[str]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reviewed_at: Mapped[datetime | None]
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+    solutions: Mapped[list[SupplierSolution]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan", order_by="SupplierSolution.key"
+    )
+
+
+class SupplierSolution(Base):
+    """A supplier's solution with its facets; prices in KRW without VAT."""
+
+    __tablename__ = "supplier_solutions"
+    __table_args__ = (
+        UniqueConstraint("supplier_id", "key", name="uq_supplier_solutions_supplier_key"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    supplier_id: Mapped[str] = mapped_column(ForeignKey("suppliers.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(300))
+    description_ko: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
+    problem_types: Mapped[list[str]] = mapped_column(JSON, default=list)
+    process_families: Mapped[list[str]] = mapped_column(JSON, default=list)
+    product_kinds: Mapped[list[str]] = mapped_column(JSON, default=list)
+    deployment: Mapped[list[str]] = mapped_column(JSON, default=list)
+    price_min_krw: Mapped[int] = mapped_column(BigInteger, default=0)
+    price_max_krw: Mapped[int | None] = mapped_column(BigInteger)
+    references: Mapped[list[str]] = mapped_column(JSON, default=list)
+    certifications: Mapped[list[SolutionCertification]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan", order_by="SolutionCertification.id"
+    )
+
+
+class SolutionCertification(Base):
+    """A certification of a solution (GS 인증 ...) with its expiry day (none: does not expire)."""
+
+    __tablename__ = "solution_certifications"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    solution_id: Mapped[int] = mapped_column(
+        ForeignKey("supplier_solutions.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    expires: Mapped[date | None] = mapped_column(Date)
+
+
+class SupplierMatch(Base):
+    """A solution proposed for a demand, with the score and reasons shown at the time."""
+
+    __tablename__ = "supplier_matches"
+    __table_args__ = (_one_of("stage", MATCH_STAGES),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company: Mapped[str] = mapped_column(String(200), index=True)
+    demand: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    supplier_id: Mapped[str] = mapped_column(ForeignKey("suppliers.id", ondelete="RESTRICT"))
+    solution_key: Mapped[str] = mapped_column(String(100))
+    score: Mapped[float] = mapped_column(Float)
+    reasons: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    stage: Mapped[str] = mapped_column(String(16), default="proposed", index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+    events: Mapped[list[MatchStageEvent]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan", order_by="MatchStageEvent.id"
+    )
+
+
+class MatchStageEvent(Base):
+    """The day a match reached a stage (the KPI dashboard counts these)."""
+
+    __tablename__ = "match_stage_events"
+    __table_args__ = (
+        _one_of("stage", MATCH_STAGES),
+        UniqueConstraint("match_id", "stage", name="uq_match_stage_events_match_stage"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    match_id: Mapped[int] = mapped_column(ForeignKey("supplier_matches.id", ondelete="CASCADE"))
+    stage: Mapped[str] = mapped_column(String(16))
+    day: Mapped[date] = mapped_column(Date)
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Expert(Base):
+    """A consulting expert: fields, regions, capacity (companies) and conflicts (companies)."""
+
+    __tablename__ = "experts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    fields: Mapped[list[str]] = mapped_column(JSON, default=list)
+    regions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    capacity: Mapped[int] = mapped_column(Integer, default=1)
+    conflicts: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ConsultingRequest(Base):
+    """A company's application for 1:1 consulting (any time of the year)."""
+
+    __tablename__ = "consulting_requests"
+    __table_args__ = (_one_of("status", CONSULT_REQUEST_STATUSES),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company: Mapped[str] = mapped_column(String(200), unique=True)
+    org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
+    field: Mapped[str] = mapped_column(String(100))
+    region: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ConsultingAssignment(Base):
+    """An expert for a request: proposed by the optimiser, then accepted (then it never moves)."""
+
+    __tablename__ = "consulting_assignments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("consulting_requests.id", ondelete="CASCADE"), unique=True
+    )
+    expert_id: Mapped[int] = mapped_column(ForeignKey("experts.id", ondelete="RESTRICT"))
+    score: Mapped[int] = mapped_column(Integer)
+    accepted_at: Mapped[datetime | None]
+    completed_at: Mapped[datetime | None]
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+    request: Mapped[ConsultingRequest] = relationship(lazy="joined")
+    expert: Mapped[Expert] = relationship(lazy="joined")
+
+
+class ConsultingSession(Base):
+    """One consulting session: the day, the hours and what was done."""
+
+    __tablename__ = "consulting_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(
+        ForeignKey("consulting_assignments.id", ondelete="CASCADE"), index=True
+    )
+    held_on: Mapped[date] = mapped_column(Date)
+    hours: Mapped[Decimal] = mapped_column(Numeric(6, 2))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
