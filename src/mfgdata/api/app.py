@@ -36,6 +36,7 @@ from mfgdata.api.routes import (
     orders,
     predict,
     products,
+    programs,
     rows,
     uploads,
 )
@@ -64,6 +65,7 @@ ROUTERS = (
     uploads.router,
     jobs.router,
     download.router,
+    programs.router,
 )
 
 HTTP_MESSAGES: dict[int, tuple[str, str, str]] = {
