@@ -84,3 +84,11 @@ DOCS = {
     "local_tax_clearance": dt.date(2026, 12, 10),
     "corporate_register": dt.date(2026, 10, 1),
 }
+
+#: the productization call's categories, in the call's order (weights 20, 30, 30, 20)
+CATS = (
+    "사업 이해 및 필요성",
+    "사업 수행 공정 및 수행 방안",
+    "수행 결과물 및 상품화",
+    "프로젝트 수행능력",
+)

@@ -16,14 +16,7 @@ from mfgdata.api import sessions
 from mfgdata.api.app import create_app
 from mfgdata.db.engine import get_engine
 from mfgdata.settings import Settings
-from programs.flow import AT_CLOSE, BEFORE, DOCS, EARLY, LATER, People, form, make_people
-
-CATS = (
-    "사업 이해 및 필요성",
-    "사업 수행 공정 및 수행 방안",
-    "수행 결과물 및 상품화",
-    "프로젝트 수행능력",
-)
+from programs.flow import AT_CLOSE, BEFORE, CATS, DOCS, EARLY, LATER, People, form, make_people
 
 
 class Clock:

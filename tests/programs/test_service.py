@@ -18,14 +18,7 @@ from mfgdata.programs import service as svc
 from mfgdata.programs.dates import DeadlinePassed
 from mfgdata.programs.errors import ProgramError
 from mfgdata.settings import get_settings
-from programs.flow import AT_CLOSE, BEFORE, DEADLINE, DOCS, EARLY, LATER, form, make_people
-
-CATS = (
-    "사업 이해 및 필요성",
-    "사업 수행 공정 및 수행 방안",
-    "수행 결과물 및 상품화",
-    "프로젝트 수행능력",
-)
+from programs.flow import AT_CLOSE, BEFORE, CATS, DEADLINE, DOCS, EARLY, LATER, form, make_people
 
 
 def sheet(*values: str) -> dict[str, str]:
