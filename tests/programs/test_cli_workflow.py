@@ -75,7 +75,13 @@ def test_operator_commands_run_the_flow() -> None:
             a = svc.my_assignments(s, user)[0]
             svc.declare(session=s, actor=user, assignment=a, conflict=False, note="", now=now)
             cats = [c.name for c in svc.template_of(call).categories]
-            svc.score(session=s, actor=user, assignment=a, scores=dict(zip(cats, values)), now=now)
+            svc.score(
+                session=s,
+                actor=user,
+                assignment=a,
+                scores=dict(zip(cats, values, strict=True)),
+                now=now,
+            )
     code, out = cli("rank-call", "--as", "staff@prog.kr", str(call.id), "--publish",
                     "--format", "json")  # fmt: skip
     assert code == 0, out
