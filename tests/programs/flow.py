@@ -1,5 +1,5 @@
 """A programme world for the workflow tests: staff, two applicant companies, three evaluators
-(one of them from a company that applies), a productization call closing on 2026-12-20."""
+and a fourth for a replacement, a productization call closing on 2026-12-20."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ PEOPLE = {
     "ev1": ("평가위원1", "supplier", "member"),
     "ev2": ("평가위원2", "supplier", "member"),
     "ev3": ("평가위원3", "supplier", "member"),
+    "ev4": ("평가위원4", "supplier", "member"),
 }
 
 

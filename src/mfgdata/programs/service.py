@@ -708,7 +708,17 @@ def compute_ranking(
     if not apps:
         raise _conflict("평가할 적격 신청서가 없습니다", "no eligible applications to rank")
     t = template_of(call)
-    rows = [r for a in apps for r in _score_rows(session, a)]
+    sheets = {a.id: _score_rows(session, a) for a in apps}
+    counts = {a: len({r.evaluator for r in rows}) for a, rows in sheets.items()}
+    if len(set(counts.values())) > 1:
+        most = max(counts.values())
+        short = ", ".join(f"{a} ({n})" for a, n in sorted(counts.items()) if n < most)
+        raise _conflict(
+            f"평가표 수가 신청서마다 다릅니다 (최대 {most}개): 평가위원을 더 배정할 신청서 {short}",
+            f"the applications have different numbers of score sheets (most {most}): "
+            f"assign more evaluators to application(s) {short}",
+        )
+    rows = [r for a in apps for r in sheets[a.id]]
     bonus = {str(a.id): list(a.bonus.get("items", [])) for a in apps if a.bonus.get("items")}
     site: dict[str, dict[str, bool]] = {}
     for a in apps:
