@@ -248,6 +248,10 @@ def save_application(
     app: ProgApplication | None = None,
 ) -> ProgApplication:
     """Create or edit a draft (one per company and call); the budget table is checked here."""
+    if is_staff(actor):
+        raise PermissionDenied(
+            "사업 담당자는 신청할 수 없습니다", "programme staff cannot apply to a call"
+        )
     if call.status != "open" or deadline_at(template_of(call), call.deadline_day) <= _aware(now):
         raise _conflict("접수가 마감된 공고입니다", "the call is closed for applications")
     t = template_of(call)
