@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the matrix rows are a wide table on purpose)
 """Issue 18's part of the security world: a productization call, Owner's eligible application
 with Supplier on its panel (Supplier is the evaluator role of the matrix), a published ranking,
 and fresh objects for the calls that change state (each request gets its own)."""
@@ -7,7 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from mfgdata.db.tables import ProgRanking, utcnow
+from sqlalchemy import select
+
+from mfgdata.db.tables import ProgAssignment, ProgRanking, utcnow
 from mfgdata.programs import service as svc
 
 if TYPE_CHECKING:
@@ -29,17 +32,26 @@ def form(name: str = "Owner") -> dict[str, Any]:
         "title": f"{name} 데이터 상품화",
         "company": {"name": name, "founded": "2015-03-01"},
         "members": [{"name": name, "role": "lead"}, {"name": "수요", "role": "demand"}],
-        "budget": {"track": "productization", "government": 40_000_000, "cash": 5_000_000,
-                   "in_kind": 5_000_000, "applying_alone": False},
-    }  # fmt: skip
+        "budget": {
+            "track": "productization",
+            "government": 40_000_000,
+            "cash": 5_000_000,
+            "in_kind": 5_000_000,
+            "applying_alone": False,
+        },
+    }
 
 
 def fresh_call(world: SecWorld) -> int:
     with world.session() as s:
         call = svc.open_call(
-            session=s, actor=world.user(s, "staff"), template=TEMPLATE, deadline_day=DEADLINE,
-            now=utcnow(), slots=None,
-        )  # fmt: skip
+            session=s,
+            actor=world.user(s, "staff"),
+            template=TEMPLATE,
+            deadline_day=DEADLINE,
+            now=utcnow(),
+            slots=None,
+        )
         s.commit()
         return call.id
 
@@ -63,12 +75,19 @@ def fresh_app(world: SecWorld, stage: str = "draft") -> int:
         if order.index(stage) >= 3:
             a = svc.assign(session=s, actor=staff, app=app, evaluator=ev)
             svc.declare(session=s, actor=ev, assignment=a, conflict=False, note="", now=now)
-            svc.score(session=s, actor=ev, assignment=a,
-                      scores=dict(zip(CATS, ("16", "24", "24", "16"), strict=True)), now=now)  # fmt: skip
+            svc.score(
+                session=s,
+                actor=ev,
+                assignment=a,
+                scores=dict(zip(CATS, ("16", "24", "24", "16"), strict=True)),
+                now=now,
+            )
             svc.record_site_check(
-                session=s, actor=staff, app=app,
+                session=s,
+                actor=staff,
+                app=app,
                 results={"existence": True, "data_holding": True, "capacity": True},
-            )  # fmt: skip
+            )
         if order.index(stage) >= 4:
             r = svc.compute_ranking(session=s, actor=staff, call=call, now=now)
             world.ids["last_ranking"] = r.id
@@ -99,6 +118,11 @@ def fresh_appeal(world: SecWorld) -> int:
         appeal = svc.file_appeal(session=s, actor=owner, app=app, text="재검토", now=utcnow())
         s.commit()
         return appeal.id
+
+
+def assignments_of(session: Any, app_id: int) -> list[ProgAssignment]:
+    stmt = select(ProgAssignment).where(ProgAssignment.application_id == app_id)
+    return list(session.scalars(stmt))
 
 
 def setup(world: SecWorld) -> None:
@@ -172,21 +196,31 @@ SCORES = dict(zip(CATS, ("15", "22", "22", "15"), strict=True))
 def _docs(w: SecWorld, app_id: int) -> dict[str, Any]:
     with w.session() as s:
         member = svc.members_of(s, svc.get_application(s, app_id, w.user(s, "owner")))[0].id
-    return {"member_id": member, "doc_id": "business_registration", "issued_on": str(ISSUED),
-            "filename": "b.pdf"}  # fmt: skip
+    return {
+        "member_id": member,
+        "doc_id": "business_registration",
+        "issued_on": str(ISSUED),
+        "filename": "b.pdf",
+    }
 
 
 def _api_docs(w: SecWorld, _t: str) -> Req:
     app_id = fresh_app(w)
-    return "POST", f"{AP}/applications/{app_id}/documents", {
-        "params": _docs(w, app_id), "content": b"%PDF-1.4"}  # fmt: skip
+    return (
+        "POST",
+        f"{AP}/applications/{app_id}/documents",
+        {"params": _docs(w, app_id), "content": b"%PDF-1.4"},
+    )
 
 
 def _page_docs(w: SecWorld, _t: str) -> Req:
     app_id = fresh_app(w)
     data = {k: str(v) for k, v in _docs(w, app_id).items() if k != "filename"}
-    return "POST", f"{PG}/applications/{app_id}/documents", {
-        "data": data, "files": {"file": ("b.pdf", b"%PDF-1.4", "application/pdf")}}  # fmt: skip
+    return (
+        "POST",
+        f"{PG}/applications/{app_id}/documents",
+        {"data": data, "files": {"file": ("b.pdf", b"%PDF-1.4", "application/pdf")}},
+    )
 
 
 def _stage(w: SecWorld, _t: str) -> Req:
@@ -202,13 +236,13 @@ BUILDERS: dict[str, Any] = {
         "POST",
         f"{AP}/calls",
         {"json": {"template": TEMPLATE, "deadline_day": str(DEADLINE)}},
-    ),  # fmt: skip
+    ),
     f"GET {AP}/calls/{{call_id}}": lambda w, t: ("GET", f"{AP}/calls/{w.ids['prog_call']}", {}),
     f"POST {AP}/calls/{{call_id}}/applications": lambda w, t: (
         "POST",
         f"{AP}/calls/{fresh_call(w)}/applications",
         {"json": form()},
-    ),  # fmt: skip
+    ),
     f"GET {AP}/applications": lambda w, t: ("GET", f"{AP}/applications", {}),
     f"GET {A_}": lambda w, t: ("GET", f"{AP}/applications/{w.ids['prog_app']}", {}),
     f"PUT {A_}": lambda w, t: ("PUT", f"{AP}/applications/{fresh_app(w)}", {"json": form()}),
@@ -218,63 +252,63 @@ BUILDERS: dict[str, Any] = {
         "POST",
         f"{AP}/applications/{fresh_app(w, 'submitted')}/review",
         {"json": {"eligible": True, "note": "ok"}},
-    ),  # fmt: skip
+    ),
     f"POST {A_}/bonus": lambda w, t: (
         "POST",
         f"{AP}/applications/{w.ids['prog_app']}/bonus",
         {"json": {"items": ["trading_record"]}},
-    ),  # fmt: skip
+    ),
     f"POST {A_}/site-check": lambda w, t: (
         "POST",
         f"{AP}/applications/{w.ids['prog_app']}/site-check",
         {"json": {"results": SITE}},
-    ),  # fmt: skip
+    ),
     f"POST {A_}/assignments": lambda w, t: (
         "POST",
         f"{AP}/applications/{fresh_app(w, 'eligible')}/assignments",
         {"json": {"evaluator_email": "supplier@supplier.kr"}},
-    ),  # fmt: skip
+    ),
     f"GET {AP}/assignments": lambda w, t: ("GET", f"{AP}/assignments", {}),
     f"POST {AP}/assignments/{{assignment_id}}/declaration": lambda w, t: (
         "POST",
         f"{AP}/assignments/{fresh_assignment(w)}/declaration",
         {"json": {"conflict": False}},
-    ),  # fmt: skip
+    ),
     f"POST {AP}/assignments/{{assignment_id}}/scores": lambda w, t: (
         "POST",
         f"{AP}/assignments/{fresh_assignment(w, declared=True)}/scores",
         {"json": {"scores": SCORES}},
-    ),  # fmt: skip
+    ),
     f"POST {AP}/calls/{{call_id}}/rankings": lambda w, t: (
         "POST",
         f"{AP}/calls/{w.ids['last_call'] if fresh_app(w, 'scored') else 0}/rankings",
         {},
-    ),  # fmt: skip
+    ),
     f"GET {AP}/calls/{{call_id}}/rankings": lambda w, t: (
         "GET",
         f"{AP}/calls/{w.ids['prog_call']}/rankings",
         {},
-    ),  # fmt: skip
+    ),
     f"GET {AP}/rankings/{{ranking_id}}": lambda w, t: (
         "GET",
         f"{AP}/rankings/{w.ids['prog_ranking']}",
         {},
-    ),  # fmt: skip
+    ),
     f"POST {AP}/rankings/{{ranking_id}}/publish": lambda w, t: (
         "POST",
         f"{AP}/rankings/{w.ids['last_ranking'] if fresh_app(w, 'ranked') else 0}/publish",
         {},
-    ),  # fmt: skip
+    ),
     f"POST {A_}/appeals": lambda w, t: (
         "POST",
         f"{AP}/applications/{fresh_app(w, 'published')}/appeals",
         {"json": {"text": "x"}},
-    ),  # fmt: skip
+    ),
     f"POST {AP}/appeals/{{appeal_id}}/decision": lambda w, t: (
         "POST",
         f"{AP}/appeals/{fresh_appeal(w)}/decision",
         {"json": {"uphold": False, "note": "no"}},
-    ),  # fmt: skip
+    ),
     f"POST {A_}/stages": _stage,
     f"GET {A_}/audit": lambda w, t: ("GET", f"{AP}/applications/{w.ids['prog_app']}/audit", {}),
     f"GET {PG}": lambda w, t: ("GET", PG, {}),
@@ -294,71 +328,71 @@ BUILDERS: dict[str, Any] = {
                 "demand": "d",
             }
         },
-    ),  # fmt: skip
+    ),
     f"GET {PG}/applications/{{app_id}}": lambda w, t: (
         "GET",
         f"{PG}/applications/{w.ids['prog_app']}",
         {},
-    ),  # fmt: skip
+    ),
     f"POST {PG}/applications/{{app_id}}/documents": _page_docs,
     f"POST {PG}/applications/{{app_id}}/submit": lambda w, t: (
         "POST",
         f"{PG}/applications/{fresh_app(w)}/submit",
         {},
-    ),  # fmt: skip
+    ),
     f"POST {PG}/applications/{{app_id}}/review": lambda w, t: (
         "POST",
         f"{PG}/applications/{fresh_app(w, 'submitted')}/review",
         {"data": {"decision": "eligible", "note": "ok"}},
-    ),  # fmt: skip
+    ),
     f"POST {PG}/applications/{{app_id}}/assign": lambda w, t: (
         "POST",
         f"{PG}/applications/{fresh_app(w, 'eligible')}/assign",
         {"data": {"evaluator_email": "supplier@supplier.kr"}},
-    ),  # fmt: skip
+    ),
     f"POST {PG}/applications/{{app_id}}/site-check": lambda w, t: (
         "POST",
         f"{PG}/applications/{w.ids['prog_app']}/site-check",
         {"data": {f"item_{k}": "pass" for k in SITE}},
-    ),  # fmt: skip
+    ),
     f"POST {PG}/applications/{{app_id}}/appeal": lambda w, t: (
         "POST",
         f"{PG}/applications/{fresh_app(w, 'published')}/appeal",
         {"data": {"text": "x"}},
-    ),  # fmt: skip
+    ),
     f"POST {PG}/appeals/{{appeal_id}}/decide": lambda w, t: (
         "POST",
         f"{PG}/appeals/{fresh_appeal(w)}/decide",
         {"data": {"decision": "reject", "note": "no"}},
-    ),  # fmt: skip
+    ),
     f"GET {PG}/assignments/{{assignment_id}}": lambda w, t: (
         "GET",
         f"{PG}/assignments/{w.ids['prog_assignment']}",
         {},
-    ),  # fmt: skip
+    ),
     f"POST {PG}/assignments/{{assignment_id}}/declare": lambda w, t: (
         "POST",
         f"{PG}/assignments/{fresh_assignment(w)}/declare",
         {"data": {"conflict": "no"}},
-    ),  # fmt: skip
+    ),
     f"POST {PG}/assignments/{{assignment_id}}/scores": lambda w, t: (
         "POST",
         f"{PG}/assignments/{fresh_assignment(w, declared=True)}/scores",
         {"data": {f"cat_{i}": v for i, v in enumerate(SCORES.values())}},
-    ),  # fmt: skip
+    ),
     f"POST {PG}/calls/{{call_id}}/rank": lambda w, t: (
         "POST",
         f"{PG}/calls/{w.ids['last_call'] if fresh_app(w, 'scored') else 0}/rank",
         {},
-    ),  # fmt: skip
+    ),
     f"GET {PG}/rankings/{{ranking_id}}": lambda w, t: (
         "GET",
         f"{PG}/rankings/{w.ids['prog_ranking']}",
         {},
-    ),  # fmt: skip
+    ),
     f"POST {PG}/rankings/{{ranking_id}}/publish": lambda w, t: (
         "POST",
         f"{PG}/rankings/{w.ids['last_ranking'] if fresh_app(w, 'ranked') else 0}/publish",
         {},
-    ),  # fmt: skip
+    ),
 }
