@@ -272,3 +272,31 @@ def test_scores_outside_the_weight_are_refused(db_session: Session) -> None:
         svc.score(session=s, actor=ev, assignment=a, scores={CATS[0]: "1"}, now=LATER)
     svc.score(session=s, actor=ev, assignment=a, scores=sheet("20", "30", "30", "19.5"), now=LATER)
     assert svc.sheet_scores(s, a)[CATS[3]] == Decimal("19.5")
+
+
+def test_a_valid_upload_replaces_a_stale_one_and_others_stay_stale(db_session: Session) -> None:
+    s = db_session
+    people = make_people(s)
+    call = svc.open_call(
+        session=s, actor=people.user(s, "staff"), template="data-productization-2025",
+        deadline_day=DEADLINE, now=EARLY,
+    )  # fmt: skip
+    alpha = people.user(s, "alpha")
+    app = svc.save_application(
+        session=s, actor=alpha, call=call, form=svc.parse_form(form("alpha")), now=EARLY
+    )
+    lead = svc.members_of(s, app)[0]
+
+    def upload(doc_id: str, issued: dt.date) -> None:
+        svc.add_document(
+            session=s, actor=alpha, app=app, member_id=lead.id, doc_id=doc_id, issued_on=issued,
+            filename="x.pdf", content=b"x", settings=get_settings(),
+        )  # fmt: skip
+
+    upload("national_tax_clearance", dt.date(2026, 11, 1))  # stale
+    upload("national_tax_clearance", dt.date(2026, 12, 10))  # valid: wins
+    upload("local_tax_clearance", dt.date(2026, 12, 10))  # valid first ...
+    upload("local_tax_clearance", dt.date(2026, 11, 1))  # ... a later stale one does not undo it
+    upload("corporate_register", dt.date(2026, 1, 1))  # stale, reported as stale (not missing)
+    codes = {r.code.split(":", 1)[1] for r in svc.document_check(s, app)}
+    assert codes == {"missing:business_registration", "stale:corporate_register"}

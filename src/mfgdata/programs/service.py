@@ -376,9 +376,13 @@ def document_check(session: Session, app: ProgApplication) -> list[Reason]:
     out: list[Reason] = []
     for member in members_of(session, app):
         rules = tuple(d for d in t.documents if member.role in d.roles)
-        issued = {d.doc_id: d.issued_on for d in docs if d.member_id == member.id and d.valid} or {
-            d.doc_id: d.issued_on for d in docs if d.member_id == member.id
-        }
+        issued: dict[str, dt.date] = {}
+        valid: set[str] = set()
+        for d in (d for d in docs if d.member_id == member.id):  # a valid upload wins
+            if d.doc_id not in valid:
+                issued[d.doc_id] = d.issued_on
+            if d.valid:
+                valid.add(d.doc_id)
         mine = t.model_copy(update={"documents": rules})
         for r in document_reasons(mine, issued, app.call.deadline_day):
             if r.code.startswith("unknown:"):
