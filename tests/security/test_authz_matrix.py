@@ -37,6 +37,7 @@ from mfgdata.db.tables import (
     SupplierMatch,
     utcnow,
 )
+from security import programs_world
 from security.world import CSV, DRAFT, GRANTED, PASSWORD, PUB, ROLES, SecWorld
 
 P = "/api/v1/products/{product_id}/versions/{version}"
@@ -174,7 +175,7 @@ Row = tuple[str, str, dict[str, str]]
 
 
 def parse_matrix(text: str) -> list[Row]:
-    lines = [ln.split() for ln in text.strip().splitlines()]
+    lines = [ln.split() for ln in text.strip().splitlines() if ln.strip()]
     header = lines[0][2:]
     assert tuple(header) == ROLES, header
     out = []
@@ -185,7 +186,7 @@ def parse_matrix(text: str) -> list[Row]:
     return out
 
 
-ROWS = parse_matrix(MATRIX)
+ROWS = parse_matrix(MATRIX + programs_world.ROWS)  # issue 18's rows live beside its world
 
 
 def app_routes(app: FastAPI) -> set[str]:
@@ -585,6 +586,8 @@ BUILDERS: dict[str, Builder] = {
     "GET /library": lambda w, t: ("GET", "/library", {}),
     f"POST {PP}/workflow/{{step}}": _workflow,
 }
+
+BUILDERS.update(programs_world.BUILDERS)
 
 
 def outcome(resp: Response) -> str:

@@ -12,6 +12,7 @@ from httpx import Response
 from sqlalchemy import func, select
 
 from mfgdata.db.tables import ApiToken, Job, Upload
+from security import programs_world
 from security.test_authz_matrix import app_routes
 from security.world import OTHER_DRAFT, SecWorld
 
@@ -168,4 +169,30 @@ def test_no_route_exposes_usage_or_audit_rows(world: SecWorld) -> None:
     """Usage and audit rows are read in the library only (tenant view: ``list_audit(org_id=)``).
     A route that exposes them must come with isolation tests here: this fails until then."""
     exposed = sorted(r for r in app_routes(world.app) if "usage" in r or "audit" in r)
-    assert exposed == []
+    # issue 18: one application's trail, staff only (test_programme_audit_trail_is_staff_only)
+    assert exposed == ["GET /api/v1/programs/applications/{app_id}/audit"]
+
+
+def test_programme_audit_trail_is_staff_only(world: SecWorld) -> None:
+    """The programme audit route shows staff the rows of one application (and of its panel's
+    assignments) only; the applicant gets 403, anyone else 404 (the id is not confirmed)."""
+    app_id = world.ids["prog_app"]
+    other = programs_world.fresh_app(world, "eligible")  # another application's rows exist
+    url = f"/api/v1/programs/applications/{app_id}/audit"
+    with world.client("staff") as c:
+        rows = c.get(url).json()
+    assert rows and {r["action"] for r in rows} >= {
+        "program.application.submit",
+        "program.score.submit",
+    }
+    assert all(
+        r["target"] == f"prog_application:{app_id}" or r["target"].startswith("prog_assignment:")
+        for r in rows
+    )
+    assert not any(r["target"] == f"prog_application:{other}" for r in rows)
+    with world.session() as s:
+        mine = {f"prog_assignment:{a.id}" for a in programs_world.assignments_of(s, app_id)}
+    assert {r["target"] for r in rows if r["target"].startswith("prog_assignment:")} <= mine
+    for role, status in (("owner", 403), ("supplier", 403), ("other", 404), ("buyer", 404)):
+        with world.client(role) as c:
+            assert c.get(url).status_code == status, role

@@ -34,6 +34,7 @@ from mfgdata.db.repositories.users import UserCreate, create_user
 from mfgdata.db.tables import Job, Organisation, User
 from mfgdata.jobs import records
 from mfgdata.settings import Settings
+from security import programs_world
 
 PASSWORD = "correct horse battery"
 DRAFT, PUB, GRANTED, OTHER_DRAFT = "sec-draft", "sec-pub", "sec-granted", "other-draft"
@@ -250,4 +251,5 @@ def make_world(
     world.sample = [
         {"일시": t, "설비ID": "M-01", **r} for t, r in zip(when, raw.to_dicts(), strict=True)
     ]
+    programs_world.setup(world)  # issue 18: a call, Owner's application, a ranking
     return world

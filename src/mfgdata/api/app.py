@@ -37,6 +37,7 @@ from mfgdata.api.routes import (
     orders,
     predict,
     products,
+    programs,
     rows,
     suppliers,
     uploads,
@@ -68,6 +69,7 @@ ROUTERS = (
     download.router,
     suppliers.router,
     consulting.router,
+    programs.router,
 )
 
 HTTP_MESSAGES: dict[int, tuple[str, str, str]] = {

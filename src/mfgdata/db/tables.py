@@ -488,3 +488,197 @@ class ConsultingSession(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# -- issue 18: programme administration (calls, applications, evaluation, selection) ---------
+PROG_CALL_STATUSES = ("open", "closed", "evaluating", "published")
+PROG_APP_STATUSES = ("draft", "submitted", "eligible", "ineligible")
+PROG_MEMBER_ROLES = ("lead", "participant", "demand")
+PROG_COI = ("pending", "clear", "conflict")
+PROG_APPEAL_STATUSES = ("pending", "upheld", "rejected")
+PROG_STAGES = ("agreement", "interim", "final", "settlement")
+
+
+class ProgCall(Base):
+    """A call (공고) opened from a template; ``deadline_day`` closes at the template's time."""
+
+    __tablename__ = "prog_calls"
+    __table_args__ = (_one_of("status", PROG_CALL_STATUSES),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    template: Mapped[str] = mapped_column(String(100))
+    title_ko: Mapped[str] = mapped_column(String(300))
+    title_en: Mapped[str] = mapped_column(String(300))
+    deadline_day: Mapped[date] = mapped_column(Date)
+    slots: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ProgApplication(Base):
+    """One company's application: the form, the budget table, eligibility and staff review."""
+
+    __tablename__ = "prog_applications"
+    __table_args__ = (
+        _one_of("status", PROG_APP_STATUSES),
+        UniqueConstraint("call_id", "org_id", name="uq_prog_applications_call_org"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("prog_calls.id", ondelete="CASCADE"))
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="RESTRICT"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(String(300))
+    form: Mapped[dict[str, Any]] = mapped_column(default=dict)  # summary, company facts, budget
+    bonus: Mapped[dict[str, Any]] = mapped_column(default=dict)  # {"items": [...]} set by staff
+    status: Mapped[str] = mapped_column(String(16), default="draft", index=True)
+    submitted_at: Mapped[datetime | None]
+    eligibility: Mapped[dict[str, Any]] = mapped_column(default=dict)  # {"reasons": [...]}
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reviewed_at: Mapped[datetime | None]
+    review_note: Mapped[str] = mapped_column(Text, default="")
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+    call: Mapped[ProgCall] = relationship(lazy="joined")
+
+
+class ProgMember(Base):
+    """A consortium member of an application, with its role."""
+
+    __tablename__ = "prog_members"
+    __table_args__ = (_one_of("role", PROG_MEMBER_ROLES),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("prog_applications.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    business_no: Mapped[str] = mapped_column(String(20), default="")
+
+
+class ProgDocument(Base):
+    """An uploaded document of a member, with the automatic validity check's result."""
+
+    __tablename__ = "prog_documents"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("prog_applications.id", ondelete="CASCADE"), index=True
+    )
+    member_id: Mapped[int] = mapped_column(ForeignKey("prog_members.id", ondelete="CASCADE"))
+    doc_id: Mapped[str] = mapped_column(String(64))
+    filename: Mapped[str] = mapped_column(String(300))
+    stored_path: Mapped[str] = mapped_column(String(500))
+    bytes: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    issued_on: Mapped[date] = mapped_column(Date)
+    valid: Mapped[bool] = mapped_column(Boolean)
+    check_ko: Mapped[str] = mapped_column(Text, default="")
+    check_en: Mapped[str] = mapped_column(Text, default="")
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    uploaded: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ProgAssignment(Base):
+    """An evaluator on the panel of one application in one round (2 = re-evaluation)."""
+
+    __tablename__ = "prog_assignments"
+    __table_args__ = (
+        _one_of("coi", PROG_COI),
+        UniqueConstraint(
+            "application_id", "evaluator_id", "round", name="uq_prog_assignments_app_eval_round"
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("prog_applications.id", ondelete="CASCADE"), index=True
+    )
+    evaluator_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="RESTRICT"), index=True
+    )
+    round: Mapped[int] = mapped_column(Integer, default=1)
+    coi: Mapped[str] = mapped_column(String(16), default="pending")
+    coi_note: Mapped[str] = mapped_column(Text, default="")
+    declared_at: Mapped[datetime | None]
+    submitted_at: Mapped[datetime | None]
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class ProgScore(Base):
+    """One evaluator's score in one category (the score sheet is the assignment's rows)."""
+
+    __tablename__ = "prog_scores"
+    __table_args__ = (
+        UniqueConstraint("assignment_id", "category", name="uq_prog_scores_assignment_category"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(
+        ForeignKey("prog_assignments.id", ondelete="CASCADE")
+    )
+    category: Mapped[str] = mapped_column(String(100))
+    score: Mapped[Decimal] = mapped_column(Numeric(6, 2))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ProgSiteCheck(Base):
+    """A site-check item's 적 (True) / 부 (False) for one application."""
+
+    __tablename__ = "prog_site_checks"
+    __table_args__ = (UniqueConstraint("application_id", "item", name="uq_prog_site_checks_item"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("prog_applications.id", ondelete="CASCADE")
+    )
+    item: Mapped[str] = mapped_column(String(64))
+    passed: Mapped[bool] = mapped_column(Boolean)
+    note: Mapped[str] = mapped_column(Text, default="")
+    checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ProgRanking(Base):
+    """A computed ranking of a call (round 2: after a re-evaluation); published or not."""
+
+    __tablename__ = "prog_rankings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("prog_calls.id", ondelete="CASCADE"))
+    round: Mapped[int] = mapped_column(Integer, default=1)
+    results: Mapped[dict[str, Any]] = mapped_column(default=dict)  # {"rows": [Ranked.to_dict]}
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    published_at: Mapped[datetime | None]
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class ProgAppeal(Base):
+    """The one appeal an applicant may file after the published ranking (never of round 2)."""
+
+    __tablename__ = "prog_appeals"
+    __table_args__ = (_one_of("status", PROG_APPEAL_STATUSES),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("prog_applications.id", ondelete="CASCADE"), index=True
+    )
+    ranking_id: Mapped[int] = mapped_column(ForeignKey("prog_rankings.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(Text)
+    filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    filed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None]
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+
+
+class ProgStage(Base):
+    """After selection: agreement, interim checks, final inspection, settlement."""
+
+    __tablename__ = "prog_stages"
+    __table_args__ = (_one_of("kind", PROG_STAGES),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("prog_applications.id", ondelete="CASCADE")
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    passed: Mapped[bool | None] = mapped_column(Boolean)
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# -- end of issue 18 ---------------------------------------------------------------------------

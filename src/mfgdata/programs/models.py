@@ -62,6 +62,8 @@ class DocumentRule(Frozen):
     valid_months: Annotated[
         int, Field(ge=1, le=12)
     ]  # issued within this many months of the deadline
+    #: consortium roles that must hand it in (lead company, participants, demand companies)
+    roles: tuple[Literal["lead", "participant", "demand"], ...] = ("lead", "participant")
 
 
 class GrantBudget(Frozen):

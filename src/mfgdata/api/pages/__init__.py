@@ -23,6 +23,7 @@ from mfgdata.api.pages import (
     library,
     orders,
     product,
+    programs,
     suppliers,
     upload_build,
 )
@@ -40,6 +41,7 @@ ROUTERS = (
     library.router,
     orders.router,
     suppliers.router,
+    programs.router,
 )
 
 
