@@ -60,7 +60,9 @@ def _columns(step: Any) -> list[str]:
     return list(step.columns)
 
 
-def plan(recipe: model.Recipe, schema: Mapping[str, Any], rows: int, memory_bytes: int) -> Plan | None:
+def plan(
+    recipe: model.Recipe, schema: Mapping[str, Any], rows: int, memory_bytes: int
+) -> Plan | None:
     """The batches of a wide table, or ``None`` when the recipe is applied to the whole table:
     the table is not wider than one batch, or an operation reads across columns."""
     keys = [c for c in (recipe.time_column, recipe.id_column) if c is not None and c in schema]
