@@ -49,9 +49,20 @@ def make_csv(path: Path, rows: int) -> None:
     ).write_csv(path)
 
 
-def build(data: Path, out: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
+def build(
+    data: Path, out: Path, env: dict[str, str], log: Path | None = None
+) -> subprocess.Popen[bytes]:
     cmd = [*CLI, "build", str(data), "--out", str(out), "--time-column", "time"]
-    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    err = log.open("wb") if log is not None else subprocess.DEVNULL
+    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, env=env)
+
+
+def run(data: Path, out: Path, env: dict[str, str]) -> None:
+    """A build that must succeed (its error output shown when it does not)."""
+    log = out.parent / f"{out.name}.log"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if build(data, out, env, log).wait() != 0:
+        sys.exit(f"the build of {data.name} failed:\n{log.read_text(errors='replace')[-3000:]}")
 
 
 def state(out: Path) -> str:
@@ -80,7 +91,7 @@ def main() -> None:
         print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
         out = root / "products" / "line"
         t0 = time.perf_counter()
-        assert build(data, out, env).wait() == 0, "the clean build failed"
+        run(data, out, env)
         total = time.perf_counter() - t0
         print(f"clean build: {total:.1f} s (process, imports included)")
         shutil.rmtree(out)
@@ -98,7 +109,7 @@ def main() -> None:
             left = len(find_leftovers(out.parent))
             shutil.rmtree(out, ignore_errors=True)
             again = root / "products" / f"next-{k}-{sig.name}"  # any build there sweeps
-            assert build(small, again, env).wait() == 0
+            run(small, again, env)
             after = len(find_leftovers(out.parent))
             shutil.rmtree(again)
             bad += got.startswith("PARTIAL") or after > 0 or (sig == signal.SIGTERM and left > 0)
