@@ -12,6 +12,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
+from mfgdata.errors import RecipeError
 from mfgdata.recipe import batched, model, ops
 from mfgdata.recipe.state import ColumnMeta
 
@@ -114,3 +115,35 @@ def test_a_recipe_that_reads_across_columns_is_not_batched(
     assert batched.plan(recipe, _table().schema, 90, 2**30) is None
     narrow = model.Recipe.model_validate({"version": 1, "time_column": "t", "steps": []})
     assert batched.plan(narrow, _table().select("t", *TAGS[:7]).schema, 90, 2**30) is None
+
+
+def test_an_error_in_a_batch_names_the_step_as_the_recipe_numbers_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(batched, "MAX_COLUMNS", 7)
+    frame = _table().lazy()
+    recipe = model.Recipe.model_validate(
+        {
+            "version": 1,
+            "time_column": "t",
+            "steps": [
+                {"op": "missing", "columns": {"tag30": {"policy": "constant", "value": 0}}},
+                {"op": "outliers", "columns": ["tag20", "note"], "method": {"name": "iqr"}},
+            ],
+        }
+    )
+    split = batched.plan(recipe, frame.collect_schema(), 90, 2**30)
+    assert split is not None
+    with pytest.raises(RecipeError) as e:  # the batch of 'note' has no missing step: its steps[0]
+        batched.apply(recipe, frame, split, work_dir=tmp_path, finish=_sort)
+    assert "steps[1] (outliers)" in e.value.en and "'note'" in e.value.en
+    unknown = recipe.model_copy(
+        update={
+            "steps": [
+                recipe.steps[0].model_copy(
+                    update={"columns": {"nope": model.Constant(policy="constant", value=0)}}
+                )
+            ]
+        }
+    )
+    assert batched.plan(unknown, frame.collect_schema(), 90, 2**30) is None

@@ -19,13 +19,16 @@ A recipe with an operation that reads across columns (``dedupe`` of whole rows, 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
+from mfgdata.errors import RecipeError
 from mfgdata.quality.datacolumns import FLAG_SUFFIX
 from mfgdata.recipe import model, ops
 from mfgdata.recipe.state import ColumnMeta
@@ -37,6 +40,7 @@ MAX_COLUMNS = 128
 #: window of seven values as a list, medians, bounds, masks and the engine's copies).
 CELL_BYTES = 512
 
+_STEP = re.compile(r"steps\[(\d+)\]")
 _COLUMN_WISE = (model.Missing, model.Outliers, model.Cast, model.ConvertUnit)
 
 
@@ -78,6 +82,8 @@ def plan(
     for step in recipe.steps:
         if isinstance(step, _COLUMN_WISE) and set(_columns(step)) & set(keys):
             return None  # a key column changes: every batch must see the same keys
+        if isinstance(step, _COLUMN_WISE) and any(c not in schema for c in _columns(step)):
+            return None  # an unknown column: the whole-table path names it
     if any(c not in schema for c in keys):
         return None  # the whole-table path names the missing column
     others = [c for c in schema if c not in keys]
@@ -136,13 +142,19 @@ def apply(
     for b, batch in enumerate(split.batches):
         sub, index = _restricted(recipe, set(batch))
         meta = {k: v for k, v in (columns or {}).items() if k in batch or k in split.keys}
-        applied = ops.apply(
-            sub,
-            frame.select([*split.keys, *batch]),
-            columns={k: ColumnMeta(**v.to_dict()) for k, v in meta.items()},
-            file=file,
-            engine="in-memory",
-        )
+        try:
+            applied = ops.apply(
+                sub,
+                frame.select([*split.keys, *batch]),
+                columns={k: ColumnMeta(**v.to_dict()) for k, v in meta.items()},
+                file=file,
+                engine="in-memory",
+            )
+        except RecipeError as e:  # name the step as the recipe numbers it, not the batch
+            fix = partial(_STEP.sub, lambda m, ix=index: f"steps[{ix[int(m.group(1))]}]")
+            e.ko, e.en = fix(e.ko), fix(e.en)
+            e.args = (e.message(),)
+            raise
         path = work_dir / f"batch-{b:05d}.parquet"
         finish(applied).collect(engine="in-memory").write_parquet(path, statistics=False)
         part = pl.scan_parquet(path)

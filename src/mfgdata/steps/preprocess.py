@@ -120,8 +120,16 @@ class PreprocessStep:
         ctx.progress(self.name, 0.2, "apply")
         metas = _column_meta(_data(ctx, "ingest"))
         file = str(source) if source else RECIPE_FILE
-        rows = int(frame.select(pl.len()).collect().item())
-        split = batched.plan(recipe, schema, rows, ctx.settings.build_memory_bytes)
+        split = (  # a narrow table (most) is not counted here: ops.apply counts it
+            batched.plan(
+                recipe,
+                schema,
+                int(frame.select(pl.len()).collect().item()),
+                ctx.settings.build_memory_bytes,
+            )
+            if len(schema) > batched.MAX_COLUMNS
+            else None
+        )
         if split is None:
             applied = ops.apply(recipe, frame, columns=metas, file=file)
             final = _final_sort(applied)
