@@ -25,7 +25,7 @@ class Params:
     buckets: int = 40  # time buckets of the completeness heatmap
     batch_cells: int = 20_000_000  # cells per column query (memory bound)
     #: columns per query however few the rows (issue 13: a query's plan grows faster than its
-    #: width; 1,000 columns x 20 rows in one query took 12 s, in batches of 128 columns ...)
+    #: width; 1,000 columns x 20 rows: 12.5 s and 2.6 GB in one query, 4.3 s and 0.68 GB in 128s)
     batch_columns: int = 128
 
     @classmethod
