@@ -3,9 +3,11 @@ staging folder left once the next build into the same folder has run (issue 13).
 
     python benchmarks/bench_kill.py [--rows 2000000] [--points 10]
 
-One clean build is timed first; then each point k = 1..N kills a new build at k/(N+1) of that
-time, alternating SIGKILL and SIGTERM, and checks --out (absent, or a complete product whose
-manifest verifies) and the staging folders left (SIGTERM: none; SIGKILL: swept by the next).
+One clean build is timed first; then at each point k = 1..N a new build is killed at k/(N+1) of
+that time, once with SIGKILL and once with SIGTERM (2N kills), and the run checks --out (absent,
+or a complete product whose manifest verifies) and the staging folders left (SIGTERM: none;
+SIGKILL: swept by the next build into the same parent folder). Exit status 1 if any kill left a
+partial product or a staging folder. The output of one run is in ``benchmarks/results/kill.txt``.
 """
 
 from __future__ import annotations
@@ -47,9 +49,20 @@ def make_csv(path: Path, rows: int) -> None:
     ).write_csv(path)
 
 
-def build(data: Path, out: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
+def build(
+    data: Path, out: Path, env: dict[str, str], log: Path | None = None
+) -> subprocess.Popen[bytes]:
     cmd = [*CLI, "build", str(data), "--out", str(out), "--time-column", "time"]
-    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    err = log.open("wb") if log is not None else subprocess.DEVNULL
+    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, env=env)
+
+
+def run(data: Path, out: Path, env: dict[str, str]) -> None:
+    """A build that must succeed (its error output shown when it does not)."""
+    log = out.parent / f"{out.name}.log"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if build(data, out, env, log).wait() != 0:
+        sys.exit(f"the build of {data.name} failed:\n{log.read_text(errors='replace')[-3000:]}")
 
 
 def state(out: Path) -> str:
@@ -75,16 +88,18 @@ def main() -> None:
         small = root / "small.csv"
         make_csv(small, 200)
         print(f"input: {args.rows:,} rows, {data.stat().st_size / 1024**2:.0f} MB")
+        print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
         out = root / "products" / "line"
         t0 = time.perf_counter()
-        assert build(data, out, env).wait() == 0, "the clean build failed"
+        run(data, out, env)
         total = time.perf_counter() - t0
         print(f"clean build: {total:.1f} s (process, imports included)")
         shutil.rmtree(out)
         print("point   at s signal    exit --out      left after next")
         bad = 0
-        for k in range(1, args.points + 1):
-            sig = signal.SIGKILL if k % 2 else signal.SIGTERM
+        for k, sig in (
+            (k, sig) for k in range(1, args.points + 1) for sig in (signal.SIGKILL, signal.SIGTERM)
+        ):
             at = total * k / (args.points + 1)
             proc = build(data, out, env)
             time.sleep(at)
@@ -93,13 +108,15 @@ def main() -> None:
             got = state(out)
             left = len(find_leftovers(out.parent))
             shutil.rmtree(out, ignore_errors=True)
-            again = root / "products" / f"next-{k}"  # any build into the folder sweeps
-            assert build(small, again, env).wait() == 0
+            again = root / "products" / f"next-{k}-{sig.name}"  # any build there sweeps
+            run(small, again, env)
             after = len(find_leftovers(out.parent))
             shutil.rmtree(again)
             bad += got.startswith("PARTIAL") or after > 0 or (sig == signal.SIGTERM and left > 0)
             print(f"{k:5} {at:6.1f} {sig.name:8} {code:5} {got:10} {left:4} {after:10}")
-        print(f"\n{args.points} kills: {bad} with a partial product or a staging folder left")
+        kills = 2 * args.points
+        print(f"\n{kills} kills: {bad} with a partial product or a staging folder left")
+        sys.exit(1 if bad else 0)
 
 
 if __name__ == "__main__":

@@ -25,10 +25,10 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=5 * 1024**3, ge=1)
     # Bounded work (issue 13): one clear refusal each, the same in the CLI, jobs and uploads.
     max_columns: int = Field(
-        default=500,
+        default=2_000,
         ge=1,
-        description="Columns of one table (500: wide tables are not yet bounded by the memory "
-        "setting; 500 x 20 peaks at 2 GB, 2,000 x 20 past 5 GB; docs/hostile-input.md).",
+        description="Columns of one table (wide tables are cleaned and checked in column "
+        "batches: 2,000 x 20 builds at 0.56 GiB peak RSS; docs/hostile-input.md).",
     )
     max_header_chars: int = Field(
         default=1_000, ge=16, description="Characters of one column name (header cell)."

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import polars as pl
 
+from mfgdata.modeling import features
 from mfgdata.modeling.features import build_features, transform
 from mfgdata.modeling.tasks import detect_task
 
@@ -73,3 +76,16 @@ def test_transform_of_new_data_matches_and_unknown_category_is_missing() -> None
     new = pl.DataFrame({"line": ["C"], "temp": [61.0]})
     row = transform(new, fm.spec)[0]
     assert np.isnan(row[0]) and row[1] == 61.0
+
+
+def test_statistics_in_column_batches_choose_the_same_features(monkeypatch: Any) -> None:
+    """A wide table's feature statistics run a few columns per query (issue 13): same choice."""
+    lf = _frame().with_columns(step=pl.int_range(pl.len()), few=pl.int_range(pl.len()) % 2)
+    task = detect_task(lf, "y")
+    whole = build_features(lf, task)
+    monkeypatch.setattr(features, "STATS_COLUMNS", 2)
+    batched = build_features(lf, task)
+    assert batched.spec.features == whole.spec.features
+    assert batched.excluded == whole.excluded
+    assert whole.excluded["const"] == "constant" and "few" in whole.spec.names
+    np.testing.assert_array_equal(batched.X, whole.X)

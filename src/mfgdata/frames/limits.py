@@ -22,7 +22,7 @@ class LimitExceeded(InputError):
 
 @dataclass(frozen=True)
 class Limits:
-    max_columns: int = 500
+    max_columns: int = 2_000
     max_header_chars: int = 1_000
     max_cell_bytes: int = 1024**2
     max_decompressed_bytes: int = 2 * 1024**3

@@ -21,6 +21,9 @@ from mfgdata.quality.datacolumns import FLAG_SUFFIX
 _ID_NAME = re.compile(r"(^|_)(id|idx|index|no|nr|key|uuid|번호|순번)$|^$|^source_file$", re.I)
 MAX_CATEGORIES = 50
 ROLL_WINDOW = 10
+#: Columns per statistics query: the streaming engine keeps a state per aggregate, so one query
+#: over 2,000 columns took 1.4 GB (issue 13); batches keep a wide table's step bounded.
+STATS_COLUMNS = 128
 #: |correlation| with the target above this: the column is taken as derived from the target.
 LEAK_CORR = 0.999
 
@@ -126,19 +129,22 @@ def _choose(
             excluded[name] = "derived from the target (name)"
         else:
             candidates.append(name)
-    stats = (
-        lf.select(
-            *[pl.col(c).n_unique().alias(f"u:{c}") for c in candidates],
-            *[
-                (pl.col(c).max() - pl.col(c).min() + 1).alias(f"s:{c}")
-                for c in candidates
-                if schema[c].is_integer()
-            ],
-            pl.len().alias("__n"),
+    stats: dict[str, Any] = {}
+    for i in range(0, max(len(candidates), 1), STATS_COLUMNS):  # wide tables: column batches
+        batch = candidates[i : i + STATS_COLUMNS]
+        stats |= (
+            lf.select(
+                *[pl.col(c).n_unique().alias(f"u:{c}") for c in batch],
+                *[
+                    (pl.col(c).max() - pl.col(c).min() + 1).alias(f"s:{c}")
+                    for c in batch
+                    if schema[c].is_integer()
+                ],
+                pl.len().alias("__n"),
+            )
+            .collect(engine="streaming")
+            .row(0, named=True)
         )
-        .collect(engine="streaming")
-        .row(0, named=True)
-    )
     features: list[dict[str, Any]] = []
     for name in candidates:
         dtype, uniq = schema[name], stats[f"u:{name}"]

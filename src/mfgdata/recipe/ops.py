@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
+from polars._typing import EngineType
 
 from mfgdata.errors import RecipeError
 from mfgdata.recipe import clean, compute, model, units
@@ -49,8 +50,10 @@ def apply(
     columns: Mapping[str, ColumnMeta] | None = None,
     file: str | None = None,
     count: bool = True,
+    engine: EngineType = "auto",
 ) -> Applied:
-    """Apply ``recipe`` to ``frame``; ``columns`` are known metadata (units) by column name."""
+    """Apply ``recipe`` to ``frame``; ``columns`` are known metadata (units) by column name;
+    ``engine`` counts the changes (``in-memory`` for a batch of a wide table: ``batched``)."""
     state = State(
         lf=frame,
         meta=dict(columns or {}),
@@ -59,6 +62,7 @@ def apply(
         file=file,
         op="recipe",
         rows=int(frame.select(pl.len()).collect().item()) if count else None,
+        engine=engine,
     )
     for n in frame.collect_schema():
         state.meta.setdefault(n, ColumnMeta(name=n, source=n))

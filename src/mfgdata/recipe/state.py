@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
+from polars._typing import EngineType
 
 from mfgdata.errors import RecipeError
 
@@ -52,6 +53,8 @@ class State:
     stats: list[pl.LazyFrame] = field(default_factory=list)
     #: rows of the input table, when known (sizes the column batches of ``fused``)
     rows: int | None = None
+    #: the engine that collects the counts (``in-memory`` for a batch of a wide table)
+    engine: EngineType = "auto"
 
     def refresh(self, lf: pl.LazyFrame | None = None) -> None:
         """Take ``lf`` as the new frame and re-plan its schema (planning only, no data)."""
@@ -174,7 +177,7 @@ class State:
     def counted(self) -> list[dict[str, Any]]:
         """Collect every recorded aggregate at once (common sub-plans are shared); a list value
         (a sample of row numbers) is kept as a list, every other value is a count."""
-        frames = pl.collect_all(self.stats) if self.stats else []
+        frames = pl.collect_all(self.stats, engine=self.engine) if self.stats else []
         out = []
         for rec, df in zip(self.records, frames, strict=True):
             row = df.row(0, named=True)

@@ -20,7 +20,7 @@ from mfgdata.packaging.flags import FLAGS, split_flags, write_flags
 from mfgdata.pipeline.context import RunContext
 from mfgdata.pipeline.step import StepResult
 from mfgdata.quality.findings import Finding
-from mfgdata.recipe import clean, load, ops, propose, render
+from mfgdata.recipe import batched, clean, load, ops, propose, render
 from mfgdata.recipe.model import Recipe
 from mfgdata.recipe.state import ColumnMeta
 
@@ -118,15 +118,36 @@ class PreprocessStep:
             recipe, notes = proposal.recipe, proposal.notes
         recipe = Recipe.model_validate(recipe.to_dict())  # re-checked as it will be written
         ctx.progress(self.name, 0.2, "apply")
-        applied = ops.apply(
-            recipe,
-            frame,
-            columns=_column_meta(_data(ctx, "ingest")),
-            file=str(source) if source else RECIPE_FILE,
+        metas = _column_meta(_data(ctx, "ingest"))
+        file = str(source) if source else RECIPE_FILE
+        split = (  # a narrow table (most) is not counted here: ops.apply counts it
+            batched.plan(
+                recipe,
+                schema,
+                int(frame.select(pl.len()).collect().item()),
+                ctx.settings.build_memory_bytes,
+            )
+            if len(schema) > batched.MAX_COLUMNS
+            else None
         )
+        if split is None:
+            applied = ops.apply(recipe, frame, columns=metas, file=file)
+            final = _final_sort(applied)
+        else:  # a wide table: one batch of columns at a time (recipe/batched.py)
+            applied = batched.apply(
+                recipe,
+                frame,
+                split,
+                work_dir=ctx.work_dir / "preprocess",
+                finish=_final_sort,
+                columns=metas,
+                file=file,
+                progress=lambda f: ctx.progress(self.name, 0.2 + 0.4 * f, "apply"),
+            )
+            final = applied.frame
         ctx.product.write_yaml(RECIPE_FILE, recipe.to_dict())
         ctx.progress(self.name, 0.6, "flags")
-        table, flags = split_flags(_final_sort(applied))
+        table, flags = split_flags(final)
         files: tuple[str, ...] = (RECIPE_FILE,)
         if flags is not None:
             write_flags(flags, ctx.product.path(FLAGS))
