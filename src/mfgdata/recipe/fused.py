@@ -18,7 +18,7 @@ from typing import Any
 import polars as pl
 
 from mfgdata.quality.datacolumns import FLAG_SUFFIX
-from mfgdata.recipe import model
+from mfgdata.recipe import hampel, model
 from mfgdata.recipe.state import SCRATCH, ColumnMeta, State
 
 #: Cells (rows x columns) planned in one batch; with ``rows`` unknown, ``DEFAULT_COLUMNS``.
@@ -103,25 +103,27 @@ def _bounds(
             for e in ((mean - t * sd).alias(low[i]), (mean + t * sd).alias(high[i]))
         )
     w, n = method.window, method.n_sigmas
-    win = [f"{SCRATCH}win{i}" for i in range(len(cols))]
+    hw = [f"{SCRATCH}hw{i}" for i in range(len(cols))]
     med = [f"{SCRATCH}med{i}" for i in range(len(cols))]
     sig = [f"{SCRATCH}sigma{i}" for i in range(len(cols))]
     idx = range(len(cols))
-    mad = [
-        (pl.col(win[i]) - pl.col(med[i])).list.eval(pl.element().abs()).list.median() for i in idx
-    ]
     return (
         s.lf.with_columns(
-            s.over(pl.concat_list([x.shift(k) for k in range(-w, w + 1)])).alias(win[i])
-            for i, x in enumerate(xs)
+            hampel.window_expr(x, s.entity(), w).alias(hw[i]) for i, x in enumerate(xs)
         )
         .with_columns(
             e
             for i, x in enumerate(xs)
-            for e in (pl.col(win[i]).list.median().alias(med[i]), column_scale(s, x).alias(sig[i]))
+            for e in (
+                pl.col(hw[i]).struct.field(hampel.MED).alias(med[i]),
+                column_scale(s, x).alias(sig[i]),
+            )
         )
         .with_columns(
-            pl.max_horizontal(MAD_SCALE * mad[i], pl.col(sig[i])).alias(sig[i]) for i in idx
+            pl.max_horizontal(
+                MAD_SCALE * pl.col(hw[i]).struct.field(hampel.MAD), pl.col(sig[i])
+            ).alias(sig[i])
+            for i in idx
         )
         .with_columns(
             e
@@ -131,7 +133,7 @@ def _bounds(
                 (pl.col(med[i]) + n * pl.col(sig[i])).alias(high[i]),
             )
         )
-        .drop(*win, *med, *sig)
+        .drop(*hw, *med, *sig)
     )
 
 

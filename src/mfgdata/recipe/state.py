@@ -129,6 +129,12 @@ class State:
             return expr.over(self.id_column)
         return expr
 
+    def entity(self) -> str | None:
+        """The id column when it is set and exists (what :meth:`over` partitions by)."""
+        if self.id_column is not None and self.id_column in self.schema:
+            return self.id_column
+        return None
+
     def record(self, column: str | None, stats: pl.LazyFrame, **extra: Any) -> None:
         """One entry of ``operations``; ``stats`` is a one-row lazy aggregate of counts."""
         self.records.append({"index": self.index, "op": self.op, "column": column, **extra})
