@@ -49,6 +49,7 @@ def missing(s: State, op: model.Missing) -> None:
     for batch in batches(s, list(op.columns)):
         runs: list[pl.Expr] = []
         fills: list[pl.Expr] = []
+        wases: list[pl.Expr] = []
         entries: list[tuple[str, dict[str, pl.Expr], dict[str, Any]]] = []
         for c in batch:
             pol, x = op.columns[c], pl.col(c)
@@ -68,13 +69,17 @@ def missing(s: State, op: model.Missing) -> None:
                 run = f"{SCRATCH}run{len(runs)}"
                 runs.append(s.over(x.is_null().rle_id()).alias(run))
                 filled = gap_limited(s, c, filled, max_gap, run)
-            changed = x.is_null() & filled.is_not_null()
+            was = f"{SCRATCH}was{len(wases)}"
+            wases.append(x.is_null().alias(was))
+            changed = pl.col(was) & pl.col(c).is_not_null()  # on the filled frame
             counts = {"rows_affected": changed, "cells_affected": changed}
             entries.append((c, counts, {k: v for k, v in extra.items() if v is not None}))
             fills.append(filled.alias(c))
-        lf = s.lf.with_columns(runs) if runs else s.lf
-        s.record_columns(entries, lf)
-        s.refresh(lf.with_columns(fills).drop([f"{SCRATCH}run{i}" for i in range(len(runs))]))
+        # the fills are computed once: the counts read the filled frame and the null marks
+        filled_lf = s.lf.with_columns(*runs, *wases).with_columns(fills)
+        s.record_columns(entries, filled_lf)
+        scratch = [f"{SCRATCH}run{i}" for i in range(len(runs))]
+        s.refresh(filled_lf.drop(*scratch, *[f"{SCRATCH}was{i}" for i in range(len(wases))]))
 
 
 def _bounds(

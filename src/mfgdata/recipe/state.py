@@ -177,10 +177,12 @@ class State:
         )
         self.record(column, stats, **extra)
 
-    def counted(self) -> list[dict[str, Any]]:
+    def counted(self, sinks: list[pl.LazyFrame] | None = None) -> list[dict[str, Any]]:
         """Collect every recorded aggregate at once (common sub-plans are shared); a list value
-        (a sample of row numbers) is kept as a list, every other value is a count."""
-        frames = pl.collect_all(self.stats) if self.stats else []
+        (a sample of row numbers) is kept as a list, every other value is a count. ``sinks``
+        (lazy sinks of the result) run in the same query, sharing its sub-plans."""
+        queries = self.stats + list(sinks or [])
+        frames = pl.collect_all(queries)[: len(self.stats)] if queries else []
         out = []
         for rec, df in zip(self.records, frames, strict=True):
             row = df.row(0, named=True)

@@ -16,6 +16,7 @@ from typing import Any
 import polars as pl
 
 from mfgdata.errors import ConfigError
+from mfgdata.packaging.datafiles import SINK_CHUNK_ROWS, parquet_sink
 from mfgdata.packaging.flags import FLAGS, split_flags, write_flags
 from mfgdata.pipeline.context import RunContext
 from mfgdata.pipeline.step import StepResult
@@ -25,6 +26,8 @@ from mfgdata.recipe.model import Recipe
 from mfgdata.recipe.state import ColumnMeta
 
 RECIPE_FILE = "recipe.yaml"
+#: the cleaned table with its flags, in the build's scratch space
+CLEANED = "preprocessed.parquet"
 
 
 def _data(ctx: RunContext, step: str) -> Mapping[str, Any]:
@@ -64,11 +67,11 @@ def _duplicates(frame: pl.LazyFrame) -> int:
     return clean.duplicate_rows(frame)
 
 
-def _final_sort(applied: ops.Applied) -> pl.LazyFrame:
-    keys = [c for c in (applied.time_column, applied.id_column) if c]
-    if applied.time_column is None:
-        return applied.frame
-    return applied.frame.sort(keys, nulls_last=True, maintain_order=True)
+def _final_sort(frame: pl.LazyFrame, time_column: str | None, id: str | None) -> pl.LazyFrame:
+    keys = [c for c in (time_column, id) if c]
+    if time_column is None:
+        return frame
+    return frame.sort(keys, nulls_last=True, maintain_order=True)
 
 
 def _finding(op: Mapping[str, Any]) -> Finding:
@@ -118,15 +121,20 @@ class PreprocessStep:
             recipe, notes = proposal.recipe, proposal.notes
         recipe = Recipe.model_validate(recipe.to_dict())  # re-checked as it will be written
         ctx.progress(self.name, 0.2, "apply")
-        applied = ops.apply(
-            recipe,
-            frame,
-            columns=_column_meta(_data(ctx, "ingest")),
-            file=str(source) if source else RECIPE_FILE,
-        )
+        # The cleaned table (with its flags) is written to the scratch space in the same query
+        # that counts what every operation changed: the cleaning plan runs once (issue #12).
+        cleaned = ctx.work_dir / CLEANED
+        with pl.Config(streaming_chunk_size=SINK_CHUNK_ROWS):
+            applied = ops.apply(
+                recipe,
+                frame,
+                columns=_column_meta(_data(ctx, "ingest")),
+                file=str(source) if source else RECIPE_FILE,
+                then=lambda lf, t, i: parquet_sink(_final_sort(lf, t, i), cleaned),
+            )
         ctx.product.write_yaml(RECIPE_FILE, recipe.to_dict())
         ctx.progress(self.name, 0.6, "flags")
-        table, flags = split_flags(_final_sort(applied))
+        table, flags = split_flags(pl.scan_parquet(cleaned))
         files: tuple[str, ...] = (RECIPE_FILE,)
         if flags is not None:
             write_flags(flags, ctx.product.path(FLAGS))
