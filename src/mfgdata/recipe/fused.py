@@ -76,7 +76,7 @@ def missing(s: State, op: model.Missing) -> None:
             entries.append((c, counts, {k: v for k, v in extra.items() if v is not None}))
             fills.append(filled.alias(c))
         # the fills are computed once: the counts read the filled frame and the null marks
-        filled_lf = s.lf.with_columns(*runs, *wases).with_columns(fills)
+        filled_lf = s.lf.with_columns(*runs, *wases).with_columns(fills).cache()
         s.record_columns(entries, filled_lf)
         scratch = [f"{SCRATCH}run{i}" for i in range(len(runs))]
         s.refresh(filled_lf.drop(*scratch, *[f"{SCRATCH}was{i}" for i in range(len(wases))]))
@@ -169,7 +169,7 @@ def outlier_action(
 def outliers(s: State, op: model.Outliers) -> None:
     """iqr / zscore / hampel of every listed column; flag, clip or null (as ``clean``)."""
     for batch in batches(s, list(op.columns)):
-        lf = _bounds(s, batch, op.method)
+        lf = _bounds(s, batch, op.method).cache()
         news: list[pl.Expr] = []
         entries: list[tuple[str, dict[str, pl.Expr], dict[str, Any]]] = []
         for i, c in enumerate(batch):
