@@ -79,9 +79,16 @@ def window_stats(x: np.ndarray, groups: np.ndarray | None, w: int) -> tuple[np.n
     for a in range(0, n, CHUNK_ROWS):
         b = min(n, a + CHUNK_ROWS)
         p, ln = pos[a:b], glen[a:b]
+        shifted = [padded[a + w + k : b + w + k] for k in range(-w, w + 1)]
+        if bool((p >= w).all() and (p < ln - w).all()) and np.isfinite(padded[a : b + 2 * w]).all():
+            # no window of the chunk crosses an entity's ends or holds a missing value
+            count = np.full(b - a, 2 * w + 1, dtype=np.int64)
+            centre = _median([v.copy() for v in shifted], count)
+            med[a:b] = centre
+            mad[a:b] = _median([np.abs(v - centre) for v in shifted], count)
+            continue
         cols = []
-        for k in range(-w, w + 1):
-            v = padded[a + w + k : b + w + k]
+        for k, v in zip(range(-w, w + 1), shifted, strict=True):
             inside = (p + k >= 0) & (p + k < ln)
             cols.append(np.where(inside, v, np.inf))
         count = np.zeros(b - a, dtype=np.int64)
