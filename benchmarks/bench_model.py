@@ -26,6 +26,9 @@ from mfgdata.modeling.fit import fit_model
 from mfgdata.settings import Settings
 from mfgdata.steps.model import row_cap
 
+#: issue #12's anchor: the model step on 1M rows in at most this many seconds (wall and CPU)
+ANCHOR_S = 60.0
+
 Maker = Callable[[int, bool, int], tuple[pl.DataFrame, str | None]]
 
 
@@ -136,6 +139,11 @@ def run(kind: str, rows: int, learnable: bool, seed: int = 0) -> None:
         f"rows used {d['sampling']['rows_used']:,}, every {d['sampling']['every_kth_row']})"
     )
     print(f"{'':<25}{d['usable_reason']['en']}")
+    ok = "PASS" if max(wall, cpu) <= ANCHOR_S else "FAIL"
+    print(
+        f"{'':<25}vs the anchor (issue #12: model step <= {ANCHOR_S:g} s): "
+        f"wall {wall / ANCHOR_S:.2f}x, CPU {cpu / ANCHOR_S:.2f}x {ok}"
+    )
 
 
 def main() -> None:

@@ -151,6 +151,22 @@ def _csv_datetime(name: str, dtype: pl.Datetime, facts: TableFacts) -> pl.Expr:
     return wall.dt.to_string(fmt.removesuffix("%:z") + text)
 
 
+def parquet_sink(frame: pl.LazyFrame, path: Path) -> pl.LazyFrame:
+    """A lazy sink writing ``frame`` as :func:`write_parquet` does, to run inside another query
+    (``pl.collect_all``, under ``pl.Config(streaming_chunk_size=SINK_CHUNK_ROWS)``)."""
+    sink = frame.sink_parquet(
+        path,
+        compression="zstd",
+        compression_level=ZSTD_LEVEL,
+        statistics=True,
+        row_group_size=ROW_GROUP_ROWS,
+        maintain_order=True,
+        lazy=True,
+    )
+    assert sink is not None  # lazy=True
+    return sink
+
+
 def write_parquet(frame: pl.LazyFrame, path: Path) -> None:
     with pl.Config(streaming_chunk_size=SINK_CHUNK_ROWS):
         frame.sink_parquet(

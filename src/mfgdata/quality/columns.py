@@ -207,6 +207,18 @@ def psi(first: np.ndarray, last: np.ndarray, bins: int = 10) -> float | None:
     return float(np.sum((a_share - e_share) * np.log(a_share / e_share)))
 
 
+@dataclass
+class RowDuplicates:
+    """Duplicate rows counted in the column pass: rows beyond the first of each 64-bit hash of
+    the ``columns`` values (the hashes are aggregated, never the rows)."""
+
+    columns: list[str]
+    count: int = 0
+
+
+HASH = "\x00hash"
+
+
 def scan_columns(
     lf: pl.LazyFrame,
     stats: list[ColumnStats],
@@ -216,8 +228,10 @@ def scan_columns(
     over: str | None,
     bucket_ends: list[int],
     gather_rows: list[int] | None = None,
+    duplicates: RowDuplicates | None = None,
 ) -> dict[str, list[Any]]:
-    """Fill ``stats`` in place, ``batch_cells // rows`` columns per query.
+    """Fill ``stats`` in place, ``batch_cells // rows`` columns per query; with ``duplicates``,
+    count them in the first query (no second pass over the table).
 
     Returns the values of every column at ``gather_rows`` (for exact duplicate-row checks).
     """
@@ -237,8 +251,13 @@ def scan_columns(
         ]
         keep = [pl.col(over), pl.col(ROW)] if over else []
         aggs = [e for st in batch for e in _aggs(st, params, rows, bucket_ends, over)]
+        if duplicates is not None and i == 0:
+            keep.append(pl.struct(duplicates.columns).hash(seed=0).alias(HASH))
+            aggs.append((pl.len() - pl.col(HASH).n_unique()).alias(HASH))
         base = lf.with_row_index(ROW).with_columns(pl.col(ROW).cast(pl.Int64)) if over else lf
         res = base.select(*keep, *masks).select(aggs).collect(engine="streaming").row(0, named=True)
+        if duplicates is not None and i == 0:
+            duplicates.count = int(res.pop(HASH) or 0)
         if gather_rows:  # in-memory gathers of the batch's raw columns at the candidate rows
             mem = [pl.col(st.name).gather(take).implode().alias(f"{st.name}\x00g") for st in batch]
             res.update(lf.select(mem).collect(engine="in-memory").row(0, named=True))

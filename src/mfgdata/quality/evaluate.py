@@ -32,7 +32,7 @@ from mfgdata.quality.score import (
 #: version of the ``inputs`` record in quality.json
 RECORD_VERSION = 1
 #: bytes of memory per cell of a column batch (value, masks, window shifts, aggregation state)
-BYTES_PER_CELL = 64
+BYTES_PER_CELL = 128
 
 
 def _str_map(value: Any) -> dict[str, Any] | None:

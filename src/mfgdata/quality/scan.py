@@ -7,7 +7,7 @@ from typing import Any
 
 import polars as pl
 
-from mfgdata.quality.columns import ColumnStats, Params, scan_columns
+from mfgdata.quality.columns import ColumnStats, Params, RowDuplicates, scan_columns
 from mfgdata.quality.contract import Contract
 from mfgdata.quality.datacolumns import data_columns
 from mfgdata.quality.findings import MAX_EVIDENCE
@@ -68,8 +68,19 @@ def scan_table(
             st.checked_range = (spec.minimum, spec.maximum)
         stats.append(st)
     near = time.near_rows if time is not None and idc is None else []
+    data = data_columns(schema)
+    hashed = None
+    if not near and _needs_hash(time, keyed=idc is None):
+        hashed = RowDuplicates(data)  # counted in the column pass
     gathered = scan_columns(
-        lf, stats, rows=rows, params=params, over=idc, bucket_ends=ends, gather_rows=near
+        lf,
+        stats,
+        rows=rows,
+        params=params,
+        over=idc,
+        bucket_ends=ends,
+        gather_rows=near,
+        duplicates=hashed,
     )
     out = TableStats(
         rows=rows,
@@ -79,14 +90,13 @@ def scan_table(
     )
     out.spike_profile = _spike_profile(lf, out)
     out.rules = _rules(lf, contract, list(schema))
-    data = data_columns(schema)
     if near:
         cand = pl.DataFrame(gathered, schema=schema).with_columns(__row=pl.Series(near))
         mask = ~cand.select(pl.struct(data).is_first_distinct()).to_series()
         out.dup_rows = int(mask.sum())
         out.dup_row_rows = cand.filter(mask)["__row"].head(MAX_EVIDENCE).to_list()
-    else:
-        _duplicates(lf, out, data, keyed=idc is None)
+    elif hashed is not None:
+        _duplicates(lf, out, data, hashed.count)
     out.dup_columns = data
     if contract.target and contract.target in schema:
         _labels(
@@ -122,20 +132,22 @@ def _rules(lf: pl.LazyFrame, contract: Contract, names: list[str]) -> dict[str, 
     }
 
 
-def _duplicates(lf: pl.LazyFrame, out: TableStats, names: list[str], *, keyed: bool) -> None:
+def _needs_hash(t: TimeStats | None, *, keyed: bool) -> bool:
+    """With a sorted time key and no duplicated key, no row can repeat: no hash is needed."""
+    return not (t is not None and t.sorted and keyed and t.dup_keys == 0)
+
+
+def _duplicates(lf: pl.LazyFrame, out: TableStats, names: list[str], count: int) -> None:
     """Whole-row duplicates on the data columns ``names`` beyond the first occurrence.
 
     With a sorted time key, ``scan_table`` compares the gathered rows of duplicated keys exactly
-    (no extra pass). Otherwise rows are compared by a 64-bit hash of all their values, grouped in
-    the streaming engine (a collision is ~2^-64 per pair); memory: the hashes, never the rows.
+    (no extra pass). Otherwise rows are compared by a 64-bit hash of all their values, counted
+    in the column pass (``count``; a collision is ~2^-64 per pair); memory: the hashes, never
+    the rows. Only when there are duplicates, a second query finds their rows (the evidence).
     """
-    t = out.time
-    if t is not None and t.sorted and keyed and t.dup_keys == 0:
-        return
-    h = lf.select(h=pl.struct(names).hash(seed=0))
-    g = h.group_by("h").agg(n=pl.len()).select((pl.col("n") - 1).sum()).collect(engine="streaming")
-    out.dup_rows = int(g.item() or 0)
+    out.dup_rows = count
     if out.dup_rows:
+        h = lf.select(h=pl.struct(names).hash(seed=0))
         rows = (
             h.with_row_index("__row")
             .filter(~pl.col("h").is_first_distinct())

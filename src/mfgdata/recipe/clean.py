@@ -6,7 +6,7 @@ import polars as pl
 
 from mfgdata.quality.datacolumns import data_columns, excluded_columns
 from mfgdata.quality.findings import MAX_EVIDENCE
-from mfgdata.recipe import fused, model
+from mfgdata.recipe import fused, hampel, model
 from mfgdata.recipe.state import SCRATCH, State
 
 #: MAD → standard deviation of a normal distribution.
@@ -113,18 +113,19 @@ def _with_bounds(s: State, c: str, method: model.Iqr | model.Zscore | model.Hamp
         mean, sd, t = s.over(x.mean()), s.over(x.std()), method.threshold
         return s.lf.with_columns((mean - t * sd).alias(LOW), (mean + t * sd).alias(HIGH))
     w, n = method.window, method.n_sigmas
-    win, med, sigma = f"{SCRATCH}win", f"{SCRATCH}med", f"{SCRATCH}sigma"
-    window = pl.concat_list([x.shift(k) for k in range(-w, w + 1)])
-    mad = (pl.col(win) - pl.col(med)).list.eval(pl.element().abs()).list.median()
+    hw, med, sigma = f"{SCRATCH}hw", f"{SCRATCH}med", f"{SCRATCH}sigma"
+    mad = pl.col(hw).struct.field(hampel.MAD)
     return (
-        s.lf.with_columns(s.over(window).alias(win))
-        .with_columns(pl.col(win).list.median().alias(med), column_scale(s, x).alias(sigma))
+        s.lf.with_columns(hampel.window_expr(x, s.entity(), w).alias(hw))
+        .with_columns(
+            pl.col(hw).struct.field(hampel.MED).alias(med), column_scale(s, x).alias(sigma)
+        )
         .with_columns(pl.max_horizontal(MAD_SCALE * mad, pl.col(sigma)).alias(sigma))
         .with_columns(
             (pl.col(med) - n * pl.col(sigma)).alias(LOW),
             (pl.col(med) + n * pl.col(sigma)).alias(HIGH),
         )
-        .drop(win, med, sigma)
+        .drop(hw, med, sigma)
     )
 
 

@@ -18,7 +18,7 @@ from typing import Any
 import polars as pl
 
 from mfgdata.quality.datacolumns import FLAG_SUFFIX
-from mfgdata.recipe import model
+from mfgdata.recipe import hampel, model
 from mfgdata.recipe.state import SCRATCH, ColumnMeta, State
 
 #: Cells (rows x columns) planned in one batch; with ``rows`` unknown, ``DEFAULT_COLUMNS``.
@@ -49,6 +49,7 @@ def missing(s: State, op: model.Missing) -> None:
     for batch in batches(s, list(op.columns)):
         runs: list[pl.Expr] = []
         fills: list[pl.Expr] = []
+        wases: list[pl.Expr] = []
         entries: list[tuple[str, dict[str, pl.Expr], dict[str, Any]]] = []
         for c in batch:
             pol, x = op.columns[c], pl.col(c)
@@ -68,13 +69,17 @@ def missing(s: State, op: model.Missing) -> None:
                 run = f"{SCRATCH}run{len(runs)}"
                 runs.append(s.over(x.is_null().rle_id()).alias(run))
                 filled = gap_limited(s, c, filled, max_gap, run)
-            changed = x.is_null() & filled.is_not_null()
+            was = f"{SCRATCH}was{len(wases)}"
+            wases.append(x.is_null().alias(was))
+            changed = pl.col(was) & pl.col(c).is_not_null()  # on the filled frame
             counts = {"rows_affected": changed, "cells_affected": changed}
             entries.append((c, counts, {k: v for k, v in extra.items() if v is not None}))
             fills.append(filled.alias(c))
-        lf = s.lf.with_columns(runs) if runs else s.lf
-        s.record_columns(entries, lf)
-        s.refresh(lf.with_columns(fills).drop([f"{SCRATCH}run{i}" for i in range(len(runs))]))
+        # the fills are computed once: the counts read the filled frame and the null marks
+        filled_lf = s.lf.with_columns(*runs, *wases).with_columns(fills).cache()
+        s.record_columns(entries, filled_lf)
+        scratch = [f"{SCRATCH}run{i}" for i in range(len(runs))]
+        s.refresh(filled_lf.drop(*scratch, *[f"{SCRATCH}was{i}" for i in range(len(wases))]))
 
 
 def _bounds(
@@ -103,25 +108,27 @@ def _bounds(
             for e in ((mean - t * sd).alias(low[i]), (mean + t * sd).alias(high[i]))
         )
     w, n = method.window, method.n_sigmas
-    win = [f"{SCRATCH}win{i}" for i in range(len(cols))]
+    hw = [f"{SCRATCH}hw{i}" for i in range(len(cols))]
     med = [f"{SCRATCH}med{i}" for i in range(len(cols))]
     sig = [f"{SCRATCH}sigma{i}" for i in range(len(cols))]
     idx = range(len(cols))
-    mad = [
-        (pl.col(win[i]) - pl.col(med[i])).list.eval(pl.element().abs()).list.median() for i in idx
-    ]
     return (
         s.lf.with_columns(
-            s.over(pl.concat_list([x.shift(k) for k in range(-w, w + 1)])).alias(win[i])
-            for i, x in enumerate(xs)
+            hampel.window_expr(x, s.entity(), w).alias(hw[i]) for i, x in enumerate(xs)
         )
         .with_columns(
             e
             for i, x in enumerate(xs)
-            for e in (pl.col(win[i]).list.median().alias(med[i]), column_scale(s, x).alias(sig[i]))
+            for e in (
+                pl.col(hw[i]).struct.field(hampel.MED).alias(med[i]),
+                column_scale(s, x).alias(sig[i]),
+            )
         )
         .with_columns(
-            pl.max_horizontal(MAD_SCALE * mad[i], pl.col(sig[i])).alias(sig[i]) for i in idx
+            pl.max_horizontal(
+                MAD_SCALE * pl.col(hw[i]).struct.field(hampel.MAD), pl.col(sig[i])
+            ).alias(sig[i])
+            for i in idx
         )
         .with_columns(
             e
@@ -131,7 +138,7 @@ def _bounds(
                 (pl.col(med[i]) + n * pl.col(sig[i])).alias(high[i]),
             )
         )
-        .drop(*win, *med, *sig)
+        .drop(*hw, *med, *sig)
     )
 
 
@@ -162,7 +169,7 @@ def outlier_action(
 def outliers(s: State, op: model.Outliers) -> None:
     """iqr / zscore / hampel of every listed column; flag, clip or null (as ``clean``)."""
     for batch in batches(s, list(op.columns)):
-        lf = _bounds(s, batch, op.method)
+        lf = _bounds(s, batch, op.method).cache()
         news: list[pl.Expr] = []
         entries: list[tuple[str, dict[str, pl.Expr], dict[str, Any]]] = []
         for i, c in enumerate(batch):

@@ -132,6 +132,12 @@ class State:
             return expr.over(self.id_column)
         return expr
 
+    def entity(self) -> str | None:
+        """The id column when it is set and exists (what :meth:`over` partitions by)."""
+        if self.id_column is not None and self.id_column in self.schema:
+            return self.id_column
+        return None
+
     def record(self, column: str | None, stats: pl.LazyFrame, **extra: Any) -> None:
         """One entry of ``operations``; ``stats`` is a one-row lazy aggregate of counts."""
         self.records.append({"index": self.index, "op": self.op, "column": column, **extra})
@@ -174,10 +180,12 @@ class State:
         )
         self.record(column, stats, **extra)
 
-    def counted(self) -> list[dict[str, Any]]:
+    def counted(self, sinks: list[pl.LazyFrame] | None = None) -> list[dict[str, Any]]:
         """Collect every recorded aggregate at once (common sub-plans are shared); a list value
-        (a sample of row numbers) is kept as a list, every other value is a count."""
-        frames = pl.collect_all(self.stats, engine=self.engine) if self.stats else []
+        (a sample of row numbers) is kept as a list, every other value is a count. ``sinks``
+        (lazy sinks of the result) run in the same query, sharing its sub-plans."""
+        queries = self.stats + list(sinks or [])
+        frames = pl.collect_all(queries, engine=self.engine)[: len(self.stats)] if queries else []
         out = []
         for rec, df in zip(self.records, frames, strict=True):
             row = df.row(0, named=True)

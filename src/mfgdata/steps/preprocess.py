@@ -16,6 +16,7 @@ from typing import Any
 import polars as pl
 
 from mfgdata.errors import ConfigError
+from mfgdata.packaging.datafiles import SINK_CHUNK_ROWS, parquet_sink
 from mfgdata.packaging.flags import FLAGS, split_flags, write_flags
 from mfgdata.pipeline.context import RunContext
 from mfgdata.pipeline.step import StepResult
@@ -25,6 +26,8 @@ from mfgdata.recipe.model import Recipe
 from mfgdata.recipe.state import ColumnMeta
 
 RECIPE_FILE = "recipe.yaml"
+#: the cleaned table with its flags, in the build's scratch space
+CLEANED = "preprocessed.parquet"
 
 
 def _data(ctx: RunContext, step: str) -> Mapping[str, Any]:
@@ -64,11 +67,11 @@ def _duplicates(frame: pl.LazyFrame) -> int:
     return clean.duplicate_rows(frame)
 
 
-def _final_sort(applied: ops.Applied) -> pl.LazyFrame:
-    keys = [c for c in (applied.time_column, applied.id_column) if c]
-    if applied.time_column is None:
-        return applied.frame
-    return applied.frame.sort(keys, nulls_last=True, maintain_order=True)
+def _final_sort(frame: pl.LazyFrame, time_column: str | None, id: str | None) -> pl.LazyFrame:
+    keys = [c for c in (time_column, id) if c]
+    if time_column is None:
+        return frame
+    return frame.sort(keys, nulls_last=True, maintain_order=True)
 
 
 def _finding(op: Mapping[str, Any]) -> Finding:
@@ -131,15 +134,25 @@ class PreprocessStep:
             else None
         )
         if split is None:
-            applied = ops.apply(recipe, frame, columns=metas, file=file)
-            final = _final_sort(applied)
+            # The cleaned table (with its flags) is written to the scratch space in the same
+            # query that counts what every operation changed: the plan runs once (issue #12).
+            cleaned = ctx.work_dir / CLEANED
+            with pl.Config(streaming_chunk_size=SINK_CHUNK_ROWS):
+                applied = ops.apply(
+                    recipe,
+                    frame,
+                    columns=metas,
+                    file=file,
+                    then=lambda lf, t, i: parquet_sink(_final_sort(lf, t, i), cleaned),
+                )
+            final = pl.scan_parquet(cleaned)
         else:  # a wide table: one batch of columns at a time (recipe/batched.py)
             applied = batched.apply(
                 recipe,
                 frame,
                 split,
                 work_dir=ctx.work_dir / "preprocess",
-                finish=_final_sort,
+                finish=lambda a: _final_sort(a.frame, a.time_column, a.id_column),
                 columns=metas,
                 file=file,
                 progress=lambda f: ctx.progress(self.name, 0.2 + 0.4 * f, "apply"),
