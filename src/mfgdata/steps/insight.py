@@ -4,23 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import polars as pl
 from numpy.typing import NDArray
 
-from mfgdata.modeling import wording as W
-from mfgdata.modeling.features import FeatureSpec, rebuild
-from mfgdata.modeling.fit import plan_split
-from mfgdata.modeling.insight import operating_window
-from mfgdata.modeling.windows import eligible, newcombe, validate
 from mfgdata.pipeline.context import RunContext
 from mfgdata.pipeline.step import StepResult
 from mfgdata.quality.findings import Finding
 from mfgdata.report.insight_view import section
 from mfgdata.report.section import ReportSection
 from mfgdata.steps.model import column_facts
+
+if TYPE_CHECKING:
+    from mfgdata.modeling.features import FeatureSpec
 
 TOP_WINDOWS = 3
 BAD_KO = {"classification": "불량", "regression": "하위 품질", "rul": "고장 임박"}
@@ -73,6 +71,9 @@ def _candidates(
     """Features that may carry a window, strongest first by their window's effect on the
     training rows, kept only when that effect's 95 % interval lies above zero there (held-out
     rows play no part in choosing)."""
+    from mfgdata.modeling.insight import operating_window
+    from mfgdata.modeling.windows import eligible, newcombe
+
     scored = []
     for f in spec.features:
         if not eligible(f, spec.task):
@@ -93,6 +94,12 @@ def derive(
 ) -> dict[str, Any]:
     """insights.json from the table and the model step's data. ``units``: column → the unit of
     its values in the product (after standardize)."""
+    # the modelling libraries load with the step that needs them (see steps/model.py)
+    from mfgdata.modeling import wording as W
+    from mfgdata.modeling.features import FeatureSpec, rebuild
+    from mfgdata.modeling.fit import plan_split
+    from mfgdata.modeling.windows import validate
+
     spec = FeatureSpec.from_dict(dict(model["spec"]))
     out: dict[str, Any] = {
         "task": model["task"],
