@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +11,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -326,3 +327,114 @@ class Order(Base):
     decided_at: Mapped[datetime | None]
     grant_id: Mapped[int | None] = mapped_column(ForeignKey("grants.id", ondelete="SET NULL"))
     product: Mapped[Product] = relationship(lazy="joined")
+
+
+# --- issue 16: the regional AI center (companies, demand surveys) ---------------------------
+REGIONS = {
+    "seoul": "서울특별시",
+    "busan": "부산광역시",
+    "daegu": "대구광역시",
+    "incheon": "인천광역시",
+    "gwangju": "광주광역시",
+    "daejeon": "대전광역시",
+    "ulsan": "울산광역시",
+    "sejong": "세종특별자치시",
+    "gyeonggi": "경기도",
+    "gangwon": "강원특별자치도",
+    "chungbuk": "충청북도",
+    "chungnam": "충청남도",
+    "jeonbuk": "전북특별자치도",
+    "jeonnam": "전라남도",
+    "gyeongbuk": "경상북도",
+    "gyeongnam": "경상남도",
+    "jeju": "제주특별자치도",
+}
+SIZE_CLASSES = {
+    "micro": "소상공인",
+    "small": "소기업",
+    "medium": "중기업",
+    "midsize": "중견기업",
+    "large": "대기업",
+}
+SURVEY_KINDS = ("demand", "maturity", "custom")
+SURVEY_STATUSES = ("draft", "open", "closed")
+SURVEY_PHASES = ("none", "before", "after")
+
+
+class CenterCompany(Base):
+    """A manufacturer the center supports (issue 16); ``org_id`` is its platform organisation
+    when it has accounts, so its members see only their own records."""
+
+    __tablename__ = "center_companies"
+    __table_args__ = (
+        _one_of("region", REGIONS),
+        _one_of("size_class", SIZE_CLASSES),
+        CheckConstraint("maturity BETWEEN 1 AND 5", name="maturity_range"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    business_number: Mapped[str] = mapped_column(String(10), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    ksic_code: Mapped[str] = mapped_column(String(5), index=True)
+    region: Mapped[str] = mapped_column(String(16), index=True)
+    size_class: Mapped[str] = mapped_column(String(16))
+    products: Mapped[list[str]] = mapped_column(JSON, default=list)
+    process_families: Mapped[list[str]] = mapped_column(JSON, default=list)
+    maturity: Mapped[int | None] = mapped_column(Integer)
+    consent_scopes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    consent_date: Mapped[date | None] = mapped_column(Date)
+    org_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL"), index=True
+    )
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+    updated: Mapped[datetime] = mapped_column(default=utcnow)
+    contacts: Mapped[list[CenterContact]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan", order_by="CenterContact.id"
+    )
+
+
+class CenterContact(Base):
+    __tablename__ = "center_contacts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(
+        ForeignKey("center_companies.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(100), default="")
+    email: Mapped[str] = mapped_column(String(320), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+
+
+class CenterSurvey(Base):
+    __tablename__ = "center_surveys"
+    __table_args__ = (_one_of("kind", SURVEY_KINDS), _one_of("status", SURVEY_STATUSES))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title_ko: Mapped[str] = mapped_column(String(300))
+    title_en: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(16), default="custom")
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    #: the questions (see ``mfgdata.center.surveys``), validated before saving
+    definition: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    region: Mapped[str | None] = mapped_column(String(16))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CenterSurveyResponse(Base):
+    """One link (token, stored hashed) = one response; answers saved as they come (resumable)."""
+
+    __tablename__ = "center_survey_responses"
+    __table_args__ = (_one_of("phase", SURVEY_PHASES),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(
+        ForeignKey("center_surveys.id", ondelete="CASCADE"), index=True
+    )
+    company_id: Mapped[int | None] = mapped_column(
+        ForeignKey("center_companies.id", ondelete="SET NULL"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    phase: Mapped[str] = mapped_column(String(8), default="none")
+    answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+    updated: Mapped[datetime | None]
+    submitted_at: Mapped[datetime | None]
+    reminded_at: Mapped[datetime | None]
