@@ -170,3 +170,14 @@ def process_family(raw: str) -> str | None:
         if text.lower().replace(" ", "_") == key or text == ko:
             return key
     return None
+
+
+#: problem types, KAMP's taxonomy (the names of its AI datasets): key -> (ko, en)
+PROBLEM_TYPES = {
+    "quality_assurance": ("품질보증", "quality assurance"),
+    "predictive_maintenance": ("예지보전", "predictive maintenance"),
+    "process_optimization": ("공정최적화", "process optimisation"),
+    "resource_optimization": ("자원최적화", "resource optimisation"),
+    "supply_chain": ("공급망 최적화", "supply chain optimisation"),
+    "anomaly_detection": ("품질 이상탐지·진단", "anomaly detection and diagnosis"),
+}
