@@ -31,6 +31,7 @@ from mfgdata.api.routes import (
     aas,
     auth,
     catalog_feeds,
+    center,
     download,
     jobs,
     orders,
@@ -64,6 +65,7 @@ ROUTERS = (
     uploads.router,
     jobs.router,
     download.router,
+    center.router,
 )
 
 HTTP_MESSAGES: dict[int, tuple[str, str, str]] = {

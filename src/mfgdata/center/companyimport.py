@@ -164,9 +164,15 @@ def _xlsx_rows(path: Path) -> list[tuple[int, dict[str, Any]]]:
 
 
 def import_companies(
-    *, session: Session, path: Path, dry_run: bool = True, actor: User | None = None
+    *,
+    session: Session,
+    path: Path,
+    dry_run: bool = True,
+    actor: User | None = None,
+    regions: set[str] | None = None,
 ) -> ImportReport:
-    """Check every row of ``path``; unless ``dry_run`` and when no row fails, write them all."""
+    """Check every row of ``path``; unless ``dry_run`` and when no row fails, write them all.
+    ``regions``: the regions the importer may register companies in (None: any)."""
     encoding, rows = read_rows(path)
     header_row = rows[0][1]
     report = ImportReport(file=path.name, encoding=encoding, dry_run=dry_run)
@@ -187,6 +193,16 @@ def import_companies(
             data = parse_company(values)
         except CompanyError as e:
             report.errors.append(RowError(line, e.where.column, e.ko, e.en))
+            continue
+        if regions is not None and data.region not in regions:
+            report.errors.append(
+                RowError(
+                    line,
+                    "region",
+                    f"담당 지역이 아닌 기업입니다: {data.region}",
+                    f"the company is outside your regions: {data.region}",
+                )
+            )
             continue
         if data.business_number in seen:
             report.errors.append(

@@ -438,3 +438,14 @@ class CenterSurveyResponse(Base):
     updated: Mapped[datetime | None]
     submitted_at: Mapped[datetime | None]
     reminded_at: Mapped[datetime | None]
+
+
+class CenterStaffRegion(Base):
+    """The regions a center staff member works for; staff see only their regions' companies."""
+
+    __tablename__ = "center_staff_regions"
+    __table_args__ = (_one_of("region", REGIONS),)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    region: Mapped[str] = mapped_column(String(16), primary_key=True)

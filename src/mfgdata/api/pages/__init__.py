@@ -16,7 +16,16 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mfgdata.accounts.errors import AuthError
 from mfgdata.api.auth import ANONYMOUS, Actor
-from mfgdata.api.pages import access, account, home, library, orders, product, upload_build
+from mfgdata.api.pages import (
+    access,
+    account,
+    center,
+    home,
+    library,
+    orders,
+    product,
+    upload_build,
+)
 from mfgdata.api.pages.common import LoginRequired, error_message, redirect, render
 from mfgdata.api.pages.i18n import gettext, request_language
 from mfgdata.errors import MfgDataError
@@ -30,6 +39,7 @@ ROUTERS = (
     access.router,
     library.router,
     orders.router,
+    center.router,
 )
 
 

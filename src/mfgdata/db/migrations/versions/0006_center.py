@@ -147,8 +147,28 @@ def upgrade() -> None:
             batch_op.f("ix_center_survey_responses_survey_id"), ["survey_id"], unique=False
         )
 
+    op.create_table(
+        "center_staff_regions",
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("region", sa.String(length=16), nullable=False),
+        sa.CheckConstraint(
+            "region IN ('seoul', 'busan', 'daegu', 'incheon', 'gwangju', 'daejeon', 'ulsan', "
+            "'sejong', 'gyeonggi', 'gangwon', 'chungbuk', 'chungnam', 'jeonbuk', 'jeonnam', "
+            "'gyeongbuk', 'gyeongnam', 'jeju')",
+            name=op.f("ck_center_staff_regions_region_valid"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_center_staff_regions_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("user_id", "region", name=op.f("pk_center_staff_regions")),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("center_staff_regions")
     with op.batch_alter_table("center_survey_responses", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_center_survey_responses_survey_id"))
         batch_op.drop_index(batch_op.f("ix_center_survey_responses_company_id"))

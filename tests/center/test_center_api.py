@@ -1,0 +1,194 @@
+"""The center's Open API and pages end to end: staff register companies and build a survey, a
+company answers through its link without an account, the analysis counts it; region and
+organisation isolation; the KPI calculator (API and page). SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from mfgdata.center.access import set_staff_regions
+from mfgdata.db.engine import make_engine
+from mfgdata.db.repositories.organisations import get_or_create_organisation
+from mfgdata.db.repositories.users import UserCreate, create_user
+from mfgdata.db.tables import User
+from webapp import PASSWORD, web_app, web_settings
+
+
+def _user(session: Session, org: str, kind: str, role: str, email: str) -> int:
+    o = get_or_create_organisation(session=session, name=org, kind=kind)
+    user = create_user(
+        session=session,
+        data=UserCreate(
+            email=email, name=email.split("@")[0], org_id=o.id, role=role, password=PASSWORD
+        ),
+    )
+    return user.id
+
+
+def _login(app: object, email: str) -> TestClient:
+    client = TestClient(app, raise_server_exceptions=False)  # type: ignore[arg-type]
+    resp = client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
+    assert resp.status_code == 200, resp.text
+    client.headers["X-CSRF-Token"] = str(resp.json()["csrf_token"])
+    return client
+
+
+COMPANY = {
+    "business_number": "124-81-00998",
+    "name": "대구정밀",
+    "ksic_code": "C29",
+    "region": "대구",
+    "size_class": "small",
+    "maturity": 2,
+    "consent_scopes": ["survey", "testbed"],
+    "consent_date": "2026-03-02",
+}
+
+
+def test_center_flow_and_isolation(db_url: str, tmp_path: Path) -> None:
+    settings = web_settings(tmp_path / "home", db_url)
+    engine = make_engine(db_url)
+    with Session(engine) as s:
+        staff_id = _user(s, "Daegu Center", "center", "center_staff", "staff@center.kr")
+        ulsan_staff = _user(s, "Ulsan Center", "center", "center_staff", "staff@ulsan.kr")
+        _user(s, "Maker", "manufacturer", "member", "m@maker.kr")
+        _user(s, "Buyer", "buyer", "buyer", "b@buyer.kr")
+        maker_org = get_or_create_organisation(session=s, name="Maker", kind="manufacturer").id
+        set_staff_regions(session=s, user=s.get_one(User, staff_id), regions=["daegu", "gyeongbuk"])
+        set_staff_regions(session=s, user=s.get_one(User, ulsan_staff), regions=["ulsan"])
+        s.commit()
+    engine.dispose()
+    app = web_app(settings)
+    staff = _login(app, "staff@center.kr")
+    admin_like_other = _login(app, "staff@ulsan.kr")
+    member = _login(app, "m@maker.kr")
+    buyer = _login(app, "b@buyer.kr")
+    anon = TestClient(app, raise_server_exceptions=False)
+
+    made = staff.post("/api/v1/center/companies", json=COMPANY | {"org_id": maker_org})
+    assert made.status_code == 201, made.text
+    daegu_id = made.json()["id"]
+    assert made.json()["business_number"] == "124-81-00998"
+    ulsan_row = COMPANY | {"business_number": "220-81-62517", "name": "울산오토", "region": "울산"}
+    assert staff.post("/api/v1/center/companies", json=ulsan_row).status_code == 403
+    ulsan = admin_like_other.post("/api/v1/center/companies", json=ulsan_row)
+    assert ulsan.status_code == 201
+    bad = staff.post("/api/v1/center/companies", json=COMPANY | {"business_number": "124-81-00997"})
+    assert bad.status_code == 422 and "check digit" in bad.json()["error"]["message_en"]
+    assert member.post("/api/v1/center/companies", json=COMPANY).status_code == 403
+
+    # region isolation: the Daegu staff see Daegu only; the Ulsan staff the other one
+    assert [c["name"] for c in staff.get("/api/v1/center/companies").json()] == ["대구정밀"]
+    assert staff.get(f"/api/v1/center/companies/{ulsan.json()['id']}").status_code == 404
+    assert [c["name"] for c in admin_like_other.get("/api/v1/center/companies").json()] == [
+        "울산오토"
+    ]
+    # a company's member sees only its own; a buyer sees none
+    assert [c["id"] for c in member.get("/api/v1/center/companies").json()] == [daegu_id]
+    assert buyer.get("/api/v1/center/companies").json() == []
+    assert anon.get("/api/v1/center/companies").status_code == 401
+
+    # import: dry run of a CP949 CSV
+    body = "사업자등록번호,회사명,업종코드,지역,기업규모\n513-86-00121,경북기계,29,경북,소기업\n"
+    outside = admin_like_other.post(
+        "/api/v1/center/companies/import?filename=c.csv&dry_run=true", content=body.encode("cp949")
+    )
+    assert outside.json()["errors"][0]["column"] == "region"
+    dry = staff.post(
+        "/api/v1/center/companies/import?filename=c.csv&dry_run=true", content=body.encode("cp949")
+    )
+    assert dry.status_code == 200, dry.text
+    assert dry.json()["create"] == 1 and dry.json()["written"] is False
+    assert dry.json()["encoding"] == "cp949"
+
+    # a survey from the template, opened, a link for the Daegu company
+    sv = staff.post(
+        "/api/v1/center/surveys", json={"title_ko": "2026 수요조사", "template": "demand"}
+    )
+    assert sv.status_code == 201, sv.text
+    sid = sv.json()["id"]
+    assert (
+        staff.post(f"/api/v1/center/surveys/{sid}/status", json={"status": "open"}).status_code
+        == 200
+    )
+    link = staff.post(f"/api/v1/center/surveys/{sid}/links", json={"company_id": daegu_id})
+    assert link.status_code == 201
+    url = link.json()["url"]
+    # the Daegu staff cannot issue a link for a company outside their region
+    other = staff.post(
+        f"/api/v1/center/surveys/{sid}/links", json={"company_id": ulsan.json()["id"]}
+    )
+    assert other.status_code == 404
+    assert member.get("/api/v1/center/surveys").status_code == 403
+
+    # the company answers through the link, without an account: save, resume, submit
+    page = anon.get(url)
+    assert (
+        page.status_code == 200
+        and "대구정밀" in page.text
+        and 'id="q-data_sources"' not in page.text
+    )
+    saved = anon.post(url, data={"data_collected": "yes", "action": "save"})
+    assert saved.status_code == 200 and 'id="answer-saved"' in saved.text
+    assert 'id="q-data_sources"' in saved.text  # the conditional question appears
+    missing = anon.post(url, data={"action": "submit"})
+    assert missing.status_code == 422 and 'id="answer-error"' in missing.text
+    done = anon.post(
+        url,
+        data={
+            "problem_types": ["quality_assurance", "predictive_maintenance"],
+            "data_volume": "20",
+            "ai_experience": "none",
+            "testbed_interest": "yes",
+            "budget": "3000",
+            "priorities.quality": "high",
+            "action": "submit",
+        },
+    )
+    assert done.status_code == 200 and 'id="answer-done"' in done.text, done.text
+    again = anon.post(url, data={"action": "submit"})
+    assert again.status_code == 422 and "한 번" in again.text
+    assert anon.get("/s/sv_not-a-token").status_code == 404
+
+    analysis = staff.get(f"/api/v1/center/surveys/{sid}/analysis").json()
+    assert analysis["responses"] == 1
+    assert analysis["by"]["region"]["daegu"]["count"] == 1
+    assert analysis["by"]["problem_type"]["predictive_maintenance"]["count"] == 1
+    shown = staff.get(f"/center/surveys/{sid}")
+    assert shown.status_code == 200 and "대구광역시" in shown.text
+    assert "<strong>1</strong>" in shown.text
+    exported = staff.get(f"/api/v1/center/surveys/{sid}/export?format=csv")
+    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert rows[1][4] == "대구정밀" and rows[1][rows[0].index("budget [만원]")] == "3000"
+    assert staff.get(f"/api/v1/center/surveys/{sid}/export?format=xlsx").status_code == 200
+    assert member.get(f"/api/v1/center/surveys/{sid}/export").status_code == 403
+    home = staff.get("/center")
+    assert home.status_code == 200 and "2026 수요조사" in home.text
+
+
+def test_kpi_api_and_page(db_url: str, tmp_path: Path) -> None:
+    app = web_app(web_settings(tmp_path / "home", db_url))
+    anon = TestClient(app, raise_server_exceptions=False)
+    before = {"pbt": 480, "apt": 420, "pri": 0.75, "pq": 500, "gq": 475, "sq": 15, "rq": 10}
+    after = before | {"apt": 450, "pq": 560, "gq": 550, "sq": 6, "rq": 4}
+    resp = anon.post("/api/v1/center/kpi", json={"before": before, "after": after})
+    assert resp.status_code == 200, resp.text
+    kpis = {k["id"]: k for k in resp.json()["before"]}
+    assert kpis["oee"]["value"] == 0.7421875 and kpis["oee"]["display"] == "74.2 %"
+    change = {c["id"]: c for c in resp.json()["change"]}
+    assert change["oee"]["delta_display"] == "+11.7 %p"
+    bad = anon.post("/api/v1/center/kpi", json={"before": before | {"apt": 500}})
+    assert bad.status_code == 422 and "APT" in bad.json()["error"]["message_en"]
+    form = {f"b_{k}": str(v) for k, v in before.items()} | {
+        f"a_{k}": str(v) for k, v in after.items()
+    }
+    page = anon.post("/center/kpi", data=form)
+    assert page.status_code == 200 and "74.2 %" in page.text and "+11.7 %p" in page.text
+    assert "APT / PBT" in page.text
+    err = anon.post("/center/kpi", data=form | {"b_gq": "600"})
+    assert err.status_code == 422 and 'id="kpi-error"' in err.text
