@@ -26,6 +26,11 @@ from fastapi import FastAPI
 from httpx import Response
 
 from mfgdata.catalog.orders import place_order
+from mfgdata.center import surveystore
+from mfgdata.center.access import set_staff_regions
+from mfgdata.center.codes import business_number_check_digit
+from mfgdata.center.companies import create_company, parse_company
+from mfgdata.center.surveytemplates import template
 from mfgdata.db.repositories.products import get_version
 from mfgdata.db.tables import utcnow
 from security.world import CSV, DRAFT, GRANTED, PASSWORD, PUB, ROLES, SecWorld
@@ -136,6 +141,28 @@ GET  /orders                                                   -       L    Y   
 POST /orders/{{order_id}}/{{decision}}                         -       L    Y     N     N        N     N     Y     L      L      L     L
 GET  /orders/{{order_id}}/invoice                              -       L    Y     N     N        Y     N     Y     L      L      L     L
 GET  /statements                                               -       L    Y     Y     Y        Y     Y     Y     L      L      L     L
+POST /api/v1/center/kpi                                        -       Y    Y     Y     Y        Y     Y     Y     Y      Y      Y     Y
+GET  /api/v1/center/companies                                  -       N    Y     Y     Y        Y     Y     Y     Y      N      N     N
+POST /api/v1/center/companies                                  -       N    N     N     N        N     Y     Y     N      N      N     N
+GET  /api/v1/center/companies/{{company_id}}                   -       N    Y     N     N        N     Y     Y     Y      N      N     N
+POST /api/v1/center/companies/import                           -       N    N     N     N        N     Y     Y     N      N      N     N
+GET  /api/v1/center/surveys                                    -       N    N     N     N        N     Y     Y     N      N      N     N
+POST /api/v1/center/surveys                                    -       N    N     N     N        N     Y     Y     N      N      N     N
+POST /api/v1/center/surveys/{{survey_id}}/status               -       N    N     N     N        N     Y     Y     N      N      N     N
+POST /api/v1/center/surveys/{{survey_id}}/links                -       N    N     N     N        N     Y     Y     N      N      N     N
+GET  /api/v1/center/surveys/{{survey_id}}/analysis             -       N    N     N     N        N     Y     Y     N      N      N     N
+GET  /api/v1/center/surveys/{{survey_id}}/export               -       N    N     N     N        N     Y     Y     N      N      N     N
+GET  /api/v1/center/answer/{{token}}                           -       Y    Y     Y     Y        Y     Y     Y     Y      Y      Y     Y
+PUT  /api/v1/center/answer/{{token}}                           -       Y    Y     Y     Y        Y     Y     Y     Y      Y      Y     Y
+GET  /center                                                   -       L    Y     Y     Y        Y     Y     Y     L      L      L     L
+POST /center/surveys                                           -       L    N     N     N        N     Y     Y     L      L      L     L
+GET  /center/surveys/{{survey_id}}                             -       L    N     N     N        N     Y     Y     L      L      L     L
+POST /center/surveys/{{survey_id}}/status                      -       L    N     N     N        N     Y     Y     L      L      L     L
+POST /center/surveys/{{survey_id}}/links                       -       L    N     N     N        N     Y     Y     L      L      L     L
+GET  /center/kpi                                               -       Y    Y     Y     Y        Y     Y     Y     Y      Y      Y     Y
+POST /center/kpi                                               -       Y    Y     Y     Y        Y     Y     Y     Y      Y      Y     Y
+GET  /s/{{token}}                                              -       Y    Y     Y     Y        Y     Y     Y     Y      Y      Y     Y
+POST /s/{{token}}                                              -       Y    Y     Y     Y        Y     Y     Y     Y      Y      Y     Y
 """
 # fmt: on
 
@@ -253,6 +280,73 @@ def _fresh_order(world: SecWorld) -> int:
         )
         s.commit()
         return order.id
+
+
+# -- issue 16: the center's records (a Daegu company of Owner, surveys, an answer link) ------
+KPI_IN = {"pbt": 480, "apt": 420, "pri": 0.75, "pq": 500, "gq": 475}
+
+
+def _center(world: SecWorld) -> dict[str, Any]:
+    if "center_company" not in world.ids:
+        with world.session() as s:
+            set_staff_regions(session=s, user=world.user(s, "staff"), regions=["daegu"])
+            company = create_company(
+                session=s,
+                data=parse_company(
+                    {
+                        "business_number": "124-81-00998",
+                        "name": "Owner",
+                        "ksic_code": "29",
+                        "region": "daegu",
+                        "size_class": "small",
+                        "org_id": world.orgs["owner"],
+                    }
+                ),
+            )
+            s.commit()
+            world.ids["center_company"] = company.id
+        world.ids["center_survey"] = _fresh_survey(world, status="open")
+        with world.session() as s:
+            survey = surveystore.get_survey(session=s, survey_id=world.ids["center_survey"])
+            _row, token = surveystore.issue_link(session=s, survey=survey)
+            s.commit()
+        world.secrets["center_link"] = token
+    return {
+        "company": world.ids["center_company"],
+        "survey": world.ids["center_survey"],
+        "token": world.secrets["center_link"],
+    }
+
+
+def _fresh_survey(world: SecWorld, status: str = "draft") -> int:
+    with world.session() as s:
+        survey = surveystore.create_survey(
+            session=s,
+            title_ko="수요조사",
+            title_en="demand",
+            definition=template("demand"),
+            kind="demand",
+        )
+        if status == "open":
+            surveystore.set_status(session=s, survey=survey, status="open")
+        s.commit()
+        return survey.id
+
+
+def _fresh_company_body(world: SecWorld) -> dict[str, Any]:
+    _center(world)  # the staff's region is set there
+    first = f"{uuid.uuid4().int % 10**9:09d}"
+    number = first + str(business_number_check_digit(first))
+    return {
+        "business_number": number,
+        "name": f"co-{number}",
+        "ksic_code": "29",
+        "region": "daegu",
+        "size_class": "small",
+    }
+
+
+IMPORT_CSV = "business_number,name,ksic_code,region,size_class\n513-86-00121,X,29,daegu,small\n"
 
 
 ORDER_BODY = {"version": 1, "plan": "download", "accept_licence": True}
@@ -429,6 +523,92 @@ BUILDERS: dict[str, Builder] = {
     "POST /access/grants/{grant_id}/revoke": _revoke_grant,
     "GET /library": lambda w, t: ("GET", "/library", {}),
     f"POST {PP}/workflow/{{step}}": _workflow,
+    "POST /api/v1/center/kpi": lambda w, t: (
+        "POST",
+        "/api/v1/center/kpi",
+        {"json": {"before": KPI_IN}},
+    ),
+    "GET /api/v1/center/companies": lambda w, t: ("GET", "/api/v1/center/companies", {}),
+    "POST /api/v1/center/companies": lambda w, t: (
+        "POST",
+        "/api/v1/center/companies",
+        {"json": _fresh_company_body(w)},
+    ),
+    "GET /api/v1/center/companies/{company_id}": lambda w, t: (
+        "GET",
+        f"/api/v1/center/companies/{_center(w)['company']}",
+        {},
+    ),
+    "POST /api/v1/center/companies/import": lambda w, t: (
+        "POST",
+        "/api/v1/center/companies/import?filename=c.csv&dry_run=true",
+        {"content": IMPORT_CSV.encode()},
+    ),
+    "GET /api/v1/center/surveys": lambda w, t: ("GET", "/api/v1/center/surveys", {}),
+    "POST /api/v1/center/surveys": lambda w, t: (
+        "POST",
+        "/api/v1/center/surveys",
+        {"json": {"title_ko": "설문", "template": "maturity"}},
+    ),
+    "POST /api/v1/center/surveys/{survey_id}/status": lambda w, t: (
+        "POST",
+        f"/api/v1/center/surveys/{_fresh_survey(w)}/status",
+        {"json": {"status": "open"}},
+    ),
+    "POST /api/v1/center/surveys/{survey_id}/links": lambda w, t: (
+        "POST",
+        f"/api/v1/center/surveys/{_center(w)['survey']}/links",
+        {"json": {"company_id": _center(w)["company"]}},
+    ),
+    "GET /api/v1/center/surveys/{survey_id}/analysis": lambda w, t: (
+        "GET",
+        f"/api/v1/center/surveys/{_center(w)['survey']}/analysis",
+        {},
+    ),
+    "GET /api/v1/center/surveys/{survey_id}/export": lambda w, t: (
+        "GET",
+        f"/api/v1/center/surveys/{_center(w)['survey']}/export?format=csv",
+        {},
+    ),
+    "GET /api/v1/center/answer/{token}": lambda w, t: (
+        "GET",
+        f"/api/v1/center/answer/{_center(w)['token']}",
+        {},
+    ),
+    "PUT /api/v1/center/answer/{token}": lambda w, t: (
+        "PUT",
+        f"/api/v1/center/answer/{_center(w)['token']}",
+        {"json": {"answers": {"data_collected": "yes"}}},
+    ),
+    "GET /center": lambda w, t: ("GET", "/center", {}),
+    "POST /center/surveys": lambda w, t: ("POST", "/center/surveys", _form({"kind": "demand"})),
+    "GET /center/surveys/{survey_id}": lambda w, t: (
+        "GET",
+        f"/center/surveys/{_center(w)['survey']}",
+        {},
+    ),
+    "POST /center/surveys/{survey_id}/status": lambda w, t: (
+        "POST",
+        f"/center/surveys/{_fresh_survey(w)}/status",
+        _form({"status": "open"}),
+    ),
+    "POST /center/surveys/{survey_id}/links": lambda w, t: (
+        "POST",
+        f"/center/surveys/{_center(w)['survey']}/links",
+        _form({"company_id": str(_center(w)["company"])}),
+    ),
+    "GET /center/kpi": lambda w, t: ("GET", "/center/kpi", {}),
+    "POST /center/kpi": lambda w, t: (
+        "POST",
+        "/center/kpi",
+        _form({f"b_{k}": str(v) for k, v in KPI_IN.items()}),
+    ),
+    "GET /s/{token}": lambda w, t: ("GET", f"/s/{_center(w)['token']}", {}),
+    "POST /s/{token}": lambda w, t: (
+        "POST",
+        f"/s/{_center(w)['token']}",
+        _form({"data_collected": "no", "action": "save"}),
+    ),
 }
 
 
