@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from mfgdata.cli import build as build_cmd
+from mfgdata.cli import center as center_cmd
 from mfgdata.cli import db as db_cmd
 from mfgdata.cli import demo_server as demo_server_cmd
 from mfgdata.cli import doctor as doctor_cmd
@@ -47,6 +48,7 @@ app.add_typer(images_cmd.images_app, name="images")
 app.add_typer(library_cmd.users_app, name="users")
 app.add_typer(programs_cmd.programs_app, name="programs")
 app.add_typer(orders_cmd.orders_app, name="orders")
+app.add_typer(center_cmd.center_app, name="center")
 
 
 def main() -> None:
