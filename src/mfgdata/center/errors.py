@@ -30,3 +30,9 @@ class SurveyError(CenterError):
 class SurveyClosed(SurveyError):
     code = "survey_closed"
     status_code = 409
+
+
+class PocError(CenterError):
+    """A testbed (PoC) change that does not fit: unknown problem type, empty title, ..."""
+
+    code = "testbed_error"

@@ -449,3 +449,68 @@ class CenterStaffRegion(Base):
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
     region: Mapped[str] = mapped_column(String(16), primary_key=True)
+
+
+TESTBED_PROBLEMS = (
+    "quality_assurance",
+    "predictive_maintenance",
+    "process_optimization",
+    "resource_optimization",
+    "supply_chain",
+    "anomaly_detection",
+)
+TESTBED_STATUSES = ("planned", "running", "done", "cancelled")
+ATTACHMENT_KINDS = ("upload", "job", "product")
+
+
+class CenterTestbed(Base):
+    """A PoC on a company's own data: its problem, attached data and builds, KPIs before and
+    after (ISO 22400 elements, see ``mfgdata.center.kpi22400``), milestones and the outcome."""
+
+    __tablename__ = "center_testbeds"
+    __table_args__ = (
+        _one_of("problem_type", TESTBED_PROBLEMS),
+        _one_of("status", TESTBED_STATUSES),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(
+        ForeignKey("center_companies.id", ondelete="RESTRICT"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(300))
+    problem_type: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default="planned")
+    kpi_before: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    kpi_after: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    #: baseline period, measurement window and data source of the KPI figures
+    kpi_basis: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+    updated: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CenterTestbedAttachment(Base):
+    __tablename__ = "center_testbed_attachments"
+    __table_args__ = (
+        _one_of("kind", ATTACHMENT_KINDS),
+        UniqueConstraint("testbed_id", "kind", "ref", name="uq_center_testbed_attachments_ref"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    testbed_id: Mapped[int] = mapped_column(
+        ForeignKey("center_testbeds.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    #: upload id, job id, or "<product_id>@<version>"
+    ref: Mapped[str] = mapped_column(String(120))
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CenterMilestone(Base):
+    __tablename__ = "center_milestones"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    testbed_id: Mapped[int] = mapped_column(
+        ForeignKey("center_testbeds.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(300))
+    due: Mapped[date | None] = mapped_column(Date)
+    done_at: Mapped[datetime | None]

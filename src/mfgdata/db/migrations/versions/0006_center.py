@@ -166,8 +166,97 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("user_id", "region", name=op.f("pk_center_staff_regions")),
     )
 
+    op.create_table(
+        "center_testbeds",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("company_id", sa.Integer(), nullable=False),
+        sa.Column("title", sa.String(length=300), nullable=False),
+        sa.Column("problem_type", sa.String(length=32), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("kpi_before", sa.JSON(), nullable=False),
+        sa.Column("kpi_after", sa.JSON(), nullable=False),
+        sa.Column("kpi_basis", sa.JSON(), nullable=False),
+        sa.Column("outcome", sa.Text(), nullable=False),
+        sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "problem_type IN ('quality_assurance', 'predictive_maintenance', "
+            "'process_optimization', 'resource_optimization', 'supply_chain', "
+            "'anomaly_detection')",
+            name=op.f("ck_center_testbeds_problem_type_valid"),
+        ),
+        sa.CheckConstraint(
+            "status IN ('planned', 'running', 'done', 'cancelled')",
+            name=op.f("ck_center_testbeds_status_valid"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["company_id"],
+            ["center_companies.id"],
+            name=op.f("fk_center_testbeds_company_id_center_companies"),
+            ondelete="RESTRICT",
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"],
+            ["users.id"],
+            name=op.f("fk_center_testbeds_created_by_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_center_testbeds")),
+    )
+    with op.batch_alter_table("center_testbeds", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_center_testbeds_company_id"), ["company_id"], unique=False
+        )
+    op.create_table(
+        "center_testbed_attachments",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("testbed_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("ref", sa.String(length=120), nullable=False),
+        sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "kind IN ('upload', 'job', 'product')",
+            name=op.f("ck_center_testbed_attachments_kind_valid"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["testbed_id"],
+            ["center_testbeds.id"],
+            name=op.f("fk_center_testbed_attachments_testbed_id_center_testbeds"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_center_testbed_attachments")),
+        sa.UniqueConstraint("testbed_id", "kind", "ref", name="uq_center_testbed_attachments_ref"),
+    )
+    with op.batch_alter_table("center_testbed_attachments", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_center_testbed_attachments_testbed_id"), ["testbed_id"], unique=False
+        )
+    op.create_table(
+        "center_milestones",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("testbed_id", sa.Integer(), nullable=False),
+        sa.Column("title", sa.String(length=300), nullable=False),
+        sa.Column("due", sa.Date(), nullable=True),
+        sa.Column("done_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["testbed_id"],
+            ["center_testbeds.id"],
+            name=op.f("fk_center_milestones_testbed_id_center_testbeds"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_center_milestones")),
+    )
+    with op.batch_alter_table("center_milestones", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_center_milestones_testbed_id"), ["testbed_id"], unique=False
+        )
+
 
 def downgrade() -> None:
+    op.drop_table("center_milestones")
+    op.drop_table("center_testbed_attachments")
+    op.drop_table("center_testbeds")
     op.drop_table("center_staff_regions")
     with op.batch_alter_table("center_survey_responses", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_center_survey_responses_survey_id"))
