@@ -192,3 +192,83 @@ def test_kpi_api_and_page(db_url: str, tmp_path: Path) -> None:
     assert "APT / PBT" in page.text
     err = anon.post("/center/kpi", data=form | {"b_gq": "600"})
     assert err.status_code == 422 and 'id="kpi-error"' in err.text
+
+
+def test_testbed_api_and_pages(db_url: str, tmp_path: Path) -> None:
+    settings = web_settings(tmp_path / "home", db_url)
+    engine = make_engine(db_url)
+    with Session(engine) as s:
+        staff_id = _user(s, "Daegu Center", "center", "center_staff", "staff@center.kr")
+        _user(s, "Maker", "manufacturer", "member", "m@maker.kr")
+        _user(s, "Other", "manufacturer", "member", "o@other.kr")
+        set_staff_regions(session=s, user=s.get_one(User, staff_id), regions=["daegu"])
+        maker_org = get_or_create_organisation(session=s, name="Maker", kind="manufacturer").id
+        s.commit()
+    engine.dispose()
+    app = web_app(settings)
+    staff, member = _login(app, "staff@center.kr"), _login(app, "m@maker.kr")
+    other = _login(app, "o@other.kr")
+    company = staff.post("/api/v1/center/companies", json=COMPANY | {"org_id": maker_org}).json()
+    upload = member.post(
+        "/api/v1/uploads?filename=press.csv",
+        content="time,temp\n2026-01-01 00:00:00,1\n".encode(),
+        headers={"Content-Type": "application/octet-stream"},
+    )
+    assert upload.status_code == 201, upload.text
+    made = staff.post(
+        "/center/testbeds",
+        data={
+            "company_id": str(company["id"]),
+            "title": "프레스 OEE",
+            "problem_type": "process_optimization",
+        },
+        follow_redirects=False,
+    )
+    assert made.status_code == 303, made.text
+    page_url = made.headers["location"]
+    tb_id = int(page_url.rsplit("/", 1)[1])
+    attached = staff.post(
+        f"{page_url}/attach",
+        data={"kind": "upload", "ref": str(upload.json()["id"])},
+        follow_redirects=False,
+    )
+    assert attached.status_code == 303
+    form = {
+        f"b_{k}": str(v)
+        for k, v in {"pbt": 480, "apt": 420, "pri": 0.75, "pq": 500, "gq": 475}.items()
+    }
+    form |= {
+        f"a_{k}": str(v)
+        for k, v in {"pbt": 480, "apt": 450, "pri": 0.75, "pq": 560, "gq": 550}.items()
+    }
+    bad = staff.post(f"{page_url}/kpis", data=form | {"a_apt": "999"})
+    assert bad.status_code == 422 and 'id="testbed-error"' in bad.text
+    saved = staff.post(
+        f"{page_url}/kpis", data=form | {"measurement_window": "2026-06"}, follow_redirects=False
+    )
+    assert saved.status_code == 303
+    shown = staff.get(page_url)
+    assert 'id="change-oee"' in shown.text and "+11.7 %p" in shown.text
+    report = staff.get(f"{page_url}/report")
+    assert report.status_code == 200 and "+11.7 %p" in report.text and "press.csv" in report.text
+    assert "attachment" in report.headers["content-disposition"]
+    # the company's member reads it (no edit forms); another company gets 404
+    assert member.get(f"/api/v1/center/testbeds/{tb_id}").json()["kpi_change"][3]["id"] == "oee"
+    assert 'id="kpi-form"' not in member.get(page_url).text
+    assert other.get(page_url).status_code == 404
+    assert other.get(f"/api/v1/center/testbeds/{tb_id}/report").status_code == 404
+    assert (
+        member.put(f"/api/v1/center/testbeds/{tb_id}/kpis", json={"before": {}}).status_code == 403
+    )
+    # API: milestones, product that is not the company's
+    ms = staff.post(
+        f"/api/v1/center/testbeds/{tb_id}/milestones",
+        json={"title": "모델 검증", "due": "2026-07-01"},
+    )
+    assert ms.status_code == 200 and ms.json()["milestones"][0]["due"] == "2026-07-01"
+    nope = staff.post(
+        f"/api/v1/center/testbeds/{tb_id}/attachments", json={"kind": "product", "ref": "x@1"}
+    )
+    assert nope.status_code == 404
+    listed = staff.get("/api/v1/center/testbeds").json()
+    assert [t["id"] for t in listed] == [tb_id]

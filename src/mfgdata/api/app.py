@@ -32,6 +32,7 @@ from mfgdata.api.routes import (
     auth,
     catalog_feeds,
     center,
+    center_testbeds,
     download,
     jobs,
     orders,
@@ -66,6 +67,7 @@ ROUTERS = (
     jobs.router,
     download.router,
     center.router,
+    center_testbeds.router,
 )
 
 HTTP_MESSAGES: dict[int, tuple[str, str, str]] = {

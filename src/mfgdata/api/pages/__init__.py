@@ -20,6 +20,7 @@ from mfgdata.api.pages import (
     access,
     account,
     center,
+    center_testbeds,
     home,
     library,
     orders,
@@ -40,6 +41,7 @@ ROUTERS = (
     library.router,
     orders.router,
     center.router,
+    center_testbeds.router,
 )
 
 

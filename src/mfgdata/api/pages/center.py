@@ -37,7 +37,7 @@ def _labels() -> dict[str, Any]:
     }
 
 
-def _page(request: Request, actor: PageActor, name: str, **context: Any) -> HTMLResponse:
+def center_page(request: Request, actor: PageActor, name: str, **context: Any) -> HTMLResponse:
     lang = request.cookies.get("mfgdata_lang") or (actor.user.locale if actor.user else "ko")
 
     def t(ko: str, en: str) -> str:
@@ -51,7 +51,7 @@ def center_home(request: Request, actor: PageActor, session: DbSession) -> HTMLR
     user = need_user(request, actor)
     companies = list_visible_companies(session=session, user=user)
     surveys = surveystore.list_surveys(session=session) if is_manager(user) else []
-    return _page(
+    return center_page(
         request,
         actor,
         "center.html",
@@ -93,7 +93,7 @@ def _survey_page(
     survey = surveystore.get_survey(session=session, survey_id=survey_id)
     result = analyse(session=session, survey_id=survey_id)
     parsed = parse_survey(survey.definition)
-    return _page(
+    return center_page(
         request,
         actor,
         "center_survey.html",
@@ -155,7 +155,7 @@ def center_survey_link(
 
 @router.get("/center/kpi", response_class=HTMLResponse)
 def kpi_page(request: Request, actor: PageActor) -> HTMLResponse:
-    return _page(request, actor, "center_kpi.html", elements=ELEMENTS, values={}, result=None)
+    return center_page(request, actor, "center_kpi.html", elements=ELEMENTS, values={}, result=None)
 
 
 @router.post("/center/kpi", response_class=HTMLResponse)
@@ -173,7 +173,7 @@ async def kpi_compute(request: Request, actor: PageActor) -> HTMLResponse:
             result["change"] = compare(b, KpiInputs.from_mapping(after))
     except CenterError as e:
         error = e
-    return _page(
+    return center_page(
         request,
         actor,
         "center_kpi.html",
@@ -216,7 +216,7 @@ def _answer_page(
     row = surveystore.response_for_token(session=session, token=token)
     survey, parsed = surveystore.survey_of(session=session, response=row)
     company = session.get(CenterCompany, row.company_id) if row.company_id else None
-    return _page(
+    return center_page(
         request,
         actor,
         "center_answer.html",
