@@ -211,7 +211,7 @@ def test_testbed_api_and_pages(db_url: str, tmp_path: Path) -> None:
     company = staff.post("/api/v1/center/companies", json=COMPANY | {"org_id": maker_org}).json()
     upload = member.post(
         "/api/v1/uploads?filename=press.csv",
-        content="time,temp\n2026-01-01 00:00:00,1\n".encode(),
+        content=b"time,temp\n2026-01-01 00:00:00,1\n",
         headers={"Content-Type": "application/octet-stream"},
     )
     assert upload.status_code == 201, upload.text
