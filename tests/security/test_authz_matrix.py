@@ -26,13 +26,13 @@ from fastapi import FastAPI
 from httpx import Response
 
 from mfgdata.catalog.orders import place_order
-from mfgdata.center import surveystore
+from mfgdata.center import surveystore, testbeds
 from mfgdata.center.access import set_staff_regions
 from mfgdata.center.codes import business_number_check_digit
 from mfgdata.center.companies import create_company, parse_company
 from mfgdata.center.surveytemplates import template
 from mfgdata.db.repositories.products import get_version
-from mfgdata.db.tables import utcnow
+from mfgdata.db.tables import CenterCompany, utcnow
 from security.world import CSV, DRAFT, GRANTED, PASSWORD, PUB, ROLES, SecWorld
 
 P = "/api/v1/products/{product_id}/versions/{version}"
@@ -163,6 +163,18 @@ GET  /center/kpi                                               -       Y    Y   
 POST /center/kpi                                               -       Y    Y     Y     Y        Y     Y     Y     Y      Y      Y     Y
 GET  /s/{{token}}                                              -       Y    Y     Y     Y        Y     Y     Y     Y      Y      Y     Y
 POST /s/{{token}}                                              -       Y    Y     Y     Y        Y     Y     Y     Y      Y      Y     Y
+GET  /api/v1/center/testbeds                                   -       N    Y     Y     Y        Y     Y     Y     Y      N      N     N
+POST /api/v1/center/testbeds                                   -       N    N     N     N        N     Y     Y     N      N      N     N
+GET  /api/v1/center/testbeds/{{testbed_id}}                    -       N    Y     N     N        N     Y     Y     Y      N      N     N
+POST /api/v1/center/testbeds/{{testbed_id}}/attachments        -       N    N     N     N        N     Y     Y     N      N      N     N
+PUT  /api/v1/center/testbeds/{{testbed_id}}/kpis               -       N    N     N     N        N     Y     Y     N      N      N     N
+POST /api/v1/center/testbeds/{{testbed_id}}/milestones         -       N    N     N     N        N     Y     Y     N      N      N     N
+GET  /api/v1/center/testbeds/{{testbed_id}}/report             -       N    Y     N     N        N     Y     Y     Y      N      N     N
+POST /center/testbeds                                          -       L    N     N     N        N     Y     Y     L      L      L     L
+GET  /center/testbeds/{{testbed_id}}                           -       L    Y     N     N        N     Y     Y     L      L      L     L
+POST /center/testbeds/{{testbed_id}}/attach                    -       L    N     N     N        N     Y     Y     L      L      L     L
+POST /center/testbeds/{{testbed_id}}/kpis                      -       L    N     N     N        N     Y     Y     L      L      L     L
+GET  /center/testbeds/{{testbed_id}}/report                    -       L    Y     N     N        N     Y     Y     L      L      L     L
 """
 # fmt: on
 
@@ -311,10 +323,19 @@ def _center(world: SecWorld) -> dict[str, Any]:
             _row, token = surveystore.issue_link(session=s, survey=survey)
             s.commit()
         world.secrets["center_link"] = token
+    if "center_testbed" not in world.ids:
+        with world.session() as s:
+            company = s.get_one(CenterCompany, world.ids["center_company"])
+            tb = testbeds.create_testbed(
+                session=s, company=company, title="PoC", problem_type="quality_assurance"
+            )
+            s.commit()
+            world.ids["center_testbed"] = tb.id
     return {
         "company": world.ids["center_company"],
         "survey": world.ids["center_survey"],
         "token": world.secrets["center_link"],
+        "testbed": world.ids["center_testbed"],
     }
 
 
@@ -608,6 +629,70 @@ BUILDERS: dict[str, Builder] = {
         "POST",
         f"/s/{_center(w)['token']}",
         _form({"data_collected": "no", "action": "save"}),
+    ),
+    "GET /api/v1/center/testbeds": lambda w, t: ("GET", "/api/v1/center/testbeds", {}),
+    "POST /api/v1/center/testbeds": lambda w, t: (
+        "POST",
+        "/api/v1/center/testbeds",
+        {
+            "json": {
+                "company_id": _center(w)["company"],
+                "title": "t",
+                "problem_type": "supply_chain",
+            }
+        },
+    ),
+    "GET /api/v1/center/testbeds/{testbed_id}": lambda w, t: (
+        "GET",
+        f"/api/v1/center/testbeds/{_center(w)['testbed']}",
+        {},
+    ),
+    "POST /api/v1/center/testbeds/{testbed_id}/attachments": lambda w, t: (
+        "POST",
+        f"/api/v1/center/testbeds/{_center(w)['testbed']}/attachments",
+        {"json": {"kind": "upload", "ref": str(w.ids["owner_upload"])}},
+    ),
+    "PUT /api/v1/center/testbeds/{testbed_id}/kpis": lambda w, t: (
+        "PUT",
+        f"/api/v1/center/testbeds/{_center(w)['testbed']}/kpis",
+        {"json": {"before": KPI_IN}},
+    ),
+    "POST /api/v1/center/testbeds/{testbed_id}/milestones": lambda w, t: (
+        "POST",
+        f"/api/v1/center/testbeds/{_center(w)['testbed']}/milestones",
+        {"json": {"title": "m"}},
+    ),
+    "GET /api/v1/center/testbeds/{testbed_id}/report": lambda w, t: (
+        "GET",
+        f"/api/v1/center/testbeds/{_center(w)['testbed']}/report",
+        {},
+    ),
+    "POST /center/testbeds": lambda w, t: (
+        "POST",
+        "/center/testbeds",
+        _form(
+            {"company_id": str(_center(w)["company"]), "title": "t", "problem_type": "supply_chain"}
+        ),
+    ),
+    "GET /center/testbeds/{testbed_id}": lambda w, t: (
+        "GET",
+        f"/center/testbeds/{_center(w)['testbed']}",
+        {},
+    ),
+    "POST /center/testbeds/{testbed_id}/attach": lambda w, t: (
+        "POST",
+        f"/center/testbeds/{_center(w)['testbed']}/attach",
+        _form({"kind": "upload", "ref": str(w.ids["owner_upload"])}),
+    ),
+    "POST /center/testbeds/{testbed_id}/kpis": lambda w, t: (
+        "POST",
+        f"/center/testbeds/{_center(w)['testbed']}/kpis",
+        _form({f"b_{k}": str(v) for k, v in KPI_IN.items()}),
+    ),
+    "GET /center/testbeds/{testbed_id}/report": lambda w, t: (
+        "GET",
+        f"/center/testbeds/{_center(w)['testbed']}/report",
+        {},
     ),
 }
 
