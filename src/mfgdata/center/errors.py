@@ -36,3 +36,16 @@ class PocError(CenterError):
     """A testbed (PoC) change that does not fit: unknown problem type, empty title, ..."""
 
     code = "testbed_error"
+
+
+class EventError(CenterError):
+    """An event or registration that does not fit (bad kind, times, e-mail ...)."""
+
+    code = "event_error"
+
+
+class EventConflict(CenterError):
+    """Full, closed, duplicate or already checked-in: the request conflicts with the state."""
+
+    code = "event_conflict"
+    status_code = 409

@@ -514,3 +514,55 @@ class CenterMilestone(Base):
     title: Mapped[str] = mapped_column(String(300))
     due: Mapped[date | None] = mapped_column(Date)
     done_at: Mapped[datetime | None]
+
+
+EVENT_KINDS = ("education", "seminar", "result_sharing")
+EVENT_STATUSES = ("open", "closed", "cancelled")
+REGISTRATION_STATUSES = ("registered", "waitlisted", "cancelled")
+
+
+class CenterEvent(Base):
+    """An education course, seminar or result-sharing day (issue 16; anchor: Indico)."""
+
+    __tablename__ = "center_events"
+    __table_args__ = (
+        _one_of("kind", EVENT_KINDS),
+        _one_of("status", EVENT_STATUSES),
+        CheckConstraint("capacity >= 1", name="capacity_positive"),
+        CheckConstraint("ends_at >= starts_at", name="ends_after_start"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    title_ko: Mapped[str] = mapped_column(String(300))
+    title_en: Mapped[str] = mapped_column(String(300))
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    ends_at: Mapped[datetime]
+    location: Mapped[str] = mapped_column(String(300), default="")
+    region: Mapped[str | None] = mapped_column(String(16), index=True)
+    capacity: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CenterRegistration(Base):
+    """A registration (no account needed): its token (hashed) lets the person see its status,
+    cancel and fetch the certificate; the waiting list is served in registration order."""
+
+    __tablename__ = "center_registrations"
+    __table_args__ = (_one_of("status", REGISTRATION_STATUSES),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("center_events.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str] = mapped_column(String(320))
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    company_id: Mapped[int | None] = mapped_column(
+        ForeignKey("center_companies.id", ondelete="SET NULL")
+    )
+    status: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+    checked_in_at: Mapped[datetime | None]
+    certificate_no: Mapped[str | None] = mapped_column(String(40), unique=True)

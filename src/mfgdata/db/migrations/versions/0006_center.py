@@ -252,8 +252,82 @@ def upgrade() -> None:
             batch_op.f("ix_center_milestones_testbed_id"), ["testbed_id"], unique=False
         )
 
+    op.create_table(
+        "center_events",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("title_ko", sa.String(length=300), nullable=False),
+        sa.Column("title_en", sa.String(length=300), nullable=False),
+        sa.Column("starts_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("ends_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("location", sa.String(length=300), nullable=False),
+        sa.Column("region", sa.String(length=16), nullable=True),
+        sa.Column("capacity", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "kind IN ('education', 'seminar', 'result_sharing')",
+            name=op.f("ck_center_events_kind_valid"),
+        ),
+        sa.CheckConstraint(
+            "status IN ('open', 'closed', 'cancelled')", name=op.f("ck_center_events_status_valid")
+        ),
+        sa.CheckConstraint("capacity >= 1", name=op.f("ck_center_events_capacity_positive")),
+        sa.CheckConstraint("ends_at >= starts_at", name=op.f("ck_center_events_ends_after_start")),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"],
+            ["users.id"],
+            name=op.f("fk_center_events_created_by_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_center_events")),
+    )
+    with op.batch_alter_table("center_events", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_center_events_region"), ["region"], unique=False)
+        batch_op.create_index(batch_op.f("ix_center_events_starts_at"), ["starts_at"], unique=False)
+    op.create_table(
+        "center_registrations",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("event_id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("email", sa.String(length=320), nullable=False),
+        sa.Column("organisation", sa.String(length=200), nullable=False),
+        sa.Column("company_id", sa.Integer(), nullable=True),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("checked_in_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("certificate_no", sa.String(length=40), nullable=True),
+        sa.CheckConstraint(
+            "status IN ('registered', 'waitlisted', 'cancelled')",
+            name=op.f("ck_center_registrations_status_valid"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["event_id"],
+            ["center_events.id"],
+            name=op.f("fk_center_registrations_event_id_center_events"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["company_id"],
+            ["center_companies.id"],
+            name=op.f("fk_center_registrations_company_id_center_companies"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_center_registrations")),
+        sa.UniqueConstraint("certificate_no", name=op.f("uq_center_registrations_certificate_no")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_center_registrations_token_hash")),
+    )
+    with op.batch_alter_table("center_registrations", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_center_registrations_event_id"), ["event_id"], unique=False
+        )
+
 
 def downgrade() -> None:
+    op.drop_table("center_registrations")
+    op.drop_table("center_events")
     op.drop_table("center_milestones")
     op.drop_table("center_testbed_attachments")
     op.drop_table("center_testbeds")
