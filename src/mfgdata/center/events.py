@@ -251,17 +251,20 @@ def check_in(
 
 
 CERTIFICATE = """<!doctype html>
-<html lang="ko"><head><meta charset="utf-8"><title>수료증 / Certificate {{ reg.certificate_no }}</title>
+<html lang="ko"><head><meta charset="utf-8">
+<title>수료증 / Certificate {{ reg.certificate_no }}</title>
 <style>body{font-family:system-ui,'Noto Sans KR',sans-serif;max-width:720px;margin:48px auto;
 text-align:center;color:#1d2733;border:6px double #2b4a6f;padding:40px}h1{letter-spacing:.2em}
 .muted{color:#64748b}</style></head><body>
 <h1>수료증</h1><p class="muted">Certificate of completion</p>
 <p id="cert-no">제 {{ reg.certificate_no }} 호 / No. {{ reg.certificate_no }}</p>
-<h2 id="cert-name">{{ reg.name }}</h2>{% if reg.organisation %}<p>{{ reg.organisation }}</p>{% endif %}
+<h2 id="cert-name">{{ reg.name }}</h2>
+{% if reg.organisation %}<p>{{ reg.organisation }}</p>{% endif %}
 <p>위 사람은 아래 {{ kind[0] }}을(를) 이수하였음을 증명합니다.<br>
 This certifies that the person above completed the {{ kind[1] }} below.</p>
 <h3>{{ event.title_ko }}<br><span class="muted">{{ event.title_en }}</span></h3>
-<p>{{ event.starts_at.strftime("%Y-%m-%d %H:%M") }} – {{ event.ends_at.strftime("%Y-%m-%d %H:%M") }} UTC
+<p>{{ event.starts_at.strftime("%Y-%m-%d %H:%M") }} –
+{{ event.ends_at.strftime("%Y-%m-%d %H:%M") }} UTC
 {% if event.location %}· {{ event.location }}{% endif %}</p>
 <p class="muted">출석 확인 / checked in {{ reg.checked_in_at.strftime("%Y-%m-%d %H:%M") }} UTC</p>
 <p>지역특화 제조AI센터 / Regional Manufacturing AI Center</p>
@@ -318,7 +321,8 @@ def year_requirement(
     *, session: Session, year: int, region: str | None = None, now: datetime | None = None
 ) -> YearRequirement:
     now = now or utcnow()
-    held, scheduled = [], []
+    held: list[int] = []
+    scheduled: list[int] = []
     for e in list_events(session=session, year=year):
         if e.status == "cancelled" or (region is not None and e.region not in (region, None)):
             continue
