@@ -272,3 +272,70 @@ def test_testbed_api_and_pages(db_url: str, tmp_path: Path) -> None:
     assert nope.status_code == 404
     listed = staff.get("/api/v1/center/testbeds").json()
     assert [t["id"] for t in listed] == [tb_id]
+
+
+def test_event_registration_waitlist_checkin_certificate(db_url: str, tmp_path: Path) -> None:
+    settings = web_settings(tmp_path / "home", db_url)
+    engine = make_engine(db_url)
+    with Session(engine) as s:
+        _user(s, "Daegu Center", "center", "center_staff", "staff@center.kr")
+        s.commit()
+    engine.dispose()
+    app = web_app(settings)
+    staff = _login(app, "staff@center.kr")
+    anon = TestClient(app, raise_server_exceptions=False, follow_redirects=False)
+    made = staff.post(
+        "/center/events",
+        data={
+            "kind": "seminar",
+            "title_ko": "AI 성과공유 세미나",
+            "starts_at": "2099-05-01T10:00",
+            "ends_at": "2099-05-01T12:00",
+            "capacity": "1",
+            "location": "대구TP",
+        },
+        follow_redirects=False,
+    )
+    assert made.status_code == 303, made.text
+    event_id = int(made.headers["location"].rsplit("/", 1)[1])
+    event = staff.get(f"/api/v1/center/events?year=2099").json()[0]
+    assert event["starts_at"].startswith("2099-05-01T01:00:00")  # 10:00 KST is 01:00 UTC
+    page = anon.get(f"/e/{event_id}")
+    assert page.status_code == 200 and "2099-05-01 10:00 +09:00" in page.text
+    first = anon.post(
+        f"/e/{event_id}", data={"name": "김민수", "email": "ms@x.kr", "organisation": "대구정밀"}
+    )
+    assert first.status_code == 200 and 'id="registered"' in first.text
+    my_link = first.text.split('id="my-link" href="')[1].split('"')[0]
+    dup = anon.post(f"/e/{event_id}", data={"name": "김민수", "email": "MS@x.kr"})
+    assert dup.status_code == 409 and 'id="register-error"' in dup.text
+    api = anon.post(
+        f"/api/v1/center/events/{event_id}/registrations", json={"name": "Lee", "email": "lee@x.kr"}
+    )
+    assert api.status_code == 201 and api.json()["status"] == "waitlisted"
+    regs = staff.get(f"/api/v1/center/events/{event_id}/registrations").json()
+    first_id = next(r["id"] for r in regs if r["name"] == "김민수")
+    assert anon.get(f"{my_link}/certificate").status_code == 409
+    checked = staff.post(f"/center/events/{event_id}/check-in/{first_id}", follow_redirects=False)
+    assert checked.status_code == 303
+    assert 'id="checked-in">1<' in staff.get(f"/center/events/{event_id}").text
+    cert = anon.get(f"{my_link}/certificate")
+    assert cert.status_code == 200 and "김민수" in cert.text and "-E" in cert.text
+    assert 'id="certificate"' in anon.get(my_link).text
+    # the waiting person cancels through the API token; the rule page counts the event as scheduled
+    token = api.json()["token"]
+    assert anon.delete(f"/api/v1/center/registrations/{token}").json()["status"] == "cancelled"
+    req = staff.get("/api/v1/center/events/requirement?year=2099").json()
+    assert req["scheduled"] == 1 and req["held"] == 0 and req["met"] is False
+    assert anon.get("/api/v1/center/events/requirement").status_code == 401
+    bad = staff.post(
+        "/center/events",
+        data={
+            "kind": "seminar",
+            "title_ko": "x",
+            "starts_at": "soon",
+            "ends_at": "later",
+            "capacity": "3",
+        },
+    )
+    assert bad.status_code == 422 and ("not a date" in bad.text or "날짜" in bad.text)

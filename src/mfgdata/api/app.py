@@ -32,6 +32,7 @@ from mfgdata.api.routes import (
     auth,
     catalog_feeds,
     center,
+    center_events,
     center_testbeds,
     download,
     jobs,
@@ -68,6 +69,7 @@ ROUTERS = (
     download.router,
     center.router,
     center_testbeds.router,
+    center_events.router,
 )
 
 HTTP_MESSAGES: dict[int, tuple[str, str, str]] = {

@@ -20,6 +20,7 @@ from mfgdata.api.pages import (
     access,
     account,
     center,
+    center_events,
     center_testbeds,
     home,
     library,
@@ -42,6 +43,7 @@ ROUTERS = (
     orders.router,
     center.router,
     center_testbeds.router,
+    center_events.router,
 )
 
 
