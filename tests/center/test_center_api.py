@@ -298,7 +298,7 @@ def test_event_registration_waitlist_checkin_certificate(db_url: str, tmp_path: 
     )
     assert made.status_code == 303, made.text
     event_id = int(made.headers["location"].rsplit("/", 1)[1])
-    event = staff.get(f"/api/v1/center/events?year=2099").json()[0]
+    event = staff.get("/api/v1/center/events?year=2099").json()[0]
     assert event["starts_at"].startswith("2099-05-01T01:00:00")  # 10:00 KST is 01:00 UTC
     page = anon.get(f"/e/{event_id}")
     assert page.status_code == 200 and "2099-05-01 10:00 +09:00" in page.text
