@@ -19,6 +19,7 @@ import base64
 import json
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -26,7 +27,7 @@ from fastapi import FastAPI
 from httpx import Response
 
 from mfgdata.catalog.orders import place_order
-from mfgdata.center import surveystore, testbeds
+from mfgdata.center import events, surveystore, testbeds
 from mfgdata.center.access import set_staff_regions
 from mfgdata.center.codes import business_number_check_digit
 from mfgdata.center.companies import create_company, parse_company
@@ -175,6 +176,24 @@ GET  /center/testbeds/{{testbed_id}}                           -       L    Y   
 POST /center/testbeds/{{testbed_id}}/attach                    -       L    N     N     N        N     Y     Y     L      L      L     L
 POST /center/testbeds/{{testbed_id}}/kpis                      -       L    N     N     N        N     Y     Y     L      L      L     L
 GET  /center/testbeds/{{testbed_id}}/report                    -       L    Y     N     N        N     Y     Y     L      L      L     L
+GET  /api/v1/center/events                                     -       Y    Y     Y     Y        Y     Y     Y     Y      Y      Y     Y
+POST /api/v1/center/events                                     -       N    N     N     N        N     Y     Y     N      N      N     N
+GET  /api/v1/center/events/requirement                         -       N    N     N     N        N     Y     Y     N      N      N     N
+POST /api/v1/center/events/{{event_id}}/registrations          -       Y    Y     Y     Y        Y     Y     Y     Y      Y      Y     Y
+GET  /api/v1/center/events/{{event_id}}/registrations          -       N    N     N     N        N     Y     Y     N      N      N     N
+POST /api/v1/center/events/{{event_id}}/registrations/{{registration_id}}/check-in -   N    N     N     N        N     Y     Y     N      N      N     N
+GET  /api/v1/center/registrations/{{token}}                    -       Y    Y     Y     Y        Y     Y     Y     Y      Y      Y     Y
+DELETE /api/v1/center/registrations/{{token}}                  -       Y    Y     Y     Y        Y     Y     Y     Y      Y      Y     Y
+GET  /api/v1/center/registrations/{{token}}/certificate        -       Y    Y     Y     Y        Y     Y     Y     Y      Y      Y     Y
+GET  /center/events                                            -       L    N     N     N        N     Y     Y     L      L      L     L
+POST /center/events                                            -       L    N     N     N        N     Y     Y     L      L      L     L
+GET  /center/events/{{event_id}}                               -       L    N     N     N        N     Y     Y     L      L      L     L
+POST /center/events/{{event_id}}/check-in/{{registration_id}}  -       L    N     N     N        N     Y     Y     L      L      L     L
+GET  /e/{{event_id}}                                           -       Y    Y     Y     Y        Y     Y     Y     Y      Y      Y     Y
+POST /e/{{event_id}}                                           -       Y    Y     Y     Y        Y     Y     Y     Y      Y      Y     Y
+GET  /e/r/{{token}}                                            -       Y    Y     Y     Y        Y     Y     Y     Y      Y      Y     Y
+POST /e/r/{{token}}/cancel                                     -       Y    Y     Y     Y        Y     Y     Y     Y      Y      Y     Y
+GET  /e/r/{{token}}/certificate                                -       Y    Y     Y     Y        Y     Y     Y     Y      Y      Y     Y
 """
 # fmt: on
 
@@ -368,6 +387,50 @@ def _fresh_company_body(world: SecWorld) -> dict[str, Any]:
 
 
 IMPORT_CSV = "business_number,name,ksic_code,region,size_class\n513-86-00121,X,29,daegu,small\n"
+
+
+def _event(world: SecWorld) -> int:
+    if "center_event" not in world.ids:
+        with world.session() as s:
+            start = datetime.now(UTC) + timedelta(days=30)
+            event = events.create_event(
+                session=s,
+                kind="seminar",
+                title_ko="세미나",
+                title_en="seminar",
+                starts_at=start,
+                ends_at=start + timedelta(hours=2),
+                capacity=1000,
+            )
+            s.commit()
+            world.ids["center_event"] = event.id
+    return world.ids["center_event"]
+
+
+def _registration(world: SecWorld, checked_in: bool = False) -> tuple[int, str]:
+    """A fresh registration (and its token); checked in when a certificate is wanted."""
+    with world.session() as s:
+        event = events.get_event(session=s, event_id=_event(world))
+        row, token = events.register(
+            session=s, event=event, name="n", email=f"{uuid.uuid4().hex[:10]}@x.kr"
+        )
+        if checked_in:
+            events.check_in(session=s, event=event, registration_id=row.id)
+        s.commit()
+        return row.id, token
+
+
+def _email() -> str:
+    return f"{uuid.uuid4().hex[:10]}@x.kr"
+
+
+EVENT_FORM = {
+    "kind": "education",
+    "title_ko": "교육",
+    "starts_at": "2099-03-01T10:00",
+    "ends_at": "2099-03-01T12:00",
+    "capacity": "20",
+}
 
 
 ORDER_BODY = {"version": 1, "plan": "download", "accept_licence": True}
@@ -692,6 +755,76 @@ BUILDERS: dict[str, Builder] = {
     "GET /center/testbeds/{testbed_id}/report": lambda w, t: (
         "GET",
         f"/center/testbeds/{_center(w)['testbed']}/report",
+        {},
+    ),
+    "GET /api/v1/center/events": lambda w, t: ("GET", "/api/v1/center/events", {}),
+    "POST /api/v1/center/events": lambda w, t: (
+        "POST",
+        "/api/v1/center/events",
+        {
+            "json": {
+                "kind": "seminar",
+                "title_ko": "s",
+                "starts_at": "2099-01-01T10:00:00+09:00",
+                "ends_at": "2099-01-01T11:00:00+09:00",
+                "capacity": 10,
+            }
+        },
+    ),
+    "GET /api/v1/center/events/requirement": lambda w, t: (
+        "GET",
+        "/api/v1/center/events/requirement?year=2099",
+        {},
+    ),
+    "POST /api/v1/center/events/{event_id}/registrations": lambda w, t: (
+        "POST",
+        f"/api/v1/center/events/{_event(w)}/registrations",
+        {"json": {"name": "n", "email": _email()}},
+    ),
+    "GET /api/v1/center/events/{event_id}/registrations": lambda w, t: (
+        "GET",
+        f"/api/v1/center/events/{_event(w)}/registrations",
+        {},
+    ),
+    "POST /api/v1/center/events/{event_id}/registrations/{registration_id}/check-in": lambda w, t: (
+        "POST",
+        f"/api/v1/center/events/{_event(w)}/registrations/{_registration(w)[0]}/check-in",
+        {},
+    ),
+    "GET /api/v1/center/registrations/{token}": lambda w, t: (
+        "GET",
+        f"/api/v1/center/registrations/{_registration(w)[1]}",
+        {},
+    ),
+    "DELETE /api/v1/center/registrations/{token}": lambda w, t: (
+        "DELETE",
+        f"/api/v1/center/registrations/{_registration(w)[1]}",
+        {},
+    ),
+    "GET /api/v1/center/registrations/{token}/certificate": lambda w, t: (
+        "GET",
+        f"/api/v1/center/registrations/{_registration(w, checked_in=True)[1]}/certificate",
+        {},
+    ),
+    "GET /center/events": lambda w, t: ("GET", "/center/events", {}),
+    "POST /center/events": lambda w, t: ("POST", "/center/events", _form(EVENT_FORM)),
+    "GET /center/events/{event_id}": lambda w, t: ("GET", f"/center/events/{_event(w)}", {}),
+    "POST /center/events/{event_id}/check-in/{registration_id}": lambda w, t: (
+        "POST",
+        f"/center/events/{_event(w)}/check-in/{_registration(w)[0]}",
+        {},
+    ),
+    "GET /e/{event_id}": lambda w, t: ("GET", f"/e/{_event(w)}", {}),
+    "POST /e/{event_id}": lambda w, t: (
+        "POST",
+        f"/e/{_event(w)}",
+        _form({"name": "n", "email": _email()}),
+    ),
+    "GET /e/r/{token}": lambda w, t: ("GET", f"/e/r/{_registration(w)[1]}", {}),
+    "POST /e/r/{token}/cancel": lambda w, t: ("POST", f"/e/r/{_registration(w)[1]}/cancel", {}),
+    "GET /e/r/{token}/certificate": lambda w, t: (
+        "GET",
+        f"/e/r/{_registration(w, checked_in=True)[1]}/certificate",
         {},
     ),
 }
