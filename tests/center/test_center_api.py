@@ -270,6 +270,18 @@ def test_testbed_api_and_pages(db_url: str, tmp_path: Path) -> None:
         f"/api/v1/center/testbeds/{tb_id}/attachments", json={"kind": "product", "ref": "x@1"}
     )
     assert nope.status_code == 404
+    # the dashboard counts the testbed and its OEE change, for the staff's region only
+    board = staff.get("/api/v1/center/dashboard").json()
+    assert board["region"] == "daegu"
+    figures = {f["key"]: f for f in board["figures"]}
+    assert figures["testbeds"]["records"] == [f"testbed:{tb_id}"]
+    assert figures["oee_change"]["value"] == 11.72 and figures["oee_change"]["unit"] == "%p"
+    assert staff.get("/api/v1/center/dashboard?region=ulsan").status_code == 403
+    assert member.get("/api/v1/center/dashboard").status_code == 403
+    page = staff.get("/center/dashboard")
+    assert page.status_code == 200 and 'id="fig-oee_change">11.72<' in page.text
+    xlsx = staff.get("/api/v1/center/dashboard?format=xlsx")
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
     listed = staff.get("/api/v1/center/testbeds").json()
     assert [t["id"] for t in listed] == [tb_id]
 

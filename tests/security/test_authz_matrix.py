@@ -194,6 +194,8 @@ POST /e/{{event_id}}                                           -       Y    Y   
 GET  /e/r/{{token}}                                            -       Y    Y     Y     Y        Y     Y     Y     Y      Y      Y     Y
 POST /e/r/{{token}}/cancel                                     -       Y    Y     Y     Y        Y     Y     Y     Y      Y      Y     Y
 GET  /e/r/{{token}}/certificate                                -       Y    Y     Y     Y        Y     Y     Y     Y      Y      Y     Y
+GET  /api/v1/center/dashboard                                  -       N    N     N     N        N     Y     Y     N      N      N     N
+GET  /center/dashboard                                         -       L    N     N     N        N     Y     Y     L      L      L     L
 """
 # fmt: on
 
@@ -356,6 +358,12 @@ def _center(world: SecWorld) -> dict[str, Any]:
         "token": world.secrets["center_link"],
         "testbed": world.ids["center_testbed"],
     }
+
+
+def _after_center(world: SecWorld, path: str) -> str:
+    """``path``, once the center's records exist (the staff's region is set there)."""
+    _center(world)
+    return path
 
 
 def _fresh_survey(world: SecWorld, status: str = "draft") -> int:
@@ -825,6 +833,16 @@ BUILDERS: dict[str, Builder] = {
     "GET /e/r/{token}/certificate": lambda w, t: (
         "GET",
         f"/e/r/{_registration(w, checked_in=True)[1]}/certificate",
+        {},
+    ),
+    "GET /api/v1/center/dashboard": lambda w, t: (
+        "GET",
+        _after_center(w, "/api/v1/center/dashboard"),
+        {},
+    ),
+    "GET /center/dashboard": lambda w, t: (
+        "GET",
+        _after_center(w, "/center/dashboard"),
         {},
     ),
 }

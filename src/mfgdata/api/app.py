@@ -32,6 +32,7 @@ from mfgdata.api.routes import (
     auth,
     catalog_feeds,
     center,
+    center_dashboard,
     center_events,
     center_testbeds,
     download,
@@ -70,6 +71,7 @@ ROUTERS = (
     center.router,
     center_testbeds.router,
     center_events.router,
+    center_dashboard.router,
 )
 
 HTTP_MESSAGES: dict[int, tuple[str, str, str]] = {

@@ -104,3 +104,19 @@ def list_visible_companies(*, session: Session, user: User) -> list[CenterCompan
     if org_id is not None:
         query = query.where(CenterCompany.org_id == org_id)
     return list(session.scalars(query).all())
+
+
+def dashboard_region(*, session: Session, user: User, region: str | None) -> str | None:
+    """The region ``user`` may see the dashboard of: admin any (None = all); staff one of
+    theirs (default: the first); anyone else is refused."""
+    require_manager(user)
+    regions = staff_regions(session=session, user=user)
+    if regions is None:
+        return region
+    if region is None and regions:
+        return sorted(regions)[0]
+    if region not in regions:
+        raise PermissionDenied(
+            f"담당 지역이 아닙니다: {region}", f"the region is not one of yours: {region}"
+        )
+    return region

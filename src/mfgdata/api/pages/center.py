@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, Response
 
@@ -14,14 +14,20 @@ from mfgdata.api.auth import DbSession
 from mfgdata.api.deps import DbInt
 from mfgdata.api.pages.common import PageActor, need_user, redirect, render
 from mfgdata.center import surveystore
-from mfgdata.center.access import is_manager, list_visible_companies, require_manager
+from mfgdata.center.access import (
+    dashboard_region,
+    is_manager,
+    list_visible_companies,
+    require_manager,
+)
 from mfgdata.center.codes import KSIC_MANUFACTURING, PROBLEM_TYPES, REGION_EN, SIZE_EN
+from mfgdata.center.dashboard import build_dashboard
 from mfgdata.center.errors import CenterError
 from mfgdata.center.kpi22400 import ELEMENTS, KpiInputs, compare, compute_kpis
 from mfgdata.center.surveyanalysis import analyse
 from mfgdata.center.surveys import Question, missing_required, parse_survey, visible_questions
 from mfgdata.center.surveytemplates import TEMPLATES, template
-from mfgdata.db.tables import REGIONS, SIZE_CLASSES, CenterCompany
+from mfgdata.db.tables import REGIONS, SIZE_CLASSES, CenterCompany, utcnow
 
 router = APIRouter(include_in_schema=False)
 
@@ -265,3 +271,17 @@ async def answer_save(
         session.rollback()
         return _answer_page(request, actor, session, token, error=e, status_code=422)
     return _answer_page(request, actor, session, token, saved=True)
+
+
+@router.get("/center/dashboard", response_class=HTMLResponse)
+def dashboard_page(
+    request: Request,
+    actor: PageActor,
+    session: DbSession,
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+    region: Annotated[str | None, Query(max_length=16)] = None,
+) -> HTMLResponse:
+    user = need_user(request, actor)
+    chosen = dashboard_region(session=session, user=user, region=region or None)
+    board = build_dashboard(session=session, year=year or utcnow().year, region=chosen)
+    return center_page(request, actor, "center_dashboard.html", board=board)
