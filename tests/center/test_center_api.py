@@ -133,7 +133,15 @@ def test_center_flow_and_isolation(db_url: str, tmp_path: Path) -> None:
         and "대구정밀" in page.text
         and 'id="q-data_sources"' not in page.text
     )
-    saved = anon.post(url, data={"data_collected": "yes", "action": "save"})
+    saved = anon.post(
+        url,
+        data={
+            "data_collected": "yes",
+            "problem_types.__shown": "1",
+            "comments": "",
+            "action": "save",
+        },
+    )
     assert saved.status_code == 200 and 'id="answer-saved"' in saved.text
     assert 'id="q-data_sources"' in saved.text  # the conditional question appears
     missing = anon.post(url, data={"action": "submit"})

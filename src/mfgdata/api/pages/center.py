@@ -202,7 +202,7 @@ def _answers_from_form(
     for key, value in items:
         qid, _, row = key.partition(".")
         q = by_id.get(qid)
-        if q is None:
+        if q is None or row == "__shown":
             continue
         if q.type == "multiple":
             out.setdefault(qid, []).append(value)
