@@ -167,6 +167,10 @@ def test_center_flow_and_isolation(db_url: str, tmp_path: Path) -> None:
     assert analysis["responses"] == 1
     assert analysis["by"]["region"]["daegu"]["count"] == 1
     assert analysis["by"]["problem_type"]["predictive_maintenance"]["count"] == 1
+    # the Ulsan staff see neither the Daegu company's answers nor its name in the export
+    assert admin_like_other.get(f"/api/v1/center/surveys/{sid}/analysis").json()["responses"] == 0
+    theirs = admin_like_other.get(f"/api/v1/center/surveys/{sid}/export?format=csv")
+    assert "대구정밀" not in theirs.content.decode("utf-8-sig")
     shown = staff.get(f"/center/surveys/{sid}")
     assert shown.status_code == 200 and "대구광역시" in shown.text
     assert "<strong>1</strong>" in shown.text

@@ -85,10 +85,29 @@ def _company_facets(company: CenterCompany | None) -> dict[str, str]:
     }
 
 
-def analyse(*, session: Session, survey_id: int) -> SurveyAnalysis:
+def _within(
+    session: Session, rows: Sequence[CenterSurveyResponse], regions: set[str] | None
+) -> list[CenterSurveyResponse]:
+    """The responses of companies in ``regions`` (None: all); unlinked responses stay."""
+    if regions is None:
+        return list(rows)
+    out = []
+    for r in rows:
+        company = session.get(CenterCompany, r.company_id) if r.company_id else None
+        if company is None or company.region in regions:
+            out.append(r)
+    return out
+
+
+def analyse(*, session: Session, survey_id: int, regions: set[str] | None = None) -> SurveyAnalysis:
+    """The analysis; ``regions`` limits it to those regions' companies (a staff member's)."""
     survey_row = get_survey(session=session, survey_id=survey_id)
     survey = parse_survey(survey_row.definition)
-    every = list_responses(session=session, survey_id=survey_id, submitted_only=False)
+    every = _within(
+        session,
+        list_responses(session=session, survey_id=survey_id, submitted_only=False),
+        regions,
+    )
     done = [r for r in every if r.submitted_at is not None]
     by: dict[str, dict[str, Bucket]] = {
         k: {} for k in ("region", "industry", "size", "maturity", "problem_type")
@@ -172,7 +191,9 @@ def company_maturity_change(
     return maturity_change(survey, phases["before"].answers, phases["after"].answers)
 
 
-def export_rows(*, session: Session, survey_id: int) -> tuple[list[str], list[list[Any]]]:
+def export_rows(
+    *, session: Session, survey_id: int, regions: set[str] | None = None
+) -> tuple[list[str], list[list[Any]]]:
     """Header and one row per submitted response: company fields, then one column per question
     (a matrix: one per row; multiple choice: values joined with ``;``)."""
     survey = parse_survey(get_survey(session=session, survey_id=survey_id).definition)
@@ -195,7 +216,7 @@ def export_rows(*, session: Session, survey_id: int) -> tuple[list[str], list[li
     if survey.questions and any(q.tag.startswith("maturity:") for q in survey.questions):
         header.append("maturity_score [1-5]")
     rows = []
-    for r in list_responses(session=session, survey_id=survey_id):
+    for r in _within(session, list_responses(session=session, survey_id=survey_id), regions):
         c = session.get(CenterCompany, r.company_id) if r.company_id else None
         submitted = r.submitted_at.isoformat() if r.submitted_at else ""
         row: list[Any] = [r.id, submitted, r.phase]
@@ -226,9 +247,9 @@ def export_rows(*, session: Session, survey_id: int) -> tuple[list[str], list[li
     return header, rows
 
 
-def export_csv(*, session: Session, survey_id: int) -> bytes:
+def export_csv(*, session: Session, survey_id: int, regions: set[str] | None = None) -> bytes:
     """UTF-8 with a BOM (Excel in Korea opens it with the right encoding)."""
-    header, rows = export_rows(session=session, survey_id=survey_id)
+    header, rows = export_rows(session=session, survey_id=survey_id, regions=regions)
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(header)
@@ -236,10 +257,12 @@ def export_csv(*, session: Session, survey_id: int) -> bytes:
     return buf.getvalue().encode("utf-8-sig")
 
 
-def export_xlsx(*, session: Session, survey_id: int, path: Path) -> Path:
+def export_xlsx(
+    *, session: Session, survey_id: int, path: Path, regions: set[str] | None = None
+) -> Path:
     import openpyxl
 
-    header, rows = export_rows(session=session, survey_id=survey_id)
+    header, rows = export_rows(session=session, survey_id=survey_id, regions=regions)
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "responses"

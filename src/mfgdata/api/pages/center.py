@@ -19,6 +19,7 @@ from mfgdata.center.access import (
     is_manager,
     list_visible_companies,
     require_manager,
+    staff_regions,
 )
 from mfgdata.center.codes import KSIC_MANUFACTURING, PROBLEM_TYPES, REGION_EN, SIZE_EN
 from mfgdata.center.dashboard import build_dashboard
@@ -97,7 +98,9 @@ def _survey_page(
 ) -> HTMLResponse:
     user = require_manager(need_user(request, actor))
     survey = surveystore.get_survey(session=session, survey_id=survey_id)
-    result = analyse(session=session, survey_id=survey_id)
+    result = analyse(
+        session=session, survey_id=survey_id, regions=staff_regions(session=session, user=user)
+    )
     parsed = parse_survey(survey.definition)
     return center_page(
         request,

@@ -221,8 +221,9 @@ def survey_link(survey_id: DbInt, body: LinkIn, actor: ActorDep, session: DbSess
 
 @router.get("/surveys/{survey_id}/analysis", summary="설문 분석 / Survey analysis")
 def survey_analysis(survey_id: DbInt, actor: ActorDep, session: DbSession) -> Response:
-    require_manager(require_user(actor, "read"))
-    return json_response(analyse(session=session, survey_id=survey_id).to_dict())
+    user = require_manager(require_user(actor, "read"))
+    regions = staff_regions(session=session, user=user)
+    return json_response(analyse(session=session, survey_id=survey_id, regions=regions).to_dict())
 
 
 @router.get("/surveys/{survey_id}/export", summary="응답 내보내기 / Export responses")
@@ -232,17 +233,20 @@ def survey_export(
     session: DbSession,
     format: Literal["csv", "xlsx"] = "csv",
 ) -> Response:
-    require_manager(require_user(actor, "download"))
+    user = require_manager(require_user(actor, "download"))
+    regions = staff_regions(session=session, user=user)
     name = f"survey-{survey_id}-responses"
     if format == "csv":
-        body = export_csv(session=session, survey_id=survey_id)
+        body = export_csv(session=session, survey_id=survey_id, regions=regions)
         return Response(
             body,
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
         )
     with tempfile.TemporaryDirectory() as tmp:
-        path = export_xlsx(session=session, survey_id=survey_id, path=Path(tmp) / "r.xlsx")
+        path = export_xlsx(
+            session=session, survey_id=survey_id, path=Path(tmp) / "r.xlsx", regions=regions
+        )
         data = path.read_bytes()
     return Response(
         data,
