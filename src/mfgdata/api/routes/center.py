@@ -57,7 +57,8 @@ class KpiIn(BaseModel):
 
 
 @router.post("/kpi", summary="ISO 22400-2 KPI 계산 / ISO 22400-2 KPIs from their elements")
-def kpi(body: KpiIn) -> Response:
+def kpi(body: KpiIn, actor: ActorDep) -> Response:
+    """Open to everyone; a browser session still needs its CSRF token (``ActorDep``)."""
     before = KpiInputs.from_mapping(body.before)
     out: dict[str, Any] = {"units": {"time": "min", "quantity": "pcs", "pri": "min/pcs"}}
     out["before"] = [k.to_dict() for k in compute_kpis(before)]
@@ -287,7 +288,10 @@ class AnswerIn(BaseModel):
     "/answer/{token}", summary="링크로 응답 저장/제출 / Save or submit answers (no account)"
 )
 def answer_put(
-    token: Annotated[str, PathParam(max_length=100)], body: AnswerIn, session: DbSession
+    token: Annotated[str, PathParam(max_length=100)],
+    body: AnswerIn,
+    session: DbSession,
+    actor: ActorDep,  # no account needed; a browser session must still send its CSRF token
 ) -> Response:
     surveystore.save_answers(session=session, token=token, answers=body.answers, submit=body.submit)
     session.commit()

@@ -113,7 +113,12 @@ class RegistrationIn(BaseModel):
     summary="참가 신청 (계정 없이) / Register (no account)",
     status_code=201,
 )
-def register(event_id: DbInt, body: RegistrationIn, session: DbSession) -> Response:
+def register(
+    event_id: DbInt,
+    body: RegistrationIn,
+    session: DbSession,
+    actor: ActorDep,  # no account needed; a browser session must still send its CSRF token
+) -> Response:
     event = events.get_event(session=session, event_id=event_id)
     row, token = events.register(session=session, event=event, **body.model_dump())
     session.commit()
@@ -150,7 +155,8 @@ def my_registration(token: Token, session: DbSession) -> Response:
 
 
 @router.delete("/registrations/{token}", summary="신청 취소 / Cancel my registration")
-def cancel_registration(token: Token, session: DbSession) -> Response:
+def cancel_registration(token: Token, session: DbSession, actor: ActorDep) -> Response:
+    """By the token; a browser session must still send its CSRF token (``ActorDep``)."""
     row = events.registration_for_token(session=session, token=token)
     events.cancel(session=session, registration=row)
     session.commit()
