@@ -64,5 +64,15 @@ def test_companies_and_survey_cycle(mfgdata_home: Path, tmp_path: Path) -> None:
         runner.invoke(app, ["center", "surveys", "export", "1", "--out", str(out)]).exit_code == 0
     )
     assert out.stat().st_size > 0
+    remind = runner.invoke(app, ["center", "surveys", "remind", "1"])
+    assert (
+        remind.exit_code == 0 and "대구정밀" in remind.output and "1 not submitted" in remind.output
+    )
+    req = runner.invoke(app, ["center", "events", "requirement", "--year", "2026"])
+    assert req.exit_code == 0 and "held 0" in req.output and "not met" in req.output
+    board = runner.invoke(
+        app, ["center", "dashboard", "--year", "2099", "--out", str(tmp_path / "d.xlsx")]
+    )
+    assert board.exit_code == 0 and (tmp_path / "d.xlsx").stat().st_size > 0
     missing = runner.invoke(app, ["center", "surveys", "open", "99"])
     assert missing.exit_code == 2 and "no such survey" in missing.output

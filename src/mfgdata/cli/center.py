@@ -19,12 +19,15 @@ from mfgdata.center import surveystore
 from mfgdata.center.codes import format_business_number
 from mfgdata.center.companies import get_company_by_number, list_companies
 from mfgdata.center.companyimport import import_companies
+from mfgdata.center.dashboard import build_dashboard, dashboard_xlsx
 from mfgdata.center.errors import KpiInputError
+from mfgdata.center.events import year_requirement
 from mfgdata.center.kpi22400 import KpiInputs, compare, compute_kpis
 from mfgdata.center.surveyanalysis import analyse, export_csv, export_xlsx
 from mfgdata.center.surveytemplates import TEMPLATES, template
 from mfgdata.cli.console import console, handle_errors
 from mfgdata.db.engine import session_scope
+from mfgdata.db.tables import CenterCompany
 
 center_app = typer.Typer(
     help="지역특화 제조AI센터 / Regional Manufacturing AI Center",
@@ -234,3 +237,68 @@ def surveys_export(
         else:
             out.write_bytes(export_csv(session=session, survey_id=survey_id))
     console.print(f"{out}", highlight=False)
+
+
+@surveys_app.command("remind")
+@handle_errors
+def surveys_remind(survey_id: int) -> None:
+    """미응답 링크와 연락처 (알림 시각 기록) / Links not yet submitted, with contacts to remind."""
+    with session_scope() as session:
+        pending = surveystore.pending_reminders(session=session, survey_id=survey_id)
+        for r in pending:
+            company = session.get(CenterCompany, r.company_id) if r.company_id else None
+            emails = ", ".join(c.email for c in company.contacts if c.email) if company else ""
+            name = company.name if company else "-"
+            console.print(f"response {r.id}\t{name}\t{emails or '-'}", highlight=False)
+        console.print(f"{len(pending)}건 미응답 / {len(pending)} not submitted", highlight=False)
+
+
+events_app = typer.Typer(help="행사 / Events", no_args_is_help=True, add_completion=False)
+center_app.add_typer(events_app, name="events")
+
+
+@events_app.command("requirement")
+@handle_errors
+def events_requirement(
+    year: Annotated[int, typer.Option(min=2000, max=2100, help="연도 / year")],
+    region: Annotated[str | None, typer.Option(help="daegu, ulsan, ...")] = None,
+) -> None:
+    """연 4회 이상 교육·세미나·성과공유 요건 / The at-least-4-events-a-year rule."""
+    with session_scope() as session:
+        req = year_requirement(session=session, year=year, region=region)
+    state = (
+        "충족 / met"
+        if req.met
+        else ("예정 포함 가능 / on track" if req.on_track else "미충족 / not met")
+    )
+    console.print(
+        f"{year}: 개최 / held {len(req.held)}, 예정 / scheduled {len(req.scheduled)}, "
+        f"필요 / required {req.required} — {state}",
+        highlight=False,
+    )
+
+
+@center_app.command("dashboard")
+@handle_errors
+def dashboard(
+    year: Annotated[int, typer.Option(min=2000, max=2100, help="연도 / year")],
+    region: Annotated[str | None, typer.Option(help="daegu, ulsan, ... (기본: 전체 / all)")] = None,
+    out: Annotated[Path | None, typer.Option(help="XLSX 파일 / write an XLSX file")] = None,
+) -> None:
+    """성과 지표 (연도·지역) / KPI dashboard by year and region."""
+    with session_scope() as session:
+        board = build_dashboard(session=session, year=year, region=region)
+    table = Table(title=f"{year} {region or '전체 / all'}")
+    for head in ("항목 / item", "값 / value", "단위 / unit", "근거 / records"):
+        table.add_column(head)
+    for f in board.figures:
+        table.add_row(
+            f"{f.ko} / {f.en}",
+            "-" if f.value is None else str(f.value),
+            f.unit,
+            str(len(f.records)),
+        )
+    console.print(table)
+    if out is not None:
+        dashboard_xlsx(board, out)
+        console.print(str(out), highlight=False)
