@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from mfgdata.center.access import set_staff_regions
+from mfgdata.center.pdf import chromium_path
 from mfgdata.db.engine import make_engine
 from mfgdata.db.repositories.organisations import get_or_create_organisation
 from mfgdata.db.repositories.users import UserCreate, create_user
@@ -294,6 +295,12 @@ def test_testbed_api_and_pages(db_url: str, tmp_path: Path) -> None:
     assert page.status_code == 200 and 'id="fig-oee_change">11.72<' in page.text
     xlsx = staff.get("/api/v1/center/dashboard?format=xlsx")
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    annual = staff.get("/api/v1/center/dashboard?format=html")
+    assert "11.72 %p" in annual.text and f"testbed:{tb_id}" in annual.text
+    if chromium_path():  # the PDFs are printed by headless Chromium
+        pdf = staff.get(f"/api/v1/center/testbeds/{tb_id}/report?format=pdf")
+        assert pdf.status_code == 200 and pdf.content[:5] == b"%PDF-", pdf.text[:200]
+        assert staff.get("/api/v1/center/dashboard?format=pdf").content[:5] == b"%PDF-"
     listed = staff.get("/api/v1/center/testbeds").json()
     assert [t["id"] for t in listed] == [tb_id]
 

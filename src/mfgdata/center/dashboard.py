@@ -302,3 +302,38 @@ def dashboard_xlsx(dashboard: Dashboard, path: Path) -> Path:
             trace.append([f.key, r])
     book.save(path)
     return path
+
+
+ANNUAL = """<!doctype html>
+<html lang="ko"><head><meta charset="utf-8">
+<title>연간 성과 보고 / Annual KPI report {{ b.year }}</title>
+<style>body{font-family:system-ui,'Noto Sans KR',sans-serif;max-width:860px;margin:32px auto;
+color:#1d2733}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #dde3ea;
+padding:6px 8px;text-align:left;vertical-align:top}td.n{text-align:right}.muted{color:#64748b;
+font-size:85%}</style></head><body>
+<h1>지역특화 제조AI센터 연간 성과 / Annual KPI report {{ b.year }}</h1>
+<p>{{ region }} · 작성 / generated {{ now.strftime("%Y-%m-%d %H:%M") }} UTC</p>
+<table><tr><th>항목 / Item</th><th>값 / Value</th><th>근거 기록 / Records counted</th></tr>
+{% for f in b.figures %}<tr><td>{{ f.ko }} / {{ f.en }}</td>
+<td class="n">{{ "–" if f.value is none else f.value }} {{ f.unit }}</td>
+<td class="muted">{{ f.records|join(", ") or "–" }}</td></tr>{% endfor %}
+<tr><td>연 4회 이상 행사 / at least 4 events a year</td>
+<td class="n">{{ b.requirement.held }} / {{ b.requirement.required }}</td>
+<td>{{ "충족 / met" if b.requirement.met else "미충족 / not met" }}</td></tr>
+</table></body></html>
+"""
+
+
+def dashboard_html(dashboard: Dashboard) -> str:
+    """The annual report as one self-contained bilingual page (print it with ``pdf``)."""
+    from jinja2 import Environment, select_autoescape
+
+    from mfgdata.db.tables import REGIONS, utcnow
+
+    env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
+    region = (
+        f"{REGIONS[dashboard.region]} / {dashboard.region}"
+        if dashboard.region
+        else "전체 지역 / all regions"
+    )
+    return env.from_string(ANNUAL).render(b=dashboard, region=region, now=utcnow())

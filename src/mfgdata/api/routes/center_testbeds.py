@@ -22,6 +22,7 @@ from mfgdata.api.auth import ActorDep, DbSession, require_user
 from mfgdata.api.deps import DbInt, get_settings_dep, json_response
 from mfgdata.center import testbeds
 from mfgdata.center.access import require_manager, visible_company
+from mfgdata.center.pdf import html_to_pdf
 from mfgdata.center.pocreport import render_poc_report
 from mfgdata.db.tables import CenterTestbed
 
@@ -153,13 +154,25 @@ def add_milestone(
 
 @router.get(
     "/testbeds/{testbed_id}/report",
-    summary="실증 결과 보고서 (HTML) / PoC report (HTML)",
+    summary="실증 결과 보고서 (HTML/PDF) / PoC report (HTML or PDF)",
     response_class=HTMLResponse,
 )
-def report(testbed_id: DbInt, request: Request, actor: ActorDep, session: DbSession) -> Response:
+def report(
+    testbed_id: DbInt,
+    request: Request,
+    actor: ActorDep,
+    session: DbSession,
+    format: Literal["html", "pdf"] = "html",
+) -> Response:
     user = require_user(actor, "read")
     tb = testbeds.get_testbed(session=session, testbed_id=testbed_id, viewer=user)
     html = render_poc_report(session=session, testbed=tb, settings=get_settings_dep(request))
+    if format == "pdf":
+        return Response(
+            html_to_pdf(html),
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="poc-report-{tb.id}.pdf"'},
+        )
     return HTMLResponse(
         html,
         headers={"Content-Disposition": f'attachment; filename="poc-report-{tb.id}.html"'},
