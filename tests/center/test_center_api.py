@@ -370,3 +370,14 @@ def test_event_registration_waitlist_checkin_certificate(db_url: str, tmp_path: 
         },
     )
     assert bad.status_code == 422 and ("not a date" in bad.text or "날짜" in bad.text)
+
+
+def test_center_pages_in_english(db_url: str, tmp_path: Path) -> None:
+    app = web_app(web_settings(tmp_path / "home", db_url))
+    client = TestClient(app, raise_server_exceptions=False)
+    client.cookies.set("mfgdata_lang", "en")
+    page = client.get("/center/kpi")
+    assert page.status_code == 200 and "ISO 22400-2 KPI calculator" in page.text
+    assert "planned busy time" in page.text
+    client.cookies.set("mfgdata_lang", "ko")
+    assert "계획 작업 시간" in client.get("/center/kpi").text

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 from mfgdata.api.auth import DbSession
 from mfgdata.api.deps import DbInt
 from mfgdata.api.pages.common import PageActor, need_user, redirect, render
+from mfgdata.api.pages.i18n import request_language
 from mfgdata.center import surveystore
 from mfgdata.center.access import (
     dashboard_region,
@@ -45,7 +46,8 @@ def _labels() -> dict[str, Any]:
 
 
 def center_page(request: Request, actor: PageActor, name: str, **context: Any) -> HTMLResponse:
-    lang = request.cookies.get("mfgdata_lang") or (actor.user.locale if actor.user else "ko")
+    """Render a center page; ``t(ko, en)`` picks the page language's text."""
+    lang = request_language(request, actor.user.locale if actor.user else None)
 
     def t(ko: str, en: str) -> str:
         return en if lang == "en" else ko
