@@ -381,3 +381,67 @@ def test_center_pages_in_english(db_url: str, tmp_path: Path) -> None:
     assert "planned busy time" in page.text
     client.cookies.set("mfgdata_lang", "ko")
     assert "계획 작업 시간" in client.get("/center/kpi").text
+
+
+def test_survey_builder_page(db_url: str, tmp_path: Path) -> None:
+    settings = web_settings(tmp_path / "home", db_url)
+    engine = make_engine(db_url)
+    with Session(engine) as s:
+        _user(s, "Daegu Center", "center", "center_staff", "staff@center.kr")
+        s.commit()
+    engine.dispose()
+    app = web_app(settings)
+    staff = _login(app, "staff@center.kr")
+    made = staff.post(
+        "/center/surveys", data={"kind": "custom", "title": "설비 현황"}, follow_redirects=False
+    )
+    url = made.headers["location"]
+    assert staff.get(url).status_code == 200  # an empty draft renders
+    empty_open = staff.post(f"{url}/status", data={"status": "open"})
+    assert empty_open.status_code == 422  # no questions yet
+    q1 = {
+        "qid": "machines",
+        "type": "number",
+        "ko": "보유 설비 수",
+        "en": "machines owned",
+        "unit": "대",
+        "min": "0",
+        "required": "1",
+    }
+    assert staff.post(f"{url}/questions", data=q1, follow_redirects=False).status_code == 303
+    q2 = {
+        "qid": "plc",
+        "type": "single",
+        "ko": "PLC 사용",
+        "options": "yes|예|yes\nno|아니오|no",
+        "show_if_question": "machines",
+        "show_if_op": "gte",
+        "show_if_value": "1",
+    }
+    assert staff.post(f"{url}/questions", data=q2, follow_redirects=False).status_code == 303
+    bad = staff.post(f"{url}/questions", data={"qid": "x", "type": "single", "ko": "옵션 없음"})
+    assert bad.status_code == 422 and 'id="survey-error"' in bad.text
+    fwd = staff.post(
+        f"{url}/questions",
+        data={
+            "qid": "y",
+            "type": "text",
+            "ko": "y",
+            "show_if_question": "zzz",
+            "show_if_op": "answered",
+        },
+    )
+    assert fwd.status_code == 422
+    assert (
+        staff.post(f"{url}/status", data={"status": "open"}, follow_redirects=False).status_code
+        == 303
+    )
+    sid = int(url.rsplit("/", 1)[1])
+    link = staff.post(f"/api/v1/center/surveys/{sid}/links", json={}).json()["url"]
+    anon = TestClient(app, raise_server_exceptions=False)
+    first = anon.get(link)
+    assert 'id="q-machines"' in first.text and 'id="q-plc"' not in first.text
+    shown = anon.post(link, data={"machines": "3", "action": "save"})
+    assert 'id="q-plc"' in shown.text and "대" in shown.text
+    late = staff.post(f"{url}/questions", data={"qid": "z", "type": "text", "ko": "z"})
+    assert late.status_code == 422  # the survey is open: no more questions

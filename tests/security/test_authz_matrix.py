@@ -196,6 +196,7 @@ POST /e/r/{{token}}/cancel                                     -       Y    Y   
 GET  /e/r/{{token}}/certificate                                -       Y    Y     Y     Y        Y     Y     Y     Y      Y      Y     Y
 GET  /api/v1/center/dashboard                                  -       N    N     N     N        N     Y     Y     N      N      N     N
 GET  /center/dashboard                                         -       L    N     N     N        N     Y     Y     L      L      L     L
+POST /center/surveys/{{survey_id}}/questions                   -       L    N     N     N        N     Y     Y     L      L      L     L
 """
 # fmt: on
 
@@ -844,6 +845,11 @@ BUILDERS: dict[str, Builder] = {
         "GET",
         _after_center(w, "/center/dashboard"),
         {},
+    ),
+    "POST /center/surveys/{survey_id}/questions": lambda w, t: (
+        "POST",
+        f"/center/surveys/{_fresh_survey(w)}/questions",
+        _form({"qid": "extra", "type": "text", "ko": "추가 질문"}),
     ),
 }
 

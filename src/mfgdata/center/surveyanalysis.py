@@ -26,6 +26,7 @@ from mfgdata.center.surveystore import get_survey, list_responses
 from mfgdata.center.surveytemplates import maturity_change, maturity_score
 from mfgdata.db.tables import CenterCompany, CenterSurveyResponse
 
+FACETS = ("region", "industry", "size", "maturity", "problem_type")
 _FORMULA = re.compile(r"^[=+\-@\t\r]")
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
@@ -102,6 +103,8 @@ def _within(
 def analyse(*, session: Session, survey_id: int, regions: set[str] | None = None) -> SurveyAnalysis:
     """The analysis; ``regions`` limits it to those regions' companies (a staff member's)."""
     survey_row = get_survey(session=session, survey_id=survey_id)
+    if not survey_row.definition.get("questions"):  # an empty draft: nothing to count
+        return SurveyAnalysis(survey_id, 0, 0, {k: {} for k in FACETS}, {})
     survey = parse_survey(survey_row.definition)
     every = _within(
         session,
@@ -109,9 +112,7 @@ def analyse(*, session: Session, survey_id: int, regions: set[str] | None = None
         regions,
     )
     done = [r for r in every if r.submitted_at is not None]
-    by: dict[str, dict[str, Bucket]] = {
-        k: {} for k in ("region", "industry", "size", "maturity", "problem_type")
-    }
+    by: dict[str, dict[str, Bucket]] = {k: {} for k in FACETS}
     for r in done:
         company = session.get(CenterCompany, r.company_id) if r.company_id else None
         for facet, value in _company_facets(company).items():

@@ -55,13 +55,14 @@ def create_survey(
         raise SurveyError(f"알 수 없는 지역: {region}", f"unknown region: {region}")
     if not title_ko.strip():
         raise SurveyError("설문 제목이 비어 있습니다", "the survey title is empty")
-    parse_survey(definition)
+    if definition.get("questions"):  # a draft may start empty and be built question by question
+        parse_survey(definition)
     survey = CenterSurvey(
         title_ko=title_ko.strip()[:300],
         title_en=(title_en.strip() or title_ko.strip())[:300],
         kind=kind,
         status="draft",
-        definition={"questions": list(definition["questions"])},
+        definition={"questions": list(definition.get("questions") or [])},
         region=region,
         created_by_id=actor.id if actor else None,
     )
@@ -69,6 +70,95 @@ def create_survey(
     session.flush()
     audit.record(session=session, action="survey.create", actor=actor, target=f"survey:{survey.id}")
     return survey
+
+
+def add_question(
+    *,
+    session: Session,
+    survey: CenterSurvey,
+    question: Mapping[str, Any],
+    actor: User | None = None,
+) -> CenterSurvey:
+    """Append a question to a draft survey (the builder); the whole definition is re-checked."""
+    if survey.status != "draft":
+        raise SurveyClosed(
+            "초안 상태의 설문에만 질문을 추가할 수 있습니다",
+            "questions can be added to a draft survey only",
+        )
+    definition = {"questions": [*survey.definition.get("questions", []), dict(question)]}
+    parse_survey(definition)
+    survey.definition = definition
+    session.flush()
+    audit.record(
+        session=session,
+        action="survey.question",
+        actor=actor,
+        target=f"survey:{survey.id}",
+        detail={"question": str(question.get("id", ""))},
+    )
+    return survey
+
+
+def question_from_form(form: Mapping[str, str]) -> dict[str, Any]:
+    """A question from the builder form: options one per line (``value|한국어|English`` or one
+    text), matrix rows likewise, an optional condition on an earlier question."""
+
+    def lines(text: str) -> list[dict[str, str]]:
+        out = []
+        for line in text.splitlines():
+            parts = [p.strip() for p in line.split("|")]
+            if parts and parts[0]:
+                value = parts[0]
+                out.append(
+                    {
+                        "value": value,
+                        "ko": parts[1] if len(parts) > 1 else value,
+                        "en": parts[2] if len(parts) > 2 else value,
+                    }
+                )
+        return out
+
+    q: dict[str, Any] = {
+        "id": form.get("qid", "").strip(),
+        "type": form.get("type", "").strip(),
+        "ko": form.get("ko", "").strip(),
+        "en": form.get("en", "").strip(),
+        "required": form.get("required") in ("1", "on", "true"),
+    }
+    if q["type"] in ("single", "multiple", "matrix"):
+        q["options"] = lines(form.get("options", ""))
+    if q["type"] == "matrix":
+        q["rows"] = lines(form.get("rows", ""))
+    for key in ("min", "max"):
+        raw = form.get(key, "").strip()
+        if raw:
+            try:
+                q[key] = float(raw)
+            except ValueError:
+                raise SurveyError(
+                    f"{key}: 숫자가 아닙니다: {raw}", f"{key}: not a number: {raw}"
+                ) from None
+    if form.get("unit", "").strip():
+        q["unit"] = form["unit"].strip()
+    target = form.get("show_if_question", "").strip()
+    if target:
+        op = form.get("show_if_op", "equals").strip() or "equals"
+        cond: dict[str, Any] = {"question": target, "op": op}
+        value = form.get("show_if_value", "").strip()
+        if op == "in":
+            cond["value"] = [v.strip() for v in value.split(",") if v.strip()]
+        elif op in ("gte", "lte"):
+            try:
+                cond["value"] = float(value)
+            except ValueError:
+                raise SurveyError(
+                    f"조건 값이 숫자가 아닙니다: {value}",
+                    f"the condition value is not a number: {value}",
+                ) from None
+        elif op != "answered":
+            cond["value"] = value
+        q["show_if"] = cond
+    return q
 
 
 def get_survey(*, session: Session, survey_id: int) -> CenterSurvey:
@@ -89,6 +179,8 @@ def set_status(
     *, session: Session, survey: CenterSurvey, status: str, actor: User | None = None
 ) -> None:
     allowed = {"draft": ("open",), "open": ("closed",), "closed": ("open",)}
+    if status == "open":
+        parse_survey(survey.definition)  # at least one question, all of them valid
     if status not in allowed[survey.status]:
         raise SurveyClosed(
             f"설문 상태를 {survey.status}에서 {status}(으)로 바꿀 수 없습니다",

@@ -80,13 +80,18 @@ def center_new_survey(
     title: Annotated[str, Form(max_length=300)] = "",
 ) -> Response:
     user = require_manager(need_user(request, actor))
-    if kind not in TEMPLATES:
+    if kind == "custom":  # an empty draft, built question by question on its page
+        definition: dict[str, Any] = {"questions": []}
+        default_ko, default_en = "새 설문", "New survey"
+    elif kind in TEMPLATES:
+        definition = template(kind)
+        default_ko, default_en = definition["title_ko"], definition["title_en"]
+    else:
         raise CenterError(f"알 수 없는 템플릿: {kind}", f"unknown template: {kind}")
-    definition = template(kind)
     survey = surveystore.create_survey(
         session=session,
-        title_ko=title.strip() or definition["title_ko"],
-        title_en=title.strip() or definition["title_en"],
+        title_ko=title.strip() or default_ko,
+        title_en=title.strip() or default_en,
         definition=definition,
         kind=kind,
         actor=user,
@@ -103,14 +108,14 @@ def _survey_page(
     result = analyse(
         session=session, survey_id=survey_id, regions=staff_regions(session=session, user=user)
     )
-    parsed = parse_survey(survey.definition)
+    parsed = parse_survey(survey.definition) if survey.definition.get("questions") else None
     return center_page(
         request,
         actor,
         "center_survey.html",
         survey=survey,
         result=result,
-        questions=parsed.questions,
+        questions=parsed.questions if parsed else (),
         companies=list_visible_companies(session=session, user=user),
         **extra,
     )
@@ -121,6 +126,27 @@ def center_survey(
     survey_id: DbInt, request: Request, actor: PageActor, session: DbSession
 ) -> HTMLResponse:
     return _survey_page(request, actor, session, survey_id)
+
+
+@router.post("/center/surveys/{survey_id}/questions", response_class=HTMLResponse)
+async def center_survey_question(
+    survey_id: DbInt, request: Request, actor: PageActor, session: DbSession
+) -> Response:
+    user = require_manager(need_user(request, actor))
+    survey = surveystore.get_survey(session=session, survey_id=survey_id)
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    try:
+        surveystore.add_question(
+            session=session,
+            survey=survey,
+            question=surveystore.question_from_form(form),
+            actor=user,
+        )
+        session.commit()
+    except CenterError as e:
+        session.rollback()
+        return _survey_page(request, actor, session, survey_id, error=e, status_code=422)
+    return redirect(f"/center/surveys/{survey_id}")
 
 
 @router.post("/center/surveys/{survey_id}/status")
