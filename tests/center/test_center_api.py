@@ -301,6 +301,8 @@ def test_testbed_api_and_pages(db_url: str, tmp_path: Path) -> None:
         pdf = staff.get(f"/api/v1/center/testbeds/{tb_id}/report?format=pdf")
         assert pdf.status_code == 200 and pdf.content[:5] == b"%PDF-", pdf.text[:200]
         assert staff.get("/api/v1/center/dashboard?format=pdf").content[:5] == b"%PDF-"
+    links = member.get(f"/api/v1/center/companies/{company['id']}").json()["links"]
+    assert links["testbeds"] == [tb_id] and links["uploads"] == [upload.json()["id"]]
     listed = staff.get("/api/v1/center/testbeds").json()
     assert [t["id"] for t in listed] == [tb_id]
 

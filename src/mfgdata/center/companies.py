@@ -376,3 +376,42 @@ def company_dict(company: CenterCompany) -> dict[str, Any]:
         ],
         "org_id": company.org_id,
     }
+
+
+def company_links(*, session: Session, company: CenterCompany) -> dict[str, list[Any]]:
+    """What is linked to a company: its organisation's uploads and products, its testbeds and
+    its survey responses (ids, so each can be opened)."""
+    from mfgdata.db.tables import CenterSurveyResponse, CenterTestbed, Product, Upload
+
+    org = company.org_id
+    uploads = (
+        session.scalars(select(Upload.id).where(Upload.org_id == org).order_by(Upload.id)).all()
+        if org is not None
+        else []
+    )
+    products = (
+        session.scalars(
+            select(Product.id).where(Product.owner_org_id == org).order_by(Product.id)
+        ).all()
+        if org is not None
+        else []
+    )
+    testbeds = session.scalars(
+        select(CenterTestbed.id)
+        .where(CenterTestbed.company_id == company.id)
+        .order_by(CenterTestbed.id)
+    ).all()
+    responses = session.scalars(
+        select(CenterSurveyResponse.id)
+        .where(
+            CenterSurveyResponse.company_id == company.id,
+            CenterSurveyResponse.submitted_at.is_not(None),
+        )
+        .order_by(CenterSurveyResponse.id)
+    ).all()
+    return {
+        "uploads": list(uploads),
+        "products": list(products),
+        "testbeds": list(testbeds),
+        "survey_responses": list(responses),
+    }

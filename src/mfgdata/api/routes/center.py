@@ -33,7 +33,12 @@ from mfgdata.center.access import (
     staff_regions,
     visible_company,
 )
-from mfgdata.center.companies import company_dict, create_company, parse_company
+from mfgdata.center.companies import (
+    company_dict,
+    company_links,
+    create_company,
+    parse_company,
+)
 from mfgdata.center.companyimport import import_companies
 from mfgdata.center.errors import SurveyError
 from mfgdata.center.kpi22400 import KpiInputs, compare, compute_kpis
@@ -90,8 +95,9 @@ def add_company(body: dict[str, Any], actor: ActorDep, session: DbSession) -> Re
 @router.get("/companies/{company_id}", summary="기업 / One company")
 def one_company(company_id: DbInt, actor: ActorDep, session: DbSession) -> Response:
     user = require_user(actor, "read")
+    company = visible_company(session=session, user=user, company_id=company_id)
     return json_response(
-        company_dict(visible_company(session=session, user=user, company_id=company_id))
+        company_dict(company) | {"links": company_links(session=session, company=company)}
     )
 
 
