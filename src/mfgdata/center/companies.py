@@ -297,7 +297,8 @@ def list_companies(
     return session.scalars(query).all()
 
 
-def _apply(company: CenterCompany, data: CompanyInput) -> None:
+def apply_company(company: CenterCompany, data: CompanyInput) -> None:
+    """Copy a validated record onto a row (contacts are added, never dropped)."""
     company.name = data.name
     company.ksic_code = data.ksic_code
     company.region = data.region
@@ -329,7 +330,7 @@ def create_company(
             column="business_number",
         )
     company = CenterCompany(business_number=data.business_number, contacts=[])
-    _apply(company, data)
+    apply_company(company, data)
     session.add(company)
     session.flush()
     audit.record(
@@ -345,7 +346,7 @@ def upsert_company(
     found = get_company_by_number(session=session, business_number=data.business_number)
     if found is None:
         return create_company(session=session, data=data, actor=actor), True
-    _apply(found, data)
+    apply_company(found, data)
     found.updated = utcnow()
     session.flush()
     audit.record(

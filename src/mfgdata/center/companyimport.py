@@ -15,18 +15,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from mfgdata.accounts import audit
 from mfgdata.center.companies import (
     REQUIRED,
     CompanyInput,
+    apply_company,
     canonical_column,
-    get_company_by_number,
     parse_company,
-    upsert_company,
 )
 from mfgdata.center.errors import CompanyError
-from mfgdata.db.tables import User
+from mfgdata.db.tables import CenterCompany, User, utcnow
 from mfgdata.errors import InputError, MfgDataError
 from mfgdata.frames.limits import Limits
 from mfgdata.frames.workbook import broken, check_workbook
@@ -163,6 +164,43 @@ def _xlsx_rows(path: Path) -> list[tuple[int, dict[str, Any]]]:
         book.close()
 
 
+def _existing(session: Session, numbers: list[str]) -> dict[str, CenterCompany]:
+    """The registered companies among ``numbers``, in one query per 500 numbers."""
+    found: dict[str, CenterCompany] = {}
+    for start in range(0, len(numbers), 500):
+        chunk = numbers[start : start + 500]
+        for c in session.scalars(
+            select(CenterCompany).where(CenterCompany.business_number.in_(chunk))
+        ):
+            found[c.business_number] = c
+    return found
+
+
+def _write(
+    session: Session,
+    parsed: list[CompanyInput],
+    existing: dict[str, CenterCompany],
+    actor: User | None,
+) -> None:
+    """Create or update every row with one flush, then one audit row each."""
+    made: list[tuple[CenterCompany, str]] = []
+    now = utcnow()
+    for data in parsed:
+        company = existing.get(data.business_number)
+        if company is None:
+            company = CenterCompany(business_number=data.business_number, contacts=[])
+            session.add(company)
+            made.append((company, "company.create"))
+        else:
+            company.updated = now
+            made.append((company, "company.update"))
+        apply_company(company, data)
+    session.flush()
+    for company, action in made:
+        audit.record(session=session, action=action, actor=actor, target=f"company:{company.id}")
+    session.flush()
+
+
 def import_companies(
     *,
     session: Session,
@@ -216,15 +254,16 @@ def import_companies(
             continue
         seen[data.business_number] = line
         parsed.append(data)
-        if get_company_by_number(session=session, business_number=data.business_number):
+    existing = _existing(session, [d.business_number for d in parsed])
+    for data in parsed:
+        if data.business_number in existing:
             report.to_update += 1
         else:
             report.to_create += 1
     if dry_run or report.errors:
         return report
     try:
-        for data in parsed:
-            upsert_company(session=session, data=data, actor=actor)
+        _write(session, parsed, existing, actor)
     except MfgDataError:
         session.rollback()
         raise
