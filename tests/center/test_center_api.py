@@ -172,6 +172,11 @@ def test_center_flow_and_isolation(db_url: str, tmp_path: Path) -> None:
     assert admin_like_other.get(f"/api/v1/center/surveys/{sid}/analysis").json()["responses"] == 0
     theirs = admin_like_other.get(f"/api/v1/center/surveys/{sid}/export?format=csv")
     assert "대구정밀" not in theirs.content.decode("utf-8-sig")
+    # the company's member sees its own answers; another region's staff and a buyer do not
+    own = member.get(f"/api/v1/center/companies/{daegu_id}/responses").json()
+    assert own[0]["answers"]["budget"] == 3000 and own[0]["title_ko"] == "2026 수요조사"
+    assert admin_like_other.get(f"/api/v1/center/companies/{daegu_id}/responses").status_code == 404
+    assert buyer.get(f"/api/v1/center/companies/{daegu_id}/responses").status_code == 404
     shown = staff.get(f"/center/surveys/{sid}")
     assert shown.status_code == 200 and "대구광역시" in shown.text
     assert "<strong>1</strong>" in shown.text

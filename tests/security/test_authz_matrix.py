@@ -197,6 +197,7 @@ GET  /e/r/{{token}}/certificate                                -       Y    Y   
 GET  /api/v1/center/dashboard                                  -       N    N     N     N        N     Y     Y     N      N      N     N
 GET  /center/dashboard                                         -       L    N     N     N        N     Y     Y     L      L      L     L
 POST /center/surveys/{{survey_id}}/questions                   -       L    N     N     N        N     Y     Y     L      L      L     L
+GET  /api/v1/center/companies/{{company_id}}/responses         -       N    Y     N     N        N     Y     Y     Y      N      N     N
 """
 # fmt: on
 
@@ -850,6 +851,11 @@ BUILDERS: dict[str, Builder] = {
         "POST",
         f"/center/surveys/{_fresh_survey(w)}/questions",
         _form({"qid": "extra", "type": "text", "ko": "추가 질문"}),
+    ),
+    "GET /api/v1/center/companies/{company_id}/responses": lambda w, t: (
+        "GET",
+        f"/api/v1/center/companies/{_center(w)['company']}/responses",
+        {},
     ),
 }
 

@@ -22,6 +22,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
+from sqlalchemy import select
 
 from mfgdata.api.auth import ActorDep, DbSession, require_user
 from mfgdata.api.deps import DbInt, json_response
@@ -45,7 +46,7 @@ from mfgdata.center.kpi22400 import KpiInputs, compare, compute_kpis
 from mfgdata.center.surveyanalysis import analyse, export_csv, export_xlsx
 from mfgdata.center.surveys import missing_required, visible_questions
 from mfgdata.center.surveytemplates import TEMPLATES, template
-from mfgdata.db.tables import CenterSurvey
+from mfgdata.db.tables import CenterSurvey, CenterSurveyResponse
 from mfgdata.errors import InputError
 
 router = APIRouter(prefix="/api/v1/center", tags=["center / 제조AI센터"])
@@ -99,6 +100,39 @@ def one_company(company_id: DbInt, actor: ActorDep, session: DbSession) -> Respo
     return json_response(
         company_dict(company) | {"links": company_links(session=session, company=company)}
     )
+
+
+@router.get(
+    "/companies/{company_id}/responses",
+    summary="기업의 설문 응답 / A company's submitted survey answers",
+)
+def company_responses(company_id: DbInt, actor: ActorDep, session: DbSession) -> Response:
+    """The company's own answers: its members and the staff of its region see them."""
+    user = require_user(actor, "read")
+    company = visible_company(session=session, user=user, company_id=company_id)
+    rows = session.scalars(
+        select(CenterSurveyResponse)
+        .where(
+            CenterSurveyResponse.company_id == company.id,
+            CenterSurveyResponse.submitted_at.is_not(None),
+        )
+        .order_by(CenterSurveyResponse.id)
+    ).all()
+    out = []
+    for r in rows:
+        survey = surveystore.get_survey(session=session, survey_id=r.survey_id)
+        out.append(
+            {
+                "response_id": r.id,
+                "survey_id": survey.id,
+                "title_ko": survey.title_ko,
+                "title_en": survey.title_en,
+                "phase": r.phase,
+                "submitted_at": r.submitted_at,
+                "answers": r.answers,
+            }
+        )
+    return json_response(out)
 
 
 @router.post("/companies/import", summary="기업 일괄 등록 (CSV/XLSX) / Import companies")
