@@ -363,8 +363,36 @@ def test_event_registration_waitlist_checkin_certificate(db_url: str, tmp_path: 
     # the waiting person cancels through the API token; the rule page counts the event as scheduled
     token = api.json()["token"]
     assert anon.delete(f"/api/v1/center/registrations/{token}").json()["status"] == "cancelled"
+    # a satisfaction survey on an event: the checked-in attendee gets its link on their page
+    made_sv = staff.post("/center/surveys", data={"kind": "satisfaction"}, follow_redirects=False)
+    sv_id = int(made_sv.headers["location"].rsplit("/", 1)[1])
+    staff.post(f"/center/surveys/{sv_id}/status", data={"status": "open"})
+    ev2 = staff.post(
+        "/api/v1/center/events",
+        json={
+            "kind": "education",
+            "title_ko": "교육",
+            "starts_at": "2099-06-01T10:00:00+09:00",
+            "ends_at": "2099-06-01T12:00:00+09:00",
+            "capacity": 5,
+            "survey_id": sv_id,
+        },
+    ).json()
+    reg2 = anon.post(
+        f"/api/v1/center/events/{ev2['id']}/registrations",
+        json={"name": "박", "email": "park@x.kr"},
+    ).json()
+    assert 'id="satisfaction"' not in anon.get(reg2["url"]).text  # not before check-in
+    ci = staff.post(f"/api/v1/center/events/{ev2['id']}/registrations/{reg2['id']}/check-in")
+    assert ci.status_code == 200
+    mine = anon.get(reg2["url"]).text
+    sv_link = mine.split('id="satisfaction" href="')[1].split('"')[0]
+    assert sv_link == anon.get(reg2["url"]).text.split('id="satisfaction" href="')[1].split('"')[0]
+    done_sv = anon.post(sv_link, data={"overall": "5", "useful": "4", "action": "submit"})
+    assert done_sv.status_code == 200 and 'id="answer-done"' in done_sv.text
+    assert staff.get(f"/api/v1/center/surveys/{sv_id}/analysis").json()["responses"] == 1
     req = staff.get("/api/v1/center/events/requirement?year=2099").json()
-    assert req["scheduled"] == 1 and req["held"] == 0 and req["met"] is False
+    assert req["scheduled"] == 2 and req["held"] == 0 and req["met"] is False
     assert anon.get("/api/v1/center/events/requirement").status_code == 401
     bad = staff.post(
         "/center/events",

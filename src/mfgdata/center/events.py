@@ -29,6 +29,8 @@ from mfgdata.db.tables import (
     REGIONS,
     CenterEvent,
     CenterRegistration,
+    CenterSurvey,
+    CenterSurveyResponse,
     User,
     utcnow,
 )
@@ -65,6 +67,7 @@ def create_event(
     capacity: int,
     location: str = "",
     region: str | None = None,
+    survey_id: int | None = None,
     actor: User | None = None,
 ) -> CenterEvent:
     if kind not in EVENT_KINDS:
@@ -81,6 +84,8 @@ def create_event(
         raise EventError("정원은 1명 이상입니다", "the capacity must be at least 1")
     if region is not None and region not in REGIONS:
         raise EventError(f"알 수 없는 지역: {region}", f"unknown region: {region}")
+    if survey_id is not None and session.get(CenterSurvey, survey_id) is None:
+        raise NotFound(f"설문이 없습니다: {survey_id}", f"no such survey: {survey_id}")
     event = CenterEvent(
         kind=kind,
         title_ko=title_ko.strip()[:300],
@@ -90,6 +95,7 @@ def create_event(
         capacity=capacity,
         location=location.strip()[:300],
         region=region,
+        survey_id=survey_id,
         status="open",
         created_by_id=actor.id if actor else None,
     )
@@ -183,6 +189,31 @@ def register(
     session.add(row)
     session.flush()
     return row, token
+
+
+def satisfaction_link(
+    *, session: Session, registration: CenterRegistration, token: str
+) -> str | None:
+    """The attendee's link to the event's satisfaction survey, once checked in (None before,
+    or when the event has none). The survey token is derived from the registration token the
+    person holds, so the link is the same each time and nothing secret is stored in clear."""
+    event = get_event(session=session, event_id=registration.event_id)
+    if event.survey_id is None or registration.checked_in_at is None:
+        return None
+    survey_token = "sv_" + hashlib.sha256(f"satisfaction:{token}".encode()).hexdigest()[:32]
+    if registration.survey_response_id is None:
+        row = CenterSurveyResponse(
+            survey_id=event.survey_id,
+            company_id=registration.company_id,
+            token_hash=_hash(survey_token),
+            phase="none",
+            answers={},
+        )
+        session.add(row)
+        session.flush()
+        registration.survey_response_id = row.id
+        session.flush()
+    return f"/s/{survey_token}"
 
 
 def registration_for_token(*, session: Session, token: str) -> CenterRegistration:

@@ -227,12 +227,47 @@ MATURITY: dict[str, Any] = {
     ],
 }
 
+SATISFACTION: dict[str, Any] = {
+    "title_ko": "교육·행사 만족도 조사",
+    "title_en": "Event satisfaction survey",
+    "questions": [
+        {
+            "id": "overall",
+            "type": "scale",
+            "min": 1,
+            "max": 5,
+            "required": True,
+            "ko": "전반적으로 만족하셨습니까? (1 매우 불만 – 5 매우 만족)",
+            "en": "Overall satisfaction (1 very poor – 5 excellent)",
+        },
+        {
+            "id": "useful",
+            "type": "scale",
+            "min": 1,
+            "max": 5,
+            "required": True,
+            "ko": "업무에 도움이 되었습니까? (1–5)",
+            "en": "Useful for your work? (1–5)",
+        },
+        {
+            "id": "next_topics",
+            "type": "multiple",
+            "ko": "다음에 듣고 싶은 주제",
+            "en": "Topics you want next",
+            "options": _opts(PROBLEM_TYPES),
+        },
+        {"id": "comments", "type": "text", "ko": "의견", "en": "Comments"},
+    ],
+}
+
 TEMPLATES = {"demand": DEMAND, "maturity": MATURITY}
+#: templates stored as custom surveys (their kind is not one of the analysis kinds)
+EXTRA_TEMPLATES = {"satisfaction": SATISFACTION}
 
 
 def template(kind: str) -> dict[str, Any]:
-    """A copy of a built-in template (``demand`` or ``maturity``), checked."""
-    found = TEMPLATES[kind]
+    """A copy of a built-in template (``demand``, ``maturity``, ``satisfaction``), checked."""
+    found = TEMPLATES.get(kind) or EXTRA_TEMPLATES[kind]
     parse_survey(found)
     return {
         "title_ko": found["title_ko"],

@@ -541,6 +541,10 @@ class CenterEvent(Base):
     region: Mapped[str | None] = mapped_column(String(16), index=True)
     capacity: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16), default="open")
+    #: the satisfaction survey attendees answer after check-in (optional)
+    survey_id: Mapped[int | None] = mapped_column(
+        ForeignKey("center_surveys.id", ondelete="SET NULL")
+    )
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -566,3 +570,10 @@ class CenterRegistration(Base):
     created: Mapped[datetime] = mapped_column(default=utcnow)
     checked_in_at: Mapped[datetime | None]
     certificate_no: Mapped[str | None] = mapped_column(String(40), unique=True)
+    survey_response_id: Mapped[int | None] = mapped_column(
+        ForeignKey(
+            "center_survey_responses.id",
+            ondelete="SET NULL",
+            name="fk_center_registrations_survey_response",  # the convention's is > 63 chars
+        )
+    )

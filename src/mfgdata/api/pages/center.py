@@ -28,7 +28,7 @@ from mfgdata.center.errors import CenterError
 from mfgdata.center.kpi22400 import ELEMENTS, KpiInputs, compare, compute_kpis
 from mfgdata.center.surveyanalysis import analyse
 from mfgdata.center.surveys import Question, missing_required, parse_survey, visible_questions
-from mfgdata.center.surveytemplates import TEMPLATES, template
+from mfgdata.center.surveytemplates import EXTRA_TEMPLATES, TEMPLATES, template
 from mfgdata.db.tables import REGIONS, SIZE_CLASSES, CenterCompany, utcnow
 
 router = APIRouter(include_in_schema=False)
@@ -83,7 +83,7 @@ def center_new_survey(
     if kind == "custom":  # an empty draft, built question by question on its page
         definition: dict[str, Any] = {"questions": []}
         default_ko, default_en = "새 설문", "New survey"
-    elif kind in TEMPLATES:
+    elif kind in TEMPLATES or kind in EXTRA_TEMPLATES:
         definition = template(kind)
         default_ko, default_en = definition["title_ko"], definition["title_en"]
     else:
@@ -93,7 +93,7 @@ def center_new_survey(
         title_ko=title.strip() or default_ko,
         title_en=title.strip() or default_en,
         definition=definition,
-        kind=kind,
+        kind=kind if kind in TEMPLATES else "custom",
         actor=user,
     )
     session.commit()

@@ -15,7 +15,7 @@ from mfgdata.api.auth import DbSession
 from mfgdata.api.deps import DbInt
 from mfgdata.api.pages.center import center_page
 from mfgdata.api.pages.common import PageActor, need_user, redirect
-from mfgdata.center import events
+from mfgdata.center import events, surveystore
 from mfgdata.center.access import require_manager
 from mfgdata.center.errors import CenterError, EventError
 from mfgdata.db.tables import utcnow
@@ -48,6 +48,7 @@ def events_page(request: Request, actor: PageActor, session: DbSession) -> HTMLR
         places={e.id: events.attendance(session=session, event=e) for e in rows},
         requirement=events.year_requirement(session=session, year=year),
         kinds=events.KIND_LABELS,
+        surveys=surveystore.list_surveys(session=session),
     )
 
 
@@ -63,6 +64,7 @@ def new_event(
     capacity: Annotated[int, Form(ge=1, le=100_000)],
     title_en: Annotated[str, Form(max_length=300)] = "",
     location: Annotated[str, Form(max_length=300)] = "",
+    survey_id: Annotated[str, Form(max_length=12)] = "",
 ) -> Response:
     user = require_manager(need_user(request, actor))
     event = events.create_event(
@@ -74,6 +76,7 @@ def new_event(
         ends_at=_kst(ends_at, "ends_at"),
         capacity=capacity,
         location=location,
+        survey_id=int(survey_id) if survey_id.strip().isdigit() else None,
         actor=user,
     )
     session.commit()
@@ -163,6 +166,8 @@ def _registration_page(
 ) -> HTMLResponse:
     row = events.registration_for_token(session=session, token=token)
     event = events.get_event(session=session, event_id=row.event_id)
+    survey_link = events.satisfaction_link(session=session, registration=row, token=token)
+    session.commit()
     return center_page(
         request,
         actor,
@@ -171,6 +176,7 @@ def _registration_page(
         event=event,
         token=token,
         kinds=events.KIND_LABELS,
+        survey_link=survey_link,
         **extra,
     )
 

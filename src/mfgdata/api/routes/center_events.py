@@ -43,6 +43,7 @@ def event_out(session: DbSession, e: CenterEvent) -> dict[str, Any]:
         "status": e.status,
         "places": events.attendance(session=session, event=e),
         "register": f"/e/{e.id}",
+        "survey_id": e.survey_id,
     }
 
 
@@ -80,6 +81,9 @@ class EventIn(BaseModel):
     capacity: Annotated[int, Field(ge=1, le=100_000)]
     location: Annotated[str, Field(max_length=300)] = ""
     region: str | None = None
+    survey_id: int | None = Field(
+        default=None, ge=1, le=2**31 - 1, description="만족도 설문 / satisfaction survey"
+    )
 
 
 @router.post("/events", summary="행사 만들기 / Create an event", status_code=201)

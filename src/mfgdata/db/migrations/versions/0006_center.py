@@ -264,8 +264,15 @@ def upgrade() -> None:
         sa.Column("region", sa.String(length=16), nullable=True),
         sa.Column("capacity", sa.Integer(), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("survey_id", sa.Integer(), nullable=True),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
         sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["survey_id"],
+            ["center_surveys.id"],
+            name=op.f("fk_center_events_survey_id_center_surveys"),
+            ondelete="SET NULL",
+        ),
         sa.CheckConstraint(
             "kind IN ('education', 'seminar', 'result_sharing')",
             name=op.f("ck_center_events_kind_valid"),
@@ -299,6 +306,13 @@ def upgrade() -> None:
         sa.Column("created", sa.DateTime(timezone=True), nullable=False),
         sa.Column("checked_in_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("certificate_no", sa.String(length=40), nullable=True),
+        sa.Column("survey_response_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["survey_response_id"],
+            ["center_survey_responses.id"],
+            name="fk_center_registrations_survey_response",
+            ondelete="SET NULL",
+        ),
         sa.CheckConstraint(
             "status IN ('registered', 'waitlisted', 'cancelled')",
             name=op.f("ck_center_registrations_status_valid"),
