@@ -20,6 +20,7 @@ import datetime as dt
 import json
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -27,8 +28,14 @@ from fastapi import FastAPI
 from httpx import Response
 
 from mfgdata.catalog.orders import place_order
+from mfgdata.center import events, surveystore, testbeds
+from mfgdata.center.access import set_staff_regions
+from mfgdata.center.codes import business_number_check_digit
+from mfgdata.center.companies import create_company, parse_company
+from mfgdata.center.surveytemplates import template
 from mfgdata.db.repositories.products import get_version
 from mfgdata.db.tables import (
+    CenterCompany,
     ConsultingAssignment,
     ConsultingRequest,
     Expert,
@@ -167,6 +174,62 @@ GET  /suppliers                                                -       Y    Y   
 GET  /matching                                                 -       L    N     N     N        N     Y     Y     L      L      L     L
 POST /matching                                                 -       L    N     N     N        N     Y     Y     L      L      L     L
 POST /matching/{{match_id}}/stage                              -       L    N     N     N        N     Y     Y     L      L      L     L
+POST /api/v1/center/kpi                                        -       Y    Y     Y     Y        Y     Y     Y     Y      Y      Y     Y
+GET  /api/v1/center/companies                                  -       N    Y     Y     Y        Y     Y     Y     Y      N      N     N
+POST /api/v1/center/companies                                  -       N    N     N     N        N     Y     Y     N      N      N     N
+GET  /api/v1/center/companies/{{company_id}}                   -       N    Y     N     N        N     Y     Y     Y      N      N     N
+POST /api/v1/center/companies/import                           -       N    N     N     N        N     Y     Y     N      N      N     N
+GET  /api/v1/center/surveys                                    -       N    N     N     N        N     Y     Y     N      N      N     N
+POST /api/v1/center/surveys                                    -       N    N     N     N        N     Y     Y     N      N      N     N
+POST /api/v1/center/surveys/{{survey_id}}/status               -       N    N     N     N        N     Y     Y     N      N      N     N
+POST /api/v1/center/surveys/{{survey_id}}/links                -       N    N     N     N        N     Y     Y     N      N      N     N
+GET  /api/v1/center/surveys/{{survey_id}}/analysis             -       N    N     N     N        N     Y     Y     N      N      N     N
+GET  /api/v1/center/surveys/{{survey_id}}/export               -       N    N     N     N        N     Y     Y     N      N      N     N
+GET  /api/v1/center/answer/{{token}}                           -       Y    Y     Y     Y        Y     Y     Y     Y      Y      Y     Y
+PUT  /api/v1/center/answer/{{token}}                           -       Y    Y     Y     Y        Y     Y     Y     Y      Y      Y     Y
+GET  /center                                                   -       L    Y     Y     Y        Y     Y     Y     L      L      L     L
+POST /center/surveys                                           -       L    N     N     N        N     Y     Y     L      L      L     L
+GET  /center/surveys/{{survey_id}}                             -       L    N     N     N        N     Y     Y     L      L      L     L
+POST /center/surveys/{{survey_id}}/status                      -       L    N     N     N        N     Y     Y     L      L      L     L
+POST /center/surveys/{{survey_id}}/links                       -       L    N     N     N        N     Y     Y     L      L      L     L
+GET  /center/kpi                                               -       Y    Y     Y     Y        Y     Y     Y     Y      Y      Y     Y
+POST /center/kpi                                               -       Y    Y     Y     Y        Y     Y     Y     Y      Y      Y     Y
+GET  /s/{{token}}                                              -       Y    Y     Y     Y        Y     Y     Y     Y      Y      Y     Y
+POST /s/{{token}}                                              -       Y    Y     Y     Y        Y     Y     Y     Y      Y      Y     Y
+GET  /api/v1/center/testbeds                                   -       N    Y     Y     Y        Y     Y     Y     Y      N      N     N
+POST /api/v1/center/testbeds                                   -       N    N     N     N        N     Y     Y     N      N      N     N
+GET  /api/v1/center/testbeds/{{testbed_id}}                    -       N    Y     N     N        N     Y     Y     Y      N      N     N
+POST /api/v1/center/testbeds/{{testbed_id}}/attachments        -       N    N     N     N        N     Y     Y     N      N      N     N
+PUT  /api/v1/center/testbeds/{{testbed_id}}/kpis               -       N    N     N     N        N     Y     Y     N      N      N     N
+POST /api/v1/center/testbeds/{{testbed_id}}/milestones         -       N    N     N     N        N     Y     Y     N      N      N     N
+GET  /api/v1/center/testbeds/{{testbed_id}}/report             -       N    Y     N     N        N     Y     Y     Y      N      N     N
+POST /center/testbeds                                          -       L    N     N     N        N     Y     Y     L      L      L     L
+GET  /center/testbeds/{{testbed_id}}                           -       L    Y     N     N        N     Y     Y     L      L      L     L
+POST /center/testbeds/{{testbed_id}}/attach                    -       L    N     N     N        N     Y     Y     L      L      L     L
+POST /center/testbeds/{{testbed_id}}/kpis                      -       L    N     N     N        N     Y     Y     L      L      L     L
+GET  /center/testbeds/{{testbed_id}}/report                    -       L    Y     N     N        N     Y     Y     L      L      L     L
+GET  /api/v1/center/events                                     -       Y    Y     Y     Y        Y     Y     Y     Y      Y      Y     Y
+POST /api/v1/center/events                                     -       N    N     N     N        N     Y     Y     N      N      N     N
+GET  /api/v1/center/events/requirement                         -       N    N     N     N        N     Y     Y     N      N      N     N
+POST /api/v1/center/events/{{event_id}}/registrations          -       Y    Y     Y     Y        Y     Y     Y     Y      Y      Y     Y
+GET  /api/v1/center/events/{{event_id}}/registrations          -       N    N     N     N        N     Y     Y     N      N      N     N
+POST /api/v1/center/events/{{event_id}}/registrations/{{registration_id}}/check-in -   N    N     N     N        N     Y     Y     N      N      N     N
+GET  /api/v1/center/registrations/{{token}}                    -       Y    Y     Y     Y        Y     Y     Y     Y      Y      Y     Y
+DELETE /api/v1/center/registrations/{{token}}                  -       Y    Y     Y     Y        Y     Y     Y     Y      Y      Y     Y
+GET  /api/v1/center/registrations/{{token}}/certificate        -       Y    Y     Y     Y        Y     Y     Y     Y      Y      Y     Y
+GET  /center/events                                            -       L    N     N     N        N     Y     Y     L      L      L     L
+POST /center/events                                            -       L    N     N     N        N     Y     Y     L      L      L     L
+GET  /center/events/{{event_id}}                               -       L    N     N     N        N     Y     Y     L      L      L     L
+POST /center/events/{{event_id}}/check-in/{{registration_id}}  -       L    N     N     N        N     Y     Y     L      L      L     L
+GET  /e/{{event_id}}                                           -       Y    Y     Y     Y        Y     Y     Y     Y      Y      Y     Y
+POST /e/{{event_id}}                                           -       Y    Y     Y     Y        Y     Y     Y     Y      Y      Y     Y
+GET  /e/r/{{token}}                                            -       Y    Y     Y     Y        Y     Y     Y     Y      Y      Y     Y
+POST /e/r/{{token}}/cancel                                     -       Y    Y     Y     Y        Y     Y     Y     Y      Y      Y     Y
+GET  /e/r/{{token}}/certificate                                -       Y    Y     Y     Y        Y     Y     Y     Y      Y      Y     Y
+GET  /api/v1/center/dashboard                                  -       N    N     N     N        N     Y     Y     N      N      N     N
+GET  /center/dashboard                                         -       L    N     N     N        N     Y     Y     L      L      L     L
+POST /center/surveys/{{survey_id}}/questions                   -       L    N     N     N        N     Y     Y     L      L      L     L
+GET  /api/v1/center/companies/{{company_id}}/responses         -       N    Y     N     N        N     Y     Y     Y      N      N     N
 """
 # fmt: on
 
@@ -284,6 +347,132 @@ def _fresh_order(world: SecWorld) -> int:
         )
         s.commit()
         return order.id
+
+
+# -- issue 16: the center's records (a Daegu company of Owner, surveys, an answer link) ------
+KPI_IN = {"pbt": 480, "apt": 420, "pri": 0.75, "pq": 500, "gq": 475}
+
+
+def _center(world: SecWorld) -> dict[str, Any]:
+    if "center_company" not in world.ids:
+        with world.session() as s:
+            set_staff_regions(session=s, user=world.user(s, "staff"), regions=["daegu"])
+            company = create_company(
+                session=s,
+                data=parse_company(
+                    {
+                        "business_number": "124-81-00998",
+                        "name": "Owner",
+                        "ksic_code": "29",
+                        "region": "daegu",
+                        "size_class": "small",
+                        "org_id": world.orgs["owner"],
+                    }
+                ),
+            )
+            s.commit()
+            world.ids["center_company"] = company.id
+        world.ids["center_survey"] = _fresh_survey(world, status="open")
+        with world.session() as s:
+            survey = surveystore.get_survey(session=s, survey_id=world.ids["center_survey"])
+            _row, token = surveystore.issue_link(session=s, survey=survey)
+            s.commit()
+        world.secrets["center_link"] = token
+    if "center_testbed" not in world.ids:
+        with world.session() as s:
+            company = s.get_one(CenterCompany, world.ids["center_company"])
+            tb = testbeds.create_testbed(
+                session=s, company=company, title="PoC", problem_type="quality_assurance"
+            )
+            s.commit()
+            world.ids["center_testbed"] = tb.id
+    return {
+        "company": world.ids["center_company"],
+        "survey": world.ids["center_survey"],
+        "token": world.secrets["center_link"],
+        "testbed": world.ids["center_testbed"],
+    }
+
+
+def _after_center(world: SecWorld, path: str) -> str:
+    """``path``, once the center's records exist (the staff's region is set there)."""
+    _center(world)
+    return path
+
+
+def _fresh_survey(world: SecWorld, status: str = "draft") -> int:
+    with world.session() as s:
+        survey = surveystore.create_survey(
+            session=s,
+            title_ko="수요조사",
+            title_en="demand",
+            definition=template("demand"),
+            kind="demand",
+        )
+        if status == "open":
+            surveystore.set_status(session=s, survey=survey, status="open")
+        s.commit()
+        return survey.id
+
+
+def _fresh_company_body(world: SecWorld) -> dict[str, Any]:
+    _center(world)  # the staff's region is set there
+    first = f"{uuid.uuid4().int % 10**9:09d}"
+    number = first + str(business_number_check_digit(first))
+    return {
+        "business_number": number,
+        "name": f"co-{number}",
+        "ksic_code": "29",
+        "region": "daegu",
+        "size_class": "small",
+    }
+
+
+IMPORT_CSV = "business_number,name,ksic_code,region,size_class\n513-86-00121,X,29,daegu,small\n"
+
+
+def _event(world: SecWorld) -> int:
+    if "center_event" not in world.ids:
+        with world.session() as s:
+            start = datetime.now(UTC) + timedelta(days=30)
+            event = events.create_event(
+                session=s,
+                kind="seminar",
+                title_ko="세미나",
+                title_en="seminar",
+                starts_at=start,
+                ends_at=start + timedelta(hours=2),
+                capacity=1000,
+            )
+            s.commit()
+            world.ids["center_event"] = event.id
+    return world.ids["center_event"]
+
+
+def _registration(world: SecWorld, checked_in: bool = False) -> tuple[int, str]:
+    """A fresh registration (and its token); checked in when a certificate is wanted."""
+    with world.session() as s:
+        event = events.get_event(session=s, event_id=_event(world))
+        row, token = events.register(
+            session=s, event=event, name="n", email=f"{uuid.uuid4().hex[:10]}@x.kr"
+        )
+        if checked_in:
+            events.check_in(session=s, event=event, registration_id=row.id)
+        s.commit()
+        return row.id, token
+
+
+def _email() -> str:
+    return f"{uuid.uuid4().hex[:10]}@x.kr"
+
+
+EVENT_FORM = {
+    "kind": "education",
+    "title_ko": "교육",
+    "starts_at": "2099-03-01T10:00",
+    "ends_at": "2099-03-01T12:00",
+    "capacity": "20",
+}
 
 
 ORDER_BODY = {"version": 1, "plan": "download", "accept_licence": True}
@@ -585,6 +774,246 @@ BUILDERS: dict[str, Builder] = {
     "POST /access/grants/{grant_id}/revoke": _revoke_grant,
     "GET /library": lambda w, t: ("GET", "/library", {}),
     f"POST {PP}/workflow/{{step}}": _workflow,
+    "POST /api/v1/center/kpi": lambda w, t: (
+        "POST",
+        "/api/v1/center/kpi",
+        {"json": {"before": KPI_IN}},
+    ),
+    "GET /api/v1/center/companies": lambda w, t: ("GET", "/api/v1/center/companies", {}),
+    "POST /api/v1/center/companies": lambda w, t: (
+        "POST",
+        "/api/v1/center/companies",
+        {"json": _fresh_company_body(w)},
+    ),
+    "GET /api/v1/center/companies/{company_id}": lambda w, t: (
+        "GET",
+        f"/api/v1/center/companies/{_center(w)['company']}",
+        {},
+    ),
+    "POST /api/v1/center/companies/import": lambda w, t: (
+        "POST",
+        "/api/v1/center/companies/import?filename=c.csv&dry_run=true",
+        {"content": IMPORT_CSV.encode()},
+    ),
+    "GET /api/v1/center/surveys": lambda w, t: ("GET", "/api/v1/center/surveys", {}),
+    "POST /api/v1/center/surveys": lambda w, t: (
+        "POST",
+        "/api/v1/center/surveys",
+        {"json": {"title_ko": "설문", "template": "maturity"}},
+    ),
+    "POST /api/v1/center/surveys/{survey_id}/status": lambda w, t: (
+        "POST",
+        f"/api/v1/center/surveys/{_fresh_survey(w)}/status",
+        {"json": {"status": "open"}},
+    ),
+    "POST /api/v1/center/surveys/{survey_id}/links": lambda w, t: (
+        "POST",
+        f"/api/v1/center/surveys/{_center(w)['survey']}/links",
+        {"json": {"company_id": _center(w)["company"]}},
+    ),
+    "GET /api/v1/center/surveys/{survey_id}/analysis": lambda w, t: (
+        "GET",
+        f"/api/v1/center/surveys/{_center(w)['survey']}/analysis",
+        {},
+    ),
+    "GET /api/v1/center/surveys/{survey_id}/export": lambda w, t: (
+        "GET",
+        f"/api/v1/center/surveys/{_center(w)['survey']}/export?format=csv",
+        {},
+    ),
+    "GET /api/v1/center/answer/{token}": lambda w, t: (
+        "GET",
+        f"/api/v1/center/answer/{_center(w)['token']}",
+        {},
+    ),
+    "PUT /api/v1/center/answer/{token}": lambda w, t: (
+        "PUT",
+        f"/api/v1/center/answer/{_center(w)['token']}",
+        {"json": {"answers": {"data_collected": "yes"}}},
+    ),
+    "GET /center": lambda w, t: ("GET", "/center", {}),
+    "POST /center/surveys": lambda w, t: ("POST", "/center/surveys", _form({"kind": "demand"})),
+    "GET /center/surveys/{survey_id}": lambda w, t: (
+        "GET",
+        f"/center/surveys/{_center(w)['survey']}",
+        {},
+    ),
+    "POST /center/surveys/{survey_id}/status": lambda w, t: (
+        "POST",
+        f"/center/surveys/{_fresh_survey(w)}/status",
+        _form({"status": "open"}),
+    ),
+    "POST /center/surveys/{survey_id}/links": lambda w, t: (
+        "POST",
+        f"/center/surveys/{_center(w)['survey']}/links",
+        _form({"company_id": str(_center(w)["company"])}),
+    ),
+    "GET /center/kpi": lambda w, t: ("GET", "/center/kpi", {}),
+    "POST /center/kpi": lambda w, t: (
+        "POST",
+        "/center/kpi",
+        _form({f"b_{k}": str(v) for k, v in KPI_IN.items()}),
+    ),
+    "GET /s/{token}": lambda w, t: ("GET", f"/s/{_center(w)['token']}", {}),
+    "POST /s/{token}": lambda w, t: (
+        "POST",
+        f"/s/{_center(w)['token']}",
+        _form({"data_collected": "no", "action": "save"}),
+    ),
+    "GET /api/v1/center/testbeds": lambda w, t: ("GET", "/api/v1/center/testbeds", {}),
+    "POST /api/v1/center/testbeds": lambda w, t: (
+        "POST",
+        "/api/v1/center/testbeds",
+        {
+            "json": {
+                "company_id": _center(w)["company"],
+                "title": "t",
+                "problem_type": "supply_chain",
+            }
+        },
+    ),
+    "GET /api/v1/center/testbeds/{testbed_id}": lambda w, t: (
+        "GET",
+        f"/api/v1/center/testbeds/{_center(w)['testbed']}",
+        {},
+    ),
+    "POST /api/v1/center/testbeds/{testbed_id}/attachments": lambda w, t: (
+        "POST",
+        f"/api/v1/center/testbeds/{_center(w)['testbed']}/attachments",
+        {"json": {"kind": "upload", "ref": str(w.ids["owner_upload"])}},
+    ),
+    "PUT /api/v1/center/testbeds/{testbed_id}/kpis": lambda w, t: (
+        "PUT",
+        f"/api/v1/center/testbeds/{_center(w)['testbed']}/kpis",
+        {"json": {"before": KPI_IN}},
+    ),
+    "POST /api/v1/center/testbeds/{testbed_id}/milestones": lambda w, t: (
+        "POST",
+        f"/api/v1/center/testbeds/{_center(w)['testbed']}/milestones",
+        {"json": {"title": "m"}},
+    ),
+    "GET /api/v1/center/testbeds/{testbed_id}/report": lambda w, t: (
+        "GET",
+        f"/api/v1/center/testbeds/{_center(w)['testbed']}/report",
+        {},
+    ),
+    "POST /center/testbeds": lambda w, t: (
+        "POST",
+        "/center/testbeds",
+        _form(
+            {"company_id": str(_center(w)["company"]), "title": "t", "problem_type": "supply_chain"}
+        ),
+    ),
+    "GET /center/testbeds/{testbed_id}": lambda w, t: (
+        "GET",
+        f"/center/testbeds/{_center(w)['testbed']}",
+        {},
+    ),
+    "POST /center/testbeds/{testbed_id}/attach": lambda w, t: (
+        "POST",
+        f"/center/testbeds/{_center(w)['testbed']}/attach",
+        _form({"kind": "upload", "ref": str(w.ids["owner_upload"])}),
+    ),
+    "POST /center/testbeds/{testbed_id}/kpis": lambda w, t: (
+        "POST",
+        f"/center/testbeds/{_center(w)['testbed']}/kpis",
+        _form({f"b_{k}": str(v) for k, v in KPI_IN.items()}),
+    ),
+    "GET /center/testbeds/{testbed_id}/report": lambda w, t: (
+        "GET",
+        f"/center/testbeds/{_center(w)['testbed']}/report",
+        {},
+    ),
+    "GET /api/v1/center/events": lambda w, t: ("GET", "/api/v1/center/events", {}),
+    "POST /api/v1/center/events": lambda w, t: (
+        "POST",
+        "/api/v1/center/events",
+        {
+            "json": {
+                "kind": "seminar",
+                "title_ko": "s",
+                "starts_at": "2099-01-01T10:00:00+09:00",
+                "ends_at": "2099-01-01T11:00:00+09:00",
+                "capacity": 10,
+            }
+        },
+    ),
+    "GET /api/v1/center/events/requirement": lambda w, t: (
+        "GET",
+        "/api/v1/center/events/requirement?year=2099",
+        {},
+    ),
+    "POST /api/v1/center/events/{event_id}/registrations": lambda w, t: (
+        "POST",
+        f"/api/v1/center/events/{_event(w)}/registrations",
+        {"json": {"name": "n", "email": _email()}},
+    ),
+    "GET /api/v1/center/events/{event_id}/registrations": lambda w, t: (
+        "GET",
+        f"/api/v1/center/events/{_event(w)}/registrations",
+        {},
+    ),
+    "POST /api/v1/center/events/{event_id}/registrations/{registration_id}/check-in": lambda w, t: (
+        "POST",
+        f"/api/v1/center/events/{_event(w)}/registrations/{_registration(w)[0]}/check-in",
+        {},
+    ),
+    "GET /api/v1/center/registrations/{token}": lambda w, t: (
+        "GET",
+        f"/api/v1/center/registrations/{_registration(w)[1]}",
+        {},
+    ),
+    "DELETE /api/v1/center/registrations/{token}": lambda w, t: (
+        "DELETE",
+        f"/api/v1/center/registrations/{_registration(w)[1]}",
+        {},
+    ),
+    "GET /api/v1/center/registrations/{token}/certificate": lambda w, t: (
+        "GET",
+        f"/api/v1/center/registrations/{_registration(w, checked_in=True)[1]}/certificate",
+        {},
+    ),
+    "GET /center/events": lambda w, t: ("GET", "/center/events", {}),
+    "POST /center/events": lambda w, t: ("POST", "/center/events", _form(EVENT_FORM)),
+    "GET /center/events/{event_id}": lambda w, t: ("GET", f"/center/events/{_event(w)}", {}),
+    "POST /center/events/{event_id}/check-in/{registration_id}": lambda w, t: (
+        "POST",
+        f"/center/events/{_event(w)}/check-in/{_registration(w)[0]}",
+        {},
+    ),
+    "GET /e/{event_id}": lambda w, t: ("GET", f"/e/{_event(w)}", {}),
+    "POST /e/{event_id}": lambda w, t: (
+        "POST",
+        f"/e/{_event(w)}",
+        _form({"name": "n", "email": _email()}),
+    ),
+    "GET /e/r/{token}": lambda w, t: ("GET", f"/e/r/{_registration(w)[1]}", {}),
+    "POST /e/r/{token}/cancel": lambda w, t: ("POST", f"/e/r/{_registration(w)[1]}/cancel", {}),
+    "GET /e/r/{token}/certificate": lambda w, t: (
+        "GET",
+        f"/e/r/{_registration(w, checked_in=True)[1]}/certificate",
+        {},
+    ),
+    "GET /api/v1/center/dashboard": lambda w, t: (
+        "GET",
+        _after_center(w, "/api/v1/center/dashboard"),
+        {},
+    ),
+    "GET /center/dashboard": lambda w, t: (
+        "GET",
+        _after_center(w, "/center/dashboard"),
+        {},
+    ),
+    "POST /center/surveys/{survey_id}/questions": lambda w, t: (
+        "POST",
+        f"/center/surveys/{_fresh_survey(w)}/questions",
+        _form({"qid": "extra", "type": "text", "ko": "추가 질문"}),
+    ),
+    "GET /api/v1/center/companies/{company_id}/responses": lambda w, t: (
+        "GET",
+        f"/api/v1/center/companies/{_center(w)['company']}/responses",
+        {},
+    ),
 }
 
 BUILDERS.update(programs_world.BUILDERS)

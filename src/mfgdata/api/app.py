@@ -31,6 +31,10 @@ from mfgdata.api.routes import (
     aas,
     auth,
     catalog_feeds,
+    center,
+    center_dashboard,
+    center_events,
+    center_testbeds,
     consulting,
     download,
     jobs,
@@ -70,6 +74,10 @@ ROUTERS = (
     suppliers.router,
     consulting.router,
     programs.router,
+    center.router,
+    center_testbeds.router,
+    center_events.router,
+    center_dashboard.router,
 )
 
 HTTP_MESSAGES: dict[int, tuple[str, str, str]] = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from mfgdata.cli import build as build_cmd
+from mfgdata.cli import center as center_cmd
 from mfgdata.cli import consult as consult_cmd
 from mfgdata.cli import db as db_cmd
 from mfgdata.cli import demo_server as demo_server_cmd
@@ -55,6 +56,7 @@ app.add_typer(orders_cmd.orders_app, name="orders")
 app.add_typer(consult_cmd.consult_app, name="consult")
 app.add_typer(kamp_cmd.kamp_app, name="kamp")
 app.add_typer(suppliers_cmd.suppliers_app, name="suppliers")
+app.add_typer(center_cmd.center_app, name="center")
 
 
 def main() -> None:

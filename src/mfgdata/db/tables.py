@@ -682,3 +682,253 @@ class ProgStage(Base):
 
 
 # -- end of issue 18 ---------------------------------------------------------------------------
+
+
+# --- issue 16: the regional AI center (companies, demand surveys) ---------------------------
+REGIONS = {
+    "seoul": "서울특별시",
+    "busan": "부산광역시",
+    "daegu": "대구광역시",
+    "incheon": "인천광역시",
+    "gwangju": "광주광역시",
+    "daejeon": "대전광역시",
+    "ulsan": "울산광역시",
+    "sejong": "세종특별자치시",
+    "gyeonggi": "경기도",
+    "gangwon": "강원특별자치도",
+    "chungbuk": "충청북도",
+    "chungnam": "충청남도",
+    "jeonbuk": "전북특별자치도",
+    "jeonnam": "전라남도",
+    "gyeongbuk": "경상북도",
+    "gyeongnam": "경상남도",
+    "jeju": "제주특별자치도",
+}
+SIZE_CLASSES = {
+    "micro": "소상공인",
+    "small": "소기업",
+    "medium": "중기업",
+    "midsize": "중견기업",
+    "large": "대기업",
+}
+SURVEY_KINDS = ("demand", "maturity", "custom")
+SURVEY_STATUSES = ("draft", "open", "closed")
+SURVEY_PHASES = ("none", "before", "after")
+
+
+class CenterCompany(Base):
+    """A manufacturer the center supports (issue 16); ``org_id`` is its platform organisation
+    when it has accounts, so its members see only their own records."""
+
+    __tablename__ = "center_companies"
+    __table_args__ = (
+        _one_of("region", REGIONS),
+        _one_of("size_class", SIZE_CLASSES),
+        CheckConstraint("maturity BETWEEN 1 AND 5", name="maturity_range"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    business_number: Mapped[str] = mapped_column(String(10), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    ksic_code: Mapped[str] = mapped_column(String(5), index=True)
+    region: Mapped[str] = mapped_column(String(16), index=True)
+    size_class: Mapped[str] = mapped_column(String(16))
+    products: Mapped[list[str]] = mapped_column(JSON, default=list)
+    process_families: Mapped[list[str]] = mapped_column(JSON, default=list)
+    maturity: Mapped[int | None] = mapped_column(Integer)
+    consent_scopes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    consent_date: Mapped[date | None] = mapped_column(Date)
+    org_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL"), index=True
+    )
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+    updated: Mapped[datetime] = mapped_column(default=utcnow)
+    contacts: Mapped[list[CenterContact]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan", order_by="CenterContact.id"
+    )
+
+
+class CenterContact(Base):
+    __tablename__ = "center_contacts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(
+        ForeignKey("center_companies.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(100), default="")
+    email: Mapped[str] = mapped_column(String(320), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+
+
+class CenterSurvey(Base):
+    __tablename__ = "center_surveys"
+    __table_args__ = (_one_of("kind", SURVEY_KINDS), _one_of("status", SURVEY_STATUSES))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title_ko: Mapped[str] = mapped_column(String(300))
+    title_en: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(16), default="custom")
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    #: the questions (see ``mfgdata.center.surveys``), validated before saving
+    definition: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    region: Mapped[str | None] = mapped_column(String(16))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CenterSurveyResponse(Base):
+    """One link (token, stored hashed) = one response; answers saved as they come (resumable)."""
+
+    __tablename__ = "center_survey_responses"
+    __table_args__ = (_one_of("phase", SURVEY_PHASES),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(
+        ForeignKey("center_surveys.id", ondelete="CASCADE"), index=True
+    )
+    company_id: Mapped[int | None] = mapped_column(
+        ForeignKey("center_companies.id", ondelete="SET NULL"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    phase: Mapped[str] = mapped_column(String(8), default="none")
+    answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+    updated: Mapped[datetime | None]
+    submitted_at: Mapped[datetime | None]
+    reminded_at: Mapped[datetime | None]
+
+
+class CenterStaffRegion(Base):
+    """The regions a center staff member works for; staff see only their regions' companies."""
+
+    __tablename__ = "center_staff_regions"
+    __table_args__ = (_one_of("region", REGIONS),)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    region: Mapped[str] = mapped_column(String(16), primary_key=True)
+
+
+TESTBED_PROBLEMS = (
+    "quality_assurance",
+    "predictive_maintenance",
+    "process_optimization",
+    "resource_optimization",
+    "supply_chain",
+    "anomaly_detection",
+)
+TESTBED_STATUSES = ("planned", "running", "done", "cancelled")
+ATTACHMENT_KINDS = ("upload", "job", "product")
+
+
+class CenterTestbed(Base):
+    """A PoC on a company's own data: its problem, attached data and builds, KPIs before and
+    after (ISO 22400 elements, see ``mfgdata.center.kpi22400``), milestones and the outcome."""
+
+    __tablename__ = "center_testbeds"
+    __table_args__ = (
+        _one_of("problem_type", TESTBED_PROBLEMS),
+        _one_of("status", TESTBED_STATUSES),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(
+        ForeignKey("center_companies.id", ondelete="RESTRICT"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(300))
+    problem_type: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default="planned")
+    kpi_before: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    kpi_after: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    #: baseline period, measurement window and data source of the KPI figures
+    kpi_basis: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+    updated: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CenterTestbedAttachment(Base):
+    __tablename__ = "center_testbed_attachments"
+    __table_args__ = (
+        _one_of("kind", ATTACHMENT_KINDS),
+        UniqueConstraint("testbed_id", "kind", "ref", name="uq_center_testbed_attachments_ref"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    testbed_id: Mapped[int] = mapped_column(
+        ForeignKey("center_testbeds.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    #: upload id, job id, or "<product_id>@<version>"
+    ref: Mapped[str] = mapped_column(String(120))
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CenterMilestone(Base):
+    __tablename__ = "center_milestones"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    testbed_id: Mapped[int] = mapped_column(
+        ForeignKey("center_testbeds.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(300))
+    due: Mapped[date | None] = mapped_column(Date)
+    done_at: Mapped[datetime | None]
+
+
+EVENT_KINDS = ("education", "seminar", "result_sharing")
+EVENT_STATUSES = ("open", "closed", "cancelled")
+REGISTRATION_STATUSES = ("registered", "waitlisted", "cancelled")
+
+
+class CenterEvent(Base):
+    """An education course, seminar or result-sharing day (issue 16; anchor: Indico)."""
+
+    __tablename__ = "center_events"
+    __table_args__ = (
+        _one_of("kind", EVENT_KINDS),
+        _one_of("status", EVENT_STATUSES),
+        CheckConstraint("capacity >= 1", name="capacity_positive"),
+        CheckConstraint("ends_at >= starts_at", name="ends_after_start"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    title_ko: Mapped[str] = mapped_column(String(300))
+    title_en: Mapped[str] = mapped_column(String(300))
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    ends_at: Mapped[datetime]
+    location: Mapped[str] = mapped_column(String(300), default="")
+    region: Mapped[str | None] = mapped_column(String(16), index=True)
+    capacity: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    #: the satisfaction survey attendees answer after check-in (optional)
+    survey_id: Mapped[int | None] = mapped_column(
+        ForeignKey("center_surveys.id", ondelete="SET NULL")
+    )
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CenterRegistration(Base):
+    """A registration (no account needed): its token (hashed) lets the person see its status,
+    cancel and fetch the certificate; the waiting list is served in registration order."""
+
+    __tablename__ = "center_registrations"
+    __table_args__ = (_one_of("status", REGISTRATION_STATUSES),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("center_events.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str] = mapped_column(String(320))
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    company_id: Mapped[int | None] = mapped_column(
+        ForeignKey("center_companies.id", ondelete="SET NULL")
+    )
+    status: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+    checked_in_at: Mapped[datetime | None]
+    certificate_no: Mapped[str | None] = mapped_column(String(40), unique=True)
+    survey_response_id: Mapped[int | None] = mapped_column(
+        ForeignKey(
+            "center_survey_responses.id",
+            ondelete="SET NULL",
+            name="fk_center_registrations_survey_response",  # the convention's is > 63 chars
+        )
+    )

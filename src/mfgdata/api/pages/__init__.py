@@ -19,6 +19,9 @@ from mfgdata.api.auth import ANONYMOUS, Actor
 from mfgdata.api.pages import (
     access,
     account,
+    center,
+    center_events,
+    center_testbeds,
     home,
     library,
     orders,
@@ -42,6 +45,9 @@ ROUTERS = (
     orders.router,
     suppliers.router,
     programs.router,
+    center.router,
+    center_testbeds.router,
+    center_events.router,
 )
 
 

@@ -6,7 +6,7 @@ Pages render server-side; each gets ``_`` (the request's translations), ``lang``
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
@@ -24,6 +24,7 @@ from mfgdata.db.tables import DATA_TYPES, PROBLEM_TYPES, PROCESS_FAMILIES, User
 from mfgdata.errors import MfgDataError
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+_KST = timezone(timedelta(hours=9))
 
 #: English labels of the catalogue codes (Korean ones come from db.tables)
 PROCESS_EN = {
@@ -105,6 +106,13 @@ def when(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value else "–"
 
 
+def kst(value: datetime | None) -> str:
+    """A time in Korea Standard Time with its offset (the center's pages)."""
+    if value is None:
+        return "–"
+    return value.astimezone(_KST).strftime("%Y-%m-%d %H:%M +09:00")
+
+
 def _env() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -114,6 +122,7 @@ def _env() -> Environment:
     )
     env.filters["num"] = number
     env.filters["when"] = when
+    env.filters["kst"] = kst
     env.filters["urlq"] = lambda s: quote(str(s), safe="")
     env.globals["code_label"] = code_label
     env.globals["LANGUAGES"] = LANGUAGES
