@@ -116,6 +116,10 @@ def build(
             help="CSV의 수식 같은 값을 그대로 씀 / write formula-like CSV cells unescaped",
         ),
     ] = False,
+    labels: Annotated[
+        Path | None,
+        typer.Option(help="이미지 레이블 파일 (CSV/TSV) / labels file of an image dataset"),
+    ] = None,
     register: Annotated[
         bool, typer.Option("--register", help="라이브러리에 초안 등록 / register as a draft")
     ] = False,
@@ -139,6 +143,7 @@ def build(
             "task": task,
             "encoding": encoding,
             "raw_csv": raw_csv,
+            "labels": labels,
         },
     )
     result = _run_with_progress(options)
