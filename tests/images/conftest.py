@@ -148,7 +148,7 @@ def inspection_set(
         rows.append((name, label, ("mono", "poly")[i % 2]))
     flipped: list[str] = []
     order = rng.permutation(len(rows))
-    for k in order[: int(round(noise * len(rows)))]:
+    for k in order[: round(noise * len(rows))]:
         name, label, mod = rows[k]
         new = "ok" if label != "ok" else DEFECT_KINDS[int(rng.integers(0, len(DEFECT_KINDS)))]
         rows[k] = (name, new, mod)

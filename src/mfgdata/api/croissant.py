@@ -9,6 +9,7 @@ from mfgdata.packaging.croissant_context import CONFORMS_TO, CONTEXT, data_type
 
 __all__ = ["CONFORMS_TO", "CONTEXT", "croissant", "data_type"]
 
+
 def croissant(base: str, ref: ProductRef, files: ProductFiles) -> dict[str, Any]:
     """The Croissant document; file paths are relative to the product folder."""
     dp = files.datapackage

@@ -39,6 +39,10 @@ GOOD_NAMES = re.compile(
 SIDE = 96
 HIST_BINS = 32
 TEST_SHARE = 0.25
+#: training passes (images x epochs) aimed at; epochs = PASSES / training images, within bounds:
+#: 181 training images get 25 epochs, 2,250 (3,000 images) get 13
+PASSES = 30_000
+MIN_EPOCHS, MAX_EPOCHS = 8, 25
 #: target miss rates (defects let through) the operating table lists
 MISS_TARGETS = (0.01, 0.05, 0.10)
 
@@ -144,9 +148,7 @@ def group_holdout(
     return np.asarray(tr, np.int64), np.asarray(te, np.int64)
 
 
-def fit_pixel_baseline(
-    x_train: NDArray[np.uint8], y_train: NDArray[np.int64], seed: int
-) -> Any:
+def fit_pixel_baseline(x_train: NDArray[np.uint8], y_train: NDArray[np.int64], seed: int) -> Any:
     from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
     from sklearn.pipeline import make_pipeline  # type: ignore[import-untyped]
     from sklearn.preprocessing import StandardScaler  # type: ignore[import-untyped]
@@ -159,9 +161,7 @@ def fit_pixel_baseline(
     return model
 
 
-def recall_ci(
-    hit: NDArray[np.bool_], seed: int, n_boot: int = 200
-) -> dict[str, Any]:
+def recall_ci(hit: NDArray[np.bool_], seed: int, n_boot: int = 200) -> dict[str, Any]:
     """Share of ``hit`` with a 95 % bootstrap interval (None when empty)."""
     n = len(hit)
     if n == 0:
@@ -199,8 +199,8 @@ def operating_points(
                 "threshold": round(th, 6),
                 "miss_rate": round(miss, 6),
                 "false_reject_rate": round(fr, 6),
-                "defects": int(len(pos)),
-                "good": int(len(neg)),
+                "defects": len(pos),
+                "good": len(neg),
             }
         )
     return out
@@ -246,7 +246,7 @@ def fit(
     subgroups: dict[str, Sequence[str | None]] | None = None,
     names: Sequence[str] | None = None,
     seed: int = 0,
-    epochs: int = 12,
+    epochs: int | None = None,
     budget_s: float = 420.0,
     overlays: int = 4,
 ) -> VisionResult:
@@ -255,7 +255,8 @@ def fit(
 
     y = task.y
     tr, te = group_holdout(y, groups, seed)
-    trained = cnn.train(x[tr], y[tr], seed=seed, epochs=epochs, budget_s=budget_s)
+    planned = epochs or int(np.clip(round(PASSES / max(len(tr), 1)), MIN_EPOCHS, MAX_EPOCHS))
+    trained = cnn.train(x[tr], y[tr], seed=seed, epochs=planned, budget_s=budget_s)
     p_model = cnn.predict(trained.net, x[te])
     side = x.shape[1]
     cnn.export(trained.net, onnx_path, side)
@@ -296,7 +297,7 @@ def fit(
             rows = np.array([j for j, w in enumerate(vt) if w == v], dtype=np.int64)
             d = rows[yt[rows] == 1]
             out[v] = {
-                "images": int(len(rows)),
+                "images": len(rows),
                 "defect_recall": recall_ci(pred[d] == 1, seed),
                 "good_recall": recall_ci(pred[rows[yt[rows] == 0]] == 0, seed),
             }
@@ -309,16 +310,16 @@ def fit(
         "rule_en": task.rule_en,
         "classes": task.classes,
         "good_class": task.good,
-        "images": int(len(y)),
+        "images": len(y),
         "defects": int(y.sum()),
         "input": {"side_px": side, "channels": 1, "scale": "(x/255 - 0.5) / 0.25"},
         "split": {
             "kind": "stratified group holdout (duplicate and near-duplicate groups together)",
             "seed": seed,
-            "train_images": int(len(tr)),
-            "test_images": int(len(te)),
-            "groups": int(len(np.unique(groups))),
-            "groups_on_both_sides": int(len(set(groups[tr]) & set(groups[te]))),
+            "train_images": len(tr),
+            "test_images": len(te),
+            "groups": len(np.unique(groups)),
+            "groups_on_both_sides": len(set(groups[tr]) & set(groups[te])),
         },
         "training": {
             "seconds": trained.seconds,
@@ -338,7 +339,7 @@ def fit(
         },
         "operating_points": operating_points(yt, p_model[:, 1]),
         "subgroups": sub,
-        "onnx": {"max_abs_difference": diff, "checked_images": int(len(te))},
+        "onnx": {"max_abs_difference": diff, "checked_images": len(te)},
         "usable": usable,
         "usable_reason": reason,
     }
@@ -369,3 +370,70 @@ def fit(
         onnx_max_diff=diff,
         overlays=ov,
     )
+
+
+#: label-noise candidates are looked for by K-fold CNN predictions up to this many images
+#: (beyond it the K extra trainings do not fit the CPU budget: recorded as not run)
+NOISE_MAX_IMAGES = 1_500
+NOISE_FOLDS = 3
+NOISE_PASSES = 12_000
+
+
+def label_noise(
+    x: NDArray[np.uint8],
+    task: Task,
+    labels: Sequence[str],
+    groups: NDArray[np.int64],
+    names: Sequence[str],
+    *,
+    seed: int = 0,
+    max_images: int = NOISE_MAX_IMAGES,
+    budget_s: float = 420.0,
+) -> dict[str, Any]:
+    """Label-noise candidates from cross-validated predictions: each image is predicted by a
+    CNN trained on the other folds (groups kept together); an image whose own label gets a
+    cross-validated probability below 0.5 is a candidate, listed most doubtful first."""
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    from mfgdata.images import cnn
+
+    n = len(task.y)
+    if n > max_images:
+        return {
+            "run": False,
+            "reason_ko": f"이미지 {n:,}장은 교차 검증 학습 한도 {max_images:,}장을 넘습니다",
+            "reason_en": f"{n:,} images exceed the cross-validation limit of {max_images:,}",
+        }
+    y = task.y
+    epochs = int(np.clip(round(NOISE_PASSES / max(1, n)), 4, 20))
+    p = np.zeros(n, dtype=np.float64)
+    skf = StratifiedGroupKFold(n_splits=NOISE_FOLDS, shuffle=True, random_state=seed + 1)
+    seconds = 0.0
+    for k, (tr, te) in enumerate(skf.split(np.zeros(n), y, groups)):
+        t = cnn.train(
+            x[tr], y[tr], seed=seed + 10 + k, epochs=epochs, budget_s=budget_s / NOISE_FOLDS
+        )
+        seconds += t.seconds
+        p[te] = cnn.predict(t.net, x[te])[:, 1]
+    given = np.where(y == 1, p, 1 - p)
+    order = np.argsort(given, kind="stable")
+    cands = [
+        {
+            "image": names[i],
+            "label": labels[i],
+            "p_label": round(float(given[i]), 4),
+            "suggested": "defect" if y[i] == 0 else "good",
+        }
+        for i in order
+        if given[i] < 0.5
+    ]
+    return {
+        "run": True,
+        "method": f"{NOISE_FOLDS}-fold group cross-validated CNN predictions, {epochs} epochs",
+        "folds": NOISE_FOLDS,
+        "epochs": epochs,
+        "seconds": round(seconds, 3),
+        "images": n,
+        "candidates": cands,
+        "count": len(cands),
+    }

@@ -2,10 +2,12 @@
 Grad-CAM map. Imported only when the ``vision`` extra is installed (``mfgdata[vision]``).
 
 The network: four 3x3 convolution blocks (16, 32, 64, 64 channels; batch norm, ReLU, 2x2 max
-pooling; the first convolution has stride 2, which halves the CPU time per image), global average pooling and one linear layer to two logits (good, defect). Input: one
-grey channel, ``side`` x ``side`` pixels, scaled to (x - 0.5) / 0.25. Training: Adam, class-
-weighted cross entropy, random horizontal and vertical flips, fixed epochs, seeded. A time
-budget ends training after the epoch that crosses it (recorded: ``epochs`` run of ``planned``).
+pooling; the first convolution has stride 2, which halves the CPU time per image), global
+average pooling and one linear layer to two logits (good, defect). Input: one grey channel,
+``side`` x ``side`` pixels, scaled to (x - 0.5) / 0.25. Training: Adam with a one-cycle
+learning rate, class-weighted cross entropy, random horizontal and vertical flips, fixed
+epochs, seeded. A time budget ends training after the epoch that crosses it (recorded:
+``epochs`` run of ``planned``).
 """
 
 from __future__ import annotations

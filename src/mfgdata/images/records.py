@@ -79,7 +79,7 @@ def duplicate_groups(ds: ImageSet, prof: ImageProfile) -> dict[str, int]:
     for r in ds.records:
         members.setdefault(root(r.name), []).append(r.name)
     out: dict[str, int] = {}
-    for i, names in enumerate(sorted((sorted(g) for g in members.values() if len(g) > 1))):
+    for i, names in enumerate(sorted(sorted(g) for g in members.values() if len(g) > 1)):
         for n in names:
             out[n] = i
     return out

@@ -25,7 +25,7 @@ from mfgdata.errors import InputError
 from mfgdata.images.ingest import ImageSet, ingest
 from mfgdata.images.profile import ImageProfile, profile
 from mfgdata.images.quality import findings as image_findings
-from mfgdata.images.quality import quality_report
+from mfgdata.images.quality import noise_measure, quality_report
 from mfgdata.images.records import (
     DESCRIPTIONS,
     IMAGES_DIR,
@@ -133,7 +133,9 @@ def _thumbs_html(prof: ImageProfile, lang: str) -> str:
             for src in pics
         )
         unit = "장" if lang == "ko" else " images"
-        parts.append(f"<figure><figcaption><b>{name}</b> ({count:,}{unit})</figcaption>{imgs}</figure>")
+        parts.append(
+            f"<figure><figcaption><b>{name}</b> ({count:,}{unit})</figcaption>{imgs}</figure>"
+        )
     return "".join(parts)
 
 
@@ -264,14 +266,19 @@ class ImageQualityStep:
         ing = _data(ctx, "ingest")
         ds: ImageSet = ing["image_set"]
         prof: ImageProfile = ing["image_profile"]
-        report = quality_report(ds, prof)
         model = _data(ctx, "model")
         noise = model.get("label_noise") if model else None
+        extra = []
+        if noise and noise.get("run"):
+            extra.append(noise_measure(dict(noise), sum(1 for r in ds.records if r.label)))
+        report = quality_report(ds, prof, extra=extra)
         doc = report.to_dict()
         if noise:
             doc["label_noise"] = noise
         ctx.product.write_json(QUALITY, doc)
-        found = [f for f in image_findings(ds, report) if f.code not in {x.code for x in ds.findings}]
+        found = [
+            f for f in image_findings(ds, report) if f.code not in {x.code for x in ds.findings}
+        ]
         return StepResult(
             step=self.name,
             data={
@@ -340,7 +347,9 @@ def croissant_document(
         for name, dtype in table.schema.items()
     ]
     n = table.height
-    classes = ", ".join(f"{k}: {v}" for k, v in sorted(Counter(table["label"].drop_nulls()).items()))
+    classes = ", ".join(
+        f"{k}: {v}" for k, v in sorted(Counter(table["label"].drop_nulls()).items())
+    )
     return {
         "@context": CONTEXT,
         "@type": "sc:Dataset",
@@ -387,7 +396,8 @@ class ImagePackageStep:
                 "path": IMAGES_DIR,
                 "description": (
                     f"검사 이미지 {table.height:,}장; 표의 'image' 열이 각 파일을 가리킵니다 / "
-                    f"{table.height:,} inspection images; the table's 'image' column names each file"
+                    f"{table.height:,} inspection images; the table's 'image' column names "
+                    "each file"
                 ),
                 "mediatypes": media,
                 "bytes": int(table["bytes"].sum()),

@@ -18,7 +18,15 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from mfgdata.images.baseline import SIDE, binary_task, fit, group_ids, load_all
+from mfgdata.images.baseline import (
+    NOISE_MAX_IMAGES,
+    SIDE,
+    binary_task,
+    fit,
+    group_ids,
+    label_noise,
+    load_all,
+)
 from mfgdata.pipeline.context import RunContext
 from mfgdata.pipeline.step import StepResult
 from mfgdata.quality.findings import Finding
@@ -28,6 +36,7 @@ ONNX = "model/model.onnx"
 METRICS = "model/metrics.json"
 CARD = "model/model_card.md"
 PREPROCESS = "model/preprocess.json"
+NOISE = "model/label_noise.json"
 #: fewer labelled images than this (or fewer than MIN_PER_CLASS of a class) train no model
 MIN_IMAGES = 20
 MIN_PER_CLASS = 4
@@ -102,12 +111,16 @@ def _section(metrics: dict[str, Any], overlays: dict[str, bytes]) -> ReportSecti
             f'<figure style="display:inline-block"><img alt="saliency" src="data:image/png;base64,'
             f'{base64.b64encode(b).decode("ascii")}"><figcaption>{html.escape(s["image"])} '
             f"({html.escape(str(s['label']))}, P={s['p_defect']:.2f})</figcaption></figure>"
-            for (k, b), s in zip(sorted(overlays.items()), metrics.get("saliency", []), strict=False)
+            for (k, b), s in zip(
+                sorted(overlays.items()), metrics.get("saliency", []), strict=False
+            )
         )
         t = metrics["training"]
         verdict = metrics["usable_reason"][lang]
-        usable = ("사용 가능" if ko else "usable") if metrics["usable"] else (
-            "사용 불가" if ko else "not usable"
+        usable = (
+            ("사용 가능" if ko else "usable")
+            if metrics["usable"]
+            else ("사용 불가" if ko else "not usable")
         )
         return (
             f"<p><b>{usable}</b>: {html.escape(verdict)}</p>"
@@ -141,8 +154,12 @@ def _section(metrics: dict[str, Any], overlays: dict[str, bytes]) -> ReportSecti
                 if sub
                 else ""
             )
-            + (f"<h3>{'모델이 보는 곳 (Grad-CAM)' if ko else 'where the model looks (Grad-CAM)'}"
-               f"</h3>{pics}" if pics else "")
+            + (
+                f"<h3>{'모델이 보는 곳 (Grad-CAM)' if ko else 'where the model looks (Grad-CAM)'}"
+                f"</h3>{pics}"
+                if pics
+                else ""
+            )
         )
 
     return ReportSection(
@@ -205,8 +222,15 @@ class ImageModelStep:
     title_ko = "기준 모델 (CNN)"
     title_en = "Baseline model (CNN)"
 
-    def __init__(self, seed: int = 0, epochs: int = 12, budget_s: float = 420.0) -> None:
+    def __init__(
+        self,
+        seed: int = 0,
+        epochs: int | None = None,
+        budget_s: float = 420.0,
+        noise_max_images: int = NOISE_MAX_IMAGES,
+    ) -> None:
         self.seed, self.epochs, self.budget_s = seed, epochs, budget_s
+        self.noise_max_images = noise_max_images
 
     def run(self, frame: pl.LazyFrame | None, ctx: RunContext) -> StepResult:
         if importlib.util.find_spec("torch") is None:
@@ -240,8 +264,7 @@ class ImageModelStep:
         subgroups = {
             c: [None if v is None else str(v) for v in table[c]]
             for c in table.columns
-            if c not in FACT_COLUMNS
-            and 1 < table[c].n_unique() <= MAX_SUBGROUP_VALUES
+            if c not in FACT_COLUMNS and 1 < table[c].n_unique() <= MAX_SUBGROUP_VALUES
         }
         ctx.progress(self.name, 0.1, "train")
         result = fit(
@@ -257,7 +280,16 @@ class ImageModelStep:
             budget_s=self.budget_s,
         )
         metrics = result.metrics
+        ctx.progress(self.name, 0.7, "label noise")
+        noise = label_noise(
+            x, task, labels, groups, table["name"].to_list(), seed=self.seed,
+            max_images=self.noise_max_images,
+        )  # fmt: skip
+        metrics["label_noise"] = {k: v for k, v in noise.items() if k != "candidates"}
         written = [ONNX]
+        if noise.get("run"):
+            ctx.product.write_json(NOISE, noise)
+            written.append(NOISE)
         for k, png in sorted(result.overlays.items()):
             ctx.product.write_bytes(f"model/saliency/{k}.png", png)
             written.append(f"model/saliency/{k}.png")
@@ -283,7 +315,8 @@ class ImageModelStep:
                 Finding(
                     code="model.not_usable",
                     severity="warning",
-                    message_ko=f"기준 모델이 기준선을 넘지 못했습니다: {metrics['usable_reason']['ko']}",
+                    message_ko="기준 모델이 기준선을 넘지 못했습니다: "
+                    f"{metrics['usable_reason']['ko']}",
                     message_en=f"the baseline model does not beat its baselines: "
                     f"{metrics['usable_reason']['en']}",
                     step=self.name,
@@ -297,14 +330,18 @@ class ImageModelStep:
             "usable_reason": result.usable_reason,
             "uplift": result.uplift,
             "files": written,
+            "label_noise": {
+                **metrics["label_noise"],
+                "candidates": noise.get("candidates", [])[:200],
+            },
         }
         return StepResult(
             step=self.name,
             data=data,
             findings=tuple(findings),
             counts={
-                "train_images": int(len(result.train_rows)),
-                "test_images": int(len(result.test_rows)),
+                "train_images": len(result.train_rows),
+                "test_images": len(result.test_rows),
                 "epochs": metrics["training"]["epochs"],
             },
             files=tuple(written),
