@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from tests.images.conftest import inspection_set
 from typer.testing import CliRunner
 
 from mfgdata.cli.app import app
@@ -17,8 +18,6 @@ from mfgdata.pipeline import build
 from mfgdata.pipeline.context import build_options
 from mfgdata.pipeline.manifest import check_manifest
 from mfgdata.steps.images import is_image_input
-
-from .conftest import inspection_set
 
 pytest.importorskip("torch")
 
@@ -108,7 +107,9 @@ def test_pricing_counts_images_and_labelling(built: tuple[Path, dict[str, Any]])
     label_lines = items["labelling"]["lines"]
     assert label_lines and label_lines[0]["unit"] == "images"
     assert label_lines[0]["quantity"] == len(info["truth"]) + 3
-    assert any(ln["unit_cost_key"] == "unit_costs.per_image_krw" for ln in items["collection"]["lines"])
+    assert any(
+        ln["unit_cost_key"] == "unit_costs.per_image_krw" for ln in items["collection"]["lines"]
+    )
 
 
 def test_small_folder_builds_without_a_model(dataset: Path, tmp_path: Path) -> None:

@@ -32,6 +32,7 @@ from mfgdata.api.routes import (
     auth,
     catalog_feeds,
     download,
+    images,
     jobs,
     orders,
     predict,
@@ -64,6 +65,7 @@ ROUTERS = (
     uploads.router,
     jobs.router,
     download.router,
+    images.router,
 )
 
 HTTP_MESSAGES: dict[int, tuple[str, str, str]] = {

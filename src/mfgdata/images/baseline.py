@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -94,9 +94,10 @@ def binary_task(labels: Sequence[str]) -> Task:
     )
 
 
-def load_grey(path: Path, side: int = SIDE) -> NDArray[np.uint8]:
-    """One image as a ``side`` x ``side`` grey uint8 array (16-bit scaled by 65535)."""
-    with Image.open(path) as im:
+def load_grey(path: Path | bytes, side: int = SIDE) -> NDArray[np.uint8]:
+    """One image (a file or its bytes) as a ``side`` x ``side`` grey uint8 array (16-bit
+    scaled by 65535)."""
+    with Image.open(io.BytesIO(path) if isinstance(path, bytes) else path) as im:
         im.load()
         bits = MODES.get(im.mode, (8, 1))[0]
         if im.mode == "I" and im.format == "PNG":
@@ -243,7 +244,7 @@ def fit(
     groups: NDArray[np.int64],
     onnx_path: Path,
     *,
-    subgroups: dict[str, Sequence[str | None]] | None = None,
+    subgroups: Mapping[str, Sequence[str | None]] | None = None,
     names: Sequence[str] | None = None,
     seed: int = 0,
     epochs: int | None = None,

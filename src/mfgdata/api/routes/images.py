@@ -1,0 +1,113 @@
+"""Image records of an image product (issue 15): the list and one image per record.
+
+``GET /api/v1/products/{id}/versions/{v}/images?label=&limit=&offset=`` lists the records of
+``data/table.parquet`` (image, label, size, format, URL of the image);
+``GET .../images/{path}`` returns one image file of ``data/images/`` (a path the product's
+manifest lists; anything else is 404). Both need the rows permission, as the rows API does.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path, PurePosixPath
+from typing import Annotated, Any
+
+import polars as pl
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import FileResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from mfgdata.api.deps import READ_ROWS, ProductRef, json_response, product_for
+from mfgdata.catalog.errors import NotFound
+from mfgdata.images.records import IMAGES_DIR
+
+router = APIRouter(prefix="/api/v1/products/{product_id}/versions/{version}", tags=["images"])
+
+MEDIA = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".bmp": "image/bmp",
+    ".tif": "image/tiff",
+    ".tiff": "image/tiff",
+}
+MAX_LIMIT = 1_000
+COLUMNS = ("image", "name", "label", "width", "height", "bit_depth", "format", "bytes")
+
+
+def _no_images() -> NotFound:
+    return NotFound("이 제품에는 이미지가 없습니다", "this product holds no images")
+
+
+def image_url(product: ProductRef, image: str) -> str:
+    rel = image.removeprefix(f"{IMAGES_DIR}/")
+    return f"/api/v1/products/{product.product_id}/versions/{product.version}/images/{rel}"
+
+
+def list_records(product: ProductRef, label: str | None, limit: int, offset: int) -> dict[str, Any]:
+    folder = Path(product.folder)
+    table = folder / "data" / "table.parquet"
+    if not (folder / IMAGES_DIR).is_dir() or not table.is_file():
+        raise _no_images()
+    lf = pl.scan_parquet(table)
+    names = lf.collect_schema().names()
+    if "image" not in names:
+        raise _no_images()
+    if label is not None:
+        lf = lf.filter(pl.col("label") == label)
+    total = int(lf.select(pl.len()).collect().item())
+    cols = [c for c in COLUMNS if c in names]
+    page = lf.select(cols).slice(offset, limit).collect()
+    rows = [{**r, "url": image_url(product, r["image"])} for r in page.iter_rows(named=True)]
+    return {
+        "product_id": product.product_id,
+        "version": product.version,
+        "total": total,
+        "offset": offset,
+        "limit": limit,
+        "units": {"width": "px", "height": "px", "bit_depth": "bit", "bytes": "B"},
+        "images": rows,
+    }
+
+
+@router.get("/images", summary="이미지 레코드 목록 / List the image records")
+async def list_images(
+    product: Annotated[ProductRef, Depends(product_for(READ_ROWS))],
+    label: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Response:
+    body = await run_in_threadpool(list_records, product, label, limit, offset)
+    return json_response(body)
+
+
+def image_file(product: ProductRef, path: str) -> Path:
+    """The image file ``path`` (relative to data/images) if the manifest lists it."""
+    rel = PurePosixPath(path)
+    if rel.is_absolute() or ".." in rel.parts or Path(path).suffix.lower() not in MEDIA:
+        raise NotFound("이미지를 찾을 수 없습니다", "no such image")
+    folder = Path(product.folder)
+    key = f"{IMAGES_DIR}/{rel.as_posix()}"
+    try:
+        files = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["files"]
+    except (OSError, ValueError, KeyError) as e:
+        raise _no_images() from e
+    if key not in files or not (folder / key).is_file():
+        raise NotFound("이미지를 찾을 수 없습니다", "no such image")
+    return folder / key
+
+
+@router.get(
+    "/images/{path:path}",
+    summary="이미지 한 장 다운로드 / Download one image",
+    response_class=FileResponse,
+)
+async def get_image(
+    path: str, product: Annotated[ProductRef, Depends(product_for(READ_ROWS))]
+) -> Response:
+    file = await run_in_threadpool(image_file, product, path)
+    return FileResponse(
+        file,
+        media_type=MEDIA[file.suffix.lower()],
+        headers={"Cache-Control": "private, max-age=3600"},
+    )
