@@ -35,8 +35,16 @@ GOOD_NAMES = re.compile(
     r"^(ok|good|normal|pass|passed|non[-_ ]?defect(ive)?|negative|none|양품|정상|functional)$",
     re.IGNORECASE,
 )
-#: the side of the square grey copy every image is scaled to for the network
+#: the side of the square grey copy every image is scaled to for the network: SIDE, or
+#: LARGE_SIDE when the images' median longer side is above LARGE_FROM px (thin cracks in 300 px
+#: solar cells need the finer grid)
 SIDE = 96
+LARGE_SIDE, LARGE_FROM = 128, 200
+
+
+def side_for(longer_sides: Sequence[int]) -> int:
+    """The network's input side for images of these longer sides (px)."""
+    return LARGE_SIDE if longer_sides and float(np.median(longer_sides)) > LARGE_FROM else SIDE
 HIST_BINS = 32
 TEST_SHARE = 0.25
 #: training passes (images x epochs) aimed at; epochs = PASSES / training images, within bounds:
@@ -248,7 +256,7 @@ def fit(
     names: Sequence[str] | None = None,
     seed: int = 0,
     epochs: int | None = None,
-    budget_s: float = 420.0,
+    budget_s: float = 840.0,
     overlays: int = 4,
 ) -> VisionResult:
     """Train, export, check and evaluate (see the module docstring)."""
@@ -324,6 +332,8 @@ def fit(
         },
         "training": {
             "seconds": trained.seconds,
+            "cpu_seconds": trained.cpu_seconds,
+            "cpu_budget_seconds": budget_s,
             "epochs": trained.epochs,
             "planned_epochs": trained.planned,
             "loss_per_epoch": trained.losses,
@@ -389,7 +399,7 @@ def label_noise(
     *,
     seed: int = 0,
     max_images: int = NOISE_MAX_IMAGES,
-    budget_s: float = 420.0,
+    budget_s: float = 840.0,
 ) -> dict[str, Any]:
     """Label-noise candidates from cross-validated predictions: each image is predicted by a
     CNN trained on the other folds (groups kept together); an image whose own label gets a

@@ -20,12 +20,12 @@ import polars as pl
 
 from mfgdata.images.baseline import (
     NOISE_MAX_IMAGES,
-    SIDE,
     binary_task,
     fit,
     group_ids,
     label_noise,
     load_all,
+    side_for,
 )
 from mfgdata.pipeline.context import RunContext
 from mfgdata.pipeline.step import StepResult
@@ -226,7 +226,7 @@ class ImageModelStep:
         self,
         seed: int = 0,
         epochs: int | None = None,
-        budget_s: float = 420.0,
+        budget_s: float = 840.0,
         noise_max_images: int = NOISE_MAX_IMAGES,
     ) -> None:
         self.seed, self.epochs, self.budget_s = seed, epochs, budget_s
@@ -259,7 +259,8 @@ class ImageModelStep:
                 f"(at least {MIN_PER_CLASS} needed)",
             )
         ctx.progress(self.name, 0.05, "load")
-        x = load_all([ctx.product.path(p) for p in table["image"]], SIDE)
+        side = side_for(table.select(pl.max_horizontal("width", "height")).to_series().to_list())
+        x = load_all([ctx.product.path(p) for p in table["image"]], side)
         groups = group_ids(table["duplicate_group"].to_list())
         subgroups = {
             c: [None if v is None else str(v) for v in table[c]]
@@ -298,7 +299,7 @@ class ImageModelStep:
             "input": "input",
             "output": "probabilities",
             "classes": ["good", "defect"],
-            "side_px": SIDE,
+            "side_px": side,
             "grey": "mean of channels; 16-bit / 65535, 8-bit / 255",
             "resize": "bilinear to side x side",
             "scale": "(x - 0.5) / 0.25",
