@@ -86,10 +86,10 @@ def test_image_download_refuses_paths_outside_the_images(
 
 def test_predict_an_uploaded_image(world: tuple[TestClient, str, Path]) -> None:
     client, csrf, root = world
-    data = (root / "gen" / "images" / "cell0030.bmp").read_bytes()
+    data = (root / "gen" / "images" / "cell0033.bmp").read_bytes()
     r = client.post(
         f"{API}/predict",
-        files={"file": ("cell0030.bmp", data, "image/bmp")},
+        files={"file": ("cell0033.bmp", data, "image/bmp")},
         headers={"X-CSRF-Token": csrf},
     )
     assert r.status_code == 200, r.text

@@ -14,6 +14,7 @@ run of ``planned``).
 from __future__ import annotations
 
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -144,6 +145,12 @@ def export(net: SmallCNN, path: Path, side: int) -> None:
     """Write the ONNX file (input ``input`` [n, 1, side, side] float32, output probabilities)."""
     net.eval()
     dummy = torch.zeros(1, 1, side, side)
+    with warnings.catch_warnings():  # the TorchScript exporter needs no onnxscript dependency
+        warnings.simplefilter("ignore", DeprecationWarning)
+        _export(net, dummy, path)
+
+
+def _export(net: SmallCNN, dummy: torch.Tensor, path: Path) -> None:
     torch.onnx.export(
         _Probabilities(net),
         (dummy,),
