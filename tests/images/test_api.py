@@ -117,3 +117,13 @@ def test_cli_predicts_a_folder(world: tuple[TestClient, str, Path], tmp_path: Pa
     assert rows["cell0000.png"]["predicted"] in {"good", "defect"}
     assert rows["broken.png"]["p_defect"] is None and rows["broken.png"]["error"]
     assert rows["fake.jpg"]["error"].startswith("not_image")
+
+
+def test_product_page_shows_the_gallery_and_predict_form(
+    world: tuple[TestClient, str, Path],
+) -> None:
+    client, _, _ = world
+    r = client.get(f"/products/{PID}/v/1")
+    assert r.status_code == 200, r.text[:2000]
+    assert 'id="gallery"' in r.text and 'id="predict-image-form"' in r.text
+    assert f"{API}/images/cell0000.png" in r.text

@@ -201,7 +201,7 @@ def image_gallery(folder: Path) -> dict[str, Any] | None:
             {
                 "label": label,
                 "count": n,
-                "items": [
+                "records": [
                     {**r, "rel": str(r["image"]).removeprefix("data/images/")}
                     for r in part.iter_rows(named=True)
                 ],
