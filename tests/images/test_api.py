@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 from sqlalchemy.orm import Session
+from tests.images.conftest import inspection_set
 from typer.testing import CliRunner
 
 from mfgdata.catalog.register import register_product
@@ -24,7 +25,6 @@ from mfgdata.pipeline.context import build_options
 from mfgdata.pipeline.sequence import image_steps
 from mfgdata.settings import Settings
 from mfgdata.steps.vision_model import ImageModelStep
-from tests.images.conftest import inspection_set
 from web.world import signup
 
 pytest.importorskip("torch")
@@ -108,7 +108,8 @@ def test_cli_predicts_a_folder(world: tuple[TestClient, str, Path], tmp_path: Pa
     _, _, root = world
     out = tmp_path / "pred.csv"
     r = CliRunner().invoke(
-        cli, ["predict", str(root / "product"), "--input", str(root / "gen" / "images"), "-o", str(out)]
+        cli,
+        ["predict", str(root / "product"), "--input", str(root / "gen" / "images"), "-o", str(out)],
     )
     assert r.exit_code == 0, r.output
     df = pl.read_csv(out)
@@ -127,3 +128,14 @@ def test_product_page_shows_the_gallery_and_predict_form(
     assert r.status_code == 200, r.text[:2000]
     assert 'id="gallery"' in r.text and 'id="predict-image-form"' in r.text
     assert f"{API}/images/cell0000.png" in r.text
+
+
+def test_previews_are_browser_safe_pngs(world: tuple[TestClient, str, Path]) -> None:
+    """TIFF and 16-bit PNG records get an 8-bit PNG preview (browsers show no TIFF)."""
+    client, _, _ = world
+    for name in ("cell0004.tif", "cell0001.png"):
+        r = client.get(f"{API}/images/{name}", params={"thumb": "true"})
+        assert r.status_code == 200 and r.headers["content-type"] == "image/png", name
+        with Image.open(io.BytesIO(r.content)) as im:
+            assert im.mode in ("L", "RGB") and max(im.size) <= 160
+            assert 20 < sum(im.convert("L").getdata()) / (im.width * im.height) < 235

@@ -8,6 +8,7 @@ manifest lists; anything else is 404). Both need the rows permission, as the row
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Any
@@ -15,10 +16,12 @@ from typing import Annotated, Any
 import polars as pl
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import FileResponse, Response
+from PIL import Image
 from starlette.concurrency import run_in_threadpool
 
 from mfgdata.api.deps import READ_ROWS, ProductRef, json_response, product_for
 from mfgdata.catalog.errors import NotFound
+from mfgdata.images.decode import grey
 from mfgdata.images.records import IMAGES_DIR
 
 router = APIRouter(prefix="/api/v1/products/{product_id}/versions/{version}", tags=["images"])
@@ -97,15 +100,43 @@ def image_file(product: ProductRef, path: str) -> Path:
     return folder / key
 
 
+#: longer side of a preview (px)
+THUMB_SIDE = 160
+
+
+def thumbnail_png(file: Path) -> bytes:
+    """A browser-safe preview: 8-bit PNG at most THUMB_SIDE px (TIFF and 16-bit images too)."""
+    with Image.open(file) as im:
+        im.load()
+        bits = 16 if im.mode.startswith("I;16") or (im.mode == "I" and im.format == "PNG") else 8
+        if bits == 16 or im.mode in ("I", "F"):
+            small = Image.fromarray((grey(im, bits) * 255.0).astype("uint8"))
+        else:
+            small = im.convert("RGB") if im.mode not in ("L", "RGB") else im.copy()
+    small.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.Resampling.BOX)
+    buf = io.BytesIO()
+    small.save(buf, format="PNG")
+    return buf.getvalue()
+
+
 @router.get(
     "/images/{path:path}",
     summary="이미지 한 장 다운로드 / Download one image",
     response_class=FileResponse,
 )
 async def get_image(
-    path: str, product: Annotated[ProductRef, Depends(product_for(READ_ROWS))]
+    path: str,
+    product: Annotated[ProductRef, Depends(product_for(READ_ROWS))],
+    thumb: Annotated[
+        bool, Query(description="작은 PNG 미리보기 / a small PNG preview (any format, 16-bit too)")
+    ] = False,
 ) -> Response:
     file = await run_in_threadpool(image_file, product, path)
+    if thumb:
+        data = await run_in_threadpool(thumbnail_png, file)
+        return Response(
+            data, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"}
+        )
     return FileResponse(
         file,
         media_type=MEDIA[file.suffix.lower()],
