@@ -140,7 +140,7 @@ def test_gallery_and_prediction_in_the_browser(
             "() => document.getElementById('predict-image-result').dataset.predicted"
         )
         text = result.inner_text()
-        assert "cell0031.png" in text and "P(defect)" in text, text
+        assert "cell0031.png" in text and ("P(defect)" in text or "P(불량)" in text), text
         assert result.get_attribute("data-predicted") in {"good", "defect"}
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / "image-gallery.png"), full_page=True)
