@@ -156,3 +156,10 @@ def test_operating_points_meet_the_target_miss_rate() -> None:
     ops = operating_points(y, p, (0.05, 0.10))
     assert ops[0]["miss_rate"] <= 0.05 and ops[1]["miss_rate"] <= 0.10
     assert ops[0]["false_reject_rate"] >= ops[1]["false_reject_rate"]
+
+
+def test_aas_describes_the_images(built: tuple[Path, dict[str, Any]]) -> None:
+    out, _ = built
+    env = (out / "aas" / "environment.json").read_text(encoding="utf-8")
+    assert "DatasetDescription" in env and "vision-inspection images" in env
+    assert "비전 검사 이미지" in env

@@ -223,8 +223,18 @@ class ImageIngestStep:
             for c, t in table.schema.items()
         ]
         inputs = _inputs(paths, ds, sizes, labels)
+        classes = ", ".join(f"{k} {v:,}" for k, v in prof.classes.items()) or "-"
+        sizes_txt = ", ".join(f"{k} px ({v:,})" for k, v in list(prof.sizes.items())[:3])
+        formats = ", ".join(prof.formats)
+        description = (
+            f"비전 검사 이미지 {len(ds.records):,}장 (클래스: {classes}; 크기: {sizes_txt}; "
+            f"형식: {formats}; 레이블 {labelled:,}장)",
+            f"{len(ds.records):,} vision-inspection images (classes: {classes}; sizes: "
+            f"{sizes_txt}; formats: {formats}; {labelled:,} labelled)",
+        )
         data = {
             "kind": "images",
+            "description": description,
             "inputs": inputs,
             "rows": table.height,
             "columns": columns,
