@@ -163,3 +163,13 @@ def test_aas_describes_the_images(built: tuple[Path, dict[str, Any]]) -> None:
     env = (out / "aas" / "environment.json").read_text(encoding="utf-8")
     assert "DatasetDescription" in env and "vision-inspection images" in env
     assert "비전 검사 이미지" in env
+
+
+def test_verify_recomputes_the_image_grade(built: tuple[Path, dict[str, Any]]) -> None:
+    from mfgdata.quality.verify import verify_product
+
+    out, _ = built
+    rep = verify_product(out)
+    q = _json(out / "quality.json")
+    assert not rep.tampered and rep.quality is not None
+    assert (rep.quality.grade, round(rep.quality.score, 6)) == (q["grade"], round(q["score"], 6))

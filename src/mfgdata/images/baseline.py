@@ -45,6 +45,8 @@ LARGE_SIDE, LARGE_FROM = 128, 200
 def side_for(longer_sides: Sequence[int]) -> int:
     """The network's input side for images of these longer sides (px)."""
     return LARGE_SIDE if longer_sides and float(np.median(longer_sides)) > LARGE_FROM else SIDE
+
+
 HIST_BINS = 32
 TEST_SHARE = 0.25
 #: training passes (images x epochs) aimed at; epochs = PASSES / training images, within bounds:
