@@ -54,6 +54,17 @@ def _summary(result: BuildResult) -> Table:
         for i in ingest.data.get("inputs", []):
             if i.get("sheet_reason"):
                 table.add_row("시트 / sheet", f"{i['name']} [{i['sheet']}]: {i['sheet_reason']}")
+    if ingest is not None and ingest.data.get("kind") == "images":
+        d = ingest.data
+        table.add_row(
+            "이미지 / images",
+            f"{d.get('images', 0):,} (레이블 / labelled {d.get('labelled', 0):,}, "
+            f"읽지 못함 / unreadable {d.get('unreadable', 0):,})",
+        )
+    model = result.results.get("model")
+    if model is not None and "usable" in model.data:
+        usable = "예 / yes" if model.data["usable"] else "아니오 / no"
+        table.add_row("사용 가능한 모델 / usable model", usable)
     profile = result.results.get("profile")
     if profile is not None:
         table.add_row("행 / rows", f"{profile.data.get('rows', 0):,}")
