@@ -94,7 +94,7 @@ def _verify_images(
     labels in the records table (label credibility from the stored cross-validated candidates)."""
     import tempfile
 
-    from mfgdata.images.ingest import ingest
+    from mfgdata.images.ingest import Failed, ingest
     from mfgdata.images.profile import profile
     from mfgdata.images.quality import noise_measure, quality_report
     from mfgdata.images.records import IMAGES_DIR
@@ -116,6 +116,14 @@ def _verify_images(
                 }
             ).drop_nulls().write_csv(labels)
         ds = ingest([images], labels)
+    # unreadable input files never enter the product: the build's count and paths stand
+    built = next(
+        (m for m in stored.get("measures", []) if m.get("id") == "readable_images"), {}
+    ).get("evidence", {})
+    paths = [str(p) for p in built.get("paths", [])]
+    count = int(built.get("count", 0) or 0)
+    paths += [f"(unreadable {i + 1})" for i in range(len(paths), count)]
+    ds.failed = [Failed(p, "", "unreadable", "at build") for p in paths]
     noise = stored.get("label_noise")
     extra = []
     if isinstance(noise, dict) and noise.get("run"):

@@ -3,7 +3,8 @@
 ``GET /api/v1/products/{id}/versions/{v}/images?label=&limit=&offset=`` lists the records of
 ``data/table.parquet`` (image, label, size, format, URL of the image);
 ``GET .../images/{path}`` returns one image file of ``data/images/`` (a path the product's
-manifest lists; anything else is 404). Both need the rows permission, as the rows API does.
+manifest lists; anything else is 404). Both need the rows permission, as the rows API does; a
+table product lists no images.
 """
 
 from __future__ import annotations
@@ -50,27 +51,19 @@ def image_url(product: ProductRef, image: str) -> str:
 def list_records(product: ProductRef, label: str | None, limit: int, offset: int) -> dict[str, Any]:
     folder = Path(product.folder)
     table = folder / "data" / "table.parquet"
-    if not (folder / IMAGES_DIR).is_dir() or not table.is_file():
-        raise _no_images()
+    units = {"width": "px", "height": "px", "bit_depth": "bit", "bytes": "B"}
+    head = {"product_id": product.product_id, "version": product.version, "units": units}
+    names = pl.scan_parquet(table).collect_schema().names() if table.is_file() else []
+    if not (folder / IMAGES_DIR).is_dir() or "image" not in names:  # a table product
+        return {**head, "total": 0, "offset": offset, "limit": limit, "images": []}
     lf = pl.scan_parquet(table)
-    names = lf.collect_schema().names()
-    if "image" not in names:
-        raise _no_images()
     if label is not None:
         lf = lf.filter(pl.col("label") == label)
     total = int(lf.select(pl.len()).collect().item())
     cols = [c for c in COLUMNS if c in names]
     page = lf.select(cols).slice(offset, limit).collect()
     rows = [{**r, "url": image_url(product, r["image"])} for r in page.iter_rows(named=True)]
-    return {
-        "product_id": product.product_id,
-        "version": product.version,
-        "total": total,
-        "offset": offset,
-        "limit": limit,
-        "units": {"width": "px", "height": "px", "bit_depth": "bit", "bytes": "B"},
-        "images": rows,
-    }
+    return {**head, "total": total, "offset": offset, "limit": limit, "images": rows}
 
 
 @router.get("/images", summary="이미지 레코드 목록 / List the image records")
