@@ -80,7 +80,8 @@ async def list_images(
 def image_file(product: ProductRef, path: str) -> Path:
     """The image file ``path`` (relative to data/images) if the manifest lists it."""
     rel = PurePosixPath(path)
-    if rel.is_absolute() or ".." in rel.parts or Path(path).suffix.lower() not in MEDIA:
+    bad = "\x00" in path or "\\" in path or rel.is_absolute() or ".." in rel.parts
+    if bad or Path(path).suffix.lower() not in MEDIA:
         raise NotFound("이미지를 찾을 수 없습니다", "no such image")
     folder = Path(product.folder)
     key = f"{IMAGES_DIR}/{rel.as_posix()}"
