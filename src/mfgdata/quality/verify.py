@@ -117,9 +117,10 @@ def _verify_images(
             ).drop_nulls().write_csv(labels)
         ds = ingest([images], labels)
     # unreadable input files never enter the product: the build's count and paths stand
-    built = next(
-        (m for m in stored.get("measures", []) if m.get("id") == "readable_images"), {}
-    ).get("evidence", {})
+    built: dict[str, Any] = {}
+    for m in stored.get("measures", []):
+        if isinstance(m, dict) and m.get("id") == "readable_images":
+            built = dict(m.get("evidence") or {})
     paths = [str(p) for p in built.get("paths", [])]
     count = int(built.get("count", 0) or 0)
     paths += [f"(unreadable {i + 1})" for i in range(len(paths), count)]
