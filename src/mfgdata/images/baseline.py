@@ -127,8 +127,11 @@ def load_all(paths: Sequence[Path], side: int = SIDE) -> NDArray[np.uint8]:
     )
 
 
-def pixel_features(x: NDArray[np.uint8]) -> NDArray[np.float64]:
-    """Per image: a 32-bin grey histogram (shares), mean, standard deviation, gradient energy."""
+def pixel_features(x: NDArray[np.uint8], chunk: int = 256) -> NDArray[np.float64]:
+    """Per image: a 32-bin grey histogram (shares), mean, standard deviation, gradient energy
+    (computed ``chunk`` images at a time: float copies of all images would take ~1 GB)."""
+    if len(x) > chunk:
+        return np.concatenate([pixel_features(x[i : i + chunk]) for i in range(0, len(x), chunk)])
     n = len(x)
     f = x.reshape(n, -1).astype(np.float64) / 255.0
     hist = np.stack([np.histogram(r, bins=HIST_BINS, range=(0.0, 1.0))[0] for r in f]) / f.shape[1]
