@@ -19,13 +19,17 @@ from mfgdata.settings import Settings
 SRC = Path(mfgdata.__file__).resolve().parents[1]
 
 CHILD = """
-import resource, sys
+import sys
 from pathlib import Path
 from mfgdata.pipeline import BuildOptions, build
 from mfgdata.settings import Settings
 out = Path(sys.argv[2])
 build(BuildOptions(inputs=(Path(sys.argv[1]),), out=out), settings=Settings(home=out.parent / "h"))
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)  # KiB on Linux
+# VmHWM, the peak of this process's own memory map, in KiB. Not ru_maxrss: Linux carries the
+# parent's high-water mark over fork + exec into it, so a large pytest worker (1.1 GiB after the
+# authorization-matrix tests) was reported as this build's peak.
+hwm = next(l for l in Path("/proc/self/status").read_text().splitlines() if l.startswith("VmHWM"))
+print(int(hwm.split()[1]))
 """
 
 

@@ -58,6 +58,11 @@ route                                                         target  anon owner
 GET  {P}/rows                                                  draft   N    Y     N     N        N     N     Y     N      N      Y     N
 GET  {P}/rows                                                  pub     N    Y     N     N        N     N     Y     N      N      Y     N
 GET  {P}/rows                                                  granted N    Y     Y     Y        Y     Y     Y     N      N      Y     N
+GET  {P}/images                                                draft   N    Y     N     N        N     N     Y     N      N      Y     N
+GET  {P}/images                                                pub     N    Y     N     N        N     N     Y     N      N      Y     N
+GET  {P}/images                                                granted N    Y     Y     Y        Y     Y     Y     N      N      Y     N
+GET  {P}/images/{{path:path}}                                  pub     N    N     N     N        N     N     N     N      N      N     N
+GET  {P}/images/{{path}}                                       pub     N    N     N     N        N     N     N     N      N      N     N
 GET  {P}/schema                                                draft   N    Y     N     N        N     Y     Y     Y      N      Y     N
 GET  {P}/schema                                                pub     Y    Y     Y     Y        Y     Y     Y     Y      N      Y     N
 GET  {P}/schema                                                granted Y    Y     Y     Y        Y     Y     Y     Y      N      Y     N
@@ -655,6 +660,11 @@ BUILDERS: dict[str, Builder] = {
     "GET /statements": lambda w, t: ("GET", "/statements", {}),
     f"GET {P}/rows": lambda w, t: ("GET", f"{_p(t)}/rows?limit=2", {}),
     f"GET {P}/schema": lambda w, t: ("GET", f"{_p(t)}/schema", {}),
+    # the world's products are tables: the list is empty, an image path is 404 for everyone
+    # (tests/images/test_api.py serves images to the owner of an image product)
+    f"GET {P}/images": lambda w, t: ("GET", f"{_p(t)}/images?limit=2", {}),
+    f"GET {P}/images/{{path:path}}": lambda w, t: ("GET", f"{_p(t)}/images/a.png", {}),
+    f"GET {P}/images/{{path}}": lambda w, t: ("GET", f"{_p(t)}/images/a/b.png", {}),
     f"POST {P}/predict": lambda w, t: ("POST", f"{_p(t)}/predict", {"json": {"rows": w.sample}}),
     f"GET {P}/croissant.json": lambda w, t: ("GET", f"{_p(t)}/croissant.json", {}),
     f"GET {P}/download": lambda w, t: ("GET", f"{_p(t)}/download", {}),

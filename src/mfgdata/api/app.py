@@ -37,6 +37,7 @@ from mfgdata.api.routes import (
     center_testbeds,
     consulting,
     download,
+    images,
     jobs,
     orders,
     predict,
@@ -78,6 +79,7 @@ ROUTERS = (
     center_testbeds.router,
     center_events.router,
     center_dashboard.router,
+    images.router,
 )
 
 HTTP_MESSAGES: dict[int, tuple[str, str, str]] = {

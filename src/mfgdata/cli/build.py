@@ -54,6 +54,17 @@ def _summary(result: BuildResult) -> Table:
         for i in ingest.data.get("inputs", []):
             if i.get("sheet_reason"):
                 table.add_row("시트 / sheet", f"{i['name']} [{i['sheet']}]: {i['sheet_reason']}")
+    if ingest is not None and ingest.data.get("kind") == "images":
+        d = ingest.data
+        table.add_row(
+            "이미지 / images",
+            f"{d.get('images', 0):,} (레이블 / labelled {d.get('labelled', 0):,}, "
+            f"읽지 못함 / unreadable {d.get('unreadable', 0):,})",
+        )
+    model = result.results.get("model")
+    if model is not None and "usable" in model.data:
+        usable = "예 / yes" if model.data["usable"] else "아니오 / no"
+        table.add_row("사용 가능한 모델 / usable model", usable)
     profile = result.results.get("profile")
     if profile is not None:
         table.add_row("행 / rows", f"{profile.data.get('rows', 0):,}")
@@ -116,6 +127,10 @@ def build(
             help="CSV의 수식 같은 값을 그대로 씀 / write formula-like CSV cells unescaped",
         ),
     ] = False,
+    labels: Annotated[
+        Path | None,
+        typer.Option(help="이미지 레이블 파일 (CSV/TSV) / labels file of an image dataset"),
+    ] = None,
     register: Annotated[
         bool, typer.Option("--register", help="라이브러리에 초안 등록 / register as a draft")
     ] = False,
@@ -139,6 +154,7 @@ def build(
             "task": task,
             "encoding": encoding,
             "raw_csv": raw_csv,
+            "labels": labels,
         },
     )
     result = _run_with_progress(options)

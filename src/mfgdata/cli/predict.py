@@ -1,5 +1,7 @@
 """``mfgdata predict PRODUCT --input FILE...``: score new raw data with a product's model.
 
+For an image product the inputs are image folders, zips or images (one row per image).
+
 The files are read by the build's ingest (encodings, title lines, junk, sheets, time zones);
 the product's recipe and unit conversions are applied by the library, never by the caller.
 """
@@ -10,9 +12,11 @@ import warnings
 from pathlib import Path
 from typing import Annotated
 
+import polars as pl
 import typer
 
 from mfgdata.errors import MfgDataError
+from mfgdata.images.predict import is_image_product, predict_paths
 from mfgdata.modeling.predict import DriftWarning, predict_product
 
 
@@ -39,6 +43,14 @@ def predict(
 ) -> None:
     """새 원시 데이터에 상품의 모델을 적용합니다 / Score new raw data with the product's model."""
     files = [*input, *(more or [])]
+    if is_image_product(product_dir):  # an image product: folders, zips or images (issue 15)
+        try:
+            scored = predict_paths(product_dir, files)
+        except MfgDataError as e:
+            typer.echo(f"오류 / error: {e.message()}", err=True)
+            raise typer.Exit(code=2) from e
+        _write(scored, out)
+        return
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", DriftWarning)
         try:
@@ -52,4 +64,15 @@ def predict(
     if out is None:
         typer.echo(result.write_csv())
     else:
+        typer.echo(f"{result.height} rows → {out}")
+
+
+def _write(result: pl.DataFrame, out: Path | None) -> None:
+    if out is None:
+        typer.echo(result.write_csv())
+    elif out.suffix.lower() == ".parquet":
+        result.write_parquet(out)
+        typer.echo(f"{result.height} rows → {out}")
+    else:
+        result.write_csv(out)
         typer.echo(f"{result.height} rows → {out}")

@@ -8,6 +8,7 @@ images without a label and labels without an image are findings with their paths
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Literal
@@ -116,9 +117,13 @@ _KIND = {
 
 
 def ingest(
-    paths: list[Path], labels: Path | None = None, settings: Settings | None = None
+    paths: list[Path],
+    labels: Path | None = None,
+    settings: Settings | None = None,
+    keep: Callable[[str, bytes], None] | None = None,
 ) -> ImageSet:
-    """Read every image under ``paths`` once (one at a time) with its label."""
+    """Read every image under ``paths`` once (one at a time) with its label; ``keep(name, data)``
+    is called with the bytes of every readable image (the build copies them into the product)."""
     s = settings or get_settings()
     findings: list[Finding] = []
     records: list[ImageRecord] = []
@@ -138,6 +143,8 @@ def ingest(
             if index is not None:  # a label naming an unreadable file is not an orphan
                 index.find(f.name)
             continue
+        if keep is not None:
+            keep(f.name, f.data)
         if index is None:
             records.append(ImageRecord(f.name, digest, len(f.data), facts, f.class_dir))
         else:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from mfgdata.images.duplicates import extra_copies
 from mfgdata.images.ingest import ImageSet, class_counts
@@ -112,11 +113,26 @@ def measures(ds: ImageSet, prof: ImageProfile, t: ImageThresholds | None = None)
     return out
 
 
+def noise_measure(noise: dict[str, Any], labelled: int, threshold: float = 0.90) -> Measure:
+    """Credibility of labels: 1 - label-noise candidates (cross-validated predictions that
+    disagree with the label) / labelled images; the candidates are listed for review."""
+    cands = noise.get("candidates") or []
+    names = [str(c["image"]) for c in cands if isinstance(c, dict)]
+    return _m("label_credibility", "credibility", "레이블 신뢰성 (교차 검증 예측)",
+              "label credibility (cross-validated predictions)",
+              "1 - label-noise candidates / labelled images", len(names), labelled, threshold,
+              "warning", names, method=noise.get("method"))  # fmt: skip
+
+
 def quality_report(
-    ds: ImageSet, prof: ImageProfile, registration_grade: str = "B"
+    ds: ImageSet,
+    prof: ImageProfile,
+    registration_grade: str = "B",
+    extra: list[Measure] | None = None,
 ) -> QualityReport:
-    """The QualityReport of an image dataset (graded by ``quality.score.judge``)."""
-    ms = measures(ds, prof)
+    """The QualityReport of an image dataset (graded by ``quality.score.judge``); ``extra``:
+    measures from later evidence (label credibility from the model step)."""
+    ms = measures(ds, prof) + list(extra or [])
     n = len(ds.records)
     facts = Facts(rows=n, labelled=ds.label_source is not None, columns=0)
     v = judge(ms, None, facts)

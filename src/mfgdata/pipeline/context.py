@@ -42,10 +42,11 @@ class BuildOptions:
     task: str | None = None  # classification | regression | rul | anomaly (None: detected)
     encoding: str | None = None  # text encoding of CSV inputs (None: detected)
     raw_csv: bool = False  # data/table.csv without formula escaping (csvsafe.py)
+    labels: Path | None = None  # labels file of an image product (issue 15)
 
 
 #: option fields that name a file
-_PATH_FIELDS = ("recipe", "semantics", "pricing")
+_PATH_FIELDS = ("recipe", "semantics", "pricing", "labels")
 
 
 def build_options(

@@ -70,10 +70,10 @@ def build(
     progress: ProgressFn | None = None,
 ) -> BuildResult:
     """Run ``steps`` (default: the product flow) and leave a finished product at ``options.out``."""
-    from mfgdata.pipeline.sequence import default_steps
+    from mfgdata.pipeline.sequence import steps_for
 
     settings = settings or get_settings()
-    steps = list(steps) if steps is not None else default_steps()
+    steps = list(steps) if steps is not None else steps_for(options)
     out = options.out.absolute()
     _check_out(out)
     out.parent.mkdir(parents=True, exist_ok=True)

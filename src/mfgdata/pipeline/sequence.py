@@ -5,7 +5,12 @@ A step that is not built yet is simply not in the list.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from mfgdata.pipeline.step import Step
+
+if TYPE_CHECKING:
+    from mfgdata.pipeline.context import BuildOptions
 
 
 def default_steps() -> list[Step]:
@@ -36,3 +41,28 @@ def default_steps() -> list[Step]:
         package.PackageStep(),
         register.RegisterStep(),  # readiness; registration itself runs on the finished folder
     ]
+
+
+def image_steps() -> list[Step]:
+    """The flow of an image product (vision inspection): the images and their records table
+    instead of a cleaned table; price, AAS and register are the table flow's own steps."""
+    from mfgdata.steps import aas, images, price, register, vision_model
+
+    return [
+        images.ImageIngestStep(),
+        vision_model.ImageModelStep(),
+        images.ImageQualityStep(),
+        price.PriceStep(),
+        aas.AasStep(),
+        images.ImagePackageStep(),
+        register.RegisterStep(),
+    ]
+
+
+def steps_for(options: BuildOptions) -> list[Step]:
+    """The image flow for image inputs (or when a labels file is given), else the table flow."""
+    from mfgdata.steps.images import is_image_input
+
+    if options.labels is not None or is_image_input(options.inputs):
+        return image_steps()
+    return default_steps()

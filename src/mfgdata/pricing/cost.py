@@ -68,7 +68,27 @@ class Line:
 
 
 def measured_lines(work: Work, u: UnitCosts) -> dict[str, list[Line]]:
-    """The measured cost lines of each cost item."""
+    """The measured cost lines of each cost item (an image product adds images collected and
+    images labelled)."""
+    lines = _table_lines(work, u)
+    if work.images:
+        lines["collection"].append(
+            Line(work.images, "images", 1, "per_image_krw", u.per_image_krw, work.source("images"))
+        )
+        lines["labelling"].append(
+            Line(
+                work.labelled,
+                "images",
+                1,
+                "per_label_krw",
+                u.per_label_krw,
+                work.source("labelled"),
+            )
+        )
+    return lines
+
+
+def _table_lines(work: Work, u: UnitCosts) -> dict[str, list[Line]]:
     return {
         "collection": [
             Line(1, "product", 1, "collection_setup_krw", u.collection_setup_krw, "per product"),

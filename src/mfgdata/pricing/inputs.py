@@ -75,6 +75,14 @@ class UnitCosts(_Model):
         description="per minute of measured processing time (steps); 0 by default: wall time "
         "differs between rebuilds, and a product must be byte-reproducible",
     )
+    per_image_krw: float = Field(
+        default=20, ge=0, description="per image collected (image products: capture, transfer)"
+    )
+    per_label_krw: float = Field(
+        default=150,
+        ge=0,
+        description="per image labelled (image products: an inspector's look and decision)",
+    )
     qa_setup_krw: float = Field(default=200_000, ge=0, description="per product: QA review")
     per_1000_cells_checked_krw: float = Field(
         default=500, ge=0, description="per 1,000 product cells checked by the quality step"
@@ -206,6 +214,8 @@ UNITS = {
     "unit_costs.per_standardized_column_krw": "KRW / column",
     "unit_costs.per_model_krw": "KRW / model",
     "unit_costs.per_cpu_minute_krw": "KRW / CPU-minute",
+    "unit_costs.per_image_krw": "KRW / image",
+    "unit_costs.per_label_krw": "KRW / image",
     "unit_costs.qa_setup_krw": "KRW / product",
     "unit_costs.per_1000_cells_checked_krw": "KRW / 1,000 cells",
     "unit_costs.storage_per_mb_year_krw": "KRW / MB-year",

@@ -33,6 +33,11 @@ FIELDS: dict[str, tuple[str, str, str]] = {
     "processing_seconds": ("s", "처리 시간 (가격 이전 단계 합)", "processing time (steps)"),
     "stored_mb": ("MB", "저장 용량 (원본 + 제품 추정)", "stored size (raw + product estimate)"),
 }
+#: figures of an image product (issue 15), listed only when the product holds images
+IMAGE_FIELDS: dict[str, tuple[str, str, str]] = {
+    "images": ("images", "이미지", "images collected"),
+    "labelled": ("images", "레이블이 있는 이미지", "images labelled"),
+}
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,8 @@ class Work:
     model_seconds: float = 0.0
     step_seconds: Mapping[str, float] = field(default_factory=dict)
     sources: Mapping[str, str] = field(default_factory=dict)
+    images: int = 0
+    labelled: int = 0
 
     @property
     def raw_cells(self) -> int:
@@ -77,7 +84,8 @@ class Work:
     def to_dict(self) -> dict[str, Any]:
         """Every figure with its unit, labels and source; step seconds listed per step."""
         out: dict[str, Any] = {}
-        for name, (unit, ko, en) in FIELDS.items():
+        fields = {**FIELDS, **IMAGE_FIELDS} if self.images else FIELDS
+        for name, (unit, ko, en) in fields.items():
             value = getattr(self, name)
             out[name] = {
                 "value": value,
@@ -146,6 +154,10 @@ def measure(
     if "model" in seconds:
         src["model_seconds"] = "runner (model step seconds)"
     src["stored_mb"] = "ingest + product estimate" if raw_bytes else "product estimate"
+    images = _int((ingest or {}).get("images"))
+    labelled = _int((ingest or {}).get("labelled"))
+    if images:
+        src.update(images="ingest", labelled="ingest")
     return Work(
         raw_rows=raw_rows,
         raw_columns=raw_columns,
@@ -159,4 +171,6 @@ def measure(
         model_seconds=float(seconds.get("model", 0.0)) if made else 0.0,
         step_seconds=steps,
         sources=src,
+        images=images,
+        labelled=labelled,
     )

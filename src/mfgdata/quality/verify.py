@@ -87,12 +87,63 @@ def _legacy_extras(root: Path, reference: datetime | None) -> Extras:
     )
 
 
+def _verify_images(
+    root: Path, problems: list[dict[str, str]], stored: dict[str, Any]
+) -> VerifyReport:
+    """An image product: the image measures again, from the images in data/images and the
+    labels in the records table (label credibility from the stored cross-validated candidates)."""
+    import tempfile
+
+    from mfgdata.images.ingest import Failed, ingest
+    from mfgdata.images.profile import profile
+    from mfgdata.images.quality import noise_measure, quality_report
+    from mfgdata.images.records import IMAGES_DIR
+
+    rep = VerifyReport(product_dir=root, contract_file=root / QUALITY, problems=problems)
+    table = root / TABLE
+    images = root / IMAGES_DIR
+    if not table.is_file() or not images.is_dir():
+        return rep
+    df = pl.read_parquet(table, columns=["image", "label"])
+    with tempfile.TemporaryDirectory(prefix="mfgdata-verify-") as tmp:
+        labels = None
+        if df["label"].drop_nulls().len():
+            labels = Path(tmp) / "labels.csv"
+            pl.DataFrame(
+                {
+                    "path": [p.removeprefix(f"{IMAGES_DIR}/") for p in df["image"]],
+                    "label": df["label"],
+                }
+            ).drop_nulls().write_csv(labels)
+        ds = ingest([images], labels)
+    # unreadable input files never enter the product: the build's count and paths stand
+    built: dict[str, Any] = {}
+    for m in stored.get("measures", []):
+        if isinstance(m, dict) and m.get("id") == "readable_images":
+            built = dict(m.get("evidence") or {})
+    paths = [str(p) for p in built.get("paths", [])]
+    count = int(built.get("count", 0) or 0)
+    paths += [f"(unreadable {i + 1})" for i in range(len(paths), count)]
+    ds.failed = [Failed(p, "", "unreadable", "at build") for p in paths]
+    noise = stored.get("label_noise")
+    extra = []
+    if isinstance(noise, dict) and noise.get("run"):
+        extra.append(noise_measure(noise, sum(1 for r in ds.records if r.label)))
+    rep.quality = quality_report(ds, profile(ds), extra=extra)
+    if rep.tampered:
+        rep.quality.registrable = False
+    return rep
+
+
 def verify_product(
     product_dir: Path, contract: Path | None = None, *, reference: datetime | None = None
 ) -> VerifyReport:
     """Checksums first (a changed, missing or unlisted file is a problem), then the measures."""
     root = Path(product_dir)
     problems = check_manifest(root)
+    stored = _json(root / QUALITY)
+    if (stored.get("inputs") or {}).get("kind") == "images":
+        return _verify_images(root, problems, stored)
     contract_file = contract or root / "contract.yaml"
     if not contract_file.is_file():
         raise ProductError(

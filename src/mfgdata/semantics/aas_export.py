@@ -73,6 +73,8 @@ class ProductInfo:
     end: str | None = None
     data_file: str = "data/table.parquet"  # relative to the product folder
     dtypes: Mapping[str, str] = field(default_factory=dict)  # column -> numeric|datetime|...
+    #: (Korean, English) description of the dataset (image products: images, classes, sizes)
+    description: tuple[str, str] | None = None
 
     @property
     def base(self) -> str:
@@ -113,6 +115,9 @@ def nameplate(info: ProductInfo) -> model.Submodel:
         ),
         _prop("Version", "0173-1#02-AAS354#002", info.version),
     ]
+    if info.description:
+        ko, en = info.description
+        els.append(_mlp("DatasetDescription", "urn:mfgdata:concept:description", ko, en))
     if info.provider:
         els.append(_mlp("ManufacturerName", "0112/2///61987#ABA565#009", None, info.provider))
     if info.licence:

@@ -60,6 +60,8 @@ def product_info(frame: pl.LazyFrame | None, ctx: RunContext) -> ProductInfo:
         row = frame.select(aggs).collect(engine="streaming").row(0, named=True)
         rows, start, end = row["rows"], _iso(row.get("start")), _iso(row.get("end"))
     price = _data(ctx, "price") or {}
+    ingest = _data(ctx, "ingest") or {}
+    described = ingest.get("description")
     licence = price.get("licence") or getattr(ctx.options, "licence", None)
     return ProductInfo(
         product_id=ctx.product_id,
@@ -72,6 +74,7 @@ def product_info(frame: pl.LazyFrame | None, ctx: RunContext) -> ProductInfo:
         start=start,
         end=end,
         dtypes={name: _kind(dtype) for name, dtype in schema.items()},
+        description=(str(described[0]), str(described[1])) if described else None,
     )
 
 

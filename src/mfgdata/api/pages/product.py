@@ -154,6 +154,7 @@ def product_page(
         pricing=pv.pricing_summary(folder),
         aas=pv.aas_summary(folder),
         model=pv.model_summary(folder),
+        gallery=pv.image_gallery(folder),
         insights=pv.insight_summary(folder),
         has_report=(folder / "report.html").is_file(),
         workflow=workflow_state(row, actor, lang, needed),

@@ -173,3 +173,42 @@ def quality_summary(folder: Path) -> dict[str, Any]:
         "measures": measures,
         "failed": sum(1 for m in measures if m.get("passed") is False),
     }
+
+
+#: images shown per class in the product page's gallery
+GALLERY_PER_CLASS = 6
+
+
+def image_gallery(folder: Path) -> dict[str, Any] | None:
+    """An image product's gallery: a few records per class (path under data/images, name, size)
+    and whether it has an image model; None for a table product."""
+    import polars as pl
+
+    table = folder / "data" / "table.parquet"
+    if not (folder / "data" / "images").is_dir() or not table.is_file():
+        return None
+    lf = pl.scan_parquet(table)
+    if not {"image", "label", "width", "height"} <= set(lf.collect_schema().names()):
+        return None
+    df = lf.select("image", "name", "label", "width", "height").collect()
+    counts = df.group_by("label").len().sort("label", nulls_last=True)
+    classes = []
+    for label, n in counts.iter_rows():
+        part = df.filter(
+            pl.col("label").is_null() if label is None else pl.col("label") == label
+        ).head(GALLERY_PER_CLASS)
+        classes.append(
+            {
+                "label": label,
+                "count": n,
+                "records": [
+                    {**r, "rel": str(r["image"]).removeprefix("data/images/")}
+                    for r in part.iter_rows(named=True)
+                ],
+            }
+        )
+    return {
+        "classes": classes,
+        "images": df.height,
+        "model": (folder / "model" / "preprocess.json").is_file(),
+    }

@@ -38,6 +38,8 @@ from mfgdata.api.deps import (
 from mfgdata.catalog.errors import NotFound
 from mfgdata.errors import MfgDataError
 from mfgdata.frames.sources import FORMATS
+from mfgdata.images.predict import ImageModel, is_image_product
+from mfgdata.images.sources import IMAGE_SUFFIXES
 from mfgdata.modeling.features import FeatureSpec
 from mfgdata.modeling.newdata import DriftWarning, NewData, read_new, rows_to_csv
 from mfgdata.modeling.predict import ROW, PredictFailed, Prepared, prepare
@@ -119,7 +121,7 @@ async def read_input(request: Request) -> RawInput:
         if len(data) > MAX_BYTES:
             raise _too_big()
         name = Path(upload.filename or "rows.csv").name
-        if Path(name).suffix.lower() not in FORMATS:
+        if Path(name).suffix.lower() not in {*FORMATS, *IMAGE_SUFFIXES}:
             name = f"{Path(name).stem or 'rows'}.csv"
         return RawInput(data=data, name=name)
     try:
@@ -246,11 +248,50 @@ async def predict(
     if not model.is_file():
         raise NotFound("이 제품에는 모델이 없습니다", "this product has no model")
     raw = await read_input(request)
-    scored = await run_in_threadpool(_score, Path(product.folder), model, raw)
+    if is_image_product(Path(product.folder)):
+        scored = await run_in_threadpool(_score_image, Path(product.folder), raw)
+    else:
+        scored = await run_in_threadpool(_score, Path(product.folder), model, raw)
     body: dict[str, Any] = {"product_id": product.product_id, "version": product.version}
     body.update(scored)
     body.update(_verdict(product.folder / "model" / "metrics.json"))
     return json_response(body)
+
+
+def _score_image(folder: Path, raw: RawInput) -> dict[str, Any]:
+    """An uploaded image scored by an image product's model (issue 15)."""
+    if raw.data is None:
+        raise ParameterError(
+            "file",
+            "이미지 파일을 올려 주세요 (multipart 'file')",
+            "upload an image (multipart 'file')",
+        )
+    if Path(raw.name).suffix.lower() not in IMAGE_SUFFIXES:
+        raise ParameterError(
+            "file",
+            f"이미지 파일이 아닙니다 ({raw.name}); PNG, JPEG, BMP, TIFF를 올려 주세요",
+            f"not an image file ({raw.name}); upload PNG, JPEG, BMP or TIFF",
+        )
+    model = ImageModel.load(folder)
+    table = model.score([(raw.name, raw.data)])
+    row = table.row(0, named=True)
+    if row["error"]:
+        raise ParameterError(
+            "file",
+            f"이미지를 읽을 수 없습니다: {row['error']}",
+            f"the image cannot be read: {row['error']}",
+        )
+    return {
+        "rows": 1,
+        "image": raw.name,
+        "classes": ["good", "defect"],
+        "p_defect": row["p_defect"],
+        "predicted": row["predicted"],
+        "threshold": model.threshold,
+        "predictions": [row["predicted"]],
+        "operating_points": model.operating_points,
+        "warnings": [],
+    }
 
 
 def _verdict(path: Any) -> dict[str, Any]:

@@ -14,6 +14,30 @@
     }
     return body;
   }
+  function initImagePredict() {
+    const form = document.getElementById("predict-image-form");
+    if (!form) return;
+    form.addEventListener("submit", async function (event) {
+      event.preventDefault();
+      const out = document.getElementById("predict-image-result");
+      const file = form.querySelector("input[type=file]").files[0];
+      const ko = form.dataset.lang === "ko";
+      if (!file) { out.textContent = ko ? "이미지를 고르세요" : "choose an image"; return; }
+      const data = new FormData();
+      data.append("file", file, file.name);
+      out.textContent = ko ? "판정 중…" : "predicting…";
+      try {
+        const r = await send(form.dataset.url, { method: "POST", body: data, headers: { "X-CSRF-Token": csrf() } });
+        const call = r.predicted === "defect" ? (ko ? "불량" : "defect") : (ko ? "양품" : "good");
+        out.textContent = file.name + ": " + call + " (P(" + (ko ? "불량" : "defect") + ") = " + r.p_defect.toFixed(3) + ", " + (ko ? "임계값 " : "threshold ") + r.threshold + ")";
+        out.dataset.predicted = r.predicted;
+      } catch (e) {
+        out.textContent = (ko ? "오류: " : "error: ") + e.message;
+      }
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", initImagePredict);
+  else initImagePredict();
   function init() {
     const form = document.getElementById("build-form");
     if (!form) return;
