@@ -71,7 +71,7 @@ async def list_images(
     product: Annotated[ProductRef, Depends(product_for(READ_ROWS))],
     label: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
 ) -> Response:
     body = await run_in_threadpool(list_records, product, label, limit, offset)
     return json_response(body)
