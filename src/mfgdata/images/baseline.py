@@ -390,7 +390,7 @@ def fit(
 
 #: label-noise candidates are looked for by K-fold CNN predictions up to this many images
 #: (beyond it the K extra trainings do not fit the CPU budget: recorded as not run)
-NOISE_MAX_IMAGES = 1_500
+NOISE_MAX_IMAGES = 10_000
 NOISE_FOLDS = 3
 NOISE_PASSES = 12_000
 
