@@ -300,7 +300,9 @@ def create_application(
 
 @router.get("/applications", summary="신청서 목록 / Applications I may see")
 def applications(
-    actor: ActorDep, session: DbSession, call_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None
+    actor: ActorDep,
+    session: DbSession,
+    call_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> list[ApplicationOut]:
     user = require_user(actor, "read")
     return [
