@@ -6,15 +6,9 @@ is created, a person registers and is checked in, and the dashboard counts it.""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from sqlalchemy.orm import Session
 
@@ -26,28 +20,9 @@ from mfgdata.db.migrate import upgrade
 from mfgdata.db.repositories.organisations import get_or_create_organisation
 from mfgdata.db.repositories.users import UserCreate, create_user
 from mfgdata.settings import Settings
+from web.browser import ARGS, CHROMIUM, NEEDS_CHROMIUM, PASSWORD, serve, shot
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-sync"]
-SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
-PASSWORD = "correct horse battery"
-SERVER = (
-    "import uvicorn; uvicorn.run('mfgdata.api.pages.site:create_site', factory=True, "
-    "host='127.0.0.1', port={port}, log_level='warning')"
-)
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not CHROMIUM.exists() and not os.environ.get("CI"),
-        reason="needs /usr/bin/chromium (apt-get install chromium); required in CI",
-    ),
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+pytestmark = [pytest.mark.slow, NEEDS_CHROMIUM]
 
 
 def _seed(home: Path, url: str, built_product: Path) -> None:
@@ -97,34 +72,12 @@ def site(tmp_path: Path, built_product: Path) -> Iterator[str]:
     url = f"sqlite:///{home / 'mfgdata.db'}"
     upgrade(url)
     _seed(home, url, built_product)
-    env = {**os.environ, "MFGDATA_HOME": str(home), "MFGDATA_DATABASE_URL": url}
-    port = _free_port()
-    log = (tmp_path / "server.log").open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-c", SERVER.format(port=port)], env=env, stdout=log, stderr=log
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(f"{base}/api/v1/openapi.json", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline or proc.poll() is not None:
-            raise RuntimeError((tmp_path / "server.log").read_text(errors="replace"))
-        time.sleep(0.2)
-    yield base
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with serve(home, url, tmp_path) as base:
+        yield base
 
 
 def _shot(page: object, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"center-{name}.png"), full_page=True)  # type: ignore[attr-defined]
+    shot(page, f"center-{name}")
 
 
 BEFORE = {"pbt": "480", "apt": "420", "pri": "0.75", "pq": "500", "gq": "475", "sq": "15"}

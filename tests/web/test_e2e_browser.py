@@ -9,11 +9,6 @@ API rows endpoint with it. Screenshots go to ``test-output/screenshots/``.
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,37 +18,11 @@ import pytest
 
 from mfgdata.db.migrate import upgrade
 from mfgdata.samples import demo_files
+from web.browser import ARGS, CHROMIUM, NEEDS_CHROMIUM, PASSWORD, serve
+from web.browser import shot as _shot
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
-PASSWORD = "correct horse battery"
 PRODUCT = "e2e-injection"
-SERVER = (
-    "import uvicorn; uvicorn.run('mfgdata.api.pages.site:create_site', factory=True, "
-    "host='127.0.0.1', port={port}, log_level='warning')"
-)
-WORKER = "from mfgdata.cli.worker import worker; worker(workers=1, sweep=True)"
-
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not CHROMIUM.exists() and not os.environ.get("CI"),
-        reason="needs /usr/bin/chromium (apt-get install chromium); required in CI",
-    ),
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+pytestmark = [pytest.mark.slow, NEEDS_CHROMIUM]
 
 
 @pytest.fixture
@@ -63,38 +32,8 @@ def site(tmp_path: Path) -> Iterator[str]:
     home.mkdir()
     url = f"sqlite:///{home / 'mfgdata.db'}"
     upgrade(url)
-    env = {**os.environ, "MFGDATA_HOME": str(home), "MFGDATA_DATABASE_URL": url}
-    port = _free_port()
-    procs = []
-    for name, code in (("server", SERVER.format(port=port)), ("worker", WORKER)):
-        log = (tmp_path / f"{name}.log").open("wb")
-        procs.append(
-            subprocess.Popen([sys.executable, "-c", code], env=env, stdout=log, stderr=log)
-        )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(f"{base}/api/v1/openapi.json", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline or procs[0].poll() is not None:
-            raise RuntimeError((tmp_path / "server.log").read_text(errors="replace"))
-        time.sleep(0.2)
-    yield base
-    for proc in procs:
-        proc.terminate()
-    for proc in procs:
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
-def _shot(page: object, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+    with serve(home, url, tmp_path, worker=True) as base:
+        yield base
 
 
 def _signup(page: object, base: str, org: str, kind: str, email: str) -> None:

@@ -4,15 +4,10 @@ uploaded image. Real uvicorn server, Debian chromium via Playwright."""
 
 from __future__ import annotations
 
-import os
 import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from sqlalchemy.orm import Session
 from tests.images.conftest import inspection_set
@@ -26,24 +21,10 @@ from mfgdata.pipeline.context import build_options
 from mfgdata.pipeline.sequence import image_steps
 from mfgdata.settings import Settings
 from mfgdata.steps.vision_model import ImageModelStep
+from web.browser import ARGS, CHROMIUM, NEEDS_CHROMIUM, PASSWORD, serve, shot
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-sync"]
-PASSWORD = "correct horse battery"
 PRODUCT = "vision-cells"
-SERVER = (
-    "import uvicorn; uvicorn.run('mfgdata.api.pages.site:create_site', factory=True, "
-    "host='127.0.0.1', port={port}, log_level='warning')"
-)
-SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
-
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not CHROMIUM.exists() and not os.environ.get("CI"),
-        reason="needs /usr/bin/chromium (apt-get install chromium); required in CI",
-    ),
-]
+pytestmark = [pytest.mark.slow, NEEDS_CHROMIUM]
 pytest.importorskip("torch")
 
 
@@ -66,29 +47,8 @@ def site(tmp_path: Path) -> Iterator[tuple[str, Path, Path]]:
     home.mkdir()
     url = f"sqlite:///{home / 'mfgdata.db'}"
     upgrade(url)
-    env = {**os.environ, "MFGDATA_HOME": str(home), "MFGDATA_DATABASE_URL": url}
-    port = _free_port()
-    log = (tmp_path / "server.log").open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-c", SERVER.format(port=port)], env=env, stdout=log, stderr=log
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(f"{base}/api/v1/openapi.json", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline or proc.poll() is not None:
-            raise RuntimeError((tmp_path / "server.log").read_text(errors="replace"))
-        time.sleep(0.2)
-    yield base, product, home
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with serve(home, url, tmp_path) as base:
+        yield base, product, home
 
 
 def test_gallery_and_prediction_in_the_browser(
@@ -142,8 +102,7 @@ def test_gallery_and_prediction_in_the_browser(
         text = result.inner_text()
         assert "cell0031.png" in text and ("P(defect)" in text or "P(불량)" in text), text
         assert result.get_attribute("data-predicted") in {"good", "defect"}
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / "image-gallery.png"), full_page=True)
+        shot(page, "image-gallery")
         # through the API a text file is refused with a clear 422 (never a 500)
         csrf = next(c["value"] for c in page.context.cookies() if c["name"] == "mfgdata_csrf")
         bad = page.request.post(

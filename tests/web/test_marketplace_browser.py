@@ -30,15 +30,14 @@ from mfgdata.db.engine import make_engine
 from mfgdata.db.repositories.products import get_version
 from mfgdata.db.tables import AuditLog, Organisation
 from mfgdata.settings import Settings
-from web.test_e2e_browser import ARGS, CHROMIUM, _shot, _signup, site  # noqa: F401
+from web.browser import ARGS, CHROMIUM, NEEDS_CHROMIUM
+from web.browser import shot as _shot
+from web.test_e2e_browser import _signup, site  # noqa: F401
 
 PRODUCT = "reactor-log"
 SELLER = "한국정밀화학"
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium"),
-]
+pytestmark = [pytest.mark.slow, NEEDS_CHROMIUM]
 
 
 def _register_draft(home: Path, built_product: Path) -> Settings:

@@ -17,14 +17,13 @@ from dbfixtures import make_user
 from mfgdata.db.engine import make_engine
 from mfgdata.db.repositories.suppliers import import_catalogue
 from mfgdata.suppliers.files import read_catalogue
-from web.test_e2e_browser import ARGS, CHROMIUM, PASSWORD, _shot, site  # noqa: F401
+from web.browser import ARGS, CHROMIUM, NEEDS_CHROMIUM, PASSWORD
+from web.browser import shot as _shot
+from web.test_e2e_browser import site  # noqa: F401
 
 DATA = Path(__file__).parents[1] / "suppliers" / "data" / "suppliers.yaml"
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium"),
-]
+pytestmark = [pytest.mark.slow, NEEDS_CHROMIUM]
 
 
 def _seed(home: Path) -> None:

@@ -10,7 +10,6 @@ the ranking; the company that lost appeals once, staff reject the appeal with a 
 from __future__ import annotations
 
 import datetime as dt
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -27,12 +26,10 @@ from mfgdata.db.migrate import upgrade
 from mfgdata.programs import service as svc
 from mfgdata.settings import Settings
 from programs.flow import AT_CLOSE, BEFORE, DOCS, EARLY, LATER, PASSWORD, make_people
-from web.test_e2e_browser import ARGS, CHROMIUM, _shot
+from web.browser import ARGS, CHROMIUM, NEEDS_CHROMIUM, free_port
+from web.browser import shot as _shot
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium"),
-]
+pytestmark = [pytest.mark.slow, NEEDS_CHROMIUM]
 
 
 class Clock:
@@ -41,12 +38,6 @@ class Clock:
 
     def __call__(self) -> dt.datetime:
         return self.now
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
@@ -59,7 +50,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Clock, Settings]]:
     app = create_app(settings)
     clock = Clock()
     app.state.clock = clock
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
     )
