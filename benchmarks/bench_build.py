@@ -93,7 +93,8 @@ print(width)
 MFGDATA_PROFILE_PACKAGE = """
 import sys, tempfile
 from pathlib import Path
-from mfgdata.pipeline import BuildOptions, build
+from mfgdata.flow import build
+from mfgdata.pipeline import BuildOptions
 from mfgdata.settings import Settings
 from mfgdata.steps.ingest import IngestStep
 from mfgdata.steps.package import PackageStep
@@ -118,9 +119,9 @@ print(df.height)
 MFGDATA_BUILD = """
 import sys, tempfile
 from pathlib import Path
-from mfgdata.pipeline import build
+from mfgdata.flow import build
 from mfgdata.pipeline.context import build_options
-from mfgdata.pipeline.sequence import default_steps
+from mfgdata.flow import default_steps
 from mfgdata.settings import Settings
 tmp = Path(tempfile.mkdtemp(dir=sys.argv[2]))
 options = build_options([sys.argv[1]], tmp / "out",

@@ -8,7 +8,8 @@ from sqlalchemy.orm import Session
 
 from dbfixtures import make_user, write_sample_csv
 from mfgdata.catalog.register import version_folder
-from mfgdata.pipeline import BuildOptions, build
+from mfgdata.flow import build
+from mfgdata.pipeline import BuildOptions
 from mfgdata.pipeline.manifest import check_manifest
 from mfgdata.steps import ingest, package, preprocess, price, profile, quality
 from mfgdata.steps.register import RegisterStep, register_product

@@ -11,7 +11,7 @@ import pytest
 
 import mfgdata
 from mfgdata.errors import ConfigError
-from mfgdata.pipeline import build
+from mfgdata.flow import build
 from mfgdata.pipeline.context import build_options, product_id_for
 from mfgdata.samples import demo_options
 from mfgdata.settings import Settings

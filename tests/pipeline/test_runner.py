@@ -9,7 +9,8 @@ import polars as pl
 import pytest
 
 from mfgdata.errors import InputError, OutputExistsError, StepFailed
-from mfgdata.pipeline import BuildOptions, RunContext, StepResult, build
+from mfgdata.flow import build
+from mfgdata.pipeline import BuildOptions, RunContext, StepResult
 from mfgdata.pipeline.manifest import check_manifest, read_manifest
 from mfgdata.settings import Settings
 

@@ -14,8 +14,8 @@ import polars as pl
 import pytest
 import yaml
 
+from mfgdata.flow import build
 from mfgdata.pipeline.context import BuildOptions
-from mfgdata.pipeline.runner import build
 from mfgdata.semantics.dictionary import load_dictionary
 from mfgdata.semantics.errors import UnitError
 from mfgdata.semantics.evaluate import evaluate, read_unseen

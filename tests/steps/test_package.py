@@ -12,9 +12,9 @@ import pytest
 from frictionless import Package, validate
 
 from mfgdata.errors import ProductError, StepFailed
+from mfgdata.flow import build
 from mfgdata.pipeline.context import BuildOptions, RunContext
 from mfgdata.pipeline.manifest import check_manifest, read_manifest
-from mfgdata.pipeline.runner import build
 from mfgdata.pipeline.step import StepResult
 from mfgdata.steps.package import PackageStep
 from steps.package_fakes import EVIL, fill_results, final_frame, make_context

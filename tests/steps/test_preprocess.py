@@ -10,8 +10,9 @@ import pytest
 import yaml
 
 from mfgdata.errors import RecipeError
+from mfgdata.flow import build
 from mfgdata.pipeline.context import BuildOptions, RunContext
-from mfgdata.pipeline.runner import BuildResult, build
+from mfgdata.pipeline.runner import BuildResult
 from mfgdata.pipeline.step import StepResult
 from mfgdata.steps.ingest import IngestStep
 from mfgdata.steps.preprocess import PreprocessStep

@@ -403,7 +403,7 @@ def write_line_csv(path: Path, rows: int, columns: int, seed: int) -> Path:
 
 def build_priced(tmp_path: Path, name: str, rows: int, columns: int) -> dict[str, Any]:
     """A real build (ingest → profile → preprocess → standardize → quality → price), defaults."""
-    from mfgdata.pipeline import build
+    from mfgdata.flow import build
     from mfgdata.steps import ingest, preprocess, profile, quality, standardize
 
     source = write_line_csv(tmp_path / f"{name}.csv", rows, columns, seed=rows)

@@ -18,8 +18,8 @@ from rich.progress import (
 from rich.table import Table
 
 from mfgdata.cli.console import console, handle_errors
+from mfgdata.flow import build as run_build
 from mfgdata.pipeline import BuildOptions, BuildResult
-from mfgdata.pipeline import build as run_build
 from mfgdata.pipeline.context import build_options
 from mfgdata.samples import demo_options
 

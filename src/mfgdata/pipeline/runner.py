@@ -65,15 +65,14 @@ def _check_out(out: Path) -> None:
 def build(
     options: BuildOptions,
     *,
-    steps: Sequence[Step] | None = None,
+    steps: Sequence[Step],
     settings: Settings | None = None,
     progress: ProgressFn | None = None,
 ) -> BuildResult:
-    """Run ``steps`` (default: the product flow) and leave a finished product at ``options.out``."""
-    from mfgdata.pipeline.sequence import steps_for
-
+    """Run ``steps`` and leave a finished product at ``options.out`` (the product flow with its
+    default steps is :func:`mfgdata.flow.build`)."""
     settings = settings or get_settings()
-    steps = list(steps) if steps is not None else steps_for(options)
+    steps = list(steps)
     out = options.out.absolute()
     _check_out(out)
     out.parent.mkdir(parents=True, exist_ok=True)
