@@ -29,7 +29,7 @@ class WriteData:
     def run(self, frame: pl.LazyFrame | None, ctx: RunContext) -> StepResult:
         assert frame is not None
         frame.sink_parquet(ctx.product.path("data/table.parquet"))
-        seen = ctx.result("make")
+        seen = ctx.step_result("make")
         return StepResult(step=self.name, counts={"earlier_steps": int(seen is not None)})
 
 

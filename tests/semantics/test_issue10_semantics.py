@@ -16,6 +16,7 @@ import yaml
 
 from mfgdata.flow import build
 from mfgdata.pipeline.context import BuildOptions
+from mfgdata.pipeline.results import PreprocessResult, ProfileResult
 from mfgdata.semantics.dictionary import load_dictionary
 from mfgdata.semantics.errors import UnitError
 from mfgdata.semantics.evaluate import evaluate, read_unseen
@@ -236,9 +237,11 @@ def test_an_assumed_unit_is_said_so(tmp_path: Path) -> None:
         work_dir=tmp_path,
     )
     cols = [{"name": "TI-101", "unit": None}, {"name": "압력", "unit": "bar"}]
-    ctx.results["preprocess"] = StepResult(step="preprocess", data={"columns": cols})
+    ctx.results["preprocess"] = StepResult(step="preprocess", data=PreprocessResult(columns=cols))
     stats = {"kind": "numeric", "min": 120.0, "max": 180.0}
-    ctx.results["profile"] = StepResult(step="profile", data={"columns": {"TI-101": stats}})
+    ctx.results["profile"] = StepResult(
+        step="profile", data=ProfileResult(columns={"TI-101": stats})
+    )
     frame = pl.LazyFrame({"TI-101": [120.0, 180.0], "압력": [1.0, 2.0]})
     result = StandardizeStep().run(frame, ctx)
     data = {c["name"]: c for c in result.data["columns"]}

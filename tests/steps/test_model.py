@@ -8,6 +8,7 @@ import pytest
 
 import realdata
 from mfgdata.modeling.onnx_export import OnnxModel
+from mfgdata.pipeline.results import IngestResult
 from mfgdata.pipeline.step import StepResult
 from mfgdata.steps.model import FILES, ModelStep
 from modeling.synthetic import (
@@ -72,7 +73,9 @@ def test_anomaly_metrics_carry_the_right_arrows(tmp_path: Path) -> None:
 
 def test_rul_product_on_cmapss(tmp_path: Path) -> None:
     ctx = model_context(tmp_path, target="RUL")
-    ctx.results["ingest"] = StepResult(step="ingest", data={"columns": [], "time_column": None})
+    ctx.results["ingest"] = StepResult(
+        step="ingest", data=IngestResult(columns=[], time_column=None)
+    )
     frame = pl.read_csv(realdata.cmapss_csv(), separator=";").lazy()
     res = ModelStep().run(frame, ctx)
     assert res.data["task"] == "rul" and res.data["split"]["kind"] == "group_holdout"

@@ -11,6 +11,7 @@ import polars as pl
 import pytest
 
 from mfgdata.pipeline.context import BuildOptions, ProductWriter, RunContext
+from mfgdata.pipeline.results import IngestResult, ModelResult, ProfileResult, QualityResult
 from mfgdata.pipeline.step import StepResult
 from mfgdata.pricing.inputs import PricingError
 from mfgdata.settings import Settings
@@ -39,17 +40,15 @@ def make_ctx(
     results: dict[str, StepResult] = {
         "profile": StepResult(
             step="profile",
-            data={
-                "rows": 3,
-                "columns": {"a": {}, "b": {}},
-                "time": {"column": "t"} if time else None,
-            },
+            data=ProfileResult(
+                rows=3, columns={"a": {}, "b": {}}, time={"column": "t"} if time else None
+            ),
         ),
     }
     if grade is not None:
-        results["quality"] = StepResult(step="quality", data={"grade": grade, "score": 0.93})
+        results["quality"] = StepResult(step="quality", data=QualityResult(grade=grade, score=0.93))
     if model is not None:
-        results["model"] = StepResult(step="model", data=model)
+        results["model"] = StepResult(step="model", data=ModelResult(model))
     return RunContext(
         run_id="test",
         options=Options(inputs=(), out=tmp_path / "out", pricing=pricing, **options),
@@ -329,11 +328,11 @@ def test_cost_from_measured_work(tmp_path: Path) -> None:
     )
     ctx.results["ingest"] = StepResult(
         step="ingest",
-        data={
-            "rows": 2_010,
-            "columns": [{"name": n} for n in ("t", "x", "y", "z")],
-            "inputs": [{"name": "라인.csv", "bytes": 52_000}],
-        },
+        data=IngestResult(
+            rows=2_010,
+            columns=[{"name": n} for n in ("t", "x", "y", "z")],
+            inputs=[{"name": "라인.csv", "bytes": 52_000}],
+        ),
     )
     ctx.results["preprocess"] = StepResult(
         step="preprocess", counts={"rows_in": 2_010, "rows_out": 2_000, "cells_changed": 340}

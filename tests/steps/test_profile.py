@@ -14,6 +14,7 @@ import pytest
 
 from mfgdata.errors import ConfigError
 from mfgdata.pipeline.context import BuildOptions, ProductWriter, RunContext
+from mfgdata.pipeline.results import IngestResult
 from mfgdata.pipeline.step import StepResult
 from mfgdata.settings import Settings
 from mfgdata.steps.profile import ProfileStep
@@ -85,7 +86,7 @@ def _ctx(tmp_path: Path, ingest: dict[str, Any], **options: Any) -> RunContext:
         product=ProductWriter(out),
         work_dir=tmp_path,
     )
-    ctx.results["ingest"] = StepResult(step="ingest", data=ingest)
+    ctx.results["ingest"] = StepResult(step="ingest", data=IngestResult(**ingest))
     return ctx
 
 
@@ -179,7 +180,7 @@ def test_profile_json_is_written_and_deterministic(
     result, _, ctx = known
     assert result.files == ("profile.json",) and result.frame is None
     first = ctx.product.path("profile.json").read_bytes()
-    assert json.loads(first) == json.loads(json.dumps(result.data, default=str))
+    assert json.loads(first) == json.loads(json.dumps(dict(result.data), default=str))
     again = _ctx(tmp_path / "again", dict(ctx.results["ingest"].data))
     ProfileStep().run(pl.scan_parquet(tmp_path / "t.parquet"), again)
     assert again.product.path("profile.json").read_bytes() == first

@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from mfgdata.pipeline.context import BuildOptions, ProductWriter, RunContext
+from mfgdata.pipeline.results import PreprocessResult, ProfileResult
 from mfgdata.pipeline.step import StepResult
 from mfgdata.semantics.errors import SemanticsError, UnitError
 from mfgdata.settings import Settings
@@ -43,10 +44,12 @@ def make_ctx(tmp_path: Path, **options: Any) -> RunContext:
         product=ProductWriter(stage),
         work_dir=tmp_path,
     )
-    ctx.results["preprocess"] = StepResult(step="preprocess", data={"columns": COLUMNS})
+    ctx.results["preprocess"] = StepResult(
+        step="preprocess", data=PreprocessResult(columns=COLUMNS)
+    )
     ctx.results["profile"] = StepResult(
         step="profile",
-        data={"columns": {"금형온도": {"kind": "numeric", "min": 40.0, "max": 55.5}}},
+        data=ProfileResult(columns={"금형온도": {"kind": "numeric", "min": 40.0, "max": 55.5}}),
     )
     return ctx
 
@@ -121,7 +124,7 @@ def test_bad_accepted_mapping_writes_nothing(
 def test_unknown_unit_on_a_mapped_column_names_it(tmp_path: Path) -> None:
     ctx = make_ctx(tmp_path)
     cols = [{"name": "사출압력", "source": "사출압력", "unit": "stream 1"}]
-    ctx.results["preprocess"] = StepResult(step="preprocess", data={"columns": cols})
+    ctx.results["preprocess"] = StepResult(step="preprocess", data=PreprocessResult(columns=cols))
     with pytest.raises(UnitError) as e:
         StandardizeStep().run(FRAME.select("사출압력"), ctx)
     assert e.value.where.column == "사출압력"

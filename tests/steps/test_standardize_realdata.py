@@ -10,6 +10,7 @@ import pytest
 import realdata
 from mfgdata.frames.inspect import inspect_inputs
 from mfgdata.pipeline.context import BuildOptions, ProductWriter, RunContext
+from mfgdata.pipeline.results import PreprocessResult, ProfileResult
 from mfgdata.pipeline.step import StepResult
 from mfgdata.settings import Settings
 from mfgdata.steps.standardize import StandardizeStep
@@ -31,10 +32,11 @@ def test_concrete_mix_columns_are_kg_per_cubic_metre(tmp_path: Path) -> None:
         work_dir=tmp_path,
     )
     ctx.results["preprocess"] = StepResult(
-        step="preprocess", data={"columns": [{"name": c["name"], "unit": c["unit"]} for c in cols]}
+        step="preprocess",
+        data=PreprocessResult(columns=[{"name": c["name"], "unit": c["unit"]} for c in cols]),
     )
     stats = {c["name"]: {"kind": c["kind"], "min": c["min"], "max": c["max"]} for c in cols}
-    ctx.results["profile"] = StepResult(step="profile", data={"columns": stats})
+    ctx.results["profile"] = StepResult(step="profile", data=ProfileResult(columns=stats))
     result = StandardizeStep().run(frame.lazy(), ctx)
     by_name = {c["name"].split(" (")[0]: c for c in result.data["columns"]}
     mix = [n for n in by_name if "component" in by_name[n]["name"]]
