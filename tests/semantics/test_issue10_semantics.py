@@ -16,7 +16,7 @@ import yaml
 
 from mfgdata.flow import build
 from mfgdata.pipeline.context import BuildOptions
-from mfgdata.pipeline.results import PreprocessResult, ProfileResult
+from mfgdata.pipeline.results import PreprocessResult, ProfileResult, StandardizeResult
 from mfgdata.semantics.dictionary import load_dictionary
 from mfgdata.semantics.errors import UnitError
 from mfgdata.semantics.evaluate import evaluate, read_unseen
@@ -244,7 +244,7 @@ def test_an_assumed_unit_is_said_so(tmp_path: Path) -> None:
     )
     frame = pl.LazyFrame({"TI-101": [120.0, 180.0], "압력": [1.0, 2.0]})
     result = StandardizeStep().run(frame, ctx)
-    data = {c["name"]: c for c in result.data["columns"]}
+    data = {c["name"]: c for c in result.of(StandardizeResult).columns}
     assert data["TI-101"]["property"] == "0112/2///61987#ABA927#005"
     assert data["TI-101"]["unit"] == "°C" and data["TI-101"]["unit_assumed"] is True
     assert data["압력"]["unit_assumed"] is False

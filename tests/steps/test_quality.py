@@ -10,7 +10,13 @@ import yaml
 from tests.quality.conftest import clean_table
 
 from mfgdata.pipeline.context import BuildOptions, ProductWriter, RunContext
-from mfgdata.pipeline.results import IngestResult, PreprocessResult, PriceResult, ProfileResult
+from mfgdata.pipeline.results import (
+    IngestResult,
+    PreprocessResult,
+    PriceResult,
+    ProfileResult,
+    QualityResult,
+)
 from mfgdata.pipeline.step import StepResult
 from mfgdata.quality.contract import load_contract
 from mfgdata.settings import Settings
@@ -58,7 +64,7 @@ def test_step_writes_outputs_and_grades(tmp_path: Path) -> None:
     step = QualityStep(reference_time=datetime(2024, 1, 2))
     res = step.run(clean_table().lazy(), ctx)
     q = json.loads((tmp_path / "prod" / "quality.json").read_text(encoding="utf-8"))
-    assert q["grade"] == res.data["grade"] and q["score"] == res.data["score"]
+    assert q["grade"] == res.of(QualityResult).grade and q["score"] == res.of(QualityResult).score
     ids = {m["id"]: m for m in q["measures"]}
     assert ids["accuracy.ingest_junk"]["evidence"]["count"] == 4
     assert ids["accuracy.range"]["evidence"]["columns"]["temp"]["range"] == [None, 21.0]
@@ -159,6 +165,6 @@ def test_delivery_facts_reach_the_record_and_the_grade(tmp_path: Path) -> None:
     assert rec["duplicates"]["rows_affected"] == 30 and rec["duplicates"]["rows"] == [7, 9]
     codes = {r["code"] for r in q["grade_reasons"]}
     assert {"duplicate_files", "timezone_assumed", "measure.uniqueness.ingest_rows"} <= codes
-    assert q["grade"] in "BCF" and res.data["grade"] == q["grade"]
+    assert q["grade"] in "BCF" and res.of(QualityResult).grade == q["grade"]
     src = next(m for m in q["measures"] if m["id"] == "uniqueness.ingest_rows")
     assert src["evidence"]["count"] == 30 and src["source"] == "ingest"

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from mfgdata.pipeline.context import BuildOptions, ProductWriter, RunContext
-from mfgdata.pipeline.results import PreprocessResult, ProfileResult
+from mfgdata.pipeline.results import PreprocessResult, ProfileResult, StandardizeResult
 from mfgdata.pipeline.step import StepResult
 from mfgdata.semantics.errors import SemanticsError, UnitError
 from mfgdata.settings import Settings
@@ -65,7 +65,7 @@ def test_proposal_converts_exactly_and_writes_semantics(tmp_path: Path) -> None:
     assert out["Rotational speed"].to_list() == [1551.0, 2861.0]  # rpm -> 1/min is 1:1
     assert out["금형온도"].to_list() == [40.0, 55.5]
     assert out["비고"].to_list() == ["a", None]
-    cols = {c["name"]: c for c in result.data["columns"]}
+    cols = {c["name"]: c for c in result.of(StandardizeResult).columns}
     assert cols["사출압력"]["property"] == "urn:mfgdata:property:injection-pressure"
     assert cols["사출압력"]["unit"] == "MPa" and cols["사출압력"]["unit_original"] == "bar"
     assert cols["사출압력"]["standard"] is False and cols["사출압력"]["converted"] is True
@@ -87,10 +87,10 @@ def test_accepted_mapping_is_reused(tmp_path: Path) -> None:
     accepted = tmp_path / "p.semantics.yaml"
     accepted.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     second = StandardizeStep().run(FRAME, make_ctx(tmp_path / "b", semantics=accepted))
-    cols = {c["name"]: c for c in second.data["columns"]}
+    cols = {c["name"]: c for c in second.of(StandardizeResult).columns}
     assert cols["사출압력"]["property"] == "0112/2///61987#ABN616#001"
     assert cols["사출압력"]["accepted_by"] == "kim"
-    assert second.data["source"] == "p.semantics.yaml"
+    assert second.of(StandardizeResult).source == "p.semantics.yaml"
     assert first.frame is not None and second.frame is not None
     assert second.frame.collect()["사출압력"].to_list() == [120.0, 98.75]
 
