@@ -50,6 +50,7 @@ MFGDATA_INGEST = """
 import sys, tempfile
 from pathlib import Path
 from mfgdata.pipeline.context import BuildOptions, ProductWriter, RunContext
+from mfgdata.pipeline.results import IngestResult
 from mfgdata.settings import Settings
 from mfgdata.steps.ingest import IngestStep
 tmp = Path(tempfile.mkdtemp(dir=sys.argv[2]))
@@ -57,7 +58,7 @@ ctx = RunContext(run_id="bench", options=BuildOptions(inputs=(Path(sys.argv[1]),
                  time_column="time"), settings=Settings(home=tmp / "home"),
                  product=ProductWriter(tmp / "p"), work_dir=tmp)
 result = IngestStep().run(None, ctx)
-print(result.data["rows"])
+print(result.of(IngestResult).rows)
 """
 
 BASELINE_STATS = """
