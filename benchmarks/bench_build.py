@@ -50,6 +50,7 @@ MFGDATA_INGEST = """
 import sys, tempfile
 from pathlib import Path
 from mfgdata.pipeline.context import BuildOptions, ProductWriter, RunContext
+from mfgdata.pipeline.results import IngestResult
 from mfgdata.settings import Settings
 from mfgdata.steps.ingest import IngestStep
 tmp = Path(tempfile.mkdtemp(dir=sys.argv[2]))
@@ -57,7 +58,7 @@ ctx = RunContext(run_id="bench", options=BuildOptions(inputs=(Path(sys.argv[1]),
                  time_column="time"), settings=Settings(home=tmp / "home"),
                  product=ProductWriter(tmp / "p"), work_dir=tmp)
 result = IngestStep().run(None, ctx)
-print(result.data["rows"])
+print(result.of(IngestResult).rows)
 """
 
 BASELINE_STATS = """
@@ -93,7 +94,8 @@ print(width)
 MFGDATA_PROFILE_PACKAGE = """
 import sys, tempfile
 from pathlib import Path
-from mfgdata.pipeline import BuildOptions, build
+from mfgdata.flow import build
+from mfgdata.pipeline import BuildOptions
 from mfgdata.settings import Settings
 from mfgdata.steps.ingest import IngestStep
 from mfgdata.steps.package import PackageStep
@@ -118,9 +120,9 @@ print(df.height)
 MFGDATA_BUILD = """
 import sys, tempfile
 from pathlib import Path
-from mfgdata.pipeline import build
+from mfgdata.flow import build
 from mfgdata.pipeline.context import build_options
-from mfgdata.pipeline.sequence import default_steps
+from mfgdata.flow import default_steps
 from mfgdata.settings import Settings
 tmp = Path(tempfile.mkdtemp(dir=sys.argv[2]))
 options = build_options([sys.argv[1]], tmp / "out",

@@ -30,7 +30,7 @@ def child(name: str, root: Path) -> None:
     import io
 
     from mfgdata.cli.app import app
-    from mfgdata.pipeline.sequence import default_steps
+    from mfgdata.flow import default_steps
 
     default_steps()  # imports every step: not part of the case's time
     case = BY_NAME[name]

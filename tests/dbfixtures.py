@@ -133,7 +133,8 @@ def write_sample_csv(path: Path, rows: int = 300, seed: int = 1) -> Path:
 @pytest.fixture(scope="session")
 def built_product(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real product folder (built once per session); do not modify it, use ``product_dir``."""
-    from mfgdata.pipeline import BuildOptions, build
+    from mfgdata.flow import build
+    from mfgdata.pipeline import BuildOptions
     from mfgdata.steps import ingest, package, preprocess, price, profile, quality
 
     base = tmp_path_factory.mktemp("built-product")

@@ -42,7 +42,8 @@ class ApiWorld:
 
 
 def _build(base: Path, product_id: str) -> Path:
-    from mfgdata.pipeline import BuildOptions, build
+    from mfgdata.flow import build
+    from mfgdata.pipeline import BuildOptions
     from mfgdata.steps import aas, ingest, package, preprocess, price, profile, quality
 
     options = BuildOptions(

@@ -9,8 +9,6 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
-
 import mfgdata
 
 SRC = Path(mfgdata.__file__).resolve().parent
@@ -146,9 +144,20 @@ def test_uploads_never_import_the_web_layer() -> None:
             assert not [t for t in targets if t.startswith("mfgdata.api")], name
 
 
-@pytest.mark.xfail(
-    reason="pipeline.runner ↔ steps (issue 12 item 2, the build engine's work)", strict=False
-)
 def test_no_import_cycles_anywhere() -> None:
     found = cycles(import_graph())
     assert found == [], _show(found)
+
+
+def test_the_pipeline_spine_imports_no_step() -> None:
+    """Steps import the spine (RunContext, StepResult, result types), never the reverse; the
+    step list lives in mfgdata.flow (issue 12 item 2)."""
+    graph = import_graph()
+    back = {
+        (m, t)
+        for m, targets in graph.items()
+        if m.startswith("mfgdata.pipeline")
+        for t in targets
+        if t.startswith("mfgdata.steps") or t == "mfgdata.flow"
+    }
+    assert back == set()

@@ -8,8 +8,10 @@ from sqlalchemy.orm import Session
 
 from dbfixtures import make_user, write_sample_csv
 from mfgdata.catalog.register import version_folder
-from mfgdata.pipeline import BuildOptions, build
+from mfgdata.flow import build
+from mfgdata.pipeline import BuildOptions
 from mfgdata.pipeline.manifest import check_manifest
+from mfgdata.pipeline.results import QualityResult
 from mfgdata.steps import ingest, package, preprocess, price, profile, quality
 from mfgdata.steps.register import RegisterStep, register_product
 
@@ -34,8 +36,8 @@ def test_build_with_register_step_then_register(db_session: Session, tmp_path: P
     result = build(options, steps=steps)
     ready = result.results["register"]
     assert ready.data["ready"] is True and ready.data["missing"] == []
-    assert ready.data["grade"] == result.results["quality"].data["grade"]
-    assert ready.data["publishable"] is result.results["quality"].data["registrable"]
+    assert ready.data["grade"] == result.results["quality"].of(QualityResult).grade
+    assert ready.data["publishable"] is result.results["quality"].of(QualityResult).registrable
     owner = make_user(db_session, org="Weld Co")
     v = register_product(result.out, session=db_session, owner_org=owner.org_id, actor=owner)
     assert v.product_id == "product" and v.product.process_family == "welding"

@@ -20,9 +20,8 @@ from mfgdata.cli.app import app as cli
 from mfgdata.db.engine import make_engine
 from mfgdata.db.migrate import upgrade
 from mfgdata.db.tables import Organisation
-from mfgdata.pipeline import build
+from mfgdata.flow import build, image_steps
 from mfgdata.pipeline.context import build_options
-from mfgdata.pipeline.sequence import image_steps
 from mfgdata.settings import Settings
 from mfgdata.steps.vision_model import ImageModelStep
 from web.world import signup

@@ -13,8 +13,8 @@ from tests.images.conftest import inspection_set
 from typer.testing import CliRunner
 
 from mfgdata.cli.app import app
+from mfgdata.flow import build
 from mfgdata.images.baseline import binary_task, group_holdout, group_ids, operating_points
-from mfgdata.pipeline import build
 from mfgdata.pipeline.context import build_options
 from mfgdata.pipeline.manifest import check_manifest
 from mfgdata.steps.images import is_image_input

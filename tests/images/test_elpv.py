@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from mfgdata.pipeline import build
+from mfgdata.flow import build, image_steps
 from mfgdata.pipeline.context import build_options
-from mfgdata.pipeline.sequence import image_steps
 from mfgdata.steps.vision_model import ImageModelStep
 
 pytest.importorskip("torch")

@@ -8,6 +8,7 @@ import numpy as np
 import polars as pl
 
 from mfgdata.pipeline.context import BuildOptions, ProductWriter, RunContext
+from mfgdata.pipeline.results import IngestResult
 from mfgdata.pipeline.step import StepResult
 from mfgdata.settings import Settings
 
@@ -74,7 +75,7 @@ def model_context(
         },
     ]
     ctx.results["ingest"] = StepResult(
-        step="ingest", data={"columns": columns, "time_column": "time", "rows": 1200}
+        step="ingest", data=IngestResult(columns=columns, time_column="time", rows=1200)
     )
     return ctx
 

@@ -11,10 +11,18 @@ import pytest
 
 import mfgdata
 from mfgdata.errors import ConfigError
-from mfgdata.pipeline import build
-from mfgdata.pipeline.context import build_options, product_id_for
+from mfgdata.flow import build
+from mfgdata.pipeline.context import ProductWriter, RunContext, build_options, product_id_for
+from mfgdata.pipeline.results import (
+    ImageIngestResult,
+    IngestResult,
+    ModelResult,
+    ProfileResult,
+    QualityResult,
+)
 from mfgdata.samples import demo_options
 from mfgdata.settings import Settings
+from mfgdata.steps.ingest import IngestStep
 
 STEPS = Path(mfgdata.__file__).parent / "steps"
 
@@ -59,3 +67,49 @@ def test_every_file_carries_the_one_product_id(tmp_path: Path) -> None:
     stale = [p.name for p in texts if "(신규)" in p.read_text(encoding="utf-8")]
     assert stale == []
     assert "2호기-라인-신규" in (out / "contract.yaml").read_text(encoding="utf-8")
+
+
+def test_no_step_reads_another_by_name() -> None:
+    """Steps read earlier results by type (``ctx.result(IngestResult)``), never through a
+    ``_data(ctx, "ingest")`` helper or ``ctx.results["ingest"]`` (issue #12 item 2)."""
+    found = []
+    for path in sorted(STEPS.glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        for needle in ("def _data(", "ctx.results[", "ctx.results.get(", 'ctx.result("'):
+            if needle in text:
+                found.append((path.name, needle))
+    assert found == []
+
+
+def _ingested(tmp_path: Path, **options: str) -> RunContext:
+    src = tmp_path / "raw.csv"
+    src.write_text(
+        "측정시각,설비,온도[°C]\n2024-01-01 00:00:00,M1,20.5\n2024-01-01 00:00:01,M2,21.0\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "라인 A"
+    ctx = RunContext(
+        run_id="t",
+        options=build_options([src], out, options),
+        settings=Settings(home=tmp_path / "home"),
+        product=ProductWriter(tmp_path / "stage"),
+        work_dir=tmp_path,
+    )
+    ctx.results["ingest"] = IngestStep().run(None, ctx)
+    return ctx
+
+
+def test_results_are_read_by_type_and_facts_are_settled_once(tmp_path: Path) -> None:
+    ctx = _ingested(tmp_path, target="온도[°C]", id_column="설비")
+    ingest = ctx.result(IngestResult)
+    assert ingest.rows == 2 and ingest.time_column == "측정시각"
+    assert ctx.maybe(ModelResult) is None and ctx.maybe(ImageIngestResult, IngestResult) is ingest
+    with pytest.raises(LookupError):
+        ctx.result(QualityResult)
+    with pytest.raises(TypeError):
+        ctx.results["ingest"].of(ProfileResult)
+    facts = ctx.facts
+    # the raw header the user copied becomes the table's name; the time column is ingest's
+    assert (facts.product_id, facts.time_column) == ("라인-A", "측정시각")
+    assert (facts.id_column, facts.target) == ("설비", "온도")
+    assert facts.timezone == ctx.settings.timezone

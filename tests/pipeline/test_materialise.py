@@ -11,8 +11,8 @@ import numpy as np
 import polars as pl
 import pytest
 
-from mfgdata.pipeline import BuildOptions, RunContext, StepResult, build
-from mfgdata.pipeline.sequence import default_steps
+from mfgdata.flow import build, default_steps
+from mfgdata.pipeline import BuildOptions, RunContext, StepResult
 from mfgdata.pipeline.step import Step, reads_rows
 from mfgdata.settings import Settings
 

@@ -21,7 +21,8 @@ SRC = Path(mfgdata.__file__).resolve().parents[1]
 CHILD = """
 import sys
 from pathlib import Path
-from mfgdata.pipeline import BuildOptions, build
+from mfgdata.flow import build
+from mfgdata.pipeline import BuildOptions
 from mfgdata.settings import Settings
 out = Path(sys.argv[2])
 build(BuildOptions(inputs=(Path(sys.argv[1]),), out=out), settings=Settings(home=out.parent / "h"))

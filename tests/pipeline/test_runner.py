@@ -9,7 +9,8 @@ import polars as pl
 import pytest
 
 from mfgdata.errors import InputError, OutputExistsError, StepFailed
-from mfgdata.pipeline import BuildOptions, RunContext, StepResult, build
+from mfgdata.flow import build
+from mfgdata.pipeline import BuildOptions, RunContext, StepResult
 from mfgdata.pipeline.manifest import check_manifest, read_manifest
 from mfgdata.settings import Settings
 
@@ -28,7 +29,7 @@ class WriteData:
     def run(self, frame: pl.LazyFrame | None, ctx: RunContext) -> StepResult:
         assert frame is not None
         frame.sink_parquet(ctx.product.path("data/table.parquet"))
-        seen = ctx.result("make")
+        seen = ctx.step_result("make")
         return StepResult(step=self.name, counts={"earlier_steps": int(seen is not None)})
 
 

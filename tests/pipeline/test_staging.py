@@ -18,7 +18,8 @@ from typer.testing import CliRunner
 
 from mfgdata.cli.app import app
 from mfgdata.errors import OutputExistsError
-from mfgdata.pipeline import BuildOptions, RunContext, StepResult, build
+from mfgdata.flow import build
+from mfgdata.pipeline import BuildOptions, RunContext, StepResult
 from mfgdata.pipeline.staging import Terminated, find_leftovers, sweep
 from mfgdata.settings import Settings
 

@@ -136,7 +136,8 @@ def test_a_huge_prediction_body_is_refused(world: SecWorld) -> None:
 # -- formula injection -------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def formula_product(world: SecWorld, tmp_path_factory: pytest.TempPathFactory) -> str:
-    from mfgdata.pipeline import BuildOptions, build
+    from mfgdata.flow import build
+    from mfgdata.pipeline import BuildOptions
     from mfgdata.steps import ingest, package, preprocess, price, profile, quality
 
     base = tmp_path_factory.mktemp("formula")

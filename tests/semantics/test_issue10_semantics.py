@@ -14,8 +14,9 @@ import polars as pl
 import pytest
 import yaml
 
+from mfgdata.flow import build
 from mfgdata.pipeline.context import BuildOptions
-from mfgdata.pipeline.runner import build
+from mfgdata.pipeline.results import PreprocessResult, ProfileResult, StandardizeResult
 from mfgdata.semantics.dictionary import load_dictionary
 from mfgdata.semantics.errors import UnitError
 from mfgdata.semantics.evaluate import evaluate, read_unseen
@@ -236,12 +237,14 @@ def test_an_assumed_unit_is_said_so(tmp_path: Path) -> None:
         work_dir=tmp_path,
     )
     cols = [{"name": "TI-101", "unit": None}, {"name": "압력", "unit": "bar"}]
-    ctx.results["preprocess"] = StepResult(step="preprocess", data={"columns": cols})
+    ctx.results["preprocess"] = StepResult(step="preprocess", data=PreprocessResult(columns=cols))
     stats = {"kind": "numeric", "min": 120.0, "max": 180.0}
-    ctx.results["profile"] = StepResult(step="profile", data={"columns": {"TI-101": stats}})
+    ctx.results["profile"] = StepResult(
+        step="profile", data=ProfileResult(columns={"TI-101": stats})
+    )
     frame = pl.LazyFrame({"TI-101": [120.0, 180.0], "압력": [1.0, 2.0]})
     result = StandardizeStep().run(frame, ctx)
-    data = {c["name"]: c for c in result.data["columns"]}
+    data = {c["name"]: c for c in result.of(StandardizeResult).columns}
     assert data["TI-101"]["property"] == "0112/2///61987#ABA927#005"
     assert data["TI-101"]["unit"] == "°C" and data["TI-101"]["unit_assumed"] is True
     assert data["압력"]["unit_assumed"] is False

@@ -9,6 +9,7 @@ from pathlib import Path
 import polars as pl
 
 from mfgdata.pipeline.context import BuildOptions, ProductWriter, RunContext
+from mfgdata.pipeline.results import IngestResult, PreprocessResult, ProfileResult
 from mfgdata.pipeline.step import StepResult
 from mfgdata.quality.findings import Finding
 from mfgdata.report.section import ReportSection
@@ -86,13 +87,13 @@ def ingest_result(frame: pl.LazyFrame) -> StepResult:
     return StepResult(
         step="ingest",
         frame=frame,
-        data={
-            "inputs": inputs,
-            "columns": columns,
-            "time_column": "time",
-            "rows": 48,
-            "junk": {"temperature": {"count": 4, "examples": ["Bad", "Scan Timeout"]}},
-        },
+        data=IngestResult(
+            inputs=inputs,
+            columns=columns,
+            time_column="time",
+            rows=48,
+            junk={"temperature": {"count": 4, "examples": ["Bad", "Scan Timeout"]}},
+        ),
         findings=(junk,),
         counts={"rows": 48, "columns": 6},
     )
@@ -111,7 +112,7 @@ def profile_result() -> StepResult:
     }
     return StepResult(
         step="profile",
-        data={"rows": 48, "columns": {}, "time": None, "entities": None},
+        data=ProfileResult(rows=48, columns={}, time=None, entities=None),
         findings=(
             Finding(
                 "gap", "info", "시간 간격 누락", "time gap", column="time", count=2, step="profile"
@@ -142,12 +143,12 @@ def preprocess_result() -> StepResult:
     ]
     return StepResult(
         step="preprocess",
-        data={
-            "recipe": {
+        data=PreprocessResult(
+            recipe={
                 "version": 1,
                 "steps": [{"op": "convert_unit", "column": "pressure", "to": "kPa"}],
             },
-            "operations": [
+            operations=[
                 {
                     "op": "convert_unit",
                     "column": "pressure",
@@ -155,8 +156,8 @@ def preprocess_result() -> StepResult:
                     "cells_affected": 48,
                 }
             ],
-            "columns": columns,
-        },
+            columns=columns,
+        ),
         counts={"rows_in": 48, "rows_out": 48, "cells_changed": 48},
         files=("recipe.yaml",),
         report=ReportSection(

@@ -9,6 +9,7 @@ import polars as pl
 from basyx.aas import model
 
 from mfgdata.pipeline.context import BuildOptions, ProductWriter, RunContext
+from mfgdata.pipeline.results import IngestResult, PreprocessResult, PriceResult, QualityResult
 from mfgdata.pipeline.step import StepResult
 from mfgdata.semantics.aas_export import read_aasx, verify
 from mfgdata.settings import Settings
@@ -43,8 +44,10 @@ def make_ctx(tmp_path: Path, extra: dict[str, StepResult]) -> RunContext:
         product=ProductWriter(stage),
         work_dir=tmp_path,
     )
-    ctx.results["ingest"] = StepResult(step="ingest", data={"time_column": "측정시각"})
-    ctx.results["preprocess"] = StepResult(step="preprocess", data={"columns": COLUMNS})
+    ctx.results["ingest"] = StepResult(step="ingest", data=IngestResult(time_column="측정시각"))
+    ctx.results["preprocess"] = StepResult(
+        step="preprocess", data=PreprocessResult(columns=COLUMNS)
+    )
     ctx.results.update(extra)
     std = StandardizeStep().run(FRAME, ctx)
     ctx.results["standardize"] = std
@@ -65,11 +68,11 @@ def _submodel(env: dict[str, Any], id_short: str) -> dict[str, Any]:
 
 
 QUALITY = StepResult(
-    step="quality", data={"score": 91.5, "grade": "A", "passed": True, "measures": [{"x": 1}]}
+    step="quality", data=QualityResult(score=91.5, grade="A", passed=True, measures=[{"x": 1}])
 )
 PRICE = StepResult(
     step="price",
-    data={"price_krw": 120000, "currency": "KRW", "licence": "CC-BY-4.0", "approaches": {}},
+    data=PriceResult(price_krw=120000, currency="KRW", licence="CC-BY-4.0", approaches={}),
 )
 
 
@@ -155,7 +158,7 @@ def test_verify_catches_a_broken_environment(tmp_path: Path) -> None:
 
 def test_product_without_time_column_has_no_time_series(tmp_path: Path) -> None:
     ctx = make_ctx(tmp_path, {})
-    ctx.results["ingest"] = StepResult(step="ingest", data={"time_column": None})
+    ctx.results["ingest"] = StepResult(step="ingest", data=IngestResult(time_column=None))
     AasStep().run(ctx.results["standardize"].frame, ctx)
     env = json.loads((ctx.product.root / "aas/environment.json").read_text("utf-8"))
     assert "TimeSeries" not in [s["idShort"] for s in env["submodels"]]

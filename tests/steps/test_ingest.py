@@ -13,6 +13,7 @@ import pytest
 
 from mfgdata.errors import EncodingError, InputError
 from mfgdata.pipeline.context import BuildOptions, ProductWriter, RunContext
+from mfgdata.pipeline.results import IngestResult
 from mfgdata.pipeline.step import StepResult
 from mfgdata.settings import Settings
 from mfgdata.steps.ingest import IngestStep
@@ -46,7 +47,7 @@ def table(result: StepResult) -> pl.DataFrame:
 
 
 def columns(result: StepResult) -> dict[str, dict[str, Any]]:
-    return {c["name"]: c for c in result.data["columns"]}
+    return {c["name"]: c for c in result.of(IngestResult).columns}
 
 
 def test_cp949_preamble_units_korean_datetimes(tmp_path: Path) -> None:
@@ -58,7 +59,7 @@ def test_cp949_preamble_units_korean_datetimes(tmp_path: Path) -> None:
         "2024-03-01 오후 12:00:00,13.5,Scan Timeout,12,OK,예\n"
     )
     r = run_ingest(tmp_path, write(tmp_path, "a.csv", text, "cp949"))
-    inp = r.data["inputs"][0]
+    inp = r.of(IngestResult).inputs[0]
     assert (inp["encoding"], inp["delimiter"], inp["header_row"], inp["rows"]) == (
         "cp949",
         ",",
@@ -66,7 +67,7 @@ def test_cp949_preamble_units_korean_datetimes(tmp_path: Path) -> None:
         3,
     )
     cols = columns(r)
-    assert [c["name"] for c in r.data["columns"]] == [
+    assert [c["name"] for c in r.of(IngestResult).columns] == [
         "일시",
         "온도",
         "압력",
@@ -78,7 +79,7 @@ def test_cp949_preamble_units_korean_datetimes(tmp_path: Path) -> None:
     assert cols["속도"]["unit"] == "mm/s" and cols["압력"]["kind"] == "numeric"
     assert (cols["판정"]["kind"], cols["검사여부"]["kind"]) == ("categorical", "boolean")
     assert cols["일시"]["dtype"] == "Datetime(time_unit='us', time_zone='Asia/Seoul')"
-    assert r.data["time_column"] == "일시"
+    assert r.of(IngestResult).time_column == "일시"
     df = table(r)
     assert df["일시"].to_list() == [
         datetime(2024, 3, 1, 14, 30, 15, tzinfo=KST),
@@ -89,7 +90,7 @@ def test_cp949_preamble_units_korean_datetimes(tmp_path: Path) -> None:
     assert df["압력"].to_list() == [3.0, None, None]
     assert df["판정"].to_list() == ["OK", "NG", "OK"]  # 판정 does not say which one is true
     assert df["검사여부"].to_list() == [True, False, True]
-    assert r.data["junk"] == {
+    assert r.of(IngestResult).junk == {
         "압력": {
             "count": 2,
             "examples": ["Bad", "Scan Timeout"],
@@ -140,7 +141,7 @@ def test_dialects(
     tmp_path: Path, name: str, raw: str, encoding: str, expect: dict[str, str]
 ) -> None:
     r = run_ingest(tmp_path, write(tmp_path, name, raw, encoding))
-    inp = r.data["inputs"][0]
+    inp = r.of(IngestResult).inputs[0]
     assert {k: inp[k] for k in expect} == expect
     df = table(r)
     assert df["값"].to_list() in ([1.5, 2.5], [1234.5, 2.5])
@@ -162,7 +163,7 @@ def test_units_row_epoch_ms_and_flag(tmp_path: Path) -> None:
     df = table(r)
     assert df["timestamp"][0] == datetime(2024, 3, 1, 9, 0, tzinfo=KST)
     assert df["is_running"].to_list() == [False, True, False, True, False]
-    assert r.data["inputs"][0]["rows"] == 5
+    assert r.of(IngestResult).inputs[0]["rows"] == 5
 
 
 def test_plain_numbers_are_not_epochs(tmp_path: Path) -> None:
@@ -201,7 +202,7 @@ def test_junk_counted_exactly_beyond_the_sample(tmp_path: Path) -> None:
     rows[250] = "250,7.0,Comm Fail"
     p = write(tmp_path, "j.csv", "n,v,w\n" + "\n".join(rows) + "\n")
     r = run_ingest(tmp_path, p)
-    junk = r.data["junk"]
+    junk = r.of(IngestResult).junk
     assert junk["v"]["count"] == len(JUNK)
     assert junk["v"]["rows"] == list(range(200, 200 + len(JUNK)))
     assert set(junk["v"]["examples"]) == set(JUNK)
@@ -249,8 +250,8 @@ def test_daily_files_one_table(tmp_path: Path) -> None:
         "day3.csv",
         "day3.csv",
     ]
-    assert [i["rows"] for i in r.data["inputs"]] == [2, 2, 2]
-    assert r.data["junk"]["온도"]["rows"] == [1, 3, 5]
+    assert [i["rows"] for i in r.of(IngestResult).inputs] == [2, 2, 2]
+    assert r.of(IngestResult).junk["온도"]["rows"] == [1, 3, 5]
     assert "source_file" in columns(r)
 
 
@@ -279,16 +280,18 @@ def test_xlsx_two_sheets(tmp_path: Path) -> None:
     p = tmp_path / "x.xlsx"
     wb.save(p)
     r = run_ingest(tmp_path, p, sheet="데이터")
-    inp = r.data["inputs"][0]
+    inp = r.of(IngestResult).inputs[0]
     assert (inp["sheet"], inp["header_row"], inp["rows"], inp["format"]) == ("데이터", 2, 2, "xlsx")
     df = table(r)
     assert df["온도"].to_list() == [20.5, None]
     assert df["시간"][1] == datetime(2024, 3, 1, 14, 1, tzinfo=KST)
-    assert r.data["junk"]["온도"]["count"] == 1
+    assert r.of(IngestResult).junk["온도"]["count"] == 1
     with pytest.raises(InputError) as e:
         run_ingest(tmp_path, p, sheet="없는시트")
     assert "요약" in str(e.value) and "데이터" in str(e.value) and "x.xlsx" in str(e.value)
-    assert run_ingest(tmp_path, p).data["inputs"][0]["sheet"] == "데이터"  # the larger table
+    assert (
+        run_ingest(tmp_path, p).of(IngestResult).inputs[0]["sheet"] == "데이터"
+    )  # the larger table
 
 
 def test_parquet_and_jsonl(tmp_path: Path) -> None:
@@ -307,13 +310,13 @@ def test_parquet_and_jsonl(tmp_path: Path) -> None:
         assert out["압력"].to_list() == [1.5, 2.5], name
         assert columns(r)["압력"]["unit"] == "bar"
         assert out["시간"].dtype == pl.Datetime("us", "Asia/Seoul")
-        assert r.data["junk"]["v"]["count"] == 1
+        assert r.of(IngestResult).junk["v"]["count"] == 1
 
 
 def test_blob_stored_once_and_immutable(tmp_path: Path) -> None:
     p = write(tmp_path, "a.csv", "a,b\n1,2\n")
     r1 = run_ingest(tmp_path, p)
-    sha = r1.data["inputs"][0]["sha256"]
+    sha = r1.of(IngestResult).inputs[0]["sha256"]
     blob = tmp_path / "home" / "blobs" / sha[:2] / sha
     assert blob.read_bytes() == p.read_bytes()
     stat = blob.stat()
@@ -341,7 +344,9 @@ def test_deterministic_parquet(tmp_path: Path) -> None:
 
 def test_time_column_option(tmp_path: Path) -> None:
     p = write(tmp_path, "t.csv", "a,측정시각\n1,2024-03-01 00:00:00\n")
-    assert run_ingest(tmp_path, p, time_column="측정시각").data["time_column"] == "측정시각"
+    assert (
+        run_ingest(tmp_path, p, time_column="측정시각").of(IngestResult).time_column == "측정시각"
+    )
     with pytest.raises(InputError) as e:
         run_ingest(tmp_path, p, time_column="없음")
     assert "없음" in str(e.value)
@@ -404,7 +409,7 @@ def test_last_column_gaps_are_not_short_rows(tmp_path: Path, encoding: str) -> N
     rows = [f"2024-03-01 00:00:{i % 60:02d},{i},{'' if i % 3 else i}" for i in range(600)]
     p = write(tmp_path, "gaps.csv", "시간,값,온도\n" + "\n".join(rows) + "\n", encoding)
     r = run_ingest(tmp_path, p)
-    assert r.data["rows"] == 600 and table(r)["온도"].null_count() == 400
+    assert r.of(IngestResult).rows == 600 and table(r)["온도"].null_count() == 400
     rows[450] = "2024-03-01 00:07:30,450"  # one short row, far beyond the sample
     q = write(tmp_path, "short.csv", "시간,값,온도\n" + "\n".join(rows) + "\n", encoding)
     with pytest.raises(InputError) as e:
@@ -415,7 +420,7 @@ def test_last_column_gaps_are_not_short_rows(tmp_path: Path, encoding: str) -> N
 def test_quoted_file_with_gaps_is_checked_exactly(tmp_path: Path) -> None:
     rows = [f'{i},"{i},5",' + ("" if i % 2 else str(i)) for i in range(300)]
     p = write(tmp_path, "q.csv", "n,v,w\n" + "\n".join(rows) + "\n")
-    assert run_ingest(tmp_path, p).data["rows"] == 300
+    assert run_ingest(tmp_path, p).of(IngestResult).rows == 300
     rows[200] = '200,"200,5"'
     with pytest.raises(InputError) as e:
         run_ingest(tmp_path, write(tmp_path, "q2.csv", "n,v,w\n" + "\n".join(rows) + "\n"))
@@ -443,8 +448,8 @@ def test_times_before_seoul_dst_end_use_the_zone_rules(tmp_path: Path) -> None:
 def test_preamble_with_as_many_fields_as_the_data(tmp_path: Path) -> None:
     text = "설비명,사출기 3호기\n시간,온도[°C]\n2024-03-01 00:00:00,1.5\n2024-03-01 00:01:00,2.5\n"
     r = run_ingest(tmp_path, write(tmp_path, "pre.csv", text))
-    assert r.data["inputs"][0]["header_row"] == 2
-    assert [c["name"] for c in r.data["columns"]] == ["시간", "온도"]
+    assert r.of(IngestResult).inputs[0]["header_row"] == 2
+    assert [c["name"] for c in r.of(IngestResult).columns] == ["시간", "온도"]
     assert table(r)["온도"].to_list() == [1.5, 2.5]
 
 
@@ -469,13 +474,13 @@ def test_typed_parquet_is_read_in_place_from_the_stored_copy(tmp_path: Path) -> 
     assert out["시각"][0] == datetime(2024, 3, 1, 9, 0, tzinfo=KST)
     assert out["온도"].to_list() == [20.5, None, 21.5, 20.5, None, 21.5]
     assert out["source_file"].to_list() == ["day1.parquet"] * 3 + ["day2.parquet"] * 3
-    assert r.data["junk"]["온도"] == {
+    assert r.of(IngestResult).junk["온도"] == {
         "count": 2,
         "examples": ["NaN"],
         "rows": [1, 4],
         "tokens": {"NaN": 2},
     }
-    assert r.data["rows"] == 6 and [i["rows"] for i in r.data["inputs"]] == [3, 3]
+    assert r.of(IngestResult).rows == 6 and [i["rows"] for i in r.of(IngestResult).inputs] == [3, 3]
     assert columns(r)["온도"]["unit"] == "°C"
 
 
@@ -517,7 +522,7 @@ def test_identical_input_files_are_read_once(tmp_path: Path) -> None:
     r = run_ingest(tmp_path, jan, feb, mar)
     assert table(r)["온도"].to_list() == [1.5, 1.6, 2.5, 2.7]  # February's copy adds no rows
     assert r.counts["rows"] == 4 and r.counts["duplicate_inputs"] == 1
-    first, dup, third = r.data["inputs"]
+    first, dup, third = r.of(IngestResult).inputs
     assert dup["sha256"] == first["sha256"] != third["sha256"]
     assert (dup["name"], dup["duplicate_of"], dup["rows"]) == ("2월.csv", "1월.csv", 0)
     assert "duplicate_of" not in first and first["rows"] == 2

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import polars as pl
 
+from mfgdata.pipeline.results import IngestResult
 from steps.test_ingest import run_ingest, table
 
 #: Status wordings this vendor writes into a tag when there is no value (none is in the
@@ -35,7 +36,7 @@ def test_vendor_status_text_keeps_the_tag_numeric(tmp_path: Path) -> None:
     assert df.schema["FIC-301.PV"] == pl.Float64
     assert df["FIC-301.PV"].null_count() == sum(VENDOR.values())
     assert df.schema["Area"] == pl.String  # codes like A1 stay text
-    junk = r.data["junk"]["FIC-301.PV"]
+    junk = r.of(IngestResult).junk["FIC-301.PV"]
     assert junk["count"] == sum(VENDOR.values())
     assert junk["tokens"] == VENDOR  # each wording with its count, most frequent first
     (f,) = [f for f in r.findings if f.code == "junk_value"]
@@ -47,19 +48,19 @@ def test_naive_times_without_timezone_say_the_zone_was_assumed(tmp_path: Path) -
     r = run_ingest(tmp_path, historian_csv(tmp_path / "historian.csv"))
     (f,) = [f for f in r.findings if f.code == "timezone_assumed"]
     assert f.column == "Timestamp" and "Asia/Seoul" in f.message_ko and "Asia/Seoul" in f.message_en
-    assert r.data["timezone"] == {"zone": "Asia/Seoul", "source": "assumed"}
+    assert r.of(IngestResult).timezone == {"zone": "Asia/Seoul", "source": "assumed"}
 
 
 def test_given_timezone_is_not_assumed(tmp_path: Path) -> None:
     r = run_ingest(tmp_path, historian_csv(tmp_path / "h.csv"), timezone="Europe/Berlin")
     assert not [f for f in r.findings if f.code == "timezone_assumed"]
-    assert r.data["timezone"] == {"zone": "Europe/Berlin", "source": "given"}
+    assert r.of(IngestResult).timezone == {"zone": "Europe/Berlin", "source": "given"}
 
 
 def test_times_with_offsets_need_no_assumption(tmp_path: Path) -> None:
     path = historian_csv(tmp_path / "h.csv", stamp="{d}T{h:02d}:{m:02d}:00+01:00")
     r = run_ingest(tmp_path, path)
     assert not [f for f in r.findings if f.code == "timezone_assumed"]
-    assert r.data["timezone"]["source"] == "data"
+    assert r.of(IngestResult).timezone["source"] == "data"
     first = table(r)["Timestamp"][0]
     assert (first.hour, str(first.tzinfo)) == (8, "Asia/Seoul")  # 00:00+01:00 = 08:00 KST

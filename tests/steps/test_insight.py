@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from mfgdata.pipeline.results import ModelResult
 from mfgdata.steps.insight import InsightStep
 from mfgdata.steps.model import ModelStep
 from modeling.synthetic import (
@@ -39,7 +40,7 @@ def test_monitoring_product_gets_alarm_thresholds(tmp_path: Path) -> None:
     ctx = model_context(tmp_path, target=None)
     frame = correlated_tags_frame().lazy()
     ctx.results["model"] = ModelStep().run(frame, ctx)
-    assert ctx.results["model"].data["usable"] is True
+    assert ctx.results["model"].of(ModelResult).usable is True
     ins = InsightStep().run(frame, ctx).data
     a = ins["alarm_thresholds"]
     assert a["t2_limit"] > 0 and a["spe_limit"] > 0 and a["alpha"] == 0.01
@@ -55,7 +56,7 @@ def test_no_insight_from_a_model_that_does_not_beat_its_baseline(
     frame = noise_label_frame() if target else defect_frame().drop("result")
     ctx = model_context(tmp_path, target=target)
     ctx.results["model"] = ModelStep().run(frame.lazy(), ctx)
-    assert ctx.results["model"].data["usable"] is False
+    assert ctx.results["model"].of(ModelResult).usable is False
     res = InsightStep().run(frame.lazy(), ctx)
     assert res.data["skipped"] is True and res.files == ()
     assert not (ctx.product.root / "insights.json").exists()

@@ -11,6 +11,7 @@ import polars as pl
 
 from mfgdata.modeling.insight import operating_window
 from mfgdata.modeling.windows import MIN_SUPPORT
+from mfgdata.pipeline.results import IngestResult, StandardizeResult
 from mfgdata.pipeline.step import StepResult
 from mfgdata.steps.insight import InsightStep
 from mfgdata.steps.model import ModelStep
@@ -28,7 +29,9 @@ def _build(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     ctx = model_context(tmp, target=target, id_column="unit_nr" if target == "RUL" else None)
     if target == "RUL":  # an engine table: no time stamp, the cycle counter orders the rows
-        ctx.results["ingest"] = StepResult(step="ingest", data={"columns": [], "time_column": None})
+        ctx.results["ingest"] = StepResult(
+            step="ingest", data=IngestResult(columns=[], time_column=None)
+        )
     ctx.results["model"] = ModelStep().run(frame.lazy(), ctx)
     res = InsightStep().run(frame.lazy(), ctx)
     return ctx.results["model"].data, res.data
@@ -85,7 +88,9 @@ def test_every_window_number_carries_the_products_unit(tmp_path: Path) -> None:
     frame = mpa_pressure_frame()
     ctx = model_context(tmp_path)
     cols = [{"name": "pressure", "unit": "MPa", "unit_original": "bar"}]
-    ctx.results["standardize"] = StepResult(step="standardize", data={"columns": cols})
+    ctx.results["standardize"] = StepResult(
+        step="standardize", data=StandardizeResult(columns=cols)
+    )
     ctx.results["model"] = ModelStep().run(frame.lazy(), ctx)
     res = InsightStep().run(frame.lazy(), ctx)
     wins = res.data["operating_windows"]

@@ -8,6 +8,7 @@ import pytest
 
 import realdata
 from mfgdata.modeling.onnx_export import OnnxModel
+from mfgdata.pipeline.results import IngestResult, ModelResult
 from mfgdata.pipeline.step import StepResult
 from mfgdata.steps.model import FILES, ModelStep
 from modeling.synthetic import (
@@ -72,11 +73,14 @@ def test_anomaly_metrics_carry_the_right_arrows(tmp_path: Path) -> None:
 
 def test_rul_product_on_cmapss(tmp_path: Path) -> None:
     ctx = model_context(tmp_path, target="RUL")
-    ctx.results["ingest"] = StepResult(step="ingest", data={"columns": [], "time_column": None})
+    ctx.results["ingest"] = StepResult(
+        step="ingest", data=IngestResult(columns=[], time_column=None)
+    )
     frame = pl.read_csv(realdata.cmapss_csv(), separator=";").lazy()
     res = ModelStep().run(frame, ctx)
-    assert res.data["task"] == "rul" and res.data["split"]["kind"] == "group_holdout"
-    assert res.data["uplift"]["relative"] > 0
+    card = res.of(ModelResult).card
+    assert card["task"] == "rul" and card["split"]["kind"] == "group_holdout"
+    assert card["uplift"]["relative"] > 0
     assert res.report is not None and "group: unit_nr" in res.report.html_en
 
 
@@ -90,7 +94,7 @@ def test_too_small_a_table_is_skipped_with_a_finding(tmp_path: Path) -> None:
 
     ctx = model_context(tmp_path)
     res = ModelStep().run(defect_frame(20).lazy(), ctx)
-    assert res.data["skipped"] and res.files == ()
+    assert res.of(ModelResult).skipped and res.files == ()
     assert res.findings[0].code == "model_skipped" and "20 rows" in res.findings[0].message_en
     assert not (ctx.product.root / "model").exists()
     ctx.results["model"] = res

@@ -12,9 +12,10 @@ import pytest
 from frictionless import Package, validate
 
 from mfgdata.errors import ProductError, StepFailed
+from mfgdata.flow import build
 from mfgdata.pipeline.context import BuildOptions, RunContext
 from mfgdata.pipeline.manifest import check_manifest, read_manifest
-from mfgdata.pipeline.runner import build
+from mfgdata.pipeline.results import IngestResult
 from mfgdata.pipeline.step import StepResult
 from mfgdata.steps.package import PackageStep
 from steps.package_fakes import EVIL, fill_results, final_frame, make_context
@@ -156,7 +157,7 @@ def test_csv_datetimes_are_iso(
 def test_lineage(tmp_path: Path) -> None:
     ctx = _package(tmp_path)
     lin = _json(ctx.product.root / "lineage.json")
-    assert lin["inputs"][0]["sha256"] == ctx.results["ingest"].data["inputs"][0]["sha256"]
+    assert lin["inputs"][0]["sha256"] == ctx.results["ingest"].of(IngestResult).inputs[0]["sha256"]
     assert lin["inputs"][0]["encoding"] == "cp949"
     assert [s["step"] for s in lin["steps"]] == ["ingest", "profile", "preprocess", "package"]
     assert lin["steps"][0]["findings"] == 1 and lin["steps"][0]["findings_by_severity"] == {

@@ -10,8 +10,10 @@ import pytest
 import yaml
 
 from mfgdata.errors import RecipeError
+from mfgdata.flow import build
 from mfgdata.pipeline.context import BuildOptions, RunContext
-from mfgdata.pipeline.runner import BuildResult, build
+from mfgdata.pipeline.results import PreprocessResult
+from mfgdata.pipeline.runner import BuildResult
 from mfgdata.pipeline.step import StepResult
 from mfgdata.steps.ingest import IngestStep
 from mfgdata.steps.preprocess import PreprocessStep
@@ -69,14 +71,14 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, BuildRe
 def test_proposal_in_a_build(built: tuple[Path, Path, BuildResult]) -> None:
     root, _, result = built
     pre = result.results["preprocess"]
-    assert [s["op"] for s in pre.data["recipe"]["steps"]] == [
+    assert [s["op"] for s in pre.of(PreprocessResult).recipe["steps"]] == [
         "drop",
         "dedupe",
         "sort",
         "missing",
         "outliers",
     ]
-    ops = {o["op"]: o for o in pre.data["operations"]}
+    ops = {o["op"]: o for o in pre.of(PreprocessResult).operations}
     assert ops["drop"]["columns"] == ["비고"]
     assert (ops["dedupe"]["rows_before"], ops["dedupe"]["rows_after"]) == (82, 80)
     assert ops["missing"]["cells_affected"] == 2  # the short gap; the long gap stays null
@@ -93,10 +95,10 @@ def test_proposal_in_a_build(built: tuple[Path, Path, BuildResult]) -> None:
     assert p2["온도"].null_count() == 6
     assert table["시각"].is_sorted()
     assert table.height == 80
-    units = {c["name"]: (c["source"], c["unit"]) for c in pre.data["columns"]}
+    units = {c["name"]: (c["source"], c["unit"]) for c in pre.of(PreprocessResult).columns}
     assert units["온도"] == ("온도(°C)", "°C")
     assert "온도__outlier" not in units
-    marks = {c["name"]: (c["source"], c["unit"]) for c in pre.data["flags"]}
+    marks = {c["name"]: (c["source"], c["unit"]) for c in pre.of(PreprocessResult).flags}
     assert marks["온도__outlier"] == ("온도(°C)", None)
     assert "비고" not in units
     assert pre.report is not None and pre.report.key == "preprocess" and pre.report.order == 30
@@ -115,10 +117,10 @@ def test_rebuild_with_the_written_recipe_is_byte_identical(
     ).read_bytes()
     assert (tmp_path / "again" / "recipe.yaml").read_bytes() == recipe.read_bytes()
     assert (
-        second.results["preprocess"].data["operations"]
-        == first.results["preprocess"].data["operations"]
+        second.results["preprocess"].of(PreprocessResult).operations
+        == first.results["preprocess"].of(PreprocessResult).operations
     )
-    assert second.results["preprocess"].data["proposed"] is False
+    assert second.results["preprocess"].of(PreprocessResult).proposed is False
 
 
 def test_a_given_recipe_is_applied_exactly(
@@ -139,7 +141,7 @@ def test_a_given_recipe_is_applied_exactly(
     written = yaml.safe_load((tmp_path / "p" / "recipe.yaml").read_text(encoding="utf-8"))
     assert written["steps"] == yaml.safe_load(recipe.read_text(encoding="utf-8"))["steps"]
     assert written["time_column"] == "시각"
-    cols = {c["name"]: c for c in pre.data["columns"]}
+    cols = {c["name"]: c for c in pre.of(PreprocessResult).columns}
     assert cols["회전수"]["unit"] == "1/min" and cols["압력"]["unit"] == "MPa"
     assert cols["temperature"]["source"] == "온도(°C)"
     table = pl.read_parquet(tmp_path / "p" / "table.parquet")
@@ -186,5 +188,5 @@ def test_without_profile_or_ingest_results(tmp_path: Path) -> None:
     result = PreprocessStep().run(frame, ctx)
     assert isinstance(result.frame, pl.LazyFrame)
     assert result.frame.collect()["v"].to_list() == [2, 3, 1]
-    assert [s["op"] for s in result.data["recipe"]["steps"]] == ["sort"]
+    assert [s["op"] for s in result.of(PreprocessResult).recipe["steps"]] == ["sort"]
     assert (tmp_path / "out" / "recipe.yaml").exists()

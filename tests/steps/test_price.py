@@ -11,6 +11,13 @@ import polars as pl
 import pytest
 
 from mfgdata.pipeline.context import BuildOptions, ProductWriter, RunContext
+from mfgdata.pipeline.results import (
+    IngestResult,
+    ModelResult,
+    PriceResult,
+    ProfileResult,
+    QualityResult,
+)
 from mfgdata.pipeline.step import StepResult
 from mfgdata.pricing.inputs import PricingError
 from mfgdata.settings import Settings
@@ -39,17 +46,15 @@ def make_ctx(
     results: dict[str, StepResult] = {
         "profile": StepResult(
             step="profile",
-            data={
-                "rows": 3,
-                "columns": {"a": {}, "b": {}},
-                "time": {"column": "t"} if time else None,
-            },
+            data=ProfileResult(
+                rows=3, columns={"a": {}, "b": {}}, time={"column": "t"} if time else None
+            ),
         ),
     }
     if grade is not None:
-        results["quality"] = StepResult(step="quality", data={"grade": grade, "score": 0.93})
+        results["quality"] = StepResult(step="quality", data=QualityResult(grade=grade, score=0.93))
     if model is not None:
-        results["model"] = StepResult(step="model", data=model)
+        results["model"] = StepResult(step="model", data=ModelResult(model))
     return RunContext(
         run_id="test",
         options=Options(inputs=(), out=tmp_path / "out", pricing=pricing, **options),
@@ -75,8 +80,8 @@ def test_price_step_writes_pricing_json(tmp_path: Path) -> None:
     assert cost["details"]["total_cost_krw"] == 755_004.8
     assert cost["price_krw"] == 90_600.58
     assert (doc["price_krw"], doc["vat_krw"], doc["total_krw"]) == (91_000, 9_100, 100_100)
-    assert result.data["price_krw"] == 91_000
-    assert result.data["total_krw"] == 100_100
+    assert result.of(PriceResult).price_krw == 91_000
+    assert result.of(PriceResult).total_krw == 100_100
     assert doc["product"] == {
         "rows": 2_000,
         "columns": 3,
@@ -95,7 +100,7 @@ def test_price_step_writes_pricing_json(tmp_path: Path) -> None:
     assert doc["work"]["cells_cleaned"]["source"] == "not measured"
     market = doc["approaches"]["market"]
     assert market["applicable"] is False
-    assert market["details"]["basis"] == "fallback" == result.data["market_basis"]
+    assert market["details"]["basis"] == "fallback" == result.of(PriceResult).market_basis
     assert "falls back to the cost approach" in market["reason_en"]
     assert "원가접근법" in market["reason_ko"]
     assert doc["approaches"]["value"]["applicable"] is False
@@ -104,7 +109,7 @@ def test_price_step_writes_pricing_json(tmp_path: Path) -> None:
     assert doc["inputs"]["unit_costs.per_1000_raw_cells_krw"]["unit"] == "KRW / 1,000 cells"
     # API: open-api full-table price 90,600.58 × 1.2 = 108,720.70 → 109,000 caps the list
     assert doc["api"]["full_table_price_krw"] == 109_000
-    prices = [e["price_krw"] for e in result.data["api_price_list"]]
+    prices = [e["price_krw"] for e in result.of(PriceResult).api_price_list]
     assert prices == sorted(prices) and prices[-1] == 109_000
     assert "proof_en" in doc["api"] and "proof_ko" in doc["api"]
 
@@ -126,8 +131,8 @@ def test_report_section(tmp_path: Path) -> None:
 
 def test_without_quality_is_unrated(tmp_path: Path) -> None:
     result = PriceStep().run(FRAME, make_ctx(tmp_path, "u", grade=None))
-    assert result.data["grade"] == "unrated"
-    assert result.data["price_krw"] == 63_000  # 90,600.58 × 0.7 = 63,420.41
+    assert result.of(PriceResult).grade == "unrated"
+    assert result.of(PriceResult).price_krw == 63_000  # 90,600.58 × 0.7 = 63,420.41
 
 
 def test_size_from_profile_without_frame(tmp_path: Path) -> None:
@@ -151,7 +156,7 @@ def test_pricing_file_and_model_uplift(tmp_path: Path) -> None:
     assert doc["inputs"]["licence"] == {"value": "commercial", "unit": "", "source": "file"}
     assert doc["approaches"]["value"]["price_krw"] == 20_000.0  # 0.2 × 1,000 × 100
     # 90,600.58 × 1.5 = 135,900.87, capped by the value 20,000
-    assert result.data["price_krw"] == 20_000
+    assert result.of(PriceResult).price_krw == 20_000
     assert doc["final"]["capped"] is True
 
 
@@ -176,8 +181,8 @@ def add_comparable(home: Path) -> None:
 def test_comparables_from_the_library(tmp_path: Path) -> None:
     add_comparable(tmp_path / "home")
     result = PriceStep().run(FRAME, make_ctx(tmp_path, "c"))
-    assert result.data["approaches"]["market"] == 1_200_000.0
-    assert result.data["price_krw"] == 1_200_000
+    assert result.of(PriceResult).approaches["market"] == 1_200_000.0
+    assert result.of(PriceResult).price_krw == 1_200_000
     assert result.counts["comparables"] == 1
 
 
@@ -271,7 +276,7 @@ def test_market_reads_published_comparables_from_the_library(tmp_path: Path) -> 
     doc = json.loads((tmp_path / "lib" / "pricing.json").read_text(encoding="utf-8"))
     market = doc["approaches"]["market"]
     assert market["applicable"] is True
-    assert market["details"]["basis"] == "library" == result.data["market_basis"]
+    assert market["details"]["basis"] == "library" == result.of(PriceResult).market_basis
     # only press-a's newest published version: not the draft, not welding, not this product
     comps = market["details"]["comparables"]
     assert [(c["folder"], c["source"], c["grade"]) for c in comps] == [
@@ -279,14 +284,14 @@ def test_market_reads_published_comparables_from_the_library(tmp_path: Path) -> 
     ]
     # 1,700,000 / 0.85 (grade B) × (6,000 / 6,000)^0.5 = 2,000,000, then × grade A 1.0
     assert market["price_krw"] == 2_000_000.0
-    assert result.data["price_krw"] == 2_000_000
+    assert result.of(PriceResult).price_krw == 2_000_000
     catalog = market["details"]["catalog"]
     assert catalog["status"] == "ok" and catalog["database"] == "sqlite:mfgdata.db"
     assert (catalog["process_family"], catalog["data_type"]) == ("press", "timeseries")
     assert catalog["published_total"] == 3
     # a full grade lower: a lower price from the same comparables
     lower = PriceStep().run(FRAME, make_ctx(tmp_path, "lib-c", grade="C", **PRESS))
-    assert lower.data["price_krw"] == 1_400_000  # 2,000,000 × 0.7
+    assert lower.of(PriceResult).price_krw == 1_400_000  # 2,000,000 × 0.7
 
 
 def test_other_family_falls_back_openly(tmp_path: Path) -> None:
@@ -298,7 +303,7 @@ def test_other_family_falls_back_openly(tmp_path: Path) -> None:
     assert market["details"]["basis"] == "fallback"
     assert "0 of 3 published products share the process family (casting)" in market["reason_en"]
     assert "falls back to the cost approach" in market["reason_en"]
-    assert result.data["price_krw"] == 91_000  # the cost approach
+    assert result.of(PriceResult).price_krw == 91_000  # the cost approach
 
 
 @pytest.mark.parametrize("state", ["missing", "not_a_library"])
@@ -308,8 +313,8 @@ def test_library_db_is_optional_and_never_created(tmp_path: Path, state: str) ->
         db.parent.mkdir(parents=True)
         db.write_bytes(b"")  # an empty file: no catalogue tables
     result = PriceStep().run(FRAME, make_ctx(tmp_path, state, **PRESS))
-    assert result.data["market_basis"] == "fallback"
-    assert result.data["price_krw"] == 91_000
+    assert result.of(PriceResult).market_basis == "fallback"
+    assert result.of(PriceResult).price_krw == 91_000
     doc = json.loads((tmp_path / state / "pricing.json").read_text(encoding="utf-8"))
     catalog = doc["approaches"]["market"]["details"]["catalog"]
     if state == "missing":
@@ -329,11 +334,11 @@ def test_cost_from_measured_work(tmp_path: Path) -> None:
     )
     ctx.results["ingest"] = StepResult(
         step="ingest",
-        data={
-            "rows": 2_010,
-            "columns": [{"name": n} for n in ("t", "x", "y", "z")],
-            "inputs": [{"name": "라인.csv", "bytes": 52_000}],
-        },
+        data=IngestResult(
+            rows=2_010,
+            columns=[{"name": n} for n in ("t", "x", "y", "z")],
+            inputs=[{"name": "라인.csv", "bytes": 52_000}],
+        ),
     )
     ctx.results["preprocess"] = StepResult(
         step="preprocess", counts={"rows_in": 2_010, "rows_out": 2_000, "cells_changed": 340}
@@ -403,7 +408,7 @@ def write_line_csv(path: Path, rows: int, columns: int, seed: int) -> Path:
 
 def build_priced(tmp_path: Path, name: str, rows: int, columns: int) -> dict[str, Any]:
     """A real build (ingest → profile → preprocess → standardize → quality → price), defaults."""
-    from mfgdata.pipeline import build
+    from mfgdata.flow import build
     from mfgdata.steps import ingest, preprocess, profile, quality, standardize
 
     source = write_line_csv(tmp_path / f"{name}.csv", rows, columns, seed=rows)

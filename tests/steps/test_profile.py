@@ -14,6 +14,7 @@ import pytest
 
 from mfgdata.errors import ConfigError
 from mfgdata.pipeline.context import BuildOptions, ProductWriter, RunContext
+from mfgdata.pipeline.results import IngestResult, ProfileResult
 from mfgdata.pipeline.step import StepResult
 from mfgdata.settings import Settings
 from mfgdata.steps.profile import ProfileStep
@@ -85,7 +86,7 @@ def _ctx(tmp_path: Path, ingest: dict[str, Any], **options: Any) -> RunContext:
         product=ProductWriter(out),
         work_dir=tmp_path,
     )
-    ctx.results["ingest"] = StepResult(step="ingest", data=ingest)
+    ctx.results["ingest"] = StepResult(step="ingest", data=IngestResult(**ingest))
     return ctx
 
 
@@ -100,8 +101,8 @@ def known(tmp_path: Path) -> tuple[StepResult, np.ndarray, RunContext]:
 def test_column_statistics_match_numpy(known: tuple[StepResult, np.ndarray, RunContext]) -> None:
     result, values, _ = known
     n = len(_series_seconds())
-    c = result.data["columns"]["금형온도"]
-    assert result.data["rows"] == n
+    c = result.of(ProfileResult).columns["금형온도"]
+    assert result.of(ProfileResult).rows == n
     assert c["unit"] == "°C" and c["kind"] == "numeric"
     assert c["count"] == len(values) and c["nulls"] == n - len(values)
     assert c["null_ratio"] == pytest.approx((n - len(values)) / n, rel=1e-5)
@@ -123,8 +124,8 @@ def test_categorical_top_values_and_special_columns(
     known: tuple[StepResult, np.ndarray, RunContext],
 ) -> None:
     result, _, _ = known
-    cols = result.data["columns"]
-    n = result.data["rows"]
+    cols = result.of(ProfileResult).columns
+    n = result.of(ProfileResult).rows
     top = cols["상태"]["top_values"]
     assert [t["value"] for t in top] == ["RUN", "STOP"]
     assert sum(t["count"] for t in top) == n
@@ -140,7 +141,7 @@ def test_time_axis_gaps_duplicates_backward_steps(
     known: tuple[StepResult, np.ndarray, RunContext],
 ) -> None:
     result, _, _ = known
-    t = result.data["time"]
+    t = result.of(ProfileResult).time
     assert t["start"] == T0.isoformat() and t["start"].endswith("+09:00")
     assert t["end"] == (T0 + timedelta(seconds=299)).isoformat()
     assert t["interval_seconds"] == 1.0
@@ -179,7 +180,7 @@ def test_profile_json_is_written_and_deterministic(
     result, _, ctx = known
     assert result.files == ("profile.json",) and result.frame is None
     first = ctx.product.path("profile.json").read_bytes()
-    assert json.loads(first) == json.loads(json.dumps(result.data, default=str))
+    assert json.loads(first) == json.loads(json.dumps(dict(result.data), default=str))
     again = _ctx(tmp_path / "again", dict(ctx.results["ingest"].data))
     ProfileStep().run(pl.scan_parquet(tmp_path / "t.parquet"), again)
     assert again.product.path("profile.json").read_bytes() == first
@@ -216,7 +217,7 @@ def test_entities_have_their_own_gaps(tmp_path: Path) -> None:
     ingest = {"columns": [], "time_column": "ts", "rows": df.height}
     ctx = _ctx(tmp_path, ingest, id_column="machine")
     result = ProfileStep().run(pl.scan_parquet(tmp_path / "e.parquet"), ctx)
-    t, ent = result.data["time"], result.data["entities"]
+    t, ent = result.of(ProfileResult).time, result.of(ProfileResult).entities
     assert t["gaps"]["count"] == 2  # no gap between A's end and B's start
     assert {(g["entity"], g["seconds"]) for g in t["gaps"]["items"]} == {("A", 6.0), ("B", 10.0)}
     assert ent["count"] == 2 and ent["with_gaps"] == 2
@@ -234,7 +235,7 @@ def test_interleaved_entities_are_not_backward_steps(tmp_path: Path) -> None:
     ctx = _ctx(
         tmp_path, {"columns": [], "time_column": "ts", "rows": df.height}, id_column="machine"
     )
-    t = ProfileStep().run(df.lazy(), ctx).data["time"]
+    t = ProfileStep().run(df.lazy(), ctx).of(ProfileResult).time
     assert t["backward_steps"]["count"] == 0 and t["duplicates"]["count"] == 0
     assert t["gaps"]["count"] == 0
 
@@ -253,4 +254,4 @@ def test_html_escapes_values(tmp_path: Path) -> None:
     assert result.report is not None
     for html in (result.report.html_ko, result.report.html_en):
         assert "<b>x</b>" not in html and "&lt;b&gt;x&lt;/b&gt;" in html
-    assert result.data["time"] is None and result.data["entities"] is None
+    assert result.of(ProfileResult).time is None and result.of(ProfileResult).entities is None

@@ -10,6 +10,13 @@ import yaml
 from tests.quality.conftest import clean_table
 
 from mfgdata.pipeline.context import BuildOptions, ProductWriter, RunContext
+from mfgdata.pipeline.results import (
+    IngestResult,
+    PreprocessResult,
+    PriceResult,
+    ProfileResult,
+    QualityResult,
+)
 from mfgdata.pipeline.step import StepResult
 from mfgdata.quality.contract import load_contract
 from mfgdata.settings import Settings
@@ -28,24 +35,26 @@ def _ctx(tmp_path: Path) -> RunContext:
     )
     ctx.results["ingest"] = StepResult(
         step="ingest",
-        data={
-            "inputs": [{"name": "a.csv", "sha256": "0" * 64, "format": "csv"}],
-            "columns": [{"name": "temp", "unit": "degC"}, {"name": "pres", "unit": "bar"}],
-            "time_column": "ts",
-            "rows": 1000,
-            "junk": {"temp": {"count": 4, "examples": ["Bad", "Scan Timeout"]}},
-        },
+        data=IngestResult(
+            inputs=[{"name": "a.csv", "sha256": "0" * 64, "format": "csv"}],
+            columns=[{"name": "temp", "unit": "degC"}, {"name": "pres", "unit": "bar"}],
+            time_column="ts",
+            rows=1000,
+            junk={"temp": {"count": 4, "examples": ["Bad", "Scan Timeout"]}},
+        ),
     )
-    ctx.results["profile"] = StepResult(step="profile", data={"time": {"interval_seconds": 1.0}})
+    ctx.results["profile"] = StepResult(
+        step="profile", data=ProfileResult(time={"interval_seconds": 1.0})
+    )
     ctx.results["preprocess"] = StepResult(
         step="preprocess",
-        data={
-            "recipe": {
+        data=PreprocessResult(
+            recipe={
                 "version": 1,
                 "steps": [{"op": "filter", "where": {"column": "temp", "op": "<=", "value": 21}}],
             },
-            "columns": [{"name": "temp", "unit": "degC"}],
-        },
+            columns=[{"name": "temp", "unit": "degC"}],
+        ),
     )
     return ctx
 
@@ -55,7 +64,7 @@ def test_step_writes_outputs_and_grades(tmp_path: Path) -> None:
     step = QualityStep(reference_time=datetime(2024, 1, 2))
     res = step.run(clean_table().lazy(), ctx)
     q = json.loads((tmp_path / "prod" / "quality.json").read_text(encoding="utf-8"))
-    assert q["grade"] == res.data["grade"] and q["score"] == res.data["score"]
+    assert q["grade"] == res.of(QualityResult).grade and q["score"] == res.of(QualityResult).score
     ids = {m["id"]: m for m in q["measures"]}
     assert ids["accuracy.ingest_junk"]["evidence"]["count"] == 4
     assert ids["accuracy.range"]["evidence"]["columns"]["temp"]["range"] == [None, 21.0]
@@ -76,7 +85,7 @@ def test_outputs_are_deterministic_and_price_goes_into_contract(tmp_path: Path) 
     a, b = tmp_path / "a", tmp_path / "b"
     a.mkdir(), b.mkdir()
     ctx_a, ctx_b = _ctx(a), _ctx(b)
-    ctx_b.results["price"] = StepResult(step="price", data={"price_krw": 1200000})
+    ctx_b.results["price"] = StepResult(step="price", data=PriceResult(price_krw=1200000))
     QualityStep().run(clean_table().lazy(), ctx_a)
     QualityStep().run(clean_table().lazy(), ctx_b)
     assert (a / "prod" / "quality.json").read_bytes() == (b / "prod" / "quality.json").read_bytes()
@@ -106,18 +115,20 @@ def test_delivery_facts_reach_the_record_and_the_grade(tmp_path: Path) -> None:
     sha = "a" * 64
     ctx.results["ingest"] = StepResult(
         step="ingest",
-        data={
-            **ingest.data,
-            "inputs": [
-                {"name": "2024-01.csv", "sha256": sha, "format": "csv"},
-                {
-                    "name": "2024-02.csv",
-                    "sha256": sha,
-                    "format": "csv",
-                    "duplicate_of": "2024-01.csv",
-                },
-            ],
-        },
+        data=IngestResult(
+            **{
+                **ingest.data,
+                "inputs": [
+                    {"name": "2024-01.csv", "sha256": sha, "format": "csv"},
+                    {
+                        "name": "2024-02.csv",
+                        "sha256": sha,
+                        "format": "csv",
+                        "duplicate_of": "2024-01.csv",
+                    },
+                ],
+            }
+        ),
         findings=(
             Finding(
                 "duplicate_input_file",
@@ -145,7 +156,7 @@ def test_delivery_facts_reach_the_record_and_the_grade(tmp_path: Path) -> None:
         "rows": [7, 9],
     }
     ctx.results["preprocess"] = StepResult(
-        step="preprocess", data={**pre.data, "operations": [dedupe]}
+        step="preprocess", data=PreprocessResult(**{**pre.data, "operations": [dedupe]})
     )
     res = QualityStep(reference_time=datetime(2024, 1, 2)).run(clean_table().lazy(), ctx)
     q = json.loads((tmp_path / "prod" / "quality.json").read_text(encoding="utf-8"))
@@ -154,6 +165,6 @@ def test_delivery_facts_reach_the_record_and_the_grade(tmp_path: Path) -> None:
     assert rec["duplicates"]["rows_affected"] == 30 and rec["duplicates"]["rows"] == [7, 9]
     codes = {r["code"] for r in q["grade_reasons"]}
     assert {"duplicate_files", "timezone_assumed", "measure.uniqueness.ingest_rows"} <= codes
-    assert q["grade"] in "BCF" and res.data["grade"] == q["grade"]
+    assert q["grade"] in "BCF" and res.of(QualityResult).grade == q["grade"]
     src = next(m for m in q["measures"] if m["id"] == "uniqueness.ingest_rows")
     assert src["evidence"]["count"] == 30 and src["source"] == "ingest"

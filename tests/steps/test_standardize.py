@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from mfgdata.pipeline.context import BuildOptions, ProductWriter, RunContext
+from mfgdata.pipeline.results import PreprocessResult, ProfileResult, StandardizeResult
 from mfgdata.pipeline.step import StepResult
 from mfgdata.semantics.errors import SemanticsError, UnitError
 from mfgdata.settings import Settings
@@ -43,10 +44,12 @@ def make_ctx(tmp_path: Path, **options: Any) -> RunContext:
         product=ProductWriter(stage),
         work_dir=tmp_path,
     )
-    ctx.results["preprocess"] = StepResult(step="preprocess", data={"columns": COLUMNS})
+    ctx.results["preprocess"] = StepResult(
+        step="preprocess", data=PreprocessResult(columns=COLUMNS)
+    )
     ctx.results["profile"] = StepResult(
         step="profile",
-        data={"columns": {"금형온도": {"kind": "numeric", "min": 40.0, "max": 55.5}}},
+        data=ProfileResult(columns={"금형온도": {"kind": "numeric", "min": 40.0, "max": 55.5}}),
     )
     return ctx
 
@@ -62,7 +65,7 @@ def test_proposal_converts_exactly_and_writes_semantics(tmp_path: Path) -> None:
     assert out["Rotational speed"].to_list() == [1551.0, 2861.0]  # rpm -> 1/min is 1:1
     assert out["금형온도"].to_list() == [40.0, 55.5]
     assert out["비고"].to_list() == ["a", None]
-    cols = {c["name"]: c for c in result.data["columns"]}
+    cols = {c["name"]: c for c in result.of(StandardizeResult).columns}
     assert cols["사출압력"]["property"] == "urn:mfgdata:property:injection-pressure"
     assert cols["사출압력"]["unit"] == "MPa" and cols["사출압력"]["unit_original"] == "bar"
     assert cols["사출압력"]["standard"] is False and cols["사출압력"]["converted"] is True
@@ -84,10 +87,10 @@ def test_accepted_mapping_is_reused(tmp_path: Path) -> None:
     accepted = tmp_path / "p.semantics.yaml"
     accepted.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     second = StandardizeStep().run(FRAME, make_ctx(tmp_path / "b", semantics=accepted))
-    cols = {c["name"]: c for c in second.data["columns"]}
+    cols = {c["name"]: c for c in second.of(StandardizeResult).columns}
     assert cols["사출압력"]["property"] == "0112/2///61987#ABN616#001"
     assert cols["사출압력"]["accepted_by"] == "kim"
-    assert second.data["source"] == "p.semantics.yaml"
+    assert second.of(StandardizeResult).source == "p.semantics.yaml"
     assert first.frame is not None and second.frame is not None
     assert second.frame.collect()["사출압력"].to_list() == [120.0, 98.75]
 
@@ -121,7 +124,7 @@ def test_bad_accepted_mapping_writes_nothing(
 def test_unknown_unit_on_a_mapped_column_names_it(tmp_path: Path) -> None:
     ctx = make_ctx(tmp_path)
     cols = [{"name": "사출압력", "source": "사출압력", "unit": "stream 1"}]
-    ctx.results["preprocess"] = StepResult(step="preprocess", data={"columns": cols})
+    ctx.results["preprocess"] = StepResult(step="preprocess", data=PreprocessResult(columns=cols))
     with pytest.raises(UnitError) as e:
         StandardizeStep().run(FRAME.select("사출압력"), ctx)
     assert e.value.where.column == "사출압력"

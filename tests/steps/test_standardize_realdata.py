@@ -10,6 +10,7 @@ import pytest
 import realdata
 from mfgdata.frames.inspect import inspect_inputs
 from mfgdata.pipeline.context import BuildOptions, ProductWriter, RunContext
+from mfgdata.pipeline.results import PreprocessResult, ProfileResult, StandardizeResult
 from mfgdata.pipeline.step import StepResult
 from mfgdata.settings import Settings
 from mfgdata.steps.standardize import StandardizeStep
@@ -31,12 +32,13 @@ def test_concrete_mix_columns_are_kg_per_cubic_metre(tmp_path: Path) -> None:
         work_dir=tmp_path,
     )
     ctx.results["preprocess"] = StepResult(
-        step="preprocess", data={"columns": [{"name": c["name"], "unit": c["unit"]} for c in cols]}
+        step="preprocess",
+        data=PreprocessResult(columns=[{"name": c["name"], "unit": c["unit"]} for c in cols]),
     )
     stats = {c["name"]: {"kind": c["kind"], "min": c["min"], "max": c["max"]} for c in cols}
-    ctx.results["profile"] = StepResult(step="profile", data={"columns": stats})
+    ctx.results["profile"] = StepResult(step="profile", data=ProfileResult(columns=stats))
     result = StandardizeStep().run(frame.lazy(), ctx)
-    by_name = {c["name"].split(" (")[0]: c for c in result.data["columns"]}
+    by_name = {c["name"].split(" (")[0]: c for c in result.of(StandardizeResult).columns}
     mix = [n for n in by_name if "component" in by_name[n]["name"]]
     assert len(mix) == 7
     for n in mix:  # Superplasticizer was '%', the other six had no unit
@@ -44,7 +46,7 @@ def test_concrete_mix_columns_are_kg_per_cubic_metre(tmp_path: Path) -> None:
         assert by_name[n]["property"] == "urn:mfgdata:property:mass-concentration", n
         assert not by_name[n]["converted"]  # already in kg/m³: values unchanged
     assert by_name["Age"]["unit"] == "d"
-    strength = next(c for c in result.data["columns"] if "strength" in c["name"])
+    strength = next(c for c in result.of(StandardizeResult).columns if "strength" in c["name"])
     assert strength["unit"] == "MPa"
     assert strength["name_en"] == "compressive strength"
     assert result.frame is not None

@@ -16,9 +16,8 @@ from mfgdata.catalog.register import register_product
 from mfgdata.db.engine import make_engine
 from mfgdata.db.migrate import upgrade
 from mfgdata.db.tables import Organisation
-from mfgdata.pipeline import build
+from mfgdata.flow import build, image_steps
 from mfgdata.pipeline.context import build_options
-from mfgdata.pipeline.sequence import image_steps
 from mfgdata.settings import Settings
 from mfgdata.steps.vision_model import ImageModelStep
 from web.browser import ARGS, CHROMIUM, NEEDS_CHROMIUM, PASSWORD, serve, shot

@@ -18,9 +18,17 @@ from rich.progress import (
 from rich.table import Table
 
 from mfgdata.cli.console import console, handle_errors
+from mfgdata.flow import build as run_build
 from mfgdata.pipeline import BuildOptions, BuildResult
-from mfgdata.pipeline import build as run_build
 from mfgdata.pipeline.context import build_options
+from mfgdata.pipeline.results import (
+    ImageIngestResult,
+    IngestResult,
+    ModelResult,
+    PriceResult,
+    ProfileResult,
+    QualityResult,
+)
 from mfgdata.samples import demo_options
 
 
@@ -48,27 +56,26 @@ def _summary(result: BuildResult) -> Table:
     table.add_column("item", style="bold")
     table.add_column("value")
     table.add_row("제품 폴더 / product", str(result.out))
-    ingest = result.results.get("ingest")
+    ingest = result.maybe(IngestResult) or result.maybe(ImageIngestResult)
     if ingest is not None:
-        table.add_row("입력 / inputs", str(len(ingest.data.get("inputs", []))))
-        for i in ingest.data.get("inputs", []):
+        table.add_row("입력 / inputs", str(len(ingest.inputs)))
+        for i in ingest.inputs:
             if i.get("sheet_reason"):
                 table.add_row("시트 / sheet", f"{i['name']} [{i['sheet']}]: {i['sheet_reason']}")
-    if ingest is not None and ingest.data.get("kind") == "images":
-        d = ingest.data
+    if isinstance(ingest, ImageIngestResult):
         table.add_row(
             "이미지 / images",
-            f"{d.get('images', 0):,} (레이블 / labelled {d.get('labelled', 0):,}, "
-            f"읽지 못함 / unreadable {d.get('unreadable', 0):,})",
+            f"{ingest.images:,} (레이블 / labelled {ingest.labelled:,}, "
+            f"읽지 못함 / unreadable {ingest.unreadable:,})",
         )
-    model = result.results.get("model")
-    if model is not None and "usable" in model.data:
-        usable = "예 / yes" if model.data["usable"] else "아니오 / no"
+    model = result.maybe(ModelResult)
+    if model is not None and model.usable is not None:
+        usable = "예 / yes" if model.usable else "아니오 / no"
         table.add_row("사용 가능한 모델 / usable model", usable)
-    profile = result.results.get("profile")
+    profile = result.maybe(ProfileResult)
     if profile is not None:
-        table.add_row("행 / rows", f"{profile.data.get('rows', 0):,}")
-        table.add_row("열 / columns", str(len(profile.data.get("columns", {}))))
+        table.add_row("행 / rows", f"{profile.rows:,}")
+        table.add_row("열 / columns", str(len(profile.columns)))
     severities: Counter[str] = Counter()
     for step_result in result.results.values():
         for finding in step_result.findings:
@@ -78,12 +85,12 @@ def _summary(result: BuildResult) -> Table:
             "발견 사항 / findings",
             ", ".join(f"{k}: {v}" for k, v in sorted(severities.items())),
         )
-    quality = result.results.get("quality")
-    if quality is not None and "grade" in quality.data:
-        table.add_row("품질 등급 / grade", f"{quality.data['grade']} ({quality.data['score']:.3f})")
-    price = result.results.get("price")
-    if price is not None and "price_krw" in price.data:
-        table.add_row("가격 / price", f"₩{price.data['price_krw']:,} (+VAT)")
+    quality = result.maybe(QualityResult)
+    if quality is not None:
+        table.add_row("품질 등급 / grade", f"{quality.grade} ({quality.score:.3f})")
+    price = result.maybe(PriceResult)
+    if price is not None:
+        table.add_row("가격 / price", f"₩{price.price_krw:,} (+VAT)")
     table.add_row("소요 시간 / seconds", f"{sum(result.seconds.values()):.1f}")
     table.add_row("먼저 열어 볼 파일 / open first", str(result.out / "report.html"))
     return table

@@ -28,8 +28,8 @@ WORKER = "from mfgdata.cli.worker import worker; worker(workers=1, sweep=True)"
 
 def ensure_demo_product(out: Path) -> Path:
     """The demo product folder, built unless a finished one is already there."""
+    from mfgdata.flow import build
     from mfgdata.pipeline.manifest import MANIFEST
-    from mfgdata.pipeline.runner import build
     from mfgdata.samples import demo_options
 
     if not (out / MANIFEST).is_file():

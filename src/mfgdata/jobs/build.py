@@ -23,12 +23,12 @@ from mfgdata.catalog.register import products_root, register_product, remove_tre
 from mfgdata.db.engine import get_engine, session_factory
 from mfgdata.db.tables import Job, ProductVersion, Upload, User
 from mfgdata.errors import ConfigError, MfgDataError
+from mfgdata.flow import build
 from mfgdata.jobs import records
 from mfgdata.jobs.lease import Heartbeat, job_dir
 from mfgdata.jobs.messages import public_message, scrub_paths
 from mfgdata.pipeline.context import build_options
 from mfgdata.pipeline.manifest import MANIFEST
-from mfgdata.pipeline.runner import build
 from mfgdata.settings import Settings
 from mfgdata.uploads.storage import upload_inputs
 
@@ -77,7 +77,7 @@ class _Progress:
     """Turns the runner's (step, fraction) into one job fraction, written at most 5 times/s."""
 
     def __init__(self, session: Session, job_id: int, settings: Settings) -> None:
-        from mfgdata.pipeline.sequence import default_steps
+        from mfgdata.flow import default_steps
 
         self.names = [s.name for s in default_steps()]
         self.session, self.job_id, self.last = session, job_id, 0.0

@@ -7,11 +7,12 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, overload
 
 import yaml
 
 from mfgdata.errors import ConfigError
+from mfgdata.pipeline.results import ImageIngestResult, IngestResult, StepData
 from mfgdata.pipeline.step import StepResult
 from mfgdata.settings import Settings
 
@@ -72,6 +73,22 @@ def product_id_for(options: BuildOptions) -> str:
         return options.product_id
     slug = re.sub(r"[^0-9A-Za-z가-힣_.-]+", "-", options.out.name).strip("-")
     return slug or "product"
+
+
+@dataclass(frozen=True)
+class Facts:
+    """The facts every step reads, settled in one place (:attr:`RunContext.facts`)."""
+
+    product_id: str
+    timezone: str
+    #: the key columns as the table names them (see :meth:`RunContext.column`)
+    time_column: str | None
+    id_column: str | None
+    target: str | None
+
+
+T = TypeVar("T", bound=StepData)
+U = TypeVar("U", bound=StepData)
 
 
 def dump_json(obj: Any) -> str:
@@ -143,23 +160,60 @@ class RunContext:
     def timezone(self) -> str:
         return self.options.timezone or self.settings.timezone
 
+    @property
+    def facts(self) -> Facts:
+        """Product id, zone and key columns by one rule: the options, the key columns as the
+        table names them, the time column ingest found when no option names one."""
+        return Facts(
+            product_id=self.product_id,
+            timezone=self.timezone,
+            time_column=self.column("time_column"),
+            id_column=self.column("id_column"),
+            target=self.column("target"),
+        )
+
     def column(self, option: str) -> str | None:
         """A column option (``time_column``, ``id_column``, ``target``) as the table names it:
         a raw header the user copied from the file, such as ``온도[°C]``, becomes its cleaned
         name ``온도``; any other name is kept (a recipe may derive it later). Without a
         ``time_column`` option: the time column ingest found, if any."""
         wanted = getattr(self.options, option)
-        ingest = self.result("ingest")
-        found = ingest.data if ingest is not None else {}
-        if option == "time_column" and wanted is None:
-            wanted = found.get("time_column")
+        ingest = self.maybe(IngestResult, ImageIngestResult)
+        if option == "time_column" and wanted is None and isinstance(ingest, IngestResult):
+            wanted = ingest.time_column
         if not isinstance(wanted, str):
             return None
-        columns = found.get("columns", [])
+        columns = ingest.columns if ingest is not None else []
         if any(c.get("name") == wanted for c in columns):
             return wanted
         return next((str(c["name"]) for c in columns if c.get("raw_name") == wanted), wanted)
 
-    def result(self, step: str) -> StepResult | None:
-        """The result of an earlier step, or None if it did not run."""
+    def step_result(self, step: str) -> StepResult | None:
+        """The whole result of an earlier step (counts, files), or None if it did not run."""
         return self.results.get(step)
+
+    @overload
+    def maybe(self, kind: type[T], /) -> T | None: ...
+    @overload
+    def maybe(self, kind: type[T], other: type[U], /) -> T | U | None: ...
+    def maybe(self, *kinds: type[StepData]) -> StepData | None:
+        """The latest earlier result of one of these types, or None when no such step ran."""
+        return self._find(kinds)
+
+    def _find(self, kinds: tuple[type[StepData], ...]) -> StepData | None:
+        for r in reversed(self.results.values()):
+            if isinstance(r.data, kinds):
+                return r.data
+        return None
+
+    @overload
+    def result(self, kind: type[T], /) -> T: ...
+    @overload
+    def result(self, kind: type[T], other: type[U], /) -> T | U: ...
+    def result(self, *kinds: type[StepData]) -> StepData:
+        """The latest earlier result of one of these types; the step must have run."""
+        found = self._find(kinds)
+        if found is None:
+            names = ", ".join(k.__name__ for k in kinds)
+            raise LookupError(f"no earlier step produced {names}")
+        return found

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 import polars as pl
 
@@ -31,9 +32,12 @@ from mfgdata.pipeline.context import (
     RunContext,
 )
 from mfgdata.pipeline.manifest import write_manifest
+from mfgdata.pipeline.results import StepData
 from mfgdata.pipeline.staging import Staging, move_into_place, sweep, trap_sigterm
 from mfgdata.pipeline.step import Step, StepResult, reads_rows
 from mfgdata.settings import Settings, get_settings
+
+T = TypeVar("T", bound=StepData)
 
 
 @dataclass
@@ -42,6 +46,13 @@ class BuildResult:
     out: Path
     results: dict[str, StepResult] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
+
+    def maybe(self, kind: type[T]) -> T | None:
+        """The result of type ``kind`` (the last step that made one), or None."""
+        for r in reversed(self.results.values()):
+            if isinstance(r.data, kind):
+                return r.data
+        return None
 
 
 def _materialise(frame: pl.LazyFrame, ctx: RunContext) -> pl.LazyFrame:
@@ -65,15 +76,14 @@ def _check_out(out: Path) -> None:
 def build(
     options: BuildOptions,
     *,
-    steps: Sequence[Step] | None = None,
+    steps: Sequence[Step],
     settings: Settings | None = None,
     progress: ProgressFn | None = None,
 ) -> BuildResult:
-    """Run ``steps`` (default: the product flow) and leave a finished product at ``options.out``."""
-    from mfgdata.pipeline.sequence import steps_for
-
+    """Run ``steps`` and leave a finished product at ``options.out`` (the product flow with its
+    default steps is :func:`mfgdata.flow.build`)."""
     settings = settings or get_settings()
-    steps = list(steps) if steps is not None else steps_for(options)
+    steps = list(steps)
     out = options.out.absolute()
     _check_out(out)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import polars as pl
 
+from mfgdata.pipeline.results import StepData
 from mfgdata.quality.findings import Finding
 
 if TYPE_CHECKING:
@@ -16,12 +17,16 @@ if TYPE_CHECKING:
     from mfgdata.report.section import ReportSection
 
 
+T = TypeVar("T", bound=StepData)
+
+
 @dataclass(frozen=True)
 class StepResult:
     """What a step hands back to the runner.
 
     - ``frame``: the table after this step (``None``: unchanged, the runner keeps the previous one);
-    - ``data``: the step's structured result that later steps may read via ``ctx.results``;
+    - ``data``: the step's structured result; when later steps read it, a typed result from
+      :mod:`mfgdata.pipeline.results` that they get with ``ctx.result(IngestResult)``;
     - ``findings``: quality problems observed (data, not exceptions);
     - ``counts``: figures for the lineage log (rows in/out, cells changed, ...);
     - ``files``: product-relative paths the step wrote through ``ctx.product``;
@@ -38,6 +43,14 @@ class StepResult:
     files: tuple[str, ...] = ()
     report: ReportSection | None = None
     table: Path | None = None
+
+    def of(self, kind: type[T]) -> T:
+        """``data`` as the result type ``kind`` (TypeError when the step made something else)."""
+        if not isinstance(self.data, kind):
+            raise TypeError(
+                f"step {self.step!r} made {type(self.data).__name__}, not {kind.__name__}"
+            )
+        return self.data
 
 
 class Step(Protocol):

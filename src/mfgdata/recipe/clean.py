@@ -7,12 +7,8 @@ import polars as pl
 from mfgdata.quality.datacolumns import data_columns, excluded_columns
 from mfgdata.quality.findings import MAX_EVIDENCE
 from mfgdata.recipe import fused, hampel, model
+from mfgdata.recipe.scale import MAD_SCALE, column_scale
 from mfgdata.recipe.state import SCRATCH, State
-
-#: MAD → standard deviation of a normal distribution.
-MAD_SCALE = 1.4826
-#: mean absolute deviation → standard deviation of a normal distribution (sqrt(pi/2)).
-MEAN_AD_SCALE = 1.2533
 
 
 def _gap_limited(s: State, column: str, filled: pl.Expr, max_gap: int) -> pl.Expr:
@@ -127,14 +123,6 @@ def _with_bounds(s: State, c: str, method: model.Iqr | model.Zscore | model.Hamp
         )
         .drop(hw, med, sigma)
     )
-
-
-def column_scale(s: State, x: pl.Expr) -> pl.Expr:
-    """Robust scale of the whole column (per entity): 1.4826·MAD, or 1.2533·mean absolute
-    deviation when MAD is 0 (more than half the values equal, as in quantised sensors)."""
-    mad = s.over((x - s.over(x.median())).abs().median())
-    mean_ad = s.over((x - s.over(x.mean())).abs().mean())
-    return pl.when(mad > 0).then(MAD_SCALE * mad).otherwise(MEAN_AD_SCALE * mean_ad)
 
 
 def outliers(s: State, op: model.Outliers) -> None:

@@ -86,7 +86,7 @@ def _bounds(
     s: State, cols: list[str], method: model.Iqr | model.Zscore | model.Hampel
 ) -> pl.LazyFrame:
     """The frame with scratch bounds ``low<i>``/``high<i>`` of each column (as ``clean``)."""
-    from mfgdata.recipe.clean import MAD_SCALE, column_scale
+    from mfgdata.recipe.scale import MAD_SCALE, column_scale
 
     low = [f"{SCRATCH}low{i}" for i in range(len(cols))]
     high = [f"{SCRATCH}high{i}" for i in range(len(cols))]

@@ -11,6 +11,13 @@ from typing import Any
 import polars as pl
 
 from mfgdata.pipeline.context import RunContext
+from mfgdata.pipeline.results import (
+    ImageIngestResult,
+    PriceResult,
+    QualityResult,
+    StandardizeResult,
+    StepData,
+)
 from mfgdata.pipeline.step import StepResult
 from mfgdata.semantics.aas_export import (
     ProductInfo,
@@ -41,14 +48,13 @@ def _iso(v: Any) -> str | None:
     return None if v is None else v.isoformat() if hasattr(v, "isoformat") else str(v)
 
 
-def _data(ctx: RunContext, step: str) -> dict[str, Any] | None:
-    r = ctx.result(step)
-    return dict(r.data) if r is not None else None
+def _as_dict(result: StepData | None) -> dict[str, Any] | None:
+    return result.as_dict() if result is not None else None
 
 
 def product_info(frame: pl.LazyFrame | None, ctx: RunContext) -> ProductInfo:
     schema = frame.collect_schema() if frame is not None else pl.Schema()
-    wanted = ctx.column("time_column")
+    wanted = ctx.facts.time_column
     time_col: str | None = None
     if isinstance(wanted, str) and wanted in schema and schema[wanted].is_temporal():
         time_col = wanted
@@ -59,10 +65,10 @@ def product_info(frame: pl.LazyFrame | None, ctx: RunContext) -> ProductInfo:
             aggs += [pl.col(time_col).min().alias("start"), pl.col(time_col).max().alias("end")]
         row = frame.select(aggs).collect(engine="streaming").row(0, named=True)
         rows, start, end = row["rows"], _iso(row.get("start")), _iso(row.get("end"))
-    price = _data(ctx, "price") or {}
-    ingest = _data(ctx, "ingest") or {}
-    described = ingest.get("description")
-    licence = price.get("licence") or getattr(ctx.options, "licence", None)
+    price = ctx.maybe(PriceResult)
+    images = ctx.maybe(ImageIngestResult)  # a table's ingest has no description
+    described = images.description if images is not None else None
+    licence = (price.licence if price else None) or getattr(ctx.options, "licence", None)
     return ProductInfo(
         product_id=ctx.product_id,
         title=ctx.options.title,
@@ -85,12 +91,15 @@ class AasStep:
 
     def run(self, frame: pl.LazyFrame | None, ctx: RunContext) -> StepResult:
         info = product_info(frame, ctx)
-        std = _data(ctx, "standardize")
-        columns = list((std or {}).get("columns") or [])
+        std = ctx.maybe(StandardizeResult)
+        columns = list(std.columns if std else [])
         if not columns:
             columns = [{"name": n, "property": None, "unit": None} for n in info.dtypes]
         store = build_environment(
-            columns, info, quality=_data(ctx, "quality"), price=_data(ctx, "price")
+            columns,
+            info,
+            quality=_as_dict(ctx.maybe(QualityResult)),
+            price=_as_dict(ctx.maybe(PriceResult)),
         )
         doc = environment_json(store)
         errors = verify(doc)

@@ -39,6 +39,7 @@ from mfgdata.packaging.croissant_context import CONFORMS_TO, CONTEXT, data_type
 from mfgdata.packaging.datafiles import CSV, PARQUET
 from mfgdata.pipeline.context import RunContext
 from mfgdata.pipeline.manifest import sha256_file
+from mfgdata.pipeline.results import ImageIngestResult, ModelResult, QualityResult
 from mfgdata.pipeline.step import StepResult
 from mfgdata.quality.report import section as quality_section
 from mfgdata.report.section import ReportSection
@@ -73,11 +74,6 @@ def is_image_input(paths: tuple[Path, ...] | list[Path]) -> bool:
         else:
             return False
     return True
-
-
-def _data(ctx: RunContext, step: str) -> Mapping[str, Any]:
-    r = ctx.result(step)
-    return r.data if r is not None else {}
 
 
 def _inputs(
@@ -232,21 +228,21 @@ class ImageIngestStep:
             f"{len(ds.records):,} vision-inspection images (classes: {classes}; sizes: "
             f"{sizes_txt}; formats: {formats}; {labelled:,} labelled)",
         )
-        data = {
-            "kind": "images",
-            "description": description,
-            "inputs": inputs,
-            "rows": table.height,
-            "columns": columns,
-            "images": len(ds.records),
-            "unreadable": len(ds.failed),
-            "labelled": labelled,
-            "label_source": ds.label_source,
-            "classes": prof.classes,
-            "formats": prof.formats,
-            "image_set": ds,
-            "image_profile": prof,
-        }
+        data = ImageIngestResult(
+            kind="images",
+            description=description,
+            inputs=inputs,
+            rows=table.height,
+            columns=columns,
+            images=len(ds.records),
+            unreadable=len(ds.failed),
+            labelled=labelled,
+            label_source=ds.label_source,
+            classes=prof.classes,
+            formats=prof.formats,
+            image_set=ds,
+            image_profile=prof,
+        )
         images = sorted(product_path(r.name) for r in ds.records)
         return StepResult(
             step=self.name,
@@ -273,11 +269,11 @@ class ImageQualityStep:
     title_en = "Quality verification"
 
     def run(self, frame: pl.LazyFrame | None, ctx: RunContext) -> StepResult:
-        ing = _data(ctx, "ingest")
-        ds: ImageSet = ing["image_set"]
-        prof: ImageProfile = ing["image_profile"]
-        model = _data(ctx, "model")
-        noise = model.get("label_noise") if model else None
+        ing = ctx.result(ImageIngestResult)
+        ds: ImageSet = ing.image_set
+        prof: ImageProfile = ing.image_profile
+        model = ctx.maybe(ModelResult)
+        noise = model.card.get("label_noise") if model else None
         extra = []
         if noise and noise.get("run"):
             extra.append(noise_measure(dict(noise), sum(1 for r in ds.records if r.label)))
@@ -291,14 +287,14 @@ class ImageQualityStep:
         ]
         return StepResult(
             step=self.name,
-            data={
-                "score": report.score,
-                "grade": report.grade,
-                "passed": report.passed,
-                "registrable": report.registrable,
-                "grade_reasons": [r.to_dict() for r in report.reasons],
-                "measures": [m.to_dict() for m in report.measures],
-            },
+            data=QualityResult(
+                score=report.score,
+                grade=report.grade,
+                passed=report.passed,
+                registrable=report.registrable,
+                grade_reasons=[r.to_dict() for r in report.reasons],
+                measures=[m.to_dict() for m in report.measures],
+            ),
             findings=tuple(found),
             counts={
                 "measures": len(report.measures),

@@ -21,6 +21,7 @@ from mfgdata.frames.ragged import FieldCounter
 from mfgdata.frames.readers import SOURCE_FILE, Table, TableStats, open_table
 from mfgdata.frames.sources import FORMATS, Source
 from mfgdata.pipeline.context import RunContext
+from mfgdata.pipeline.results import IngestResult
 from mfgdata.pipeline.step import StepResult
 from mfgdata.quality.findings import Finding
 
@@ -325,14 +326,14 @@ class IngestStep:
             c: {"count": j.count, "examples": j.examples, "rows": j.rows, "tokens": j.tokens}
             for c, j in sorted(stats.junk.items())
         }
-        data = {
-            "inputs": inputs,
-            "columns": describe_columns(table),
-            "time_column": tcol,
-            "rows": stats.rows,
-            "junk": junk,
-            "timezone": {"zone": ctx.timezone, "source": zone},
-        }
+        data = IngestResult(
+            inputs=inputs,
+            columns=describe_columns(table),
+            time_column=tcol,
+            rows=stats.rows,
+            junk=junk,
+            timezone={"zone": ctx.timezone, "source": zone},
+        )
         return StepResult(
             step=self.name,
             frame=typed,

@@ -11,6 +11,7 @@ import polars as pl
 from numpy.typing import NDArray
 
 from mfgdata.pipeline.context import RunContext
+from mfgdata.pipeline.results import ModelResult
 from mfgdata.pipeline.step import StepResult
 from mfgdata.quality.findings import Finding
 from mfgdata.report.insight_view import section
@@ -180,15 +181,15 @@ class InsightStep:
     title_en = "Usage insights"
 
     def run(self, frame: pl.LazyFrame | None, ctx: RunContext) -> StepResult:
-        model = ctx.result("model")
+        model = ctx.maybe(ModelResult)
         if frame is None or model is None:
             raise ValueError("the insight step needs the table and the model step's result")
-        if model.data.get("skipped"):
+        if model.skipped:
             return StepResult(step=self.name, data={"skipped": True})
-        if model.data.get("usable") is False:
-            return _not_usable(model.data, self.name)
+        if model.usable is False:
+            return _not_usable(model.card, self.name)
         units = {k: v.get("unit") for k, v in column_facts(ctx).items()}
-        ins = derive(frame, model.data, units)
+        ins = derive(frame, model.card, units)
         ctx.product.write_json("insights.json", ins)
         return StepResult(
             step=self.name,

@@ -10,6 +10,12 @@ import polars as pl
 
 from mfgdata.modeling.metrics import arrow
 from mfgdata.pipeline.context import RunContext
+from mfgdata.pipeline.results import (
+    IngestResult,
+    ModelResult,
+    PreprocessResult,
+    StandardizeResult,
+)
 from mfgdata.pipeline.step import StepResult
 from mfgdata.quality.findings import Finding
 from mfgdata.report.section import ReportSection
@@ -38,9 +44,13 @@ def row_cap(settings: Settings, columns: int) -> int:
 def column_facts(ctx: RunContext) -> dict[str, dict[str, Any]]:
     """Per column: raw name, unit in the raw file and unit in the product (for predict)."""
     out: dict[str, dict[str, Any]] = {}
-    for step in ("ingest", "preprocess", "standardize"):
-        res = ctx.result(step)
-        for c in (res.data if res else {}).get("columns") or []:
+    found: dict[str, IngestResult | PreprocessResult | StandardizeResult | None] = {
+        "ingest": ctx.maybe(IngestResult),
+        "preprocess": ctx.maybe(PreprocessResult),
+        "standardize": ctx.maybe(StandardizeResult),
+    }
+    for step, res in found.items():
+        for c in res.columns if res else []:
             d = out.setdefault(str(c["name"]), {"raw_name": c.get("raw_name"), "unit_raw": None})
             if step == "ingest":
                 d["unit_raw"] = c.get("unit")
@@ -55,10 +65,10 @@ def column_facts(ctx: RunContext) -> dict[str, dict[str, Any]]:
 def _raw_bad_values(data: dict[str, Any], ctx: RunContext) -> None:
     """A boolean label's defect class in the raw file's words: 불량여부 true → ``NG``."""
     basis, target = data.get("basis") or {}, data.get("target")
-    ingest = ctx.result("ingest")
+    ingest = ctx.maybe(IngestResult)
     if "bad_classes" not in basis or ingest is None:
         return
-    col = next((c for c in ingest.data.get("columns") or [] if c.get("name") == target), None)
+    col = next((c for c in ingest.columns if c.get("name") == target), None)
     if col is None or "true_values" not in col:
         return
     raw = {"true": col["true_values"], "false": col["false_values"]}
@@ -232,7 +242,7 @@ class ModelStep:
                 "model_skipped", "info", e.ko, e.en, column=e.where.column, step=self.name
             )
             skipped = {"skipped": True, "reason_ko": e.ko, "reason_en": e.en}
-            return StepResult(step=self.name, data=skipped, findings=(finding,))
+            return StepResult(step=self.name, data=ModelResult(skipped), findings=(finding,))
         data = fitted.data
         _raw_bad_values(data, ctx)
         columns = column_facts(ctx)
@@ -245,7 +255,7 @@ class ModelStep:
         ctx.progress(self.name, 1.0, "done")
         return StepResult(
             step=self.name,
-            data=data,
+            data=ModelResult(data),
             files=FILES,
             counts={"rows_used": data["sampling"]["rows_used"], "features": len(data["features"])},
             report=section(data),
@@ -256,7 +266,7 @@ class ModelStep:
         from mfgdata.modeling.fit import fit_model
         from mfgdata.modeling.leaks import outcome_columns
 
-        opts, std = ctx.options, ctx.result("standardize")
+        opts, std = ctx.options, ctx.maybe(StandardizeResult)
         return fit_model(
             frame,
             ctx.column("target"),
@@ -269,5 +279,5 @@ class ModelStep:
             seed=self.seed,
             product=ctx.product_id,
             zone=ctx.timezone,
-            outcomes=outcome_columns(std.data if std else {}, [getattr(opts, "dictionary", None)]),
+            outcomes=outcome_columns(std or {}, [getattr(opts, "dictionary", None)]),
         )

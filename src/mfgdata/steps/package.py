@@ -22,6 +22,12 @@ from mfgdata.packaging.lineage import lineage
 from mfgdata.packaging.section import package_section
 from mfgdata.pipeline.context import RunContext
 from mfgdata.pipeline.manifest import MANIFEST, sha256_file
+from mfgdata.pipeline.results import (
+    ImageIngestResult,
+    IngestResult,
+    PreprocessResult,
+    StandardizeResult,
+)
 from mfgdata.pipeline.step import StepResult
 from mfgdata.report.render import (
     ReportInput,
@@ -37,19 +43,26 @@ DATA = (PARQUET, CSV)
 OWN_FILES = (PARQUET, CSV, DATAPACKAGE, LINEAGE, REPORT)
 
 
-def _data(ctx: RunContext, step: str) -> Mapping[str, Any]:
-    result = ctx.result(step)
-    return result.data if result is not None else {}
+def _inputs(ctx: RunContext) -> Sequence[Mapping[str, Any]]:
+    ingest = ctx.maybe(IngestResult, ImageIngestResult)
+    return ingest.inputs if ingest is not None else []
+
+
+def _preprocessed(ctx: RunContext, part: str) -> Sequence[Mapping[str, Any]]:
+    """The preprocess step's ``columns`` or ``flags`` (none when it did not run)."""
+    pre = ctx.maybe(PreprocessResult)
+    return (pre.columns if part == "columns" else pre.flags) if pre is not None else []
 
 
 def column_meta(ctx: RunContext) -> dict[str, ColumnMeta]:
     """Final column name → raw name, unit, description (preprocess over ingest)."""
-    ingest = {c["name"]: c for c in _data(ctx, "ingest").get("columns", [])}
+    found = ctx.maybe(IngestResult, ImageIngestResult)
+    ingest = {c["name"]: c for c in (found.columns if found is not None else [])}
     out = {
         n: ColumnMeta(n, raw_name=c.get("raw_name"), unit=c.get("unit")) for n, c in ingest.items()
     }
     by_raw = {c.get("raw_name"): c for c in ingest.values()}
-    for c in _data(ctx, "preprocess").get("columns", []):
+    for c in _preprocessed(ctx, "columns"):
         source = c.get("source") or c["name"]
         src = ingest.get(source) or by_raw.get(source, {})
         out[c["name"]] = ColumnMeta(
@@ -58,7 +71,8 @@ def column_meta(ctx: RunContext) -> dict[str, ColumnMeta]:
             unit=c.get("unit") or None,
             description=c.get("description") or None,
         )
-    for c in _data(ctx, "standardize").get("columns", []):
+    std = ctx.maybe(StandardizeResult)
+    for c in std.columns if std is not None else []:
         base = out.get(c["name"], ColumnMeta(c["name"]))
         out[c["name"]] = replace(
             base,
@@ -75,14 +89,10 @@ def column_meta(ctx: RunContext) -> dict[str, ColumnMeta]:
 
 def key_columns(ctx: RunContext, names: Sequence[str]) -> list[str]:
     """The time column (+ id column) under their final names, if present in the table."""
-    renamed = {
-        c.get("source"): c["name"]
-        for c in _data(ctx, "preprocess").get("columns", [])
-        if c.get("source")
-    }
-    time = ctx.column("time_column")
+    renamed = {c.get("source"): c["name"] for c in _preprocessed(ctx, "columns") if c.get("source")}
+    facts = ctx.facts
     key = []
-    for col in (time, ctx.column("id_column")):
+    for col in (facts.time_column, facts.id_column):
         final = renamed.get(col, col) if col else None
         if final and final in names and final not in key:
             key.append(final)
@@ -95,8 +105,7 @@ def _flags(ctx: RunContext) -> tuple[str, str, int, dict[str, Any]] | None:
         return None
     path = ctx.product.path(FLAGS)
     described = {
-        str(c["name"]): str(c.get("description") or "")
-        for c in _data(ctx, "preprocess").get("flags", [])
+        str(c["name"]): str(c.get("description") or "") for c in _preprocessed(ctx, "flags")
     }
     schema = flags_schema(pl.scan_parquet(path).collect_schema(), described)
     return FLAGS, sha256_file(path), path.stat().st_size, schema
@@ -114,9 +123,9 @@ def _write_lineage(ctx: RunContext, own: StepResult, schema: Mapping[str, Any]) 
         LINEAGE,
         lineage(
             product_id=ctx.product_id,
-            inputs=_data(ctx, "ingest").get("inputs", []),
+            inputs=_inputs(ctx),
             results=[*ctx.results.values(), own],
-            recipe=_data(ctx, "preprocess").get("recipe"),
+            recipe=pre.recipe if (pre := ctx.maybe(PreprocessResult)) is not None else None,
             recipe_file_sha256=sha256_file(product.path(recipe))
             if recipe in product.written
             else None,
@@ -143,7 +152,7 @@ def _write_report(ctx: RunContext, own: StepResult, rows: int, columns: int) -> 
             rows=i.get("rows"),
             sha256=i.get("sha256"),
         )
-        for i in _data(ctx, "ingest").get("inputs", [])
+        for i in _inputs(ctx)
     ]
     html = render_report(
         title=ctx.options.title or product_id,
@@ -198,7 +207,7 @@ class PackageStep:
                 title=ctx.options.title or product_id,
                 schema=schema,
                 files=files,
-                inputs=_data(ctx, "ingest").get("inputs", []),
+                inputs=_inputs(ctx),
                 license=_license(ctx),
                 flags=_flags(ctx),
             ),

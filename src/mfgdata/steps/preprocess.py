@@ -19,6 +19,7 @@ from mfgdata.errors import ConfigError
 from mfgdata.packaging.datafiles import SINK_CHUNK_ROWS, parquet_sink
 from mfgdata.packaging.flags import FLAGS, split_flags, write_flags
 from mfgdata.pipeline.context import RunContext
+from mfgdata.pipeline.results import IngestResult, PreprocessResult, ProfileResult
 from mfgdata.pipeline.step import StepResult
 from mfgdata.quality.findings import Finding
 from mfgdata.recipe import batched, clean, load, ops, propose, render
@@ -30,14 +31,9 @@ RECIPE_FILE = "recipe.yaml"
 CLEANED = "preprocessed.parquet"
 
 
-def _data(ctx: RunContext, step: str) -> Mapping[str, Any]:
-    result = ctx.result(step)
-    return result.data if result is not None and isinstance(result.data, Mapping) else {}
-
-
-def _column_meta(ingest: Mapping[str, Any]) -> dict[str, ColumnMeta]:
+def _column_meta(ingest: IngestResult | None) -> dict[str, ColumnMeta]:
     metas: dict[str, ColumnMeta] = {}
-    for c in ingest.get("columns") or []:
+    for c in ingest.columns if ingest is not None else []:
         if isinstance(c, Mapping) and c.get("name"):
             name = str(c["name"])
             metas[name] = ColumnMeta(
@@ -48,10 +44,11 @@ def _column_meta(ingest: Mapping[str, Any]) -> dict[str, ColumnMeta]:
 
 def _keys(ctx: RunContext, schema: pl.Schema) -> tuple[str | None, str | None]:
     """The time and id columns: options first, then ingest and profile."""
-    time = (_data(ctx, "profile").get("time") or {}) if _data(ctx, "profile") else {}
-    time_column = ctx.column("time_column")
-    time_column = time_column or time.get("column")
-    id_column = ctx.column("id_column") or time.get("entity_column")
+    profile = ctx.maybe(ProfileResult)
+    time = (profile.time or {}) if profile is not None else {}
+    facts = ctx.facts
+    time_column = facts.time_column or time.get("column")
+    id_column = facts.id_column or time.get("entity_column")
     for option, name in (("time_column", time_column), ("id_column", id_column)):
         if name is not None and name not in schema:
             raise ConfigError(
@@ -112,16 +109,16 @@ class PreprocessStep:
         else:
             proposal = propose.propose(
                 dict(schema),
-                _data(ctx, "profile") or None,
+                profile.as_dict() if (profile := ctx.maybe(ProfileResult)) else None,
                 time_column=time_column,
                 id_column=id_column,
-                target=ctx.column("target"),
+                target=ctx.facts.target,
                 duplicate_rows=_duplicates(frame),
             )
             recipe, notes = proposal.recipe, proposal.notes
         recipe = Recipe.model_validate(recipe.to_dict())  # re-checked as it will be written
         ctx.progress(self.name, 0.2, "apply")
-        metas = _column_meta(_data(ctx, "ingest"))
+        metas = _column_meta(ctx.maybe(IngestResult))
         file = str(source) if source else RECIPE_FILE
         split = (  # a narrow table (most) is not counted here: ops.apply counts it
             batched.plan(
@@ -171,14 +168,14 @@ class PreprocessStep:
         return StepResult(
             step=self.name,
             frame=table,
-            data={
-                "recipe": recipe.to_dict(),
-                "operations": applied.operations,
-                "columns": [c for c in applied.columns if c["name"] not in flagged],
-                "flags": [c for c in applied.columns if c["name"] in flagged],
-                "proposed": source is None,
-                "notes": [{"ko": ko, "en": en} for ko, en in notes],
-            },
+            data=PreprocessResult(
+                recipe=recipe.to_dict(),
+                operations=applied.operations,
+                columns=[c for c in applied.columns if c["name"] not in flagged],
+                flags=[c for c in applied.columns if c["name"] in flagged],
+                proposed=source is None,
+                notes=[{"ko": ko, "en": en} for ko, en in notes],
+            ),
             findings=findings,
             counts={
                 "rows_in": applied.rows_in or 0,

@@ -15,6 +15,15 @@ from typing import Any
 import polars as pl
 
 from mfgdata.pipeline.context import RunContext
+from mfgdata.pipeline.results import (
+    ImageIngestResult,
+    IngestResult,
+    ModelResult,
+    PriceResult,
+    ProfileResult,
+    QualityResult,
+    StepData,
+)
 from mfgdata.pipeline.step import StepResult
 from mfgdata.pricing.document import price_document
 from mfgdata.pricing.inputs import UNRATED, PricingError, load_inputs
@@ -29,10 +38,10 @@ CONTRACT_FILE = "contract.yaml"
 
 
 def _grade(ctx: RunContext) -> tuple[str, str]:
-    quality = ctx.result("quality")
-    if quality is None or not quality.data.get("grade"):
+    quality = ctx.maybe(QualityResult)
+    if quality is None or not quality.grade:
         return UNRATED, "unrated: quality step did not run"
-    return str(quality.data["grade"]), "quality"
+    return str(quality.grade), "quality"
 
 
 def _size(frame: pl.LazyFrame | None, ctx: RunContext) -> tuple[int, int, str]:
@@ -40,9 +49,9 @@ def _size(frame: pl.LazyFrame | None, ctx: RunContext) -> tuple[int, int, str]:
     if frame is not None:
         rows = int(frame.select(pl.len()).collect(engine="streaming").item())
         return rows, len(frame.collect_schema()), "table"
-    profile = ctx.result("profile")
-    if profile is not None and "rows" in profile.data:
-        return int(profile.data["rows"]), len(profile.data.get("columns") or {}), "profile"
+    profile = ctx.maybe(ProfileResult)
+    if profile is not None:
+        return int(profile.rows), len(profile.columns or {}), "profile"
     raise PricingError(
         "가격 산정에 필요한 표 크기를 알 수 없습니다 (표와 프로파일이 없음)",
         "the table size needed for pricing is unknown (no table and no profile)",
@@ -59,7 +68,7 @@ class PriceStep:
         inputs = load_inputs(path)
         grade, grade_source = _grade(ctx)
         rows, columns, size_source = _size(frame, ctx)
-        model = ctx.result("model")
+        model = ctx.maybe(ModelResult)
         work = _work(
             ctx, rows, columns, size_source, timed=inputs.unit_costs.per_cpu_minute_krw > 0
         )
@@ -75,7 +84,7 @@ class PriceStep:
             columns=columns,
             size_source=size_source,
             library=ctx.settings.home / "library",
-            model_data=model.data if model is not None else None,
+            model_data=model.as_dict() if model is not None else None,
             work=work,
             catalog=catalog,
         )
@@ -84,21 +93,21 @@ class PriceStep:
         if CONTRACT_FILE in ctx.product.written:  # the quality step's contract gets the price
             _price_contract(ctx, doc["price_krw"])
             files += (CONTRACT_FILE,)
-        data: dict[str, Any] = {
-            "price_krw": doc["price_krw"],
-            "vat_krw": doc["vat_krw"],
-            "total_krw": doc["total_krw"],
-            "currency": "KRW",
-            "grade": grade,
-            "licence": doc["licence"],
-            "access_mode": doc["access_mode"],
-            "rule": doc["final"]["rule_en"],
-            "approaches": {k: v["price_krw"] for k, v in doc["approaches"].items()},
-            "market_basis": doc["approaches"]["market"]["details"]["basis"],
-            "api_price_list": doc["api"]["examples"],
-            "api_tiers": doc["api"]["tiers"],
-            "api_call_fee_krw": doc["api"]["call_fee_krw"],
-        }
+        data = PriceResult(
+            price_krw=doc["price_krw"],
+            vat_krw=doc["vat_krw"],
+            total_krw=doc["total_krw"],
+            currency="KRW",
+            grade=grade,
+            licence=doc["licence"],
+            access_mode=doc["access_mode"],
+            rule=doc["final"]["rule_en"],
+            approaches={k: v["price_krw"] for k, v in doc["approaches"].items()},
+            market_basis=doc["approaches"]["market"]["details"]["basis"],
+            api_price_list=doc["api"]["examples"],
+            api_tiers=doc["api"]["tiers"],
+            api_call_fee_krw=doc["api"]["call_fee_krw"],
+        )
         return StepResult(
             step=self.name,
             data=data,
@@ -108,13 +117,12 @@ class PriceStep:
         )
 
 
-def _data(ctx: RunContext, step: str) -> dict[str, Any] | None:
-    result = ctx.result(step)
-    return dict(result.data) if result is not None else None
+def _as_dict(result: StepData | None) -> dict[str, Any] | None:
+    return result.as_dict() if result is not None else None
 
 
 def _counts(ctx: RunContext, step: str) -> dict[str, Any] | None:
-    result = ctx.result(step)
+    result = ctx.step_result(step)
     return dict(result.counts) if result is not None else None
 
 
@@ -126,18 +134,18 @@ def _work(ctx: RunContext, rows: int, columns: int, size_source: str, *, timed: 
         rows=rows,
         columns=columns,
         size_source=size_source,
-        ingest=_data(ctx, "ingest"),
+        ingest=_as_dict(ctx.maybe(IngestResult, ImageIngestResult)),
         preprocess_counts=_counts(ctx, "preprocess"),
         standardize_counts=_counts(ctx, "standardize"),
-        model=_data(ctx, "model"),
+        model=_as_dict(ctx.maybe(ModelResult)),
         seconds=getattr(ctx, "seconds", {}) if timed else {},
     )
 
 
 def _catalog(ctx: RunContext) -> Lookup:
     """Published comparables of the same process family and data type (never creates a DB)."""
-    profile = _data(ctx, "profile")  # registration decides the data type the same way
-    has_time = bool(profile.get("time")) if profile else ctx.column("time_column") is not None
+    profile = ctx.maybe(ProfileResult)  # registration decides the data type the same way
+    has_time = bool(profile.time) if profile else ctx.facts.time_column is not None
     family, data_type = product_kind(ctx.options.title, ctx.product_id, has_time)
     return library_comparables(
         ctx.settings,

@@ -15,6 +15,7 @@ import polars as pl
 
 from mfgdata.errors import ConfigError, InputError
 from mfgdata.pipeline.context import RunContext
+from mfgdata.pipeline.results import IngestResult, ProfileResult
 from mfgdata.pipeline.step import StepResult
 from mfgdata.profiling.charts import (
     MAX_HISTOGRAMS,
@@ -94,8 +95,8 @@ class ProfileStep:
     def run(self, frame: pl.LazyFrame | None, ctx: RunContext) -> StepResult:
         if frame is None:
             raise InputError("프로파일할 표가 없습니다", "there is no table to profile")
-        ingest = ctx.result("ingest")
-        meta: Mapping[str, Any] = ingest.data if ingest else {}
+        ingest = ctx.maybe(IngestResult)
+        meta: Mapping[str, Any] = ingest or {}
         schema = frame.collect_schema()
         time_column = ctx.column("time_column")
         id_column = ctx.column("id_column")
@@ -139,7 +140,7 @@ class ProfileStep:
             counts["time_gaps"] = tp.data["gaps"]["count"]
         return StepResult(
             step=self.name,
-            data=profile,
+            data=ProfileResult(**profile),
             findings=tuple(findings),
             counts=counts,
             files=(PROFILE_FILE,),

@@ -20,6 +20,14 @@ from typing import Any
 import polars as pl
 
 from mfgdata.pipeline.context import RunContext
+from mfgdata.pipeline.results import (
+    IngestResult,
+    PreprocessResult,
+    PriceResult,
+    ProfileResult,
+    QualityResult,
+    StandardizeResult,
+)
 from mfgdata.pipeline.step import StepResult
 from mfgdata.quality.contract import Contract, dump_contract
 from mfgdata.quality.defaults import default_contract
@@ -61,13 +69,8 @@ def property_ranges(data: Mapping[str, Any] | None) -> dict[str, Range]:
     return out
 
 
-def _data(ctx: RunContext, step: str) -> Mapping[str, Any]:
-    r = ctx.result(step)
-    return r.data if r is not None else {}
-
-
 def _findings(ctx: RunContext, step: str) -> tuple[Finding, ...]:
-    r = ctx.result(step)
+    r = ctx.step_result(step)
     return r.findings if r is not None else ()
 
 
@@ -116,20 +119,25 @@ class QualityStep:
         self.reference_time = reference_time
 
     def contract_for(self, frame: pl.LazyFrame, ctx: RunContext) -> tuple[Contract, Extras]:
-        ingest, profile = _data(ctx, "ingest"), _data(ctx, "profile")
-        pre, std, price = _data(ctx, "preprocess"), _data(ctx, "standardize"), _data(ctx, "price")
+        ingest, profile = ctx.maybe(IngestResult), ctx.maybe(ProfileResult)
+        pre, std = ctx.maybe(PreprocessResult), ctx.maybe(StandardizeResult)
+        price = ctx.maybe(PriceResult)
+        facts = ctx.facts
         schema = frame.collect_schema()
-        units: dict[str, str | None] = {c["name"]: c.get("unit") for c in ingest.get("columns", [])}
-        units.update({c["name"]: c.get("unit") for c in pre.get("columns", [])})
-        recipe = pre.get("recipe") or {}
+        units: dict[str, str | None] = {
+            c["name"]: c.get("unit") for c in (ingest.columns if ingest else [])
+        }
+        units.update({c["name"]: c.get("unit") for c in (pre.columns if pre else [])})
+        recipe = (pre.recipe if pre else None) or {}
         ranges = {**recipe_ranges(recipe), **property_ranges(std)}
-        tcol = ctx.column("time_column") or recipe.get("time_column") or ingest.get("time_column")
+        found_time = ingest.time_column if ingest else None
+        tcol = facts.time_column or recipe.get("time_column") or found_time
         odcs_price = (
-            {"priceAmount": price["price_krw"], "priceCurrency": "KRW", "priceUnit": "dataset"}
-            if price.get("price_krw") is not None
+            {"priceAmount": price.price_krw, "priceCurrency": "KRW", "priceUnit": "dataset"}
+            if price is not None and price.price_krw is not None
             else None
         )
-        pid = ctx.product_id
+        pid = facts.product_id
         contract = default_contract(
             product_id=pid,
             name=ctx.options.title or pid,
@@ -137,11 +145,11 @@ class QualityStep:
             units={k: v for k, v in units.items() if k in schema},
             ranges={k: v for k, v in ranges.items() if k in schema},
             time_column=tcol,
-            id_column=ctx.column("id_column"),
-            target=ctx.column("target"),
+            id_column=facts.id_column,
+            target=facts.target,
             price=odcs_price,
         )
-        inputs = list(ingest.get("inputs", []))
+        inputs = list(ingest.inputs if ingest else [])
         lineage = {
             "sources_listed": bool(inputs),
             "sources_sha256": bool(inputs) and all(i.get("sha256") for i in inputs),
@@ -152,16 +160,16 @@ class QualityStep:
         }
         if len(inputs) > 1:
             lineage["source_file_column"] = "source_file" in schema
-        time = profile.get("time") or {}
+        time = (profile.time if profile else None) or {}
         extras = Extras(
-            junk=ingest.get("junk") if ingest else None,
-            ingest_rows=int(ingest.get("rows", 0) or 0),
-            ingest_columns=len(ingest.get("columns", [])),
+            junk=ingest.junk if ingest else None,
+            ingest_rows=int(ingest.rows or 0) if ingest else 0,
+            ingest_columns=len(ingest.columns) if ingest else 0,
             units={k: v for k, v in units.items() if k in schema},
             lineage=lineage,
             interval_s=time.get("interval_seconds") if isinstance(time, Mapping) else None,
             reference=self.reference_time,
-            duplicates=dedupe_record(pre),
+            duplicates=dedupe_record(pre or {}),
             duplicate_files=duplicate_files(inputs, _findings(ctx, "ingest")),
             timezone_assumed=any(f.code == TIMEZONE_ASSUMED for f in _findings(ctx, "ingest")),
             timezone=ctx.timezone,
@@ -184,14 +192,14 @@ class QualityStep:
         findings = tuple(f for m in report.measures if (f := m.to_finding()) is not None)
         return StepResult(
             step=self.name,
-            data={
-                "score": report.score,
-                "grade": report.grade,
-                "passed": report.passed,
-                "registrable": report.registrable,
-                "grade_reasons": [r.to_dict() for r in report.reasons],
-                "measures": [m.to_dict() for m in report.measures],
-            },
+            data=QualityResult(
+                score=report.score,
+                grade=report.grade,
+                passed=report.passed,
+                registrable=report.registrable,
+                grade_reasons=[r.to_dict() for r in report.reasons],
+                measures=[m.to_dict() for m in report.measures],
+            ),
             findings=findings,
             counts={
                 "measures": len(report.measures),

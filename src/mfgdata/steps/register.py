@@ -19,6 +19,7 @@ from mfgdata.catalog.register import register_product as _register
 from mfgdata.catalog.workflow import registration_grade
 from mfgdata.db.tables import Organisation, ProductVersion, User
 from mfgdata.pipeline.context import RunContext
+from mfgdata.pipeline.results import QualityResult
 from mfgdata.pipeline.step import StepResult
 from mfgdata.quality.findings import Finding
 from mfgdata.quality.score import meets_registration_grade
@@ -37,8 +38,8 @@ class RegisterStep:
     def run(self, frame: pl.LazyFrame | None, ctx: RunContext) -> StepResult:
         root = ctx.product.root
         missing = [f for f in LIBRARY_FILES if not (root / f).is_file()]
-        quality = ctx.results.get("quality")
-        grade = str(quality.data.get("grade")) if quality and quality.data.get("grade") else None
+        quality = ctx.maybe(QualityResult)
+        grade = str(quality.grade) if quality and quality.grade else None
         required = registration_grade(root)
         publishable = grade is not None and meets_registration_grade(grade, required)
         findings = [

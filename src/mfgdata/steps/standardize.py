@@ -14,6 +14,7 @@ from typing import Any
 import polars as pl
 
 from mfgdata.pipeline.context import RunContext
+from mfgdata.pipeline.results import PreprocessResult, ProfileResult, StandardizeResult
 from mfgdata.pipeline.step import StepResult
 from mfgdata.quality.findings import Finding
 from mfgdata.semantics.dictionary import Dictionary, Property, UnitDef, load_dictionary
@@ -183,9 +184,9 @@ class StandardizeStep:
     def run(self, frame: pl.LazyFrame | None, ctx: RunContext) -> StepResult:
         if frame is None:
             raise ValueError("standardize needs the table from the earlier steps")
-        pre = ctx.result("preprocess")
-        prof = ctx.result("profile")
-        columns = list((pre.data if pre else {}).get("columns") or [])
+        pre = ctx.maybe(PreprocessResult)
+        prof = ctx.maybe(ProfileResult)
+        columns = [dict(c) for c in pre.columns] if pre else []
         if not columns:
             columns = [{"name": n, "unit": None} for n in frame.collect_schema().names()]
         extension: Path | None = getattr(ctx.options, "dictionary", None)
@@ -201,7 +202,7 @@ class StandardizeStep:
             ]
             source = Path(accepted).name
         else:
-            infos = column_infos(columns, dict(prof.data) if prof else {}, frame.collect_schema())
+            infos = column_infos(columns, prof.as_dict() if prof else {}, frame.collect_schema())
             entries = entries_from_matches(match_columns(infos, dictionary), dictionary)
             source = "proposed"
         entries = [settle_unit(e, dictionary) for e in entries]
@@ -230,7 +231,7 @@ class StandardizeStep:
         return StepResult(
             step=self.name,
             frame=out,
-            data={"columns": data_columns, "source": source},
+            data=StandardizeResult(columns=data_columns, source=source),
             findings=findings,
             counts={
                 "columns": len(entries),

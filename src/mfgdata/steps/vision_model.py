@@ -28,6 +28,7 @@ from mfgdata.images.baseline import (
     side_for,
 )
 from mfgdata.pipeline.context import RunContext
+from mfgdata.pipeline.results import ModelResult
 from mfgdata.pipeline.step import StepResult
 from mfgdata.quality.findings import Finding
 from mfgdata.report.section import ReportSection
@@ -51,7 +52,7 @@ MAX_SUBGROUP_VALUES = 20
 def _skip(step: str, ko: str, en: str) -> StepResult:
     return StepResult(
         step=step,
-        data={"skipped": True, "reason_ko": ko, "reason_en": en},
+        data=ModelResult({"skipped": True, "reason_ko": ko, "reason_en": en}),
         findings=(
             Finding(
                 code="model.skipped",
@@ -338,7 +339,7 @@ class ImageModelStep:
         }
         return StepResult(
             step=self.name,
-            data=data,
+            data=ModelResult(data),
             findings=tuple(findings),
             counts={
                 "train_images": len(result.train_rows),

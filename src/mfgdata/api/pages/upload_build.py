@@ -21,7 +21,7 @@ router = APIRouter(include_in_schema=False)
 @lru_cache(maxsize=1)
 def step_names() -> tuple[str, ...]:
     """The pipeline's steps as the job reports them (``step: message``), then registration."""
-    from mfgdata.pipeline.sequence import default_steps
+    from mfgdata.flow import default_steps
 
     return (*(s.name for s in default_steps()), "register")
 

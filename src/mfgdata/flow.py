@@ -1,16 +1,19 @@
-"""The product flow: which steps run, in which order.
+"""The product flow: which steps run, in which order, and ``build`` with that flow as default.
 
-A step that is not built yet is simply not in the list.
+It lives outside ``pipeline`` so that the pipeline spine imports nothing from ``steps`` (the
+steps import the spine: RunContext, StepResult, the result types). A step that is not built yet
+is simply not in the list.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
+from mfgdata.pipeline.context import BuildOptions, ProgressFn
+from mfgdata.pipeline.runner import BuildResult
+from mfgdata.pipeline.runner import build as run_steps
 from mfgdata.pipeline.step import Step
-
-if TYPE_CHECKING:
-    from mfgdata.pipeline.context import BuildOptions
+from mfgdata.settings import Settings
 
 
 def default_steps() -> list[Step]:
@@ -66,3 +69,15 @@ def steps_for(options: BuildOptions) -> list[Step]:
     if options.labels is not None or is_image_input(options.inputs):
         return image_steps()
     return default_steps()
+
+
+def build(
+    options: BuildOptions,
+    *,
+    steps: Sequence[Step] | None = None,
+    settings: Settings | None = None,
+    progress: ProgressFn | None = None,
+) -> BuildResult:
+    """Run ``steps`` (default: :func:`steps_for` the options) into a product at ``options.out``."""
+    chosen = list(steps) if steps is not None else steps_for(options)
+    return run_steps(options, steps=chosen, settings=settings, progress=progress)
