@@ -32,6 +32,7 @@ from mfgdata.db.repositories.products import get_product
 from mfgdata.db.repositories.valuechain import live_share, live_shares
 from mfgdata.db.tables import (
     VALUE_CHAIN_RELATIONS,
+    AuditLog,
     GroupShare,
     Organisation,
     Product,
@@ -44,6 +45,8 @@ from mfgdata.db.tables import (
 from mfgdata.errors import InputError
 
 STAFF = ("admin", "center_staff")
+#: the audit actions of shares (creation, revocation, each data read through a share)
+AUDITED = ("share.create", "share.revoke", "valuechain.read")
 
 
 class ShareInputError(InputError):
@@ -377,3 +380,20 @@ def shares_reaching(
         if share.product.owner_org_id != viewer.org_id:
             out.setdefault(share.product_id, share)
     return out
+
+
+def share_audit(*, session: Session, viewer: User | None, limit: int = 200) -> Sequence[AuditLog]:
+    """The audit rows of the shares the viewer may see (``list_shares``), newest first: the
+    owner sees who read its product through which share; a member, its groups' shares."""
+    stmt = (
+        select(AuditLog)
+        .where(AuditLog.action.in_(AUDITED))
+        .order_by(AuditLog.id.desc())
+        .limit(limit)
+    )
+    if viewer is not None and viewer.role not in STAFF:
+        visible = list_shares(session=session, viewer=viewer)
+        if not visible:
+            return []
+        stmt = stmt.where(AuditLog.target.in_([f"share:{s.id}" for s in visible]))
+    return session.scalars(stmt).all()

@@ -11,7 +11,6 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from mfgdata.accounts import audit
 from mfgdata.catalog import valuechain as vc
 from mfgdata.catalog.valuechain import ShareInputError
 from mfgdata.cli.console import console, handle_errors
@@ -196,12 +195,6 @@ def audit_log(
     """공유 생성·철회·조회 감사 기록 (JSON 줄) / Share audit: created, revoked, each read."""
     upgrade()
     with session_scope() as session:
-        rows = [
-            r
-            for action in ("share.create", "share.revoke", "valuechain.read")
-            for r in audit.list_audit(session=session, action=action, limit=limit)
-        ]
-        rows.sort(key=lambda r: r.id, reverse=True)
-        for r in rows[:limit]:
+        for r in vc.share_audit(session=session, viewer=None, limit=limit):
             line = {"at": r.at.isoformat(), "action": r.action, "target": r.target, **r.detail}
             typer.echo(json.dumps(line, ensure_ascii=False))

@@ -17,14 +17,12 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from mfgdata.accounts import audit
 from mfgdata.api.auth import ActorDep, DbSession, require_user
 from mfgdata.api.deps import DbInt
 from mfgdata.catalog import valuechain as vc
 from mfgdata.db.tables import GroupShare, ValueChainGroup
 
 router = APIRouter(prefix="/api/v1/valuechain", tags=["value chains / 가치사슬"])
-AUDITED = ("share.create", "share.revoke", "valuechain.read")
 
 
 class GroupIn(BaseModel):
@@ -159,14 +157,7 @@ def share_audit(
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> list[dict[str, Any]]:
     user = require_user(actor, "read")
-    targets = {f"share:{s.id}" for s in vc.list_shares(session=session, viewer=user)}
-    rows = [
-        r
-        for action in AUDITED
-        for r in audit.list_audit(session=session, action=action, limit=limit)
-        if r.target in targets
-    ]
-    rows.sort(key=lambda r: r.id, reverse=True)
+    rows = vc.share_audit(session=session, viewer=user, limit=limit)
     return [
         {
             "id": r.id,
@@ -177,5 +168,5 @@ def share_audit(
             "target": r.target,
             "detail": r.detail,
         }
-        for r in rows[:limit]
+        for r in rows
     ]
