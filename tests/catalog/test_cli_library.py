@@ -25,7 +25,7 @@ def test_db_register_publish_search_users(mfgdata_home: Path, product_dir: Path)
     try:
         up = runner.invoke(app, ["db", "upgrade"])
         assert up.exit_code == 0, up.output
-        assert "0008" in up.output and (mfgdata_home / "mfgdata.db").is_file()
+        assert "0009" in up.output and (mfgdata_home / "mfgdata.db").is_file()
 
         reg = runner.invoke(app, ["register", str(product_dir), "--org", "Acme"])
         assert reg.exit_code == 0, reg.output

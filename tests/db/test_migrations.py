@@ -19,7 +19,7 @@ TABLES = {t.name for t in Base.metadata.sorted_tables}
 def test_migrated_schema_has_every_table_at_head(db_engine: Engine) -> None:
     names = set(inspect(db_engine).get_table_names())
     assert names >= TABLES
-    assert current_revision(db_engine) == head_revision() == "0008"
+    assert current_revision(db_engine) == head_revision() == "0009"
 
 
 def test_search_index_exists(db_engine: Engine) -> None:
@@ -40,7 +40,7 @@ def test_downgrade_to_base_and_up_again(db_url: str) -> None:
     engine = make_engine(db_url)
     try:
         assert not (TABLES & set(inspect(engine).get_table_names()))
-        assert upgrade(db_url) == "0008"
+        assert upgrade(db_url) == "0009"
         assert set(inspect(engine).get_table_names()) >= TABLES
     finally:
         engine.dispose()

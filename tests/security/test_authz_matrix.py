@@ -44,7 +44,7 @@ from mfgdata.db.tables import (
     SupplierMatch,
     utcnow,
 )
-from security import programs_world
+from security import programs_world, valuechain_world
 from security.world import CSV, DRAFT, GRANTED, PASSWORD, PUB, ROLES, SecWorld
 
 P = "/api/v1/products/{product_id}/versions/{version}"
@@ -254,7 +254,9 @@ def parse_matrix(text: str) -> list[Row]:
     return out
 
 
-ROWS = parse_matrix(MATRIX + programs_world.ROWS)  # issue 18's rows live beside its world
+ROWS = parse_matrix(
+    MATRIX + programs_world.ROWS + valuechain_world.ROWS
+)  # issue 18's, 17.5's rows live beside their worlds
 
 
 def app_routes(app: FastAPI) -> set[str]:
@@ -1027,6 +1029,7 @@ BUILDERS: dict[str, Builder] = {
 }
 
 BUILDERS.update(programs_world.BUILDERS)
+BUILDERS.update(valuechain_world.BUILDERS)
 
 
 def outcome(resp: Response) -> str:

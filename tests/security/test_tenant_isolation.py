@@ -11,8 +11,9 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy import func, select
 
-from mfgdata.db.tables import ApiToken, Job, Upload
-from security import programs_world
+from mfgdata.catalog import valuechain
+from mfgdata.db.tables import ApiToken, GroupShare, Job, Upload
+from security import programs_world, valuechain_world
 from security.test_authz_matrix import app_routes
 from security.world import OTHER_DRAFT, SecWorld
 
@@ -169,8 +170,37 @@ def test_no_route_exposes_usage_or_audit_rows(world: SecWorld) -> None:
     """Usage and audit rows are read in the library only (tenant view: ``list_audit(org_id=)``).
     A route that exposes them must come with isolation tests here: this fails until then."""
     exposed = sorted(r for r in app_routes(world.app) if "usage" in r or "audit" in r)
-    # issue 18: one application's trail, staff only (test_programme_audit_trail_is_staff_only)
-    assert exposed == ["GET /api/v1/programs/applications/{app_id}/audit"]
+    # issue 18: one application's trail, staff only (test_programme_audit_trail_is_staff_only);
+    # issue 17.5: the trail of the shares one may see (test_share_audit_is_isolated)
+    assert exposed == [
+        "GET /api/v1/programs/applications/{app_id}/audit",
+        "GET /api/v1/valuechain/audit",
+    ]
+
+
+def test_share_audit_is_isolated(world: SecWorld) -> None:
+    """The share audit shows a share's rows to its product's owner, to its group's members and
+    to staff only: Owner's share with a group of Owner and Supplier is invisible to Other and
+    Buyer (outside the group), and so is its read by Supplier."""
+    share_id = valuechain_world.fresh_share(world)
+    target = f"share:{share_id}"
+    with world.session() as s:
+        share = s.get_one(GroupShare, share_id)
+        valuechain.add_member(session=s, group=share.group, org=world.orgs["supplier"])
+        s.commit()
+        pid = share.product_id
+    with world.client("supplier") as c:
+        assert c.get(f"/api/v1/products/{pid}/versions/1/rows?limit=1").status_code == 200
+    seen = {}
+    for role in ("owner", "supplier", "staff", "admin", "other", "buyer"):
+        with world.client(role) as c:
+            rows = c.get("/api/v1/valuechain/audit").json()
+        seen[role] = sorted(r["action"] for r in rows if r["target"] == target)
+        assert all(r["action"] in valuechain.AUDITED for r in rows), role
+    both = ["share.create", "valuechain.read"]
+    assert seen == {
+        "owner": both, "supplier": both, "staff": both, "admin": both, "other": [], "buyer": []
+    }  # fmt: skip
 
 
 def test_programme_audit_trail_is_staff_only(world: SecWorld) -> None:

@@ -28,6 +28,11 @@ ACTIONS = (
     "access.deny",
     "grant.create",
     "grant.revoke",
+    "valuechain.group",
+    "valuechain.member",
+    "share.create",
+    "share.revoke",
+    "valuechain.read",
 )
 
 

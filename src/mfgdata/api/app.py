@@ -46,6 +46,7 @@ from mfgdata.api.routes import (
     rows,
     suppliers,
     uploads,
+    valuechain,
 )
 from mfgdata.api.routes.aas import AAS_PREFIX, aas_result
 from mfgdata.errors import MfgDataError
@@ -80,6 +81,7 @@ ROUTERS = (
     center_events.router,
     center_dashboard.router,
     images.router,
+    valuechain.router,
 )
 
 HTTP_MESSAGES: dict[int, tuple[str, str, str]] = {

@@ -7,7 +7,10 @@
   only) is answered 404, so ids are never confirmed;
 - metadata and AAS need the ``read`` or the ``api`` scope (a program that calls a product's rows
   reads its schema and AAS first), rows and predictions the ``api`` scope and a right to the data
-  (owner organisation or a live grant, ``catalog.access.authorize``);
+  (owner organisation, a live grant or a live value-chain group share, ``catalog.access``);
+- a version reachable only through a group share is never cached (a revocation or an expiry
+  takes effect at once) and each rows/predict call through it is audited (``valuechain.read``,
+  naming the group and the share);
 - an anonymous caller asking a published product's rows gets 401.
 
 Every allowed rows/predict call is metered after the response (``api.metering``: rows from the
@@ -25,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from mfgdata.accounts.errors import AuthError, PermissionDenied
 from mfgdata.accounts.roles import can
-from mfgdata.api.auth import request_actor
+from mfgdata.api.auth import client_ip, request_actor
 from mfgdata.api.authcache import AuthCache
 from mfgdata.api.deps import (
     PREDICT,
@@ -104,13 +107,14 @@ async def make_authorizer(request: Request) -> Authorizer:
                 request.state.meter = known.meter
             return
         with session_factory(get_engine(settings))() as session:
-            meter = _check(session, ref, action)
+            meter, by_share = _check(session, ref, action)
         if meter is not None:
             request.state.meter = meter
-        if decisions is not None:
+        if decisions is not None and not by_share:
             decisions.put(key, Allowed(meter))
 
-    def _check(session: Session, ref: ProductRef, action: str) -> Meter | None:
+    def _check(session: Session, ref: ProductRef, action: str) -> tuple[Meter | None, bool]:
+        """The meter of an allowed call and whether a group share was needed to see it."""
         user = actor.user
         if user is None:  # the row, not ``ref``: resolved refs may be cached for a while
             if _version(session, ref).status != "published":
@@ -120,14 +124,16 @@ async def make_authorizer(request: Request) -> Authorizer:
                     "데이터 조회에는 API 토큰이나 로그인이 필요합니다",
                     "data access needs an API token or a login",
                 )
-            return None
+            return None, False
         version = _version(session, ref)
-        granted = access.has_grant(
-            session=session, org_id=user.org_id, product_id=version.product_id
-        )
-        data_ok = can(user, "version.api", version, granted=granted)
-        if not data_ok and not can(user, "version.view", version):
+        granted, share = access.rights(session=session, user=user, product_id=version.product_id)
+        shared = share is not None
+        data_ok = can(user, "version.api", version, granted=granted, shared=shared)
+        seen = can(user, "version.view", version)
+        if not data_ok and not seen and not can(user, "version.view", version, shared=shared):
             raise _not_found(ref)
+        data_by_share = shared and not can(user, "version.api", version, granted=granted)
+        by_share = data_by_share or (shared and not seen)  # never cached
         accepted = SCOPES.get(action, ("read",))
         if actor.via == "token" and not any(actor.has_scope(s) for s in accepted):
             scope = accepted[0]
@@ -141,7 +147,17 @@ async def make_authorizer(request: Request) -> Authorizer:
                     "no right to this product's data (request access and wait for approval)",
                 )
             token: ApiToken | None = actor.token
-            return Meter(version.id, token.id if token else None, user.id)
-        return None
+            if share is not None and data_by_share:
+                access.record_share_use(
+                    session=session,
+                    user=user,
+                    share=share,
+                    version=version,
+                    action=action,
+                    ip=client_ip(request),
+                )
+                session.commit()
+            return Meter(version.id, token.id if token else None, user.id), by_share
+        return None, by_share
 
     return check

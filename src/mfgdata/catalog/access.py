@@ -1,14 +1,18 @@
 """Access to a product's data: requests decided by the owner organisation, grants, checks.
 
-Who may read a product's data (download, Open API rows): an admin, the owner organisation, or an
-organisation holding a live grant (not revoked, not expired). Buyers see published products'
-metadata without a grant.
+Who may read a product's data (download, Open API rows): an admin, the owner organisation, an
+organisation holding a live grant (not revoked, not expired), or a member organisation of a
+value-chain group the product is shared with through a live share (``catalog.valuechain``).
+Buyers see published products' metadata without a grant. A data read allowed only by a group
+share is audited (``valuechain.read``, naming the group and the share) here, in ``authorize``,
+so every data route records it without code of its own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import ClassVar
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -18,7 +22,19 @@ from mfgdata.accounts.errors import PermissionDenied
 from mfgdata.accounts.roles import Resource, can
 from mfgdata.catalog.errors import NotFound, WorkflowError
 from mfgdata.db.repositories.products import get_version
-from mfgdata.db.tables import AccessRequest, Grant, Product, ProductVersion, User, utcnow
+from mfgdata.db.repositories.valuechain import live_share
+from mfgdata.db.tables import (
+    AccessRequest,
+    Grant,
+    GroupShare,
+    Product,
+    ProductVersion,
+    User,
+    utcnow,
+)
+
+#: the data actions a group share opens (each use is audited as ``valuechain.read``)
+DATA_ACTIONS = ("version.download", "version.api")
 
 
 def _deny(action: str, what: str) -> PermissionDenied:
@@ -38,24 +54,78 @@ def has_grant(
     return session.scalars(stmt.limit(1)).first() is not None
 
 
+def rights(
+    *, session: Session, user: User, product_id: str, now: datetime | None = None
+) -> tuple[bool, GroupShare | None]:
+    """(a live grant?, the live group share reaching the user's organisation, if any)."""
+    granted = has_grant(session=session, org_id=user.org_id, product_id=product_id, now=now)
+    share = live_share(session=session, org_id=user.org_id, product_id=product_id, now=now)
+    return granted, share
+
+
 def has_access(
     *, session: Session, user: User, product: Product, now: datetime | None = None
 ) -> bool:
-    """May ``user`` read the product's data: admin, owner organisation, or a live grant."""
+    """May ``user`` read the product's data: admin, owner organisation, a live grant or a live
+    group share (of a verified or published version)."""
     if not user.active:
         return False
     if user.role == "admin" or product.owner_org_id == user.org_id:
         return True
-    return has_grant(session=session, org_id=user.org_id, product_id=product.id, now=now)
+    if has_grant(session=session, org_id=user.org_id, product_id=product.id, now=now):
+        return True
+    return (
+        live_share(session=session, org_id=user.org_id, product_id=product.id, now=now) is not None
+    )
+
+
+def share_only(user: User, action: str, version: ProductVersion, granted: bool) -> bool:
+    """True when ``action`` on ``version`` is allowed to ``user`` by a group share alone."""
+    return action in DATA_ACTIONS and not can(user, action, version, granted=granted)
+
+
+def record_share_use(
+    *,
+    session: Session,
+    user: User,
+    share: GroupShare,
+    version: ProductVersion,
+    action: str,
+    ip: str | None = None,
+) -> None:
+    """The audit row of one data read through a group share (the group and the share named)."""
+    audit.record(
+        session=session,
+        action="valuechain.read",
+        actor=user,
+        target=f"share:{share.id}",
+        ip=ip,
+        detail={
+            "product": version.product_id,
+            "version": version.version,
+            "use": action,
+            "group_id": share.group_id,
+            "group": share.group.name,
+            "share_id": share.id,
+            "purpose": share.purpose,
+        },
+    )
 
 
 def authorize(*, session: Session, user: User, action: str, resource: Resource) -> None:
-    """Raise PermissionDenied unless ``can(user, action, resource)`` (grants looked up here)."""
-    granted = False
+    """Raise PermissionDenied unless ``can(user, action, resource)`` (grants and group shares
+    looked up here); a data read allowed by a group share alone is audited."""
+    granted, share = False, None
     if isinstance(resource, ProductVersion):
-        granted = has_grant(session=session, org_id=user.org_id, product_id=resource.product_id)
-    if not can(user, action, resource, granted=granted):
+        granted, share = rights(session=session, user=user, product_id=resource.product_id)
+    if not can(user, action, resource, granted=granted, shared=share is not None):
         raise _deny(action, type(resource).__name__)
+    if (
+        share is not None
+        and isinstance(resource, ProductVersion)
+        and share_only(user, action, resource, granted)
+    ):
+        record_share_use(session=session, user=user, share=share, version=resource, action=action)
 
 
 def request_access(
@@ -138,6 +208,7 @@ def grant_access(
     expires_at: datetime | None = None,
     request: AccessRequest | None = None,
 ) -> Grant:
+    refuse_onward_transfer(session=session, actor=actor, product=product, what="grant")
     if not can(actor, "grant.create", product):
         raise _deny("grant.create", product.id)
     grant = Grant(
@@ -219,3 +290,42 @@ def data_version(
         ):
             return row
         raise
+
+
+def refuse_onward_transfer(
+    *, session: Session, actor: User | None, product: Product, what: str
+) -> None:
+    """Raise when ``actor``'s organisation holds the product only through a group share whose
+    policy forbids onward transfer (``what``: grant, publish or share)."""
+    if actor is None or actor.role == "admin" or product.owner_org_id == actor.org_id:
+        return
+    share = live_share(session=session, org_id=actor.org_id, product_id=product.id)
+    if share is not None and share.no_onward_transfer:
+        raise OnwardTransferRefused(share, what)
+
+
+class OnwardTransferRefused(PermissionDenied):
+    """A member organisation tries to pass on a product shared with its group (policy)."""
+
+    code = "onward_transfer_refused"
+
+    KO: ClassVar[dict[str, str]] = {
+        "grant": "다른 조직에 권한을 줄",
+        "publish": "게시할",
+        "share": "다른 그룹에 공유할",
+    }
+    EN: ClassVar[dict[str, str]] = {
+        "grant": "grant it to another organisation",
+        "publish": "publish it",
+        "share": "share it with another group",
+    }
+
+    def __init__(self, share: GroupShare, what: str) -> None:
+        self.share_id = share.id
+        super().__init__(
+            f"가치사슬 그룹 '{share.group.name}'에 공유된 제품은 재전달이 금지되어 "
+            f"{self.KO[what]} 수 없습니다 (공유 {share.id}, 목적: {share.purpose})",
+            f"the product is shared with the value-chain group '{share.group.name}' under a "
+            f"no-onward-transfer policy: you may not {self.EN[what]} "
+            f"(share {share.id}, purpose: {share.purpose})",
+        )

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from mfgdata.accounts import audit
 from mfgdata.accounts.errors import PermissionDenied
 from mfgdata.accounts.roles import can
+from mfgdata.catalog.access import refuse_onward_transfer
 from mfgdata.catalog.errors import WorkflowError
 from mfgdata.catalog.licences import LICENCES, get_licence, package_files
 from mfgdata.catalog.metadata import read_facts, search_text
@@ -113,7 +114,9 @@ def publish(
     approval_required: bool | None = None,
 ) -> ProductVersion:
     """Publish; the seller may choose the standard licence buyers accept (``licences``) and
-    whether orders wait for its approval (None: keep the product's current choice)."""
+    whether orders wait for its approval (None: keep the product's current choice). A member
+    organisation of a group the product is shared with may not publish it (no onward transfer)."""
+    refuse_onward_transfer(session=session, actor=actor, product=version.product, what="publish")
     _allow(actor, "version.publish", version)
     _from(version, "publish")
     if licence is not None:

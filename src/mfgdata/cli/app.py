@@ -21,6 +21,7 @@ from mfgdata.cli import programs as programs_cmd
 from mfgdata.cli import serve as serve_cmd
 from mfgdata.cli import standardize as standardize_cmd
 from mfgdata.cli import suppliers as suppliers_cmd
+from mfgdata.cli import valuechain as valuechain_cmd
 from mfgdata.cli import verify as verify_cmd
 from mfgdata.cli import worker as worker_cmd
 
@@ -57,6 +58,7 @@ app.add_typer(consult_cmd.consult_app, name="consult")
 app.add_typer(kamp_cmd.kamp_app, name="kamp")
 app.add_typer(suppliers_cmd.suppliers_app, name="suppliers")
 app.add_typer(center_cmd.center_app, name="center")
+app.add_typer(valuechain_cmd.valuechain_app, name="valuechain")
 
 
 def main() -> None:

@@ -932,3 +932,78 @@ class CenterRegistration(Base):
             name="fk_center_registrations_survey_response",  # the convention's is > 63 chars
         )
     )
+
+
+# -- issue 17 item 5: value-chain groups and group-only product shares ------------------------
+VALUE_CHAIN_RELATIONS = ("supplier", "customer")
+
+
+class ValueChainGroup(Base):
+    """Organisations linked as suppliers/customers of each other (a value chain)."""
+
+    __tablename__ = "value_chain_groups"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ValueChainMember(Base):
+    """An organisation in a group."""
+
+    __tablename__ = "value_chain_members"
+    __table_args__ = (
+        UniqueConstraint("group_id", "org_id", name="uq_value_chain_members_group_org"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("value_chain_groups.id", ondelete="CASCADE"), index=True
+    )
+    org_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ValueChainLink(Base):
+    """``from_org`` is the ``relation`` (supplier or customer) of ``to_org`` inside a group."""
+
+    __tablename__ = "value_chain_links"
+    __table_args__ = (
+        _one_of("relation", VALUE_CHAIN_RELATIONS),
+        UniqueConstraint(
+            "group_id", "from_org_id", "to_org_id", name="uq_value_chain_links_group_pair"
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("value_chain_groups.id", ondelete="CASCADE"), index=True
+    )
+    from_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    to_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    relation: Mapped[str] = mapped_column(String(16))
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class GroupShare(Base):
+    """A product shared inside one group under a usage policy: the purpose, no onward transfer
+    (default) and an expiry (required: a share never lasts for ever). Live while not revoked and
+    not expired."""
+
+    __tablename__ = "group_shares"
+    __table_args__ = (Index("ix_group_shares_product_group", "product_id", "group_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[str] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("value_chain_groups.id", ondelete="CASCADE"), index=True
+    )
+    purpose: Mapped[str] = mapped_column(Text)
+    no_onward_transfer: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    expires_at: Mapped[datetime]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    group: Mapped[ValueChainGroup] = relationship(lazy="joined")
+    product: Mapped[Product] = relationship(lazy="joined")

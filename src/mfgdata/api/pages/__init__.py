@@ -29,6 +29,7 @@ from mfgdata.api.pages import (
     programs,
     suppliers,
     upload_build,
+    valuechain,
 )
 from mfgdata.api.pages.common import LoginRequired, error_message, redirect, render
 from mfgdata.api.pages.i18n import gettext, request_language
@@ -48,6 +49,7 @@ ROUTERS = (
     center.router,
     center_testbeds.router,
     center_events.router,
+    valuechain.router,
 )
 
 

@@ -84,8 +84,10 @@ def _my_order(session: DbSession, actor: Actor, version: ProductVersion) -> Orde
 def _access(session: DbSession, actor: Actor, version: ProductVersion) -> dict[str, Any]:
     user = actor.user
     if user is None:
-        return {"download": False, "can_request": False, "pending": None}
-    granted = access.has_grant(session=session, org_id=user.org_id, product_id=version.product_id)
+        return {"download": False, "can_request": False, "pending": None, "share": None}
+    granted, share = access.rights(session=session, user=user, product_id=version.product_id)
+    if version.product.owner_org_id == user.org_id:
+        share = None  # the owner reads its own product, not through its group
     pending = None
     if version.product.owner_org_id != user.org_id:
         pending = (
@@ -98,13 +100,16 @@ def _access(session: DbSession, actor: Actor, version: ProductVersion) -> dict[s
             .first()
         )
     return {
-        "download": can(user, "version.download", version, granted=granted),
+        "download": can(
+            user, "version.download", version, granted=granted, shared=share is not None
+        ),
         "can_request": version.status == "published"
         and version.product.owner_org_id != user.org_id
         and not granted
         and can(user, "access.request", version),
         "pending": pending,
         "granted": granted,
+        "share": share,
     }
 
 

@@ -21,10 +21,12 @@ from mfgdata.api.auth import Actor, ActorDep, DbSession, require_user
 from mfgdata.api.deps import DbInt, get_settings_dep
 from mfgdata.api.pages.common import viewer
 from mfgdata.catalog import workflow
+from mfgdata.catalog.access import refuse_onward_transfer
 from mfgdata.catalog.licences import get_licence
 from mfgdata.catalog.search import SearchResult, search_products
+from mfgdata.catalog.valuechain import shares_reaching
 from mfgdata.db.repositories.products import get_version
-from mfgdata.db.tables import Organisation, ProductVersion
+from mfgdata.db.tables import GroupShare, Organisation, ProductVersion
 
 router = APIRouter(prefix="/api/v1", tags=["catalog"])
 
@@ -51,6 +53,11 @@ class ProductSummary(BaseModel):
     columns: int | None
     published_at: datetime | None
     links: dict[str, str]
+    group_share: dict[str, object] | None = Field(
+        None,
+        description="공유받은 가치사슬 그룹과 이용 정책 / the value-chain group share you read "
+        "it through: group, purpose, no_onward_transfer, expires_at",
+    )
 
 
 class ProductPage(BaseModel):
@@ -60,7 +67,21 @@ class ProductPage(BaseModel):
     next_cursor: str | None = Field(description="send as ?cursor= for the next page")
 
 
-def _summary(v: ProductVersion, org: str, base: str) -> ProductSummary:
+def share_mark(share: GroupShare | None) -> dict[str, object] | None:
+    if share is None:
+        return None
+    return {
+        "share_id": share.id,
+        "group": share.group.name,
+        "purpose": share.purpose,
+        "no_onward_transfer": share.no_onward_transfer,
+        "expires_at": share.expires_at.isoformat(),
+    }
+
+
+def _summary(
+    v: ProductVersion, org: str, base: str, share: GroupShare | None = None
+) -> ProductSummary:
     p = v.product
     api = f"{base}api/v1/products/{p.id}/versions/{v.version}"
     return ProductSummary(
@@ -87,11 +108,21 @@ def _summary(v: ProductVersion, org: str, base: str) -> ProductSummary:
             "schema": f"{api}/schema",
             "croissant": f"{api}/croissant.json",
         },
+        group_share=share_mark(share),
     )
 
 
-def page_body(found: SearchResult, orgs: dict[int, str], base: str) -> ProductPage:
-    items = [_summary(v, orgs.get(v.product.owner_org_id, ""), base) for v in found.results]
+def page_body(
+    found: SearchResult,
+    orgs: dict[int, str],
+    base: str,
+    shares: dict[str, GroupShare] | None = None,
+) -> ProductPage:
+    shares = shares or {}
+    items = [
+        _summary(v, orgs.get(v.product.owner_org_id, ""), base, shares.get(v.product_id))
+        for v in found.results
+    ]
     return ProductPage(
         total=found.total, items=items, facets=found.facets, next_cursor=found.next_cursor
     )
@@ -149,7 +180,10 @@ def list_products(
     if org_ids:
         stmt = select(Organisation.id, Organisation.name).where(Organisation.id.in_(org_ids))
         orgs = {int(i): str(n) for i, n in session.execute(stmt)}
-    return page_body(found, orgs, str(request.base_url))
+    shares = shares_reaching(
+        session=session, viewer=actor.user, product_ids=(v.product_id for v in found.results)
+    )
+    return page_body(found, orgs, str(request.base_url), shares)
 
 
 class VersionState(BaseModel):
@@ -199,6 +233,7 @@ def publish_version(
     session: DbSession,
 ) -> PublishedOut:
     row = _owned_version(session, actor, product_id, version)
+    refuse_onward_transfer(session=session, actor=actor.user, product=row.product, what="publish")
     if body.licence is not None:
         get_licence(body.licence)  # an unknown licence is refused before anything changes
     settings = get_settings_dep(request)

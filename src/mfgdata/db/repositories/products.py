@@ -1,8 +1,10 @@
 """Products and versions, always read through the viewer's visibility (tenant isolation).
 
 A viewer sees a version when it is published, or its product belongs to the viewer's
-organisation, or the viewer is an admin or center staff. ``viewer=None`` means the system
-(CLI, jobs): everything is visible.
+organisation, or the viewer is an admin or center staff, or (verified and published versions)
+the product is shared with a value-chain group of the viewer's organisation through a live share
+(``repositories.valuechain``). ``viewer=None`` means the system (CLI, jobs): everything is
+visible. Whatever a viewer may not see is answered exactly like a missing id (``NotFound``).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from sqlalchemy import ColumnElement, Select, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from mfgdata.catalog.errors import NotFound
+from mfgdata.db.repositories.valuechain import shared_clause
 from mfgdata.db.tables import Product, ProductVersion, User
 
 SEES_ALL = ("admin", "center_staff")
@@ -24,7 +27,11 @@ def visible_clause(viewer: User | None) -> ColumnElement[bool]:
         return true()
     if not viewer.active:
         return false()
-    return or_(ProductVersion.status == "published", Product.owner_org_id == viewer.org_id)
+    return or_(
+        ProductVersion.status == "published",
+        Product.owner_org_id == viewer.org_id,
+        shared_clause(viewer.org_id),
+    )
 
 
 def _versions(viewer: User | None) -> Select[ProductVersion]:
