@@ -236,6 +236,7 @@ def scan_columns(
     """
     gathered: dict[str, list[Any]] = {}
     f, row = backend.with_row(backend.lazy(frame), row, ROW)
+    near = sorted(set(gather_rows or []))
     first, last = windows(f, [st.name for st in stats if st.series], rows, params, row)
     sigma = {c: noise_level(first[c], last[c]) for c in first}
     for st in stats:
@@ -254,6 +255,7 @@ def scan_columns(
         g = g.select(
             *(nw.col(k) for k in keep),
             *(e for st, p in zip(batch, pre, strict=True) for e in _values(st, p)),
+            *(nw.col(st.name).alias(p + "raw") for st, p in zip(batch, pre, strict=True) if near),
         )
         series = {
             p + "x": (p + "a", p + "c") for st, p in zip(batch, pre, strict=True) if st.series
@@ -272,14 +274,11 @@ def scan_columns(
         res = backend.collect_polars(g.select(*aggs)).row(0, named=True)
         if duplicates is not None and i == 0:
             duplicates.count = int(res.pop(HASH) or 0)
-        ev = _evidence(g, batch, pre, res, params, row, over, bool(bucket_ends))
-        if gather_rows:  # the batch's raw columns at the candidate rows
-            sub = f.filter(nw.col(row).is_in(gather_rows)).select(
-                nw.col(row), *(nw.col(st.name) for st in batch)
-            )
-            got = backend.collect_polars(sub, streaming=False).sort(row)
-            for st in batch:
-                gathered[st.name] = got[st.name].to_list()
+        ev = _evidence(g, batch, pre, res, params, row, over, bool(bucket_ends), near)
+        if near:  # the batch's raw columns at the candidate rows, read with the evidence
+            got = ev.filter(pl.col(row).is_in(near))
+            for st, p in zip(batch, pre, strict=True):
+                gathered[st.name] = got[p + "raw"].to_list()
         for st, p in zip(batch, pre, strict=True):
             _fill(st, {k[len(p) :]: v for k, v in res.items() if k.startswith(p)})
             _fill_evidence(st, ev, p, row, over, params)
@@ -316,9 +315,11 @@ def _evidence(
     row: str,
     over: str | None,
     buckets: bool,
+    near: list[int],
 ) -> pl.DataFrame:
     """The flagged rows of the batch in row order: the row, the entity columns, and per column
-    with findings its value and masks (one query; none when nothing was flagged)."""
+    with findings its value and masks, and the raw values of the rows ``near`` (one query; none
+    when nothing was flagged and no row is asked for)."""
     masks: list[str] = []
     values: list[str] = []
     conds: list[nw.Expr] = []
@@ -331,6 +332,9 @@ def _evidence(
             wanted = [*wanted, "null"]
         if wanted:
             values.append(p + "x")
+    if near:
+        conds.append(nw.col(row).is_in(near))
+        values += [p + "raw" for p in pre]
     if not conds:
         return pl.DataFrame()
     cols = [row, *([over, POS, PROW] if over else []), *values, *masks]
