@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +18,11 @@ import polars as pl
 import pytest
 
 from mfgdata.quality.columns import ColumnStats, Params, RowDuplicates, scan_columns
+from mfgdata.quality.timeaxis import scan_time
 
 ROW = "__row"
 FLOAT_TOLERANCE = 1e-9
+T0 = datetime(2024, 3, 1)
 
 
 def messy_table(n: int = 3000, entities: int = 3, seed: int = 11) -> pl.DataFrame:
@@ -128,3 +131,62 @@ def test_column_pass_and_duplicates_are_equal_on_polars_and_spark(
         for key in a:
             assert _equal(a[key], b[key]), (p.name, key, a[key], b[key])
     assert _equal(pg, sg)
+
+
+def timed_table(n: int = 3000, entities: int = 3) -> pl.DataFrame:
+    """1 s sampling per machine (rows interleaved) with gaps, repeated keys, a step backwards
+    and null times."""
+    i = np.arange(n)
+    sec = (i // entities).astype(np.int64)
+    sec[i >= 1500] += 120  # a 2-minute gap on every machine
+    sec[i >= 2400] += 7  # a shorter one
+    sec[[2100, 2103]] = sec[2097]  # machine 0 repeats a key
+    t = pl.Series("ts", [T0 + timedelta(seconds=int(v)) for v in sec]).cast(pl.Datetime("us"))
+    df = pl.DataFrame({"ts": t, "machine": [f"M{k % entities}" for k in i], "v": i * 0.5})
+    return df.with_columns(
+        pl.when(pl.int_range(pl.len()).is_in([50, 51]))
+        .then(None)
+        .otherwise(pl.col("ts"))
+        .alias("ts")
+    )
+
+
+@pytest.mark.parametrize(
+    ("entity", "backwards"), [("machine", False), (None, False), ("machine", True), (None, True)]
+)
+def test_time_axis_is_equal_on_polars_and_spark(
+    spark: Any, tmp_path: Path, entity: str | None, backwards: bool
+) -> None:
+    df = timed_table()
+    if entity is None:  # one machine: its rows only, sorted by time
+        df = df.filter(pl.col("machine") == "M0")
+    if backwards:  # two rows swapped: one step backwards
+        idx = list(range(len(df)))
+        idx[700], idx[703] = idx[703], idx[700]  # same machine
+        df = df[idx]
+    path = tmp_path / "t.parquet"
+    df.with_row_index(ROW).with_columns(pl.col(ROW).cast(pl.Int64)).write_parquet(
+        path, row_group_size=500
+    )
+    got = []
+    for frame, row in (
+        (pl.scan_parquet(path).drop(ROW), None),
+        (spark.read.parquet(str(path)), ROW),
+    ):
+        got.append(
+            scan_time(
+                frame,
+                "ts",
+                pl.Datetime("us"),
+                id_column=entity,
+                interval_s=None,
+                gap_factor=2.0,
+                buckets=12,
+                row=row,
+            )
+        )
+    p, s = (dataclasses.asdict(x) for x in got)
+    assert p["gap_count"] >= 2 and p["nulls"] >= 1 and p["interval_s"] == 1.0
+    assert (p["backward"] > 0) == backwards and p["dup_keys"] > 0
+    for key in p:
+        assert _equal(p[key], s[key]), (key, p[key], s[key])

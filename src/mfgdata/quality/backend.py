@@ -129,3 +129,43 @@ def row_hash(frame: nw.LazyFrame[Any], cols: list[str], name: str) -> nw.LazyFra
     h = F.xxhash64(*(F.col(f"`{c}`") for c in cols), *flags)
     spark: nw.LazyFrame[Any] = nw.from_native(native.withColumn(name, h)).lazy()
     return spark
+
+
+def epoch_us(frame: nw.LazyFrame[Any], column: str, name: str) -> nw.LazyFrame[Any]:
+    """The frame with ``column`` (a date or datetime) as microseconds since the epoch, ``name``.
+
+    Polars: a naive column counts its wall clock, a zoned one UTC. Spark: ``unix_micros`` of the
+    value as a timestamp; the session must run in UTC (``spark.sql.session.timeZone``) for a
+    naive (``TIMESTAMP_NTZ``) or date column to count its wall clock as Polars does."""
+    if is_polars(frame):
+        native = frame.to_native()
+        dtype = native.collect_schema()[column]
+        x = pl.col(column).cast(pl.Datetime("us")) if dtype == pl.Date else pl.col(column)
+        out: nw.LazyFrame[Any] = nw.from_native(native.with_columns(x.dt.epoch("us").alias(name)))
+        return out
+    from pyspark.sql import functions as F
+
+    col = F.unix_micros(F.col(f"`{column}`").cast("timestamp"))
+    spark: nw.LazyFrame[Any] = nw.from_native(frame.to_native().withColumn(name, col)).lazy()
+    return spark
+
+
+def positive_median(frame: nw.LazyFrame[Any], column: str, stride: int) -> float | None:
+    """Median of the positive values of ``column`` (the nominal sampling interval).
+
+    Polars: exact, over every ``stride``-th positive value in row order (the frame is in row
+    order). Spark: exact median (``median``) of all the positive values when ``stride`` is 1;
+    above (tables over 2M rows), Spark's ``percentile_approx`` with accuracy 10,000 (rank error
+    at most 1/10,000 of the values: on regular sampling the same interval)."""
+    pos = frame.filter(nw.col(column) > 0)
+    if is_polars(frame):
+        native = pos.to_native()
+        got = native.select(pl.col(column).gather_every(stride).median()).collect().item()
+        return None if got is None else float(got)
+    if stride == 1:
+        r = collect_polars(pos.select(nw.col(column).median())).item()
+        return None if r is None else float(r)
+    from pyspark.sql import functions as F
+
+    row = pos.to_native().agg(F.percentile_approx(F.col(f"`{column}`"), 0.5, 10_000)).first()
+    return None if row is None or row[0] is None else float(row[0])
