@@ -22,6 +22,7 @@ in the table). A Polars frame without one gets ``with_row_index``; on Spark the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import narwhals as nw
@@ -169,3 +170,22 @@ def positive_median(frame: nw.LazyFrame[Any], column: str, stride: int) -> float
 
     row = pos.to_native().agg(F.percentile_approx(F.col(f"`{column}`"), 0.5, 10_000)).first()
     return None if row is None or row[0] is None else float(row[0])
+
+
+def collect_pass(
+    counts: nw.LazyFrame[Any],
+    evidence: Callable[[dict[str, Any] | None], dict[str, nw.LazyFrame[Any]]],
+) -> tuple[dict[str, Any], dict[str, pl.DataFrame]]:
+    """One pass of counts (a one-row aggregate) and the queries of its evidence rows.
+
+    ``evidence(counts)`` gives the evidence queries once the counts are known (only for what was
+    flagged); ``evidence(None)`` gives them all, before. Polars runs the counts and all the
+    evidence queries together (``collect_all``: one scan of the table, the masks computed once);
+    Spark collects the counts first, then only the evidence queries they call for."""
+    if is_polars(counts):
+        frames = evidence(None)
+        natives = [counts.to_native(), *(f.to_native() for f in frames.values())]
+        done = pl.collect_all(natives, engine="streaming")
+        return done[0].row(0, named=True), dict(zip(frames, done[1:], strict=True))
+    res = collect_polars(counts).row(0, named=True)
+    return res, {k: collect_polars(f) for k, f in evidence(res).items()}

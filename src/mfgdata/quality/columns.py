@@ -4,6 +4,7 @@ runs, drift windows and per-bucket completeness. Memory is bounded by the batch,
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import narwhals as nw
@@ -271,16 +272,30 @@ def scan_columns(
         aggs = [e for st, p in zip(batch, pre, strict=True) for e in _aggs(st, p)]
         if duplicates is not None and i == 0:
             aggs.append((nw.len() - nw.col(HASH).n_unique()).alias(HASH))
-        res = backend.collect_polars(g.select(*aggs)).row(0, named=True)
+        res, evs = backend.collect_pass(
+            g.select(*aggs),
+            partial(
+                _evidence,
+                g,
+                batch,
+                pre,
+                params=params,
+                row=row,
+                over=over,
+                buckets=bool(bucket_ends),
+                near=near,
+            ),
+        )
+        evs = {k: v.sort(row) for k, v in evs.items()}
         if duplicates is not None and i == 0:
             duplicates.count = int(res.pop(HASH) or 0)
-        ev = _evidence(g, batch, pre, res, params, row, over, bool(bucket_ends), near)
         if near:  # the batch's raw columns at the candidate rows, read with the evidence
-            got = ev.filter(pl.col(row).is_in(near))
+            got = evs.get("near", evs.get("*", pl.DataFrame())).filter(pl.col(row).is_in(near))
             for st, p in zip(batch, pre, strict=True):
                 gathered[st.name] = got[p + "raw"].to_list()
         for st, p in zip(batch, pre, strict=True):
             _fill(st, {k[len(p) :]: v for k, v in res.items() if k.startswith(p)})
+            ev = evs.get(p, evs.get("*", pl.DataFrame()))
             _fill_evidence(st, ev, p, row, over, params)
             if bucket_ends:
                 nulls: Any = (
@@ -294,14 +309,15 @@ def scan_columns(
     return gathered
 
 
-def _wanted(st: ColumnStats, p: str, res: dict[str, Any], params: Params) -> list[str]:
-    """The masks of ``st`` whose rows are read: those that flagged something."""
+def _wanted(st: ColumnStats, p: str, res: dict[str, Any] | None, params: Params) -> list[str]:
+    """The masks of ``st`` whose rows are read: those that flagged something (all of them when
+    the counts are not known yet)."""
     out = []
-    if st.checked_range and res[p + "range_n"]:
+    if st.checked_range and (res is None or res[p + "range_n"]):
         out.append(p + "bad")
-    if st.series and res[p + "spike_n"]:
+    if st.series and (res is None or res[p + "spike_n"]):
         out.append(p + "spike")
-    if st.series and res[p + "eq_n"] and res[p + "eq_n"] >= params.stuck_window - 1:
+    if st.series and (res is None or 0 < res[p + "eq_n"] >= params.stuck_window - 1):
         out.append(p + "eq")
     return out
 
@@ -310,36 +326,48 @@ def _evidence(
     g: nw.LazyFrame[Any],
     batch: list[ColumnStats],
     pre: list[str],
-    res: dict[str, Any],
+    res: dict[str, Any] | None,
     params: Params,
     row: str,
     over: str | None,
     buckets: bool,
     near: list[int],
-) -> pl.DataFrame:
-    """The flagged rows of the batch in row order: the row, the entity columns, and per column
-    with findings its value and masks, and the raw values of the rows ``near`` (one query; none
-    when nothing was flagged and no row is asked for)."""
+) -> dict[str, nw.LazyFrame[Any]]:
+    """Queries of the flagged rows of the batch: the row, the entity columns, and per column its
+    value and masks, and the raw values of the rows ``near``.
+
+    With the counts (``res``): one query, for the columns that flagged something (none when
+    nothing was). Without (``res`` None, see :func:`backend.collect_pass`): one query per column
+    and one for ``near``, run with the counts' query (Polars shares their scan)."""
+    ents = [over, POS, PROW] if over else []
+    out: dict[str, nw.LazyFrame[Any]] = {}
     masks: list[str] = []
     values: list[str] = []
     conds: list[nw.Expr] = []
     for st, p in zip(batch, pre, strict=True):
         wanted = _wanted(st, p, res, params)
-        masks += wanted
-        conds += [nw.col(m) for m in wanted]
-        if buckets and res[p + "nulls"]:
-            conds.append(nw.col(p + "x").is_null())
-            wanted = [*wanted, "null"]
-        if wanted:
+        mine = [nw.col(m) for m in wanted]
+        if buckets and (res is None or res[p + "nulls"]):
+            mine.append(nw.col(p + "x").is_null())
+        if not mine:
+            continue
+        if res is None:
+            cols = [row, *ents, p + "x", *wanted]
+            out[p] = g.filter(nw.any_horizontal(*mine, ignore_nulls=True)).select(*cols)
+        else:
+            masks += wanted
+            conds += mine
             values.append(p + "x")
-    if near:
+    if near and res is None:
+        raws = [p + "raw" for p in pre]
+        out["near"] = g.filter(nw.col(row).is_in(near)).select(row, *raws)
+    elif near:
         conds.append(nw.col(row).is_in(near))
         values += [p + "raw" for p in pre]
-    if not conds:
-        return pl.DataFrame()
-    cols = [row, *([over, POS, PROW] if over else []), *values, *masks]
-    sub = g.filter(nw.any_horizontal(*conds, ignore_nulls=True)).select(*(nw.col(c) for c in cols))
-    return backend.collect_polars(sub).sort(row)
+    if conds:
+        cols = [row, *ents, *values, *masks]
+        out["*"] = g.filter(nw.any_horizontal(*conds, ignore_nulls=True)).select(*cols)
+    return out
 
 
 def _fill_evidence(
