@@ -120,6 +120,7 @@ def scan_time(
             nw.col("t").max().alias("t_max"),
             _count(~d.is_null()).alias("pairs"),
             _count((d < 0).fill_null(False)).alias("backward"),
+            _count((d == 0).fill_null(False)).alias("repeats"),
         )
     ).row(0, named=True)
     for k in ("t_min", "t_max"):
@@ -130,9 +131,7 @@ def scan_time(
     nominal_us = interval_s * US if interval_s else (float(med) if med else None)
     is_sorted = r["backward"] == 0
     if is_sorted:
-        dup_keys = int(
-            backend.collect_polars(s.select(_count((d == 0).fill_null(False)).alias("n"))).item()
-        )
+        dup_keys = int(r["repeats"])
         dup_rows = _rows(s.filter(d == 0), row) if dup_keys else []
         near: list[int] = []
         if dup_keys and not id_column:  # the rows sharing their key with a neighbour
