@@ -4,11 +4,14 @@ runs, drift windows and per-bucket completeness. Memory is bounded by the batch,
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
+import narwhals as nw
 import numpy as np
 import polars as pl
 
+from mfgdata.quality import backend
 from mfgdata.quality.findings import MAX_EVIDENCE
 
 
@@ -67,15 +70,16 @@ class ColumnStats:
 
 
 def windows(
-    lf: pl.LazyFrame, cols: list[str], rows: int, params: Params
+    frame: nw.LazyFrame[Any], cols: list[str], rows: int, params: Params, row: str
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """The first and last windows of the sensor columns (slices: only their row groups are read)."""
+    """The first and last windows of the sensor columns (Polars slices: only their row groups
+    are read)."""
     if not cols:
         return {}, {}
     w = max(1, min(params.drift_max_rows, int(rows * params.drift_share)))
-    sel = [pl.col(c).fill_nan(None).cast(pl.Float64) for c in cols]
-    first = lf.slice(0, w).select(sel).collect(engine="in-memory")
-    last = lf.slice(max(0, rows - w), w).select(sel).collect(engine="in-memory")
+    sel = frame.select(*(nw.col(c).fill_nan(None).cast(nw.Float64) for c in cols), nw.col(row))
+    first = backend.row_window(sel, cols, row=row, start=0, length=w)
+    last = backend.row_window(sel, cols, row=row, start=max(0, rows - w), length=w)
     return (
         {c: first[c].to_numpy() for c in cols},
         {c: last[c].to_numpy() for c in cols},
@@ -89,81 +93,72 @@ def noise_level(first: np.ndarray, last: np.ndarray) -> float:
     return float(1.4826 * np.median(d) / 2**0.5) if d.size else 0.0
 
 
-def _spike_mask(x: pl.Expr, t: float, over: str | None) -> pl.Expr:
-    """Hampel identifier with window 3: |x - median(x[i-1], x[i], x[i+1])| > t.
+def _spike_mask(x: nw.Expr, a: nw.Expr, c: nw.Expr, t: float) -> nw.Expr:
+    """Hampel identifier with window 3: |x - median(a, x, c)| > t (a, c: the neighbours).
 
     |x - median3| exceeds t exactly when x exceeds both neighbours by more than t (or falls below
     both by more than t), so the median needs no sort: two differences and four comparisons.
     """
-    a, c = x.shift(1), x.shift(-1)
-    if over:
-        a, c = a.over(over), c.over(over)
-    d1, d2 = x - a, x - c
     if t <= 0:
-        return pl.lit(False)
+        return nw.lit(False)
+    d1, d2 = x - a, x - c
     return (((d1 > t) & (d2 > t)) | ((d1 < -t) & (d2 < -t))).fill_null(False)
 
 
-ROW = "\x00row"  # the table row index, for evidence of runs counted within an entity
+ROW = "__mfgq_row"  # the table row index (Polars: added here; Spark: the engine's row column)
+POS = "__mfgq_pos"  # position of a row within its entity
+PROW = "__mfgq_prow"  # row of the entity's previous sample
 
 
-def _masks(st: ColumnStats, t: float, over: str | None) -> list[pl.Expr]:
-    """Per-row columns computed once per batch: the value, range and spike masks."""
-    c, p = st.name, f"{st.name}\x00"
-    x = pl.col(c).fill_nan(None) if st.dtype.startswith("Float") else pl.col(c)
-    out = [x.alias(p + "x")]
+def _prefix(k: int) -> str:
+    """Names of the scratch columns of the k-th column of a batch (plain ASCII: Spark and Arrow
+    take them as they are)."""
+    return f"__mfgq{k}_"
+
+
+def _values(st: ColumnStats, p: str) -> list[nw.Expr]:
+    """The value column of ``st`` (NaN as null) and its non-finite mask."""
+    c = st.name
     if st.dtype.startswith("Float"):
-        out.append((pl.col(c).is_nan() | pl.col(c).is_infinite()).alias(p + "nf"))
+        return [
+            nw.col(c).fill_nan(None).alias(p + "x"),
+            (~nw.col(c).is_finite()).fill_null(False).alias(p + "nf"),
+        ]
+    return [nw.col(c).alias(p + "x")]
+
+
+def _masks(st: ColumnStats, p: str, t: float) -> list[nw.Expr]:
+    """Per-row masks from the value and its neighbours: range, spike, equal to the previous."""
+    x = nw.col(p + "x")
+    out: list[nw.Expr] = []
     if st.checked_range:
         lo, hi = st.checked_range
-        bad = pl.lit(False)
+        bad = nw.lit(False)
         if lo is not None:
             bad = bad | (x < lo)
         if hi is not None:
             bad = bad | (x > hi)
         out.append(bad.fill_null(False).alias(p + "bad"))
     if st.series:
-        prev = x.shift(1).over(over) if over else x.shift(1)
-        out.append(_spike_mask(x, t, over).alias(p + "spike"))
-        out.append((x == prev).fill_null(False).alias(p + "eq"))
-        if over:  # runs are counted within each entity (rows of machines may interleave)
-            out.append(pl.int_range(pl.len(), dtype=pl.Int64).over(over).alias(p + "pos"))
-            out.append(pl.col(ROW).shift(1).over(over).alias(p + "prow"))
+        a, c = nw.col(p + "a"), nw.col(p + "c")
+        out.append(_spike_mask(x, a, c, t).alias(p + "spike"))
+        out.append((x == a).fill_null(False).alias(p + "eq"))
     return out
 
 
-def _aggs(
-    st: ColumnStats, params: Params, rows: int, bucket_ends: list[int], over: str | None
-) -> list[pl.Expr]:
-    p = f"{st.name}\x00"
-    x = pl.col(p + "x")
-    out = [x.null_count().alias(p + "nulls")]
-    if bucket_ends:  # rows of null (or NaN) cells, bucketed afterwards (the heatmap)
-        out.append(pl.arg_where(x.is_null()).implode().alias(p + "null_rows"))
+def _count(mask: str) -> nw.Expr:
+    return nw.col(mask).cast(nw.Int64).sum()
+
+
+def _aggs(st: ColumnStats, p: str) -> list[nw.Expr]:
+    """The counts of one column (one row of aggregates per batch)."""
+    out = [nw.col(p + "x").is_null().cast(nw.Int64).sum().alias(p + "nulls")]
     if st.dtype.startswith("Float"):
-        out.append(pl.col(p + "nf").sum().alias(p + "nonfinite"))
+        out.append(_count(p + "nf").alias(p + "nonfinite"))
     if st.checked_range:
-        bad = pl.col(p + "bad")
-        out += [
-            bad.sum().alias(p + "range_n"),
-            pl.arg_where(bad).head(MAX_EVIDENCE).implode().alias(p + "range_rows"),
-            x.filter(bad).head(MAX_EVIDENCE).cast(pl.Float64).implode().alias(p + "range_vals"),
-        ]
+        out.append(_count(p + "bad").alias(p + "range_n"))
     if st.series:
-        spike = pl.col(p + "spike")
-        out += [
-            spike.sum().alias(p + "spike_n"),
-            pl.arg_where(spike).head(MAX_EVIDENCE).implode().alias(p + "spike_rows"),
-            pl.arg_where(pl.col(p + "eq")).implode().alias(p + "eq_rows"),
-            x.filter(pl.col(p + "eq")).cast(pl.Float64).implode().alias(p + "eq_vals"),
-        ]
-        if over:
-            eq = pl.col(p + "eq")
-            out += [
-                pl.col(p + "pos").filter(eq).implode().alias(p + "eq_pos"),
-                pl.col(p + "prow").filter(eq).implode().alias(p + "eq_prow"),
-                pl.col(over).filter(eq).cast(pl.String).implode().alias(p + "eq_ent"),
-            ]
+        out += [_count(p + "spike").alias(p + "spike_n"), _count(p + "eq").alias(p + "eq_n")]
     return out
 
 
@@ -216,11 +211,11 @@ class RowDuplicates:
     count: int = 0
 
 
-HASH = "\x00hash"
+HASH = "__mfgq_hash"
 
 
 def scan_columns(
-    lf: pl.LazyFrame,
+    frame: Any,
     stats: list[ColumnStats],
     *,
     rows: int,
@@ -229,69 +224,172 @@ def scan_columns(
     bucket_ends: list[int],
     gather_rows: list[int] | None = None,
     duplicates: RowDuplicates | None = None,
+    row: str | None = None,
 ) -> dict[str, list[Any]]:
     """Fill ``stats`` in place, ``batch_cells // rows`` columns per query; with ``duplicates``,
     count them in the first query (no second pass over the table).
 
+    ``frame``: a Polars or PySpark frame (any frame narwhals reads); ``row``: its row-order
+    column (a Polars frame without one gets a row index). Per batch, one query counts; a second
+    one, only for the columns with something to show, reads the flagged rows (the evidence, in
+    row order, at most :data:`MAX_EVIDENCE` each, and the rows of equal neighbours for runs).
     Returns the values of every column at ``gather_rows`` (for exact duplicate-row checks).
     """
     gathered: dict[str, list[Any]] = {}
-    take = pl.Series(gather_rows or [], dtype=pl.Int64)
-    first, last = windows(lf, [st.name for st in stats if st.series], rows, params)
+    f, row = backend.with_row(backend.lazy(frame), row, ROW)
+    near = sorted(set(gather_rows or []))
+    first, last = windows(f, [st.name for st in stats if st.series], rows, params, row)
     sigma = {c: noise_level(first[c], last[c]) for c in first}
     for st in stats:
         if st.series:
-            f, la = first[st.name], last[st.name]
-            st.psi = psi(f[~np.isnan(f)], la[~np.isnan(la)])
+            fw, la = first[st.name], last[st.name]
+            st.psi = psi(fw[~np.isnan(fw)], la[~np.isnan(la)])
     per = max(1, min(params.batch_columns, params.batch_cells // max(rows, 1)))
     for i in range(0, len(stats), per):
         batch = stats[i : i + per]
-        masks = [
-            e for st in batch for e in _masks(st, params.spike_k * sigma.get(st.name, 0.0), over)
-        ]
-        keep = [pl.col(over), pl.col(ROW)] if over else []
-        aggs = [e for st in batch for e in _aggs(st, params, rows, bucket_ends, over)]
+        keep = [row, *([over] if over else [])]
+        g = f
         if duplicates is not None and i == 0:
-            keep.append(pl.struct(duplicates.columns).hash(seed=0).alias(HASH))
-            aggs.append((pl.len() - pl.col(HASH).n_unique()).alias(HASH))
-        base = lf.with_row_index(ROW).with_columns(pl.col(ROW).cast(pl.Int64)) if over else lf
-        res = base.select(*keep, *masks).select(aggs).collect(engine="streaming").row(0, named=True)
+            g = backend.row_hash(g, duplicates.columns, HASH)
+            keep.append(HASH)
+        pre = [_prefix(k) for k in range(len(batch))]
+        g = g.select(
+            *(nw.col(k) for k in keep),
+            *(e for st, p in zip(batch, pre, strict=True) for e in _values(st, p)),
+            *(nw.col(st.name).alias(p + "raw") for st, p in zip(batch, pre, strict=True) if near),
+        )
+        series = {
+            p + "x": (p + "a", p + "c") for st, p in zip(batch, pre, strict=True) if st.series
+        }
+        g = backend.with_neighbours(g, series, row=row, over=over, pos=POS, prow=PROW)
+        masks = [
+            e
+            for st, p in zip(batch, pre, strict=True)
+            for e in _masks(st, p, params.spike_k * sigma.get(st.name, 0.0))
+        ]
+        if masks:
+            g = g.with_columns(*masks)
+        aggs = [e for st, p in zip(batch, pre, strict=True) for e in _aggs(st, p)]
+        if duplicates is not None and i == 0:
+            aggs.append((nw.len() - nw.col(HASH).n_unique()).alias(HASH))
+        res, evs = backend.collect_pass(
+            g.select(*aggs),
+            partial(
+                _evidence,
+                g,
+                batch,
+                pre,
+                params=params,
+                row=row,
+                over=over,
+                buckets=bool(bucket_ends),
+                near=near,
+            ),
+        )
+        evs = {k: v.sort(row) for k, v in evs.items()}
         if duplicates is not None and i == 0:
             duplicates.count = int(res.pop(HASH) or 0)
-        if gather_rows:  # in-memory gathers of the batch's raw columns at the candidate rows
-            mem = [pl.col(st.name).gather(take).implode().alias(f"{st.name}\x00g") for st in batch]
-            res.update(lf.select(mem).collect(engine="in-memory").row(0, named=True))
-        for st in batch:
-            prefix = st.name + "\x00"
-            if gather_rows:
-                gathered[st.name] = list(res[prefix + "g"])
-            _fill(st, {k[len(prefix) :]: v for k, v in res.items() if k.startswith(prefix)})
-            if st.series:
-                entity = (
-                    (
-                        pl.Series(res[prefix + "eq_ent"], dtype=pl.String),
-                        pl.Series(res[prefix + "eq_pos"], dtype=pl.Int64),
-                        pl.Series(res[prefix + "eq_prow"], dtype=pl.Int64),
-                    )
-                    if over
-                    else None
-                )
-                runs = stuck_runs(
-                    pl.Series(res[prefix + "eq_rows"]),
-                    pl.Series(res[prefix + "eq_vals"], dtype=pl.Float64),
-                    params.stuck_window,
-                    entity,
-                )
-                st.stuck_samples = int(runs["length"].sum() or 0)
-                st.stuck_run_count = runs.height
-                st.stuck_runs = runs.head(MAX_EVIDENCE).to_dicts()
+        if near:  # the batch's raw columns at the candidate rows, read with the evidence
+            got = evs.get("near", evs.get("*", pl.DataFrame())).filter(pl.col(row).is_in(near))
+            for st, p in zip(batch, pre, strict=True):
+                gathered[st.name] = got[p + "raw"].to_list()
+        for st, p in zip(batch, pre, strict=True):
+            _fill(st, {k[len(p) :]: v for k, v in res.items() if k.startswith(p)})
+            ev = evs.get(p, evs.get("*", pl.DataFrame()))
+            _fill_evidence(st, ev, p, row, over, params)
             if bucket_ends:
+                nulls: Any = (
+                    ev.filter(pl.col(p + "x").is_null())[row] if p + "x" in ev.columns else []
+                )
                 ends = np.asarray(bucket_ends)
                 sizes = np.diff(np.concatenate([[0], ends]))
-                where = np.searchsorted(ends, np.asarray(res[prefix + "null_rows"]), side="right")
-                nulls = np.bincount(where, minlength=len(ends))[: len(ends)]
-                st.bucket_nonnull = [int(v) for v in sizes - nulls]
+                where = np.searchsorted(ends, np.asarray(nulls, dtype=np.int64), side="right")
+                counts = np.bincount(where, minlength=len(ends))[: len(ends)]
+                st.bucket_nonnull = [int(v) for v in sizes - counts]
     return gathered
+
+
+def _wanted(st: ColumnStats, p: str, res: dict[str, Any] | None, params: Params) -> list[str]:
+    """The masks of ``st`` whose rows are read: those that flagged something (all of them when
+    the counts are not known yet)."""
+    out = []
+    if st.checked_range and (res is None or res[p + "range_n"]):
+        out.append(p + "bad")
+    if st.series and (res is None or res[p + "spike_n"]):
+        out.append(p + "spike")
+    if st.series and (res is None or 0 < res[p + "eq_n"] >= params.stuck_window - 1):
+        out.append(p + "eq")
+    return out
+
+
+def _evidence(
+    g: nw.LazyFrame[Any],
+    batch: list[ColumnStats],
+    pre: list[str],
+    res: dict[str, Any] | None,
+    params: Params,
+    row: str,
+    over: str | None,
+    buckets: bool,
+    near: list[int],
+) -> dict[str, nw.LazyFrame[Any]]:
+    """Queries of the flagged rows of the batch: the row, the entity columns, and per column its
+    value and masks, and the raw values of the rows ``near``.
+
+    With the counts (``res``): one query, for the columns that flagged something (none when
+    nothing was). Without (``res`` None, see :func:`backend.collect_pass`): one query per column
+    and one for ``near``, run with the counts' query (Polars shares their scan)."""
+    ents = [over, POS, PROW] if over else []
+    out: dict[str, nw.LazyFrame[Any]] = {}
+    masks: list[str] = []
+    values: list[str] = []
+    conds: list[nw.Expr] = []
+    for st, p in zip(batch, pre, strict=True):
+        wanted = _wanted(st, p, res, params)
+        mine = [nw.col(m) for m in wanted]
+        if buckets and (res is None or res[p + "nulls"]):
+            mine.append(nw.col(p + "x").is_null())
+        if not mine:
+            continue
+        if res is None:
+            cols = [row, *ents, p + "x", *wanted]
+            out[p] = g.filter(nw.any_horizontal(*mine, ignore_nulls=True)).select(*cols)
+        else:
+            masks += wanted
+            conds += mine
+            values.append(p + "x")
+    if near and res is None:
+        raws = [p + "raw" for p in pre]
+        out["near"] = g.filter(nw.col(row).is_in(near)).select(row, *raws)
+    elif near:
+        conds.append(nw.col(row).is_in(near))
+        values += [p + "raw" for p in pre]
+    if conds:
+        cols = [row, *ents, *values, *masks]
+        out["*"] = g.filter(nw.any_horizontal(*conds, ignore_nulls=True)).select(*cols)
+    return out
+
+
+def _fill_evidence(
+    st: ColumnStats, ev: pl.DataFrame, p: str, row: str, over: str | None, params: Params
+) -> None:
+    if p + "bad" in ev.columns:
+        bad = ev.filter(pl.col(p + "bad")).head(MAX_EVIDENCE)
+        st.range_rows = bad[row].to_list()
+        st.range_values = bad[p + "x"].cast(pl.Float64).to_list()
+    if p + "spike" in ev.columns:
+        st.spike_rows = ev.filter(pl.col(p + "spike")).head(MAX_EVIDENCE)[row].to_list()
+    if not st.series:
+        return
+    if p + "eq" in ev.columns:
+        eq = ev.filter(pl.col(p + "eq"))
+        entity = (eq[over], eq[POS], eq[PROW]) if over else None
+        runs = stuck_runs(eq[row], eq[p + "x"].cast(pl.Float64), params.stuck_window, entity)
+    else:
+        runs = pl.DataFrame()
+    st.stuck_samples = int(runs["length"].sum() or 0) if runs.height else 0
+    st.stuck_run_count = runs.height
+    st.stuck_runs = runs.head(MAX_EVIDENCE).to_dicts() if runs.height else []
 
 
 def _fill(st: ColumnStats, r: dict[str, Any]) -> None:
@@ -299,8 +397,5 @@ def _fill(st: ColumnStats, r: dict[str, Any]) -> None:
     st.nonfinite = int(r.get("nonfinite") or 0)
     if st.checked_range:
         st.out_of_range = int(r["range_n"])
-        st.range_rows = list(r["range_rows"])
-        st.range_values = list(r["range_vals"])
     if st.series:
         st.spikes = int(r["spike_n"])
-        st.spike_rows = list(r["spike_rows"])

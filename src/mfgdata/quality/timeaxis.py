@@ -7,11 +7,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import narwhals as nw
 import polars as pl
 
+from mfgdata.quality import backend
 from mfgdata.quality.findings import MAX_EVIDENCE
 
 US = 1_000_000
+#: the row index a Polars frame gets (Spark frames bring the engine's row column)
+ROW = "__mfgq_trow"
 _EPOCH = datetime(1970, 1, 1)
 
 
@@ -58,93 +62,105 @@ class TimeStats:
         return iso(us, self.zone)
 
 
-def _epoch(col: str, dtype: pl.DataType) -> pl.Expr:
-    if dtype == pl.Date:
-        return pl.col(col).cast(pl.Datetime("us")).dt.epoch("us")
-    return pl.col(col).dt.epoch("us")
-
-
 #: at most this many intervals go into the median of the nominal interval
 MEDIAN_SAMPLE = 1_000_000
-
-
-def lf_rows(lf: pl.LazyFrame) -> int:
-    return int(lf.select(pl.len()).collect().item())
 
 
 def _stride(rows: int) -> int:
     return max(1, rows // MEDIAN_SAMPLE)
 
 
-def is_time(dtype: pl.DataType) -> bool:
-    return dtype == pl.Date or isinstance(dtype, pl.Datetime)
+def is_time(dtype: Any) -> bool:
+    """A date or datetime column (a Polars or a narwhals dtype)."""
+    if isinstance(dtype, pl.DataType):
+        return dtype == pl.Date or isinstance(dtype, pl.Datetime)
+    return dtype == nw.Date or isinstance(dtype, nw.Datetime)
+
+
+def _count(expr: nw.Expr) -> nw.Expr:
+    return expr.cast(nw.Int64).sum()
+
+
+def _rows(frame: nw.LazyFrame[Any], row: str) -> list[int]:
+    """The first ``MAX_EVIDENCE`` rows of ``frame`` in row order."""
+    got = backend.collect_polars(frame.select(nw.col(row)).sort(row).head(MAX_EVIDENCE))
+    return [int(v) for v in got[row]]
 
 
 def scan_time(
-    lf: pl.LazyFrame,
+    lf: Any,
     column: str,
-    dtype: pl.DataType,
+    dtype: Any,
     *,
     id_column: str | None,
     interval_s: float | None,
     gap_factor: float,
     buckets: int,
+    row: str | None = None,
 ) -> TimeStats:
-    """One query on the key columns only; memory is a few int64 columns, never the table."""
-    keys = [column] + ([id_column] if id_column else [])
-    zone = dtype.time_zone if isinstance(dtype, pl.Datetime) else None
-    t = _epoch(column, dtype)
-    s = lf.select(t.alias("t"), *(pl.col(k) for k in keys[1:])).with_row_index("row")
-    diff = pl.col("t").diff()
-    if id_column:
-        diff = diff.over(id_column)
-    s = s.with_columns(d=diff)
-    base = s.select(
-        rows=pl.len(),
-        nulls=pl.col("t").null_count(),
-        t_min=pl.col("t").min(),
-        t_max=pl.col("t").max(),
-        pairs=pl.col("d").is_not_null().sum(),
-        backward=(pl.col("d") < 0).sum(),
-        backward_rows=pl.col("row").filter(pl.col("d") < 0).head(MAX_EVIDENCE).implode(),
-        # nominal interval when none is given: median of a strided sample of positive intervals
-        med=pl.col("d").filter(pl.col("d") > 0).gather_every(_stride(lf_rows(lf))).median(),
-    ).collect()
-    r = base.row(0, named=True)
-    nominal_us = interval_s * US if interval_s else (float(r["med"]) if r["med"] else None)
+    """A few queries on the key columns only; memory is a few int64 columns, never the table.
+
+    ``lf``: a Polars or PySpark frame; ``row``: its row-order column (a Polars frame without one
+    gets a row index)."""
+    f, row = backend.with_row(backend.lazy(lf), row, ROW)
+    ids = [id_column] if id_column else []
+    zone = getattr(dtype, "time_zone", None)
+    s = backend.epoch_us(
+        f.select(nw.col(row), nw.col(column), *(nw.col(k) for k in ids)), column, "t"
+    )
+    s = s.select(nw.col(row), nw.col("t"), *(nw.col(k) for k in ids))
+    s = backend.with_neighbours(s, {"t": ("tp", "tn")}, row=row, over=id_column)
+    s = s.with_columns((nw.col("t") - nw.col("tp")).alias("d"))
+    d = nw.col("d")
+    r = backend.collect_polars(
+        s.select(
+            nw.len().alias("rows"),
+            nw.col("t").null_count().alias("nulls"),
+            nw.col("t").min().alias("t_min"),
+            nw.col("t").max().alias("t_max"),
+            _count(~d.is_null()).alias("pairs"),
+            _count((d < 0).fill_null(False)).alias("backward"),
+            _count((d == 0).fill_null(False)).alias("repeats"),
+        )
+    ).row(0, named=True)
+    for k in ("t_min", "t_max"):
+        r[k] = None if r[k] is None else int(r[k])
+    backward_rows = _rows(s.filter(d < 0), row) if r["backward"] else []
+    # nominal interval when none is given: median of a strided sample of positive intervals
+    med = None if interval_s else backend.positive_median(s, "d", _stride(int(r["rows"])))
+    nominal_us = interval_s * US if interval_s else (float(med) if med else None)
     is_sorted = r["backward"] == 0
     if is_sorted:
-        dup = s.select(
-            n=(pl.col("d") == 0).sum(),
-            rows=pl.col("row").filter(pl.col("d") == 0).head(MAX_EVIDENCE).implode(),
-            near=pl.arg_where((pl.col("d") == 0) | (pl.col("d").shift(-1) == 0)).implode(),
-        ).collect()
-        dup_keys, dup_rows = int(dup["n"][0]), list(dup["rows"][0])
-        near = list(dup["near"][0]) if dup_keys else []
-    else:  # sort the key only, then compare neighbours
-        srt = lf.select(*(pl.col(k) for k in keys)).sort(keys)
-        same = pl.all_horizontal(pl.col(k).eq_missing(pl.col(k).shift(1)) for k in keys)
-        dup = srt.select(n=same.sum()).collect()
-        dup_keys, dup_rows, near = int(dup["n"][0]), [], []
+        dup_keys = int(r["repeats"])
+        dup_rows = _rows(s.filter(d == 0), row) if dup_keys else []
+        near: list[int] = []
+        if dup_keys and not id_column:  # the rows sharing their key with a neighbour
+            both = s.filter((d == 0) | (nw.col("tn") == nw.col("t"))).select(nw.col(row))
+            near = [int(v) for v in backend.collect_polars(both).sort(row)[row]]
+    else:  # the key tuples: rows beyond the first of each (nulls equal to each other)
+        keys = f.select(nw.col(column), *(nw.col(k) for k in ids))
+        distinct_keys = backend.collect_polars(keys.unique().select(nw.len())).item()
+        dup_keys, dup_rows, near = int(r["rows"]) - int(distinct_keys), [], []
     if is_sorted and not id_column:  # sorted: distinct = rows - repeated keys (nulls aside)
         distinct = int(r["rows"]) - int(r["nulls"]) - dup_keys
     else:
-        distinct = int(lf.select(pl.col(column).drop_nulls().n_unique()).collect().item())
+        present = f.filter(~nw.col(column).is_null()).select(nw.col(column).n_unique())
+        distinct = int(backend.collect_polars(present).item())
     gaps: list[dict[str, Any]] = []
     gap_count, longest = 0, 0.0
     if nominal_us:
-        g = s.filter(pl.col("d") > gap_factor * nominal_us)
-        gs = g.select(n=pl.len(), longest=pl.col("d").max()).collect()
+        g = s.filter(d > gap_factor * nominal_us)
+        gs = backend.collect_polars(g.select(nw.len().alias("n"), d.max().alias("longest")))
         gap_count = int(gs["n"][0])
         longest = float(gs["longest"][0] or 0) / US
-        top = g.sort(["d", "row"], descending=[True, False]).head(MAX_EVIDENCE).collect()
-        for row in top.iter_rows(named=True):
+        top = g.select(nw.col(row), nw.col("t"), d).sort(["d", row], descending=[True, False])
+        for item in backend.collect_polars(top.head(MAX_EVIDENCE)).iter_rows(named=True):
             gaps.append(
                 {
-                    "start": iso(row["t"] - row["d"], zone),
-                    "end": iso(row["t"], zone),
-                    "seconds": row["d"] / US,
-                    "row": row["row"],
+                    "start": iso(item["t"] - item["d"], zone),
+                    "end": iso(item["t"], zone),
+                    "seconds": item["d"] / US,
+                    "row": item[row],
                 }
             )
     ends, starts = _buckets(s, r, is_sorted and not id_column, buckets)
@@ -157,7 +173,7 @@ def scan_time(
         interval_s=nominal_us / US if nominal_us else None,
         pairs=int(r["pairs"]),
         backward=int(r["backward"]),
-        backward_rows=list(r["backward_rows"]),
+        backward_rows=backward_rows,
         sorted=is_sorted,
         dup_keys=dup_keys,
         dup_key_rows=dup_rows,
@@ -173,7 +189,7 @@ def scan_time(
 
 
 def _buckets(
-    s: pl.LazyFrame, r: dict[str, Any], by_time: bool, buckets: int
+    s: nw.LazyFrame[Any], r: dict[str, Any], by_time: bool, buckets: int
 ) -> tuple[list[int], list[int]]:
     """Row ends of equal time buckets (sorted data) or equal row buckets (otherwise)."""
     n = int(r["rows"])
@@ -183,11 +199,13 @@ def _buckets(
         lo, hi = int(r["t_min"]), int(r["t_max"])
         k = max(1, min(buckets, n))
         edges = [lo + (hi - lo) * i // k for i in range(1, k)]
+        # sorted times: the first row at or after an edge = the rows before it
         found = (
-            s.select(pl.col("t").search_sorted(pl.Series(edges, dtype=pl.Int64), side="left"))
-            .collect()
-            .to_series()
-            .to_list()
+            list(
+                backend.collect_polars(
+                    s.select(*(_count(nw.col("t") < e).alias(f"e{i}") for i, e in enumerate(edges)))
+                ).row(0)
+            )
             if edges
             else []
         )
