@@ -32,8 +32,9 @@ ROW = "__mfg_row"
 
 @dataclass(frozen=True)
 class SparkFrame:
-    """A Spark DataFrame (data columns + :data:`ROW`) and the Polars schema of its data columns
-    (Spark has no zoned timestamps nor categoricals: the table is cast back to it on the way out)."""
+    """A Spark DataFrame (data columns + :data:`ROW`) and the Polars schema of its data
+    columns (Spark has no zoned timestamps nor categoricals: the table is cast back to it on the
+    way out)."""
 
     df: DataFrame
     schema: pl.Schema

@@ -34,7 +34,8 @@ _MASK = (1 << 33) - 1  # monotonically_increasing_id: partition << 33 | row in p
 
 
 def _no_scan(schema: dict[str, pl.DataType]) -> pl.LazyFrame:
-    raise RuntimeError("a Spark source is read by Spark, not scanned by Polars")
+    """Spark reads the rows: the driver's Polars plans see the columns of an empty table."""
+    return pl.LazyFrame(schema=schema)
 
 
 def sniff_source(path: Path, infer_rows: int, encoding: str | None, limits: Limits) -> Source:
@@ -61,8 +62,13 @@ def sniff_source(path: Path, infer_rows: int, encoding: str | None, limits: Limi
 
 
 def plan_table(
-    paths: Sequence[Path], *, work_dir: Path, timezone: str, infer_rows: int,
-    encoding: str | None, limits: Limits,
+    paths: Sequence[Path],
+    *,
+    work_dir: Path,
+    timezone: str,
+    infer_rows: int,
+    encoding: str | None,
+    limits: Limits,
 ) -> Table:
     if len(paths) != 1:
         raise InputError(
@@ -74,8 +80,9 @@ def plan_table(
     if fmt == "csv":
         src = sniff_source(path, infer_rows, encoding, limits)
     elif fmt == "parquet":
-        src = open_source(path, work_dir=work_dir, sheet=None, infer_rows=infer_rows,
-                          encoding=None, limits=limits)
+        src = open_source(
+            path, work_dir=work_dir, sheet=None, infer_rows=infer_rows, encoding=None, limits=limits
+        )
     else:
         raise InputError(
             f"Spark 엔진은 CSV와 Parquet만 읽습니다 ({fmt}: --engine polars)",
@@ -94,9 +101,10 @@ def _raw(spark: SparkSession, table: Table, uri: str) -> DataFrame:
 
     src = table.sources[0]
     if src.format == "parquet":
-        return spark.read.parquet(uri).select(
-            *[F.col(f"`{p.name}`") for p in table.plans]
-        ).withColumn(ROW, F.monotonically_increasing_id())
+        cols = [F.col(f"`{raw}`").alias(name) for name, raw, _ in src.columns]
+        return (
+            spark.read.parquet(uri).select(*cols).withColumn(ROW, F.monotonically_increasing_id())
+        )
     names = src.names
     schema = T.StructType([T.StructField(f"_c{i}", T.StringType()) for i in range(len(names))])
     enc = _JAVA_CHARSETS.get((src.encoding or "utf-8").lower(), src.encoding or "UTF-8")
@@ -158,7 +166,7 @@ def map_polars(sf_df: DataFrame, fn: Any, out: pa.Schema) -> DataFrame:
                 table = to_spark_table(result, out)
                 yield from table.to_batches()
 
-    return sf_df.mapInArrow(run, from_arrow_schema(out))
+    return sf_df.mapInArrow(run, from_arrow_schema(out))  # type: ignore[arg-type]
 
 
 def to_spark_table(df: pl.DataFrame, schema: pa.Schema) -> pa.Table:
@@ -231,4 +239,7 @@ def sample(frame: SparkFrame, rows: int) -> pl.LazyFrame:
     from pyspark.sql import functions as F
 
     head = frame.df.orderBy(F.col(ROW)).limit(rows).drop(ROW).toArrow()
-    return from_spark(pl.from_arrow(head), frame.schema).lazy()  # type: ignore[union-attr]
+    table = pl.from_arrow(head)
+    assert isinstance(table, pl.DataFrame)
+    out: pl.DataFrame = from_spark(table, frame.schema)
+    return out.lazy()

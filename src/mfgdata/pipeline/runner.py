@@ -47,6 +47,11 @@ class BuildResult:
 def _materialise(frame: pl.LazyFrame, ctx: RunContext) -> pl.LazyFrame:
     """Write ``frame`` once to the scratch space; the frame later steps get scans that file."""
     path = ctx.work_dir / f"table-{len(ctx.tables)}.parquet"
+    if ctx.engine == "spark":  # a Parquet folder Spark writes and reads back (issue 19)
+        from mfgdata.engine import spark_io
+
+        ctx.tables.append(path)
+        return spark_io.materialise(frame, path)  # type: ignore[arg-type, return-value]
     write_parquet(frame, path)
     ctx.tables.append(path)
     ctx.table = path
@@ -74,6 +79,10 @@ def build(
 
     settings = settings or get_settings()
     steps = list(steps) if steps is not None else steps_for(options)
+    if (options.engine or settings.engine) == "spark":
+        from mfgdata.engine.spark_steps import for_spark
+
+        steps = for_spark(steps)
     out = options.out.absolute()
     _check_out(out)
     out.parent.mkdir(parents=True, exist_ok=True)
