@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -26,6 +27,7 @@ from mfgdata.errors import ConfigError
 from mfgdata.pipeline.context import build_options
 from mfgdata.pipeline.runner import build
 from mfgdata.steps.ingest import IngestStep
+from mfgdata.steps.model import ModelStep
 from mfgdata.steps.package import PackageStep
 from mfgdata.steps.preprocess import PreprocessStep
 from tests.engine.conftest import needs_spark
@@ -76,13 +78,12 @@ def sensor_table(rows_per_machine: int = 3_000, seed: int = 7) -> pl.DataFrame:
     return pl.concat(frames).with_columns(pl.col("시간").dt.strftime("%Y-%m-%d %H:%M:%S%.3f"))
 
 
-def _build(src: Path, out: Path, engine: str, recipe: Path) -> None:
-    options = build_options(
-        [src],
-        out,
-        {"recipe": recipe, "engine": engine, "id_column": "설비", "product_id": "sensors"},
-    )
-    build(options, steps=[IngestStep(), PreprocessStep(), PackageStep()])
+def _build(src: Path, out: Path, engine: str, recipe: Path, **more: object) -> None:
+    values = {"recipe": recipe, "engine": engine, "id_column": "설비", "product_id": "sensors"}
+    steps: list[Any] = [IngestStep(), PreprocessStep(), PackageStep()]
+    if "target" in more:
+        steps.insert(2, ModelStep(max_rows=int(more.pop("max_rows"))))  # type: ignore[call-overload]
+    build(build_options([src], out, {**values, **more}), steps=steps)
 
 
 def _compare(a: Path, b: Path) -> None:
@@ -99,9 +100,11 @@ def _compare(a: Path, b: Path) -> None:
         elif rel.suffix == ".parquet":
             assert pl.read_parquet(pa_).equals(pl.read_parquet(pb)), rel
             assert pa_.read_bytes() == pb.read_bytes(), rel
-        else:
+        elif rel.suffix in (".json", ".html", ".csv", ".yaml", ".md"):
             ta, tb = pa_.read_text(), pb.read_text()
             assert ta == tb, f"{rel} differs"
+        else:  # model.onnx
+            assert pa_.read_bytes() == pb.read_bytes(), f"{rel} differs"
 
 
 @pytest.mark.parametrize("form", ["utf8.csv", "cp949.csv", "parquet"])
@@ -121,6 +124,27 @@ def test_ingest_preprocess_package_same_product(tmp_path: Path, spark: object, f
     assert got.height == table.height and "전력" in got.columns and "메모" not in got.columns
     assert got["시간"].is_sorted() or got.select(pl.col("시간").is_not_null().all()).item()
     _compare(tmp_path / "polars", tmp_path / "spark")
+
+
+@pytest.mark.parametrize("cap", [20_000, 3_000])
+def test_model_on_a_driver_sample(tmp_path: Path, spark: object, cap: int) -> None:
+    """Within the cap the model trains on the whole table: the same model files as on Polars.
+    Over the cap (every 4th row) the card states the Spark rule: the rows are sampled on Spark
+    before the rolling features (Polars: after), so only the sampling figures are compared."""
+    src = tmp_path / "sensors.parquet"
+    sensor_table(3_000).with_columns(
+        pl.col("시간").str.to_datetime("%Y-%m-%d %H:%M:%S%.3f")
+    ).write_parquet(src)
+    recipe = tmp_path / "recipe.yaml"  # the id column keeps its name (the model groups by it)
+    recipe.write_text(RECIPE.replace("  - {op: rename, mapping: {설비: machine}}\n", ""), "utf-8")
+    for engine in ("polars", "spark"):
+        _build(src, tmp_path / engine, engine, recipe, target="카운트", max_rows=cap)
+    card = (tmp_path / "spark" / "model" / "model_card.md").read_text()
+    if cap >= 9_060:
+        _compare(tmp_path / "polars", tmp_path / "spark")
+        assert "rows used / 사용 행: 9060 of 9060" in card
+    else:
+        assert "rows used / 사용 행: 2265 of 9060" in card and "Spark" in card
 
 
 def test_full_flow_waits_for_the_checks_port(tmp_path: Path, spark: object) -> None:

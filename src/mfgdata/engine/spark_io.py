@@ -243,3 +243,35 @@ def sample(frame: SparkFrame, rows: int) -> pl.LazyFrame:
     assert isinstance(table, pl.DataFrame)
     out: pl.DataFrame = from_spark(table, frame.schema)
     return out.lazy()
+
+
+def every_kth(frame: SparkFrame, cap: int) -> tuple[pl.LazyFrame, int, int]:
+    """Every k-th row in row order (k = ceil(rows / cap), the Polars engine's model sampling
+    rule), collected to the driver: (sample, rows of the table, k). Row numbers are made
+    consecutive from the row-order ids (each partition's ids are consecutive from its minimum)."""
+    from pyspark.sql import functions as F
+
+    part = F.shiftright(F.col(ROW), 33).alias("__pid")
+    per = (
+        frame.df.select(part, F.col(ROW))
+        .groupBy("__pid")
+        .agg(F.count(F.lit(1)).alias("n"), F.min(ROW).alias("lo"))
+    )
+    rows = sorted((int(r["__pid"]), int(r["n"]), int(r["lo"])) for r in per.collect())
+    total = sum(n for _, n, _ in rows)
+    k = max(1, -(-total // max(cap, 1)))
+    offsets, start = [], 0
+    for pid, n, lo in rows:
+        offsets.append((pid, start - lo))
+        start += n
+    spark = frame.df.sparkSession
+    shift = spark.createDataFrame(offsets, "__pid long, __shift long")
+    numbered = frame.df.withColumn("__pid", F.shiftright(F.col(ROW), 33)).join(
+        F.broadcast(shift), on="__pid"
+    )
+    kept = numbered.filter(((F.col(ROW) + F.col("__shift")) % k) == 0)
+    head = kept.orderBy(ROW).drop("__pid", "__shift", ROW).toArrow()
+    table = pl.from_arrow(head)
+    assert isinstance(table, pl.DataFrame)
+    out: pl.DataFrame = from_spark(table, frame.schema)
+    return out.lazy(), total, k

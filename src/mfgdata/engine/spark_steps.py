@@ -15,6 +15,7 @@ different product.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -34,6 +35,7 @@ from mfgdata.pipeline.step import Step, StepResult
 from mfgdata.recipe import load, model, ops, render
 from mfgdata.recipe.model import Recipe
 from mfgdata.steps import ingest as ingest_step
+from mfgdata.steps import model as model_step
 from mfgdata.steps import package as package_step
 from mfgdata.steps import preprocess as preprocess_step
 
@@ -287,6 +289,35 @@ class SparkPackageStep(package_step.PackageStep):
         return super().run(pl.scan_parquet(final), ctx)
 
 
+class SparkModelStep(model_step.ModelStep):
+    """The model trains on a bounded sample collected to the driver: every k-th row in row
+    (time) order, k = ceil(rows / cap), the Polars engine's rule. With k = 1 (a table within the
+    cap) the sample is the whole table and the model is the Polars engine's; with k > 1 the
+    rolling features are computed on the sampled rows (on Polars: before sampling), and the card
+    says so."""
+
+    def _fit(self, frame: Any, ctx: RunContext, time: str | None) -> Any:
+        if not isinstance(frame, SparkFrame):
+            return super()._fit(frame, ctx, time)
+        from mfgdata.modeling.card import render_card
+
+        cap = self.max_rows or model_step.row_cap(ctx.settings, len(frame.schema))
+        sample, total, k = spark_io.every_kth(frame, cap)
+        fitted = super()._fit(sample, ctx, time)
+        if k == 1:
+            return fitted
+        sampling = {
+            "rows_total": total,
+            "rows_used": fitted.data["sampling"]["rows_used"],
+            "every_kth_row": k,
+            "method": "systematic: every k-th row in time order, collected to the Spark "
+            "driver; rolling features computed on the sampled rows / 시간순 k번째 행마다, "
+            "Spark 드라이버로 모음; 이동 통계는 표본 행으로 계산",
+        }
+        data = {**fitted.data, "sampling": sampling}
+        return dataclasses.replace(fitted, data=data, card=render_card(data))
+
+
 class Refused:
     """A step that does not run on Spark yet: refused by name, before it reads anything."""
 
@@ -310,6 +341,7 @@ _SPARK: dict[str, type[Step]] = {
     "ingest": SparkIngestStep,
     "preprocess": SparkPreprocessStep,
     "package": SparkPackageStep,
+    "model": SparkModelStep,
 }
 
 
@@ -319,7 +351,9 @@ def for_spark(steps: Sequence[Step]) -> list[Step]:
     out: list[Step] = []
     for s in steps:
         if s.name in _SPARK and type(s).__name__ == f"{s.name.title()}Step":
-            out.append(_SPARK[s.name]())
+            spark_side = _SPARK[s.name].__new__(_SPARK[s.name])
+            spark_side.__dict__.update(vars(s))  # the step's own options (model: task, cap)
+            out.append(spark_side)
         elif s.name in NO_ROWS or "spark" in getattr(s, "engines", ()):
             out.append(s)
         else:
