@@ -23,12 +23,16 @@ $(STAMP): pyproject.toml requirements-datasets.txt | $(PY)
 
 install-dev: $(STAMP)
 
-# Debian chromium (+ a Korean font) for the browser tests; Playwright never downloads a browser.
+# Debian chromium (+ a Korean font) for the browser tests, Java 17 for the Spark engine (issue 19); Playwright never downloads a browser.
 system-deps:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-nanum; \
 	  else echo "chromium is not installed: browser tests are skipped outside CI"; fi; }
+	@command -v java >/dev/null 2>&1 || { \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless; \
+	  else echo "java is not installed: Spark tests are skipped outside CI"; fi; }
 
 demo: install
 	rm -rf $(DEMO_OUT)

@@ -13,7 +13,7 @@ from mfgdata.pipeline.context import BuildOptions, ProgressFn
 from mfgdata.pipeline.runner import BuildResult
 from mfgdata.pipeline.runner import build as run_steps
 from mfgdata.pipeline.step import Step
-from mfgdata.settings import Settings
+from mfgdata.settings import Settings, get_settings
 
 
 def default_steps() -> list[Step]:
@@ -80,4 +80,8 @@ def build(
 ) -> BuildResult:
     """Run ``steps`` (default: :func:`steps_for` the options) into a product at ``options.out``."""
     chosen = list(steps) if steps is not None else steps_for(options)
+    if (options.engine or (settings or get_settings()).engine) == "spark":
+        from mfgdata.engine.spark_steps import for_spark
+
+        chosen = for_spark(chosen)  # each step's Spark side, or a refusal naming the step
     return run_steps(options, steps=chosen, settings=settings, progress=progress)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -56,6 +57,14 @@ class Settings(BaseSettings):
         ge=1_000,
         description="Rows the model step trains on at most; a larger table is sampled every k-th "
         "row in time order (k = ceil(rows / cap)), and the model card says so.",
+    )
+    engine: Literal["polars", "spark"] = Field(
+        default="polars",
+        description="Engine of the data steps: polars (one machine) or spark (issue 19).",
+    )
+    spark_master: str | None = Field(
+        default=None,
+        description="Spark master URL for --engine spark (default local[2]; spark://host:7077).",
     )
     database_url: str | None = Field(
         default=None,

@@ -138,6 +138,16 @@ def build(
         Path | None,
         typer.Option(help="이미지 레이블 파일 (CSV/TSV) / labels file of an image dataset"),
     ] = None,
+    engine: Annotated[
+        str | None,
+        typer.Option(
+            help="데이터 엔진 polars|spark (기본: 설정) / data engine (default: settings)"
+        ),
+    ] = None,
+    spark_master: Annotated[
+        str | None,
+        typer.Option(help="Spark 마스터 URL (기본 local[2]) / Spark master URL"),
+    ] = None,
     register: Annotated[
         bool, typer.Option("--register", help="라이브러리에 초안 등록 / register as a draft")
     ] = False,
@@ -162,6 +172,8 @@ def build(
             "encoding": encoding,
             "raw_csv": raw_csv,
             "labels": labels,
+            "engine": engine,
+            "spark_master": spark_master,
         },
     )
     result = _run_with_progress(options)

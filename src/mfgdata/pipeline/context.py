@@ -44,6 +44,8 @@ class BuildOptions:
     encoding: str | None = None  # text encoding of CSV inputs (None: detected)
     raw_csv: bool = False  # data/table.csv without formula escaping (csvsafe.py)
     labels: Path | None = None  # labels file of an image product (issue 15)
+    engine: str | None = None  # polars | spark (None: settings.engine; issue 19)
+    spark_master: str | None = None  # None: settings.spark_master, else local[2]
 
 
 #: option fields that name a file
@@ -64,6 +66,12 @@ def build_options(
     for k in _PATH_FIELDS:
         if k in given:
             given[k] = Path(given[k])
+    engine = given.get("engine")
+    if engine is not None and engine not in ("polars", "spark"):
+        raise ConfigError(
+            f"알 수 없는 엔진: {engine} (polars 또는 spark)",
+            f"unknown engine: {engine} (polars or spark)",
+        )
     return BuildOptions(inputs=tuple(Path(p) for p in inputs), out=Path(out), **given)
 
 
@@ -155,6 +163,11 @@ class RunContext:
     def product_id(self) -> str:
         """The product id every step writes (settled once by :func:`product_id_for`)."""
         return product_id_for(self.options)
+
+    @property
+    def engine(self) -> str:
+        """The engine of the data steps: ``--engine``, else the settings' (issue 19)."""
+        return self.options.engine or self.settings.engine
 
     @property
     def timezone(self) -> str:

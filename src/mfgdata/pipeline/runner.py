@@ -58,6 +58,11 @@ class BuildResult:
 def _materialise(frame: pl.LazyFrame, ctx: RunContext) -> pl.LazyFrame:
     """Write ``frame`` once to the scratch space; the frame later steps get scans that file."""
     path = ctx.work_dir / f"table-{len(ctx.tables)}.parquet"
+    if ctx.engine == "spark":  # a Parquet folder Spark writes and reads back (issue 19)
+        from mfgdata.engine import spark_io
+
+        ctx.tables.append(path)
+        return spark_io.materialise(frame, path)  # type: ignore[arg-type, return-value]
     write_parquet(frame, path)
     ctx.tables.append(path)
     ctx.table = path

@@ -1,0 +1,277 @@
+"""The Spark side of the engine: read, materialise, write the product table, sample.
+
+Reading: the driver sniffs only the head of each file with the frames/ detection (encoding incl.
+CP949, header row, delimiter, names, types); Spark reads the whole file as text cells with that
+settled dialect, and the *same* Polars parse expressions the Polars engine uses turn the cells
+into typed columns inside an Arrow UDF (``mapInArrow``), batch by batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from mfgdata.engine import ROW, SparkFrame
+from mfgdata.errors import InputError
+from mfgdata.frames.detect import sniff_csv
+from mfgdata.frames.headers import split_headers
+from mfgdata.frames.limits import Limits, check_header
+from mfgdata.frames.readers import Table, _plans
+from mfgdata.frames.sources import Source, _sample_frame, check_path, open_source
+from mfgdata.packaging.datafiles import write_parquet
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
+
+#: Python codec → Java charset (Spark reads with the JVM's decoders)
+_JAVA_CHARSETS = {"cp949": "x-windows-949", "utf-8-sig": "UTF-8", "utf-8": "UTF-8"}
+_MASK = (1 << 33) - 1  # monotonically_increasing_id: partition << 33 | row in partition
+
+
+def _no_scan(schema: dict[str, pl.DataType]) -> pl.LazyFrame:
+    """Spark reads the rows: the driver's Polars plans see the columns of an empty table."""
+    return pl.LazyFrame(schema=schema)
+
+
+def sniff_source(path: Path, infer_rows: int, encoding: str | None, limits: Limits) -> Source:
+    """A CSV's dialect, names and sample from its head only (no transcoding of the file)."""
+    d = sniff_csv(path, infer_rows, encoding, limits.max_cell_bytes)
+    check_header(path, d.header, limits, line=d.header_line + 1)
+    columns = split_headers(d.header, d.units)
+    names = [c[0] for c in columns]
+    return Source(
+        path,
+        "csv",
+        columns,
+        _sample_frame(names, d.sample),
+        {},
+        _no_scan,
+        d.encoding,
+        d.delimiter,
+        d.decimal,
+        d.header_line + 1,
+        None,
+        path,
+        d.data_line,
+    )
+
+
+def plan_table(
+    paths: Sequence[Path],
+    *,
+    work_dir: Path,
+    timezone: str,
+    infer_rows: int,
+    encoding: str | None,
+    limits: Limits,
+) -> Table:
+    if len(paths) != 1:
+        raise InputError(
+            "Spark 엔진은 아직 입력 파일 하나만 읽습니다 (여러 파일: --engine polars)",
+            "the Spark engine reads one input file for now (several files: --engine polars)",
+        )
+    path = paths[0]
+    fmt = check_path(path)
+    if fmt == "csv":
+        src = sniff_source(path, infer_rows, encoding, limits)
+    elif fmt == "parquet":
+        src = open_source(
+            path, work_dir=work_dir, sheet=None, infer_rows=infer_rows, encoding=None, limits=limits
+        )
+    else:
+        raise InputError(
+            f"Spark 엔진은 CSV와 Parquet만 읽습니다 ({fmt}: --engine polars)",
+            f"the Spark engine reads CSV and Parquet only ({fmt}: use --engine polars)",
+            file=path,
+        )
+    table = Table([src], _plans([src]), timezone, limits=limits)
+    table.offsets = table._fixed_offsets()
+    return table
+
+
+def _raw(spark: SparkSession, table: Table, uri: str) -> DataFrame:
+    """The file's cells as read (CSV: text; Parquet: stored types) plus the row-order column."""
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+
+    src = table.sources[0]
+    if src.format == "parquet":
+        cols = [F.col(f"`{raw}`").alias(name) for name, raw, _ in src.columns]
+        return (
+            spark.read.parquet(uri).select(*cols).withColumn(ROW, F.monotonically_increasing_id())
+        )
+    names = src.names
+    schema = T.StructType([T.StructField(f"_c{i}", T.StringType()) for i in range(len(names))])
+    enc = _JAVA_CHARSETS.get((src.encoding or "utf-8").lower(), src.encoding or "UTF-8")
+    df = (
+        spark.read.option("sep", src.delimiter or ",")
+        .option("encoding", enc)
+        .option("header", "false")
+        .option("mode", "PERMISSIVE")
+        .option("nullValue", "")
+        .schema(schema)
+        .csv(uri)
+        .withColumn(ROW, F.monotonically_increasing_id())
+    )
+    # the first data line of the file: partition 0 holds the file's first lines (ids 0, 1, ...)
+    df = df.filter(F.col(ROW) >= src.data_line)
+    return df.select(*[F.col(f"_c{i}").alias(n) for i, n in enumerate(names)], ROW)
+
+
+def _schema(table: Table) -> pl.Schema:
+    raw = pl.LazyFrame(schema={p.name: p.read for p in table.plans})
+    return raw.select([table._parse(p).alias(p.name) for p in table.plans]).collect_schema()
+
+
+def _spark_type(dtype: pl.DataType) -> pa.DataType:
+    """The Arrow type Spark carries a Polars type as."""
+    if isinstance(dtype, pl.Datetime):
+        return pa.timestamp("us", tz="UTC" if dtype.time_zone else None)
+    if isinstance(dtype, pl.Categorical | pl.Enum):
+        return pa.string()
+    return pl.DataFrame(schema={"x": dtype}).to_arrow().schema.field("x").type
+
+
+def arrow_schema(schema: pl.Schema) -> pa.Schema:
+    fields = [pa.field(n, _spark_type(t)) for n, t in schema.items()]
+    return pa.schema([*fields, pa.field(ROW, pa.int64())])
+
+
+def from_spark(frame: pl.DataFrame | pl.LazyFrame, schema: pl.Schema) -> Any:
+    """Spark's columns back to the Polars schema (zones, categoricals, time units)."""
+    exprs = []
+    for name, dtype in schema.items():
+        if isinstance(dtype, pl.Datetime) and dtype.time_zone:
+            exprs.append(pl.col(name).dt.convert_time_zone(dtype.time_zone).cast(dtype))
+        else:
+            exprs.append(pl.col(name).cast(dtype))
+    return frame.select(exprs)
+
+
+def map_polars(sf_df: DataFrame, fn: Any, out: pa.Schema) -> DataFrame:
+    """Run ``fn(pl.DataFrame) -> pl.DataFrame`` on every Arrow batch of ``sf_df`` (executors)."""
+    from pyspark.sql.pandas.types import from_arrow_schema
+
+    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for b in batches:
+            if b.num_rows == 0:
+                continue
+            result = fn(pl.from_arrow(b))
+            if result.height:
+                table = to_spark_table(result, out)
+                yield from table.to_batches()
+
+    return sf_df.mapInArrow(run, from_arrow_schema(out))  # type: ignore[arg-type]
+
+
+def to_spark_table(df: pl.DataFrame, schema: pa.Schema) -> pa.Table:
+    exprs = []
+    for name, dtype in df.schema.items():
+        if isinstance(dtype, pl.Datetime) and dtype.time_zone:
+            exprs.append(pl.col(name).dt.convert_time_zone("UTC").dt.cast_time_unit("us"))
+        elif isinstance(dtype, pl.Datetime):
+            exprs.append(pl.col(name).dt.cast_time_unit("us"))
+        elif isinstance(dtype, pl.Categorical | pl.Enum):
+            exprs.append(pl.col(name).cast(pl.String))
+    out = df.with_columns(exprs) if exprs else df
+    return out.to_arrow().select(schema.names).cast(schema)
+
+
+def read_table(spark: SparkSession, table: Table, uri: str) -> SparkFrame:
+    """The typed table on Spark: the Polars engine's parse of every column, batch by batch."""
+    schema = _schema(table)
+    parse = [table._parse(p).alias(p.name) for p in table.plans]
+    raw_types = {p.name: p.read for p in table.plans}
+
+    def typed(batch: pl.DataFrame) -> pl.DataFrame:
+        cast = batch.with_columns([pl.col(n).cast(t) for n, t in raw_types.items()])
+        return cast.select(*parse, pl.col(ROW))
+
+    df = map_polars(_raw(spark, table, uri), typed, arrow_schema(schema))
+    return SparkFrame(df, schema)
+
+
+def count(frame: SparkFrame) -> int:
+    return int(frame.df.count())
+
+
+def materialise(frame: SparkFrame, path: Path) -> SparkFrame:
+    """Write the frame to Parquet under the build's work dir and read it back."""
+    spark = frame.df.sparkSession
+    frame.df.write.mode("overwrite").parquet(path.as_uri())
+    return frame.with_df(spark.read.parquet(path.as_uri()))
+
+
+def write_product_parquet(frame: SparkFrame, path: Path, work: Path) -> None:
+    """``data/table.parquet`` as ONE file with the product's Parquet settings: Spark writes part
+    files in row order, then a streaming Polars sink (the Polars engine's own writer, bounded
+    memory) joins them, cast back to the table's Polars schema: same bytes as on Polars."""
+    from pyspark.sql import functions as F
+
+    parts_dir = work / "product-parts"
+    ordered = frame.df.orderBy(F.col(ROW))
+    ordered.write.mode("overwrite").parquet(parts_dir.as_uri())
+    parts = [p for p in parts_dir.glob("part-*.parquet") if pq.ParquetFile(p).metadata.num_rows]
+    parts.sort(key=lambda p: _first_row(p))
+    if not parts:
+        empty = pl.LazyFrame(schema=dict(frame.schema))
+        write_parquet(empty, path)
+        return
+    scan = pl.scan_parquet(parts)
+    write_parquet(from_spark(scan, frame.schema), path)
+
+
+def _first_row(part: Path) -> int:
+    meta = pq.ParquetFile(part).metadata
+    names = [meta.schema.column(i).path for i in range(meta.num_columns)]
+    i = names.index(ROW)
+    stats = meta.row_group(0).column(i).statistics
+    return int(stats.min) if stats is not None and stats.has_min_max else 0
+
+
+def sample(frame: SparkFrame, rows: int) -> pl.LazyFrame:
+    """The first ``rows`` rows in row order, collected to the driver as a Polars frame."""
+    from pyspark.sql import functions as F
+
+    head = frame.df.orderBy(F.col(ROW)).limit(rows).drop(ROW).toArrow()
+    table = pl.from_arrow(head)
+    assert isinstance(table, pl.DataFrame)
+    out: pl.DataFrame = from_spark(table, frame.schema)
+    return out.lazy()
+
+
+def every_kth(frame: SparkFrame, cap: int) -> tuple[pl.LazyFrame, int, int]:
+    """Every k-th row in row order (k = ceil(rows / cap), the Polars engine's model sampling
+    rule), collected to the driver: (sample, rows of the table, k). Row numbers are made
+    consecutive from the row-order ids (each partition's ids are consecutive from its minimum)."""
+    from pyspark.sql import functions as F
+
+    part = F.shiftright(F.col(ROW), 33).alias("__pid")
+    per = (
+        frame.df.select(part, F.col(ROW))
+        .groupBy("__pid")
+        .agg(F.count(F.lit(1)).alias("n"), F.min(ROW).alias("lo"))
+    )
+    rows = sorted((int(r["__pid"]), int(r["n"]), int(r["lo"])) for r in per.collect())
+    total = sum(n for _, n, _ in rows)
+    k = max(1, -(-total // max(cap, 1)))
+    offsets, start = [], 0
+    for pid, n, lo in rows:
+        offsets.append((pid, start - lo))
+        start += n
+    spark = frame.df.sparkSession
+    shift = spark.createDataFrame(offsets, "__pid long, __shift long")
+    numbered = frame.df.withColumn("__pid", F.shiftright(F.col(ROW), 33)).join(
+        F.broadcast(shift), on="__pid"
+    )
+    kept = numbered.filter(((F.col(ROW) + F.col("__shift")) % k) == 0)
+    head = kept.orderBy(ROW).drop("__pid", "__shift", ROW).toArrow()
+    table = pl.from_arrow(head)
+    assert isinstance(table, pl.DataFrame)
+    out: pl.DataFrame = from_spark(table, frame.schema)
+    return out.lazy(), total, k

@@ -1,0 +1,362 @@
+"""The table flow's steps on Spark (issue 19): each keeps its Polars step's name, outputs and
+records, and changes only how rows are read, cleaned and written.
+
+- ingest: the driver sniffs the file's head; Spark reads the file; the Polars parse runs per
+  Arrow batch (spark_io.read_table); rows and junk cells are counted in one Spark pass;
+- preprocess: the recipe's row-wise operations run as the Polars recipe code itself, per batch;
+  counts are summed over the batches; the final sort (time, id, file order) is Spark's;
+- package: Spark's part files are joined into one ``data/table.parquet`` by the Polars engine's
+  own streaming writer (same bytes), and the rest of the package step runs unchanged on it.
+
+A step that cannot run on Spark yet is refused with a ko/en error naming it: never a silently
+different product.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import json
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pyarrow as pa
+
+from mfgdata.engine import ROW, SparkFrame, is_spark, spark_io
+from mfgdata.engine.session import get_session
+from mfgdata.errors import ConfigError, InputError, RecipeError
+from mfgdata.frames.blobs import identical_files, store_blob
+from mfgdata.frames.limits import Limits
+from mfgdata.frames.readers import Table
+from mfgdata.pipeline.context import RunContext
+from mfgdata.pipeline.results import IngestResult, PreprocessResult
+from mfgdata.pipeline.step import Step, StepResult
+from mfgdata.recipe import load, model, ops, render
+from mfgdata.recipe.model import Recipe
+from mfgdata.steps import ingest as ingest_step
+from mfgdata.steps import model as model_step
+from mfgdata.steps import package as package_step
+from mfgdata.steps import preprocess as preprocess_step
+
+#: recipe operations that look at one row at a time and keep every row: the Polars code runs
+#: per Arrow batch with the same result as over the whole table
+ROW_WISE = (model.Rename, model.Cast, model.Drop, model.Keep, model.ConvertUnit, model.Derive)
+#: steps that never read the table's rows
+NO_ROWS = ("register",)
+
+
+def _master(ctx: RunContext) -> str | None:
+    return ctx.options.spark_master or ctx.settings.spark_master
+
+
+def _uri(path: Path) -> str:
+    return path.absolute().as_uri()
+
+
+def _scan_counts(spark: Any, table: Table, uri: str) -> dict[str, int]:
+    """Rows and junk cells per column, in one Spark pass (the Polars engine's count exprs)."""
+    from pyspark.sql import functions as F
+
+    raw_types = {p.name: p.read for p in table.plans}
+    exprs = [pl.len().alias("__rows"), *table._junk_counts()]
+    out = pa.schema([pa.field(e.meta.output_name(), pa.int64()) for e in exprs])
+
+    def counts(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for b in batches:
+            batch = pl.from_arrow(b).with_columns(  # type: ignore[union-attr]
+                [pl.col(n).cast(t) for n, t in raw_types.items()]
+            )
+            row = table._parsed(batch.lazy()).select(exprs).collect()
+            yield row.cast(pl.Int64).to_arrow().cast(out).to_batches()[0]
+
+    from pyspark.sql.pandas.types import from_arrow_schema
+
+    raw = spark_io._raw(spark, table, uri)
+    df = raw.mapInArrow(counts, from_arrow_schema(out))  # type: ignore[arg-type]
+    row = df.agg(*[F.sum(F.col(f"`{n}`")).alias(n) for n in out.names]).collect()[0]
+    return {n: int(row[n] or 0) for n in out.names}
+
+
+class SparkIngestStep(ingest_step.IngestStep):
+    def run(self, frame: Any, ctx: RunContext) -> StepResult:
+        opts = ctx.options
+        spark = get_session(_master(ctx))
+        given = [Path(p) for p in opts.inputs]
+        repeats = identical_files(given)
+        paths = [p for i, p in enumerate(given) if i not in repeats]
+        table = spark_io.plan_table(
+            paths,
+            work_dir=ctx.work_dir,
+            timezone=ctx.timezone,
+            infer_rows=ctx.settings.infer_rows,
+            encoding=opts.encoding,
+            limits=Limits.from_settings(ctx.settings),
+        )
+        tcol = ingest_step.time_column(table, opts.time_column)
+        zone = ingest_step.zone_source(table, opts.timezone)
+        src = table.sources[0]
+        counted = _scan_counts(spark, table, _uri(src.path))
+        junk = {p.name: counted.get(f"__n_{p.name}", 0) for p in table.plans}
+        bad = {c: n for c, n in junk.items() if n}
+        if bad:
+            cols = ", ".join(f"'{c}' ({n})" for c, n in bad.items())
+            raise InputError(
+                f"숫자/날짜가 아닌 값이 있습니다: {cols}. Spark 엔진은 아직 그 값의 목록(행 번호, "
+                "예)을 만들지 않습니다: --engine polars 로 빌드하세요",
+                f"non-parsable values in {cols}: the Spark engine does not list them (rows, "
+                "examples) yet; build with --engine polars",
+                file=src.path,
+            )
+        rows = counted["__rows"]
+        sha, size = store_blob(src.path, ctx.settings.blobs_dir)
+        inputs = [
+            ingest_step._duplicate_entry(p, given[first], h)
+            if i in repeats
+            else {
+                "name": src.path.name,
+                "sha256": sha,
+                "bytes": size,
+                "format": src.format,
+                "encoding": src.encoding,
+                "delimiter": src.delimiter,
+                "decimal": src.decimal,
+                "header_row": src.header_row,
+                "sheet": src.sheet,
+                "rows": rows,
+            }
+            for i, p in enumerate(given)
+            for first, h in [repeats.get(i, (0, ""))]
+        ]
+        typed = spark_io.read_table(spark, table, _uri(src.path))
+        return StepResult(
+            step=self.name,
+            frame=typed,  # type: ignore[arg-type]
+            data=IngestResult(
+                inputs=inputs,
+                columns=ingest_step.describe_columns(table),
+                time_column=tcol,
+                rows=rows,
+                junk={},
+                timezone={"zone": ctx.timezone, "source": zone},
+            ),
+            findings=(
+                ingest_step.duplicate_findings(given, repeats, self.name)
+                + ingest_step.label_findings(table, self.name)
+                + ingest_step.exact_int_findings(table, self.name)
+                + ingest_step.zone_findings(table, ctx.timezone, zone, self.name)
+            ),
+            counts={
+                "rows": rows,
+                "inputs": len(inputs),
+                "duplicate_inputs": len(repeats),
+                "junk_values": 0,
+            },
+        )
+
+
+def _sum_operations(parts: Sequence[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The operations' records of each batch summed: counts add up, other fields are equal."""
+    total = [dict(r) for r in parts[0]]
+    for part in parts[1:]:
+        for rec, more in zip(total, part, strict=True):
+            for k, v in more.items():
+                if k != "index" and isinstance(v, int) and not isinstance(v, bool):
+                    rec[k] = int(rec.get(k, 0)) + v
+    return total
+
+
+class SparkPreprocessStep(preprocess_step.PreprocessStep):
+    def run(self, frame: Any, ctx: RunContext) -> StepResult:
+        if not isinstance(frame, SparkFrame):
+            raise ConfigError("전처리할 표가 없습니다", "there is no table to preprocess")
+        from pyspark.sql import functions as F
+
+        schema = frame.schema
+        time_column, id_column = preprocess_step._keys(ctx, schema)
+        source = ctx.options.recipe
+        if source is None:
+            raise ConfigError(
+                "Spark 엔진은 아직 레시피를 제안하지 않습니다 (프로필 단계 이식 대기): "
+                "--recipe 를 주세요",
+                "the Spark engine does not propose a recipe yet (it waits on the profile "
+                "step's port): give --recipe",
+            )
+        recipe = load.load(source)
+        recipe = recipe.model_copy(
+            update={
+                "time_column": recipe.time_column or time_column,
+                "id_column": recipe.id_column or id_column,
+            }
+        )
+        recipe = Recipe.model_validate(recipe.to_dict())
+        for i, step in enumerate(recipe.steps):
+            if not isinstance(step, ROW_WISE):
+                raise RecipeError(
+                    f"레시피 steps[{i}] ({step.op}): 이 연산은 아직 Spark 엔진에서 실행되지 "
+                    "않습니다 (--engine polars)",
+                    f"recipe steps[{i}] ({step.op}): this operation does not run on the Spark "
+                    "engine yet (use --engine polars)",
+                    file=str(source),
+                )
+        metas = preprocess_step._column_meta(ctx.maybe(IngestResult))
+        file = str(source)
+        # planned on the empty table: the recipe's errors before any row is read, the schema
+        planned = ops.apply(
+            recipe,
+            pl.LazyFrame(schema=dict(schema)),
+            columns=copy.deepcopy(metas),
+            file=file,
+            count=False,
+        )
+        out_schema = planned.frame.collect_schema()
+        data_schema = {n: t for n, t in schema.items()}
+
+        def clean(batch: pl.DataFrame) -> pl.DataFrame:
+            lf = batch.drop(ROW).cast(data_schema).lazy()  # type: ignore[arg-type]
+            done = ops.apply(
+                recipe, lf, columns=copy.deepcopy(metas), file=file, count=False
+            ).frame.collect()
+            return done.with_columns(batch.get_column(ROW))
+
+        def counts(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+            for b in batches:
+                batch = spark_io.from_spark(pl.from_arrow(b), schema)  # type: ignore[arg-type]
+                done = ops.apply(recipe, batch.lazy(), columns=copy.deepcopy(metas), file=file)
+                text = json.dumps([done.rows_in, done.rows_out, done.operations], default=str)
+                yield pa.RecordBatch.from_pydict({"ops": [text]})
+
+        df = frame.df
+
+        from pyspark.sql.pandas.types import from_arrow_schema
+
+        ops_schema = from_arrow_schema(pa.schema([pa.field("ops", pa.string())]))
+        per_batch = df.mapInArrow(counts, ops_schema)  # type: ignore[arg-type]
+        batches = [json.loads(r["ops"]) for r in per_batch.collect()]
+        rows_in = sum(b[0] for b in batches)
+        rows_out = sum(b[1] for b in batches)
+        operations = _sum_operations([b[2] for b in batches]) if batches else planned.operations
+
+        def typed(batch: pl.DataFrame) -> pl.DataFrame:
+            return clean(
+                spark_io.from_spark(batch.lazy(), schema)
+                .collect()
+                .with_columns(batch.get_column(ROW))
+            )
+
+        cleaned = spark_io.map_polars(df, typed, spark_io.arrow_schema(out_schema))
+        tc, ic = planned.time_column, planned.id_column
+        if tc is not None:  # the Polars engine's final sort: time, id, nulls last, stable
+            keys = [F.col(f"`{c}`").asc_nulls_last() for c in (tc, ic) if c]
+            cleaned = cleaned.orderBy(*keys, F.col(ROW)).withColumn(
+                ROW, F.monotonically_increasing_id()
+            )
+        ctx.product.write_yaml(preprocess_step.RECIPE_FILE, recipe.to_dict())
+        findings = tuple(preprocess_step._finding(op) for op in operations if op.get("outliers"))
+        cells = sum(int(op.get("cells_affected", 0)) for op in operations)
+        return StepResult(
+            step=self.name,
+            frame=SparkFrame(cleaned, out_schema),  # type: ignore[arg-type]
+            data=PreprocessResult(
+                recipe=recipe.to_dict(),
+                operations=operations,
+                columns=planned.columns,
+                flags=[],
+                proposed=False,
+                notes=[],
+            ),
+            findings=findings,
+            counts={
+                "rows_in": rows_in,
+                "rows_out": rows_out,
+                "cells_changed": cells,
+                "operations": len(recipe.steps),
+            },
+            files=(preprocess_step.RECIPE_FILE,),
+            report=render.section(
+                operations, notes=[], source=Path(source).name, rows=(rows_in, rows_out)
+            ),
+        )
+
+
+class SparkPackageStep(package_step.PackageStep):
+    def run(self, frame: Any, ctx: RunContext) -> StepResult:
+        if not isinstance(frame, SparkFrame):
+            return super().run(frame, ctx)
+        final = ctx.work_dir / "product-table.parquet"
+        spark_io.write_product_parquet(frame, final, ctx.work_dir)
+        ctx.table = final  # the package step copies it: same bytes as the Polars engine's
+        return super().run(pl.scan_parquet(final), ctx)
+
+
+class SparkModelStep(model_step.ModelStep):
+    """The model trains on a bounded sample collected to the driver: every k-th row in row
+    (time) order, k = ceil(rows / cap), the Polars engine's rule. With k = 1 (a table within the
+    cap) the sample is the whole table and the model is the Polars engine's; with k > 1 the
+    rolling features are computed on the sampled rows (on Polars: before sampling), and the card
+    says so."""
+
+    def _fit(self, frame: Any, ctx: RunContext, time: str | None) -> Any:
+        if not isinstance(frame, SparkFrame):
+            return super()._fit(frame, ctx, time)
+        from mfgdata.modeling.card import render_card
+
+        cap = self.max_rows or model_step.row_cap(ctx.settings, len(frame.schema))
+        sample, total, k = spark_io.every_kth(frame, cap)
+        fitted = super()._fit(sample, ctx, time)
+        if k == 1:
+            return fitted
+        sampling = {
+            "rows_total": total,
+            "rows_used": fitted.data["sampling"]["rows_used"],
+            "every_kth_row": k,
+            "method": "systematic: every k-th row in time order, collected to the Spark "
+            "driver; rolling features computed on the sampled rows / 시간순 k번째 행마다, "
+            "Spark 드라이버로 모음; 이동 통계는 표본 행으로 계산",
+        }
+        data = {**fitted.data, "sampling": sampling}
+        return dataclasses.replace(fitted, data=data, card=render_card(data))
+
+
+class Refused:
+    """A step that does not run on Spark yet: refused by name, before it reads anything."""
+
+    reads_rows = False
+
+    def __init__(self, step: Step) -> None:
+        self.step = step
+        self.name, self.title_ko, self.title_en = step.name, step.title_ko, step.title_en
+
+    def run(self, frame: Any, ctx: RunContext) -> StepResult:
+        if frame is not None and is_spark(frame):
+            raise ConfigError(
+                f"'{self.name}' 단계는 아직 Spark 엔진에서 실행되지 않습니다 (--engine polars)",
+                f"the '{self.name}' step does not run on the Spark engine yet "
+                "(use --engine polars)",
+            )
+        return self.step.run(frame, ctx)
+
+
+_SPARK: dict[str, type[Step]] = {
+    "ingest": SparkIngestStep,
+    "preprocess": SparkPreprocessStep,
+    "package": SparkPackageStep,
+    "model": SparkModelStep,
+}
+
+
+def for_spark(steps: Sequence[Step]) -> list[Step]:
+    """The steps as they run on Spark: the Spark side where there is one, the step itself where
+    it reads no rows, else a clear refusal."""
+    out: list[Step] = []
+    for s in steps:
+        if s.name in _SPARK and type(s).__name__ == f"{s.name.title()}Step":
+            spark_side = _SPARK[s.name].__new__(_SPARK[s.name])
+            spark_side.__dict__.update(vars(s))  # the step's own options (model: task, cap)
+            out.append(spark_side)
+        elif s.name in NO_ROWS or "spark" in getattr(s, "engines", ()):
+            out.append(s)
+        else:
+            out.append(Refused(s))  # type: ignore[arg-type]
+    return out
