@@ -23,9 +23,9 @@ import numpy as np
 import polars as pl
 import pytest
 
-from mfgdata.errors import ConfigError
-from mfgdata.pipeline.context import build_options
+from mfgdata.errors import ConfigError, InputError
 from mfgdata.flow import build
+from mfgdata.pipeline.context import build_options
 from mfgdata.steps.ingest import IngestStep
 from mfgdata.steps.model import ModelStep
 from mfgdata.steps.package import PackageStep
@@ -155,3 +155,33 @@ def test_full_flow_waits_for_the_checks_port(tmp_path: Path, spark: object) -> N
         build(build_options([src], tmp_path / "out", {"engine": "spark"}))
     assert "'profile'" in e.value.en and "Spark" in e.value.en
     assert not (tmp_path / "out").exists()
+
+
+def test_text_below_the_sniffed_head_is_a_clear_refusal(tmp_path: Path, spark: object) -> None:
+    """A historian export whose tag reads as numbers in the file's head and holds "Bad" further
+    down (bibmon's real refinery tags do): the Spark task used to die with a PythonException
+    (StepFailed, no column named). Now the cells are counted as junk and the build is refused
+    by name, in Korean and English; the Polars engine builds the same file."""
+    n = 30_000
+    values = [f"{50 + (i % 97) / 10:.1f}" for i in range(n)]
+    values[25_000] = values[25_500] = "Bad"
+    table = pl.DataFrame(
+        {
+            "시간": [
+                f"2024-01-01 {i // 3600 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d}" for i in range(n)
+            ],
+            "태그34": values,
+        }
+    )
+    src = tmp_path / "historian.csv"
+    table.write_csv(src)
+    recipe = tmp_path / "recipe.yaml"
+    recipe.write_text("version: 1\nsteps:\n  - {op: rename, mapping: {태그34: tag34}}\n")
+    steps = [IngestStep(), PreprocessStep(), PackageStep()]
+    with pytest.raises(InputError) as info:
+        build(
+            build_options([src], tmp_path / "spark", {"recipe": recipe, "engine": "spark"}),
+            steps=steps,
+        )
+    assert "'태그34' (2)" in info.value.ko and "'태그34' (2)" in info.value.en
+    assert not (tmp_path / "spark").exists()

@@ -61,22 +61,39 @@ def _scan_counts(spark: Any, table: Table, uri: str) -> dict[str, int]:
 
     raw_types = {p.name: p.read for p in table.plans}
     exprs = [pl.len().alias("__rows"), *table._junk_counts()]
-    out = pa.schema([pa.field(e.meta.output_name(), pa.int64()) for e in exprs])
+    # a column the head read as a number can hold text further down ("Bad" in a historian
+    # export): such cells are junk too, counted here instead of failing the Spark task
+    unread = [
+        (pl.col(n).is_not_null() & pl.col(n).cast(t, strict=False).is_null())
+        .sum()
+        .alias(f"__u_{n}")
+        for n, t in raw_types.items()
+        if t != pl.String
+    ]
+    names = [e.meta.output_name() for e in exprs] + [e.meta.output_name() for e in unread]
+    out = pa.schema([pa.field(f"{i}:{n}", pa.int64()) for i, n in enumerate(names)])
 
     def counts(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         for b in batches:
-            batch = pl.from_arrow(b).with_columns(  # type: ignore[union-attr]
-                [pl.col(n).cast(t) for n, t in raw_types.items()]
+            raw = pl.DataFrame(pl.from_arrow(b))
+            batch = raw.with_columns(
+                [pl.col(n).cast(t, strict=False) for n, t in raw_types.items()]
             )
             row = table._parsed(batch.lazy()).select(exprs).collect()
-            yield row.cast(pl.Int64).to_arrow().cast(out).to_batches()[0]
+            if unread:
+                row = pl.concat([row, raw.select(unread)], how="horizontal")
+            yield row.cast(pl.Int64).to_arrow().rename_columns(out.names).cast(out).to_batches()[0]
 
     from pyspark.sql.pandas.types import from_arrow_schema
 
     raw = spark_io._raw(spark, table, uri)
     df = raw.mapInArrow(counts, from_arrow_schema(out))  # type: ignore[arg-type]
     row = df.agg(*[F.sum(F.col(f"`{n}`")).alias(n) for n in out.names]).collect()[0]
-    return {n: int(row[n] or 0) for n in out.names}
+    total: dict[str, int] = {}
+    for n, key in zip(out.names, names, strict=True):
+        key = key.replace("__u_", "__n_", 1)  # text in a number column: junk of that column
+        total[key] = total.get(key, 0) + int(row[n] or 0)
+    return total
 
 
 class SparkIngestStep(ingest_step.IngestStep):
