@@ -15,9 +15,9 @@ $(PY):
 install: $(PY)
 	$(PIP) install --quiet -e .
 
-$(STAMP): pyproject.toml requirements-datasets.txt | $(PY)
+$(STAMP): pyproject.toml requirements-datasets.txt Makefile | $(PY)
 	# torch==2.13.0 resolves to the CPU wheel this machine keeps in /opt/wheels (pip's find-links)
-	$(PIP) install --quiet -e '.[dev,vision]'
+	$(PIP) install --quiet -e '.[dev,vision,spark]'
 	$(PIP) install --quiet --no-deps -r requirements-datasets.txt
 	touch $(STAMP)
 
