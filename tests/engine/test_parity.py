@@ -23,7 +23,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from mfgdata.errors import ConfigError, InputError
+from mfgdata.errors import ConfigError
 from mfgdata.flow import build
 from mfgdata.pipeline.context import build_options
 from mfgdata.steps.ingest import IngestStep
@@ -157,14 +157,18 @@ def test_full_flow_waits_for_the_checks_port(tmp_path: Path, spark: object) -> N
     assert not (tmp_path / "out").exists()
 
 
-def test_text_below_the_sniffed_head_is_a_clear_refusal(tmp_path: Path, spark: object) -> None:
-    """A historian export whose tag reads as numbers in the file's head and holds "Bad" further
-    down (bibmon's real refinery tags do): the Spark task used to die with a PythonException
-    (StepFailed, no column named). Now the cells are counted as junk and the build is refused
-    by name, in Korean and English; the Polars engine builds the same file."""
+def test_text_below_the_sniffed_head_is_listed_like_polars(tmp_path: Path, spark: Any) -> None:
+    """A historian export whose tag reads as numbers in the file's head and holds "Bad" and
+    "Scan Timeout" further down, and "Inp OutRange" near the top (bibmon's real refinery tags
+    do). The Spark task used to die with a PythonException, then the build was
+    refused; now the junk cells are listed (count, first rows, tokens) exactly as on Polars,
+    with row numbers counted over several Spark partitions, and the products are identical."""
     n = 30_000
     values = [f"{50 + (i % 97) / 10:.1f}" for i in range(n)]
+    values[3] = "Inp OutRange"
     values[25_000] = values[25_500] = "Bad"
+    values[27_000] = "Scan Timeout"
+    values[28_000] = "  "  # blank, not junk
     table = pl.DataFrame(
         {
             "시간": [
@@ -177,11 +181,31 @@ def test_text_below_the_sniffed_head_is_a_clear_refusal(tmp_path: Path, spark: o
     table.write_csv(src)
     recipe = tmp_path / "recipe.yaml"
     recipe.write_text("version: 1\nsteps:\n  - {op: rename, mapping: {태그34: tag34}}\n")
-    steps = [IngestStep(), PreprocessStep(), PackageStep()]
-    with pytest.raises(InputError) as info:
-        build(
-            build_options([src], tmp_path / "spark", {"recipe": recipe, "engine": "spark"}),
-            steps=steps,
-        )
-    assert "'태그34' (2)" in info.value.ko and "'태그34' (2)" in info.value.en
-    assert not (tmp_path / "spark").exists()
+    spark.conf.set("spark.sql.files.maxPartitionBytes", str(128 * 1024))  # ~6 partitions
+    try:
+        results = {
+            engine: build(
+                build_options(
+                    [src],
+                    tmp_path / engine,
+                    {"recipe": recipe, "engine": engine, "product_id": "historian"},
+                ),
+                steps=[IngestStep(), PreprocessStep(), PackageStep()],
+            ).results["ingest"]
+            for engine in ("polars", "spark")
+        }
+    finally:
+        spark.conf.unset("spark.sql.files.maxPartitionBytes")
+    junk = results["spark"].data.junk
+    assert junk == {
+        "태그34": {
+            "count": 4,
+            "rows": [3, 25_000, 25_500, 27_000],
+            "examples": ["Inp OutRange", "Bad", "Scan Timeout"],
+            "tokens": {"Bad": 2, "Inp OutRange": 1, "Scan Timeout": 1},
+        }
+    }
+    assert junk == results["polars"].data.junk
+    assert results["spark"].findings == results["polars"].findings
+    assert results["spark"].counts["junk_values"] == 4
+    _compare(tmp_path / "polars", tmp_path / "spark")

@@ -21,7 +21,7 @@ from mfgdata.errors import InputError
 from mfgdata.frames.detect import sniff_csv
 from mfgdata.frames.headers import split_headers
 from mfgdata.frames.limits import Limits, check_header
-from mfgdata.frames.readers import Table, _plans
+from mfgdata.frames.readers import EVIDENCE, MAX_TOKENS, JunkStat, Table, _plans
 from mfgdata.frames.sources import Source, _sample_frame, check_path, open_source
 from mfgdata.packaging.datafiles import write_parquet
 
@@ -182,18 +182,161 @@ def to_spark_table(df: pl.DataFrame, schema: pa.Schema) -> pa.Table:
     return out.to_arrow().select(schema.names).cast(schema)
 
 
+def _cast_raw(raw_types: dict[str, pl.DataType]) -> list[pl.Expr]:
+    """The text cells cast to the types the head settled; text that is no such value (a
+    historian's ``Bad`` below the sniffed head) becomes null, and is counted as junk."""
+    return [pl.col(n).cast(t, strict=False) for n, t in raw_types.items()]
+
+
+def _unread(name: str) -> pl.Expr:
+    """A cell that held text (not blank) and is null once cast: junk the head could not see."""
+    raw = pl.col(f"__raw_{name}")
+    return (
+        raw.is_not_null() & (raw.cast(pl.String).str.strip_chars() != "") & pl.col(name).is_null()
+    )
+
+
+def _with_raw(batch: pl.DataFrame, names: Sequence[str]) -> pl.DataFrame:
+    return batch.with_columns(pl.col(n).alias(f"__raw_{n}") for n in names)
+
+
 def read_table(spark: SparkSession, table: Table, uri: str) -> SparkFrame:
     """The typed table on Spark: the Polars engine's parse of every column, batch by batch."""
     schema = _schema(table)
     parse = [table._parse(p).alias(p.name) for p in table.plans]
-    raw_types = {p.name: p.read for p in table.plans}
+    cast = _cast_raw({p.name: p.read for p in table.plans})
 
     def typed(batch: pl.DataFrame) -> pl.DataFrame:
-        cast = batch.with_columns([pl.col(n).cast(t) for n, t in raw_types.items()])
-        return cast.select(*parse, pl.col(ROW))
+        return batch.with_columns(cast).select(*parse, pl.col(ROW))
 
     df = map_polars(_raw(spark, table, uri), typed, arrow_schema(schema))
     return SparkFrame(df, schema)
+
+
+def scan_counts(
+    spark: SparkSession, table: Table, uri: str
+) -> tuple[dict[str, int], dict[int, int]]:
+    """Rows and junk cells per column (``__rows``, ``__n_<column>``) in one Spark pass with the
+    Polars engine's count expressions, and each partition's shift from its row-order ids to
+    0-based row numbers (``row = id + shift[id >> 33]``)."""
+    from pyspark.sql import functions as F
+    from pyspark.sql.pandas.types import from_arrow_schema
+
+    raw_types = {p.name: p.read for p in table.plans}
+    texts = [n for n, t in raw_types.items() if t != pl.String]
+    exprs = [pl.len().alias("__rows"), *table._junk_counts()]
+    unread = [_unread(n).sum().alias(f"__u_{n}") for n in texts]
+    names = [e.meta.output_name() for e in exprs] + [e.meta.output_name() for e in unread]
+    fields = [pa.field(f"{i}:{n}", pa.int64()) for i, n in enumerate(names)]
+    out = pa.schema([pa.field("__pid", pa.int64()), pa.field("__lo", pa.int64()), *fields])
+    cast = _cast_raw(raw_types)
+
+    def counts(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for b in batches:
+            if b.num_rows == 0:
+                continue
+            batch = _with_raw(pl.DataFrame(pl.from_arrow(b)), texts).with_columns(cast)
+            row = table._parsed(batch.lazy()).select(exprs).collect()
+            if unread:
+                row = pl.concat([row, batch.select(unread)], how="horizontal")
+            lo = batch.select(pl.col(ROW).min()).item()
+            head = pl.DataFrame({"__pid": [lo >> 33], "__lo": [lo]})
+            row = pl.concat([head, row.cast(pl.Int64)], how="horizontal")
+            yield row.to_arrow().rename_columns(out.names).cast(out).to_batches()[0]
+
+    df = _raw(spark, table, uri).mapInArrow(counts, from_arrow_schema(out))  # type: ignore[arg-type]
+    sums = [F.sum(F.col(f"`{n}`")).alias(n) for n in out.names[2:]]
+    per = df.groupBy("__pid").agg(F.min("__lo").alias("__lo"), *sums).collect()
+    total: dict[str, int] = {}
+    shifts: dict[int, int] = {}
+    start = 0
+    for r in sorted(per, key=lambda r: int(r["__pid"])):
+        for n, key in zip(out.names[2:], names, strict=True):
+            key = key.replace("__u_", "__n_", 1)  # text in a number column: junk of that column
+            total[key] = total.get(key, 0) + int(r[n] or 0)
+        shifts[int(r["__pid"])] = start - int(r["__lo"])
+        start += int(r["0:__rows"])
+    total.setdefault("__rows", 0)
+    return total, shifts
+
+
+def junk_evidence(
+    spark: SparkSession, table: Table, uri: str, counts: dict[str, int], shifts: dict[int, int]
+) -> dict[str, JunkStat]:
+    """The Polars engine's junk evidence for the columns with junk: the first row numbers, the
+    distinct values in order of first appearance and the most frequent values with their
+    counts (a second, narrow pass, only when junk was found; bounded by EVIDENCE and
+    MAX_TOKENS whatever the number of junk cells)."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+    from pyspark.sql.pandas.types import from_arrow_schema
+
+    raw_types = {p.name: p.read for p in table.plans}
+    flagged = [p.name for p in table.plans if counts.get(p.name)]
+    if not flagged:
+        return {}
+    flags = table._junk_flags()
+    texts = [n for n in flagged if raw_types[n] != pl.String]
+    cast = _cast_raw(raw_types)
+    picks = []
+    for n in flagged:
+        junk, shown = flags.get(n, (pl.lit(False), pl.lit(None, pl.String)))
+        flag, value = junk.fill_null(False), shown.cast(pl.String)
+        if n in texts:
+            text = _unread(n)
+            flag = text | flag
+            raw = pl.col(f"__raw_{n}").cast(pl.String).str.strip_chars()
+            value = pl.when(text).then(raw).otherwise(value)
+        picks.append((n, flag, value))
+    out = pa.schema([("column", pa.string()), ("row", pa.int64()), ("shown", pa.string())])
+
+    def cells(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for b in batches:
+            batch = _with_raw(pl.DataFrame(pl.from_arrow(b)), texts).with_columns(cast)
+            parsed = table._parsed(batch.lazy())
+            parts = [
+                parsed.filter(flag).select(
+                    pl.lit(n, pl.String).alias("column"),
+                    pl.col(ROW).alias("row"),
+                    value.alias("shown"),
+                )
+                for n, flag, value in picks
+            ]
+            hits = pl.concat(parts).collect()
+            if hits.height:
+                yield from hits.to_arrow().cast(out).to_batches()
+
+    found = _raw(spark, table, uri).mapInArrow(cells, from_arrow_schema(out))  # type: ignore[arg-type]
+    found = found.persist()
+    try:
+        first = Window.partitionBy("column").orderBy("row")
+        rows = found.withColumn("k", F.row_number().over(first)).filter(F.col("k") <= EVIDENCE)
+        values = found.groupBy("column", "shown").agg(
+            F.count(F.lit(1)).alias("n"), F.min("row").alias("first")
+        )
+        often = Window.partitionBy("column").orderBy(F.desc("n"), F.asc("shown"))
+        early = Window.partitionBy("column").orderBy("first")
+        tokens = values.withColumn("k", F.row_number().over(often)).filter(F.col("k") <= MAX_TOKENS)
+        examples = values.withColumn("k", F.row_number().over(early)).filter(F.col("k") <= EVIDENCE)
+        got_rows, got_tokens, got_examples = rows.collect(), tokens.collect(), examples.collect()
+    finally:
+        found.unpersist()
+
+    def number(i: int) -> int:
+        return i + shifts[i >> 33]
+
+    result = {}
+    for n in flagged:
+        mine = [r for r in got_rows if r["column"] == n]
+        counted = [(r["shown"], int(r["n"])) for r in got_tokens if r["column"] == n]
+        seen = sorted((r for r in got_examples if r["column"] == n), key=lambda r: r["first"])
+        result[n] = JunkStat(
+            counts[n],
+            sorted(number(int(r["row"])) for r in mine),
+            [r["shown"] for r in seen],
+            dict(sorted(counted, key=lambda p: (-p[1], p[0]))),
+        )
+    return result
 
 
 def count(frame: SparkFrame) -> int:

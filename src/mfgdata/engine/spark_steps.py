@@ -26,10 +26,10 @@ import pyarrow as pa
 
 from mfgdata.engine import ROW, SparkFrame, is_spark, spark_io
 from mfgdata.engine.session import get_session
-from mfgdata.errors import ConfigError, InputError, RecipeError
+from mfgdata.errors import ConfigError, RecipeError
 from mfgdata.frames.blobs import identical_files, store_blob
 from mfgdata.frames.limits import Limits
-from mfgdata.frames.readers import Table
+from mfgdata.frames.readers import TableStats
 from mfgdata.pipeline.context import RunContext
 from mfgdata.pipeline.results import IngestResult, PreprocessResult
 from mfgdata.pipeline.step import Step, StepResult
@@ -55,47 +55,6 @@ def _uri(path: Path) -> str:
     return path.absolute().as_uri()
 
 
-def _scan_counts(spark: Any, table: Table, uri: str) -> dict[str, int]:
-    """Rows and junk cells per column, in one Spark pass (the Polars engine's count exprs)."""
-    from pyspark.sql import functions as F
-
-    raw_types = {p.name: p.read for p in table.plans}
-    exprs = [pl.len().alias("__rows"), *table._junk_counts()]
-    # a column the head read as a number can hold text further down ("Bad" in a historian
-    # export): such cells are junk too, counted here instead of failing the Spark task
-    unread = [
-        (pl.col(n).is_not_null() & pl.col(n).cast(t, strict=False).is_null())
-        .sum()
-        .alias(f"__u_{n}")
-        for n, t in raw_types.items()
-        if t != pl.String
-    ]
-    names = [e.meta.output_name() for e in exprs] + [e.meta.output_name() for e in unread]
-    out = pa.schema([pa.field(f"{i}:{n}", pa.int64()) for i, n in enumerate(names)])
-
-    def counts(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        for b in batches:
-            raw = pl.DataFrame(pl.from_arrow(b))
-            batch = raw.with_columns(
-                [pl.col(n).cast(t, strict=False) for n, t in raw_types.items()]
-            )
-            row = table._parsed(batch.lazy()).select(exprs).collect()
-            if unread:
-                row = pl.concat([row, raw.select(unread)], how="horizontal")
-            yield row.cast(pl.Int64).to_arrow().rename_columns(out.names).cast(out).to_batches()[0]
-
-    from pyspark.sql.pandas.types import from_arrow_schema
-
-    raw = spark_io._raw(spark, table, uri)
-    df = raw.mapInArrow(counts, from_arrow_schema(out))  # type: ignore[arg-type]
-    row = df.agg(*[F.sum(F.col(f"`{n}`")).alias(n) for n in out.names]).collect()[0]
-    total: dict[str, int] = {}
-    for n, key in zip(out.names, names, strict=True):
-        key = key.replace("__u_", "__n_", 1)  # text in a number column: junk of that column
-        total[key] = total.get(key, 0) + int(row[n] or 0)
-    return total
-
-
 class SparkIngestStep(ingest_step.IngestStep):
     def run(self, frame: Any, ctx: RunContext) -> StepResult:
         opts = ctx.options
@@ -114,18 +73,14 @@ class SparkIngestStep(ingest_step.IngestStep):
         tcol = ingest_step.time_column(table, opts.time_column)
         zone = ingest_step.zone_source(table, opts.timezone)
         src = table.sources[0]
-        counted = _scan_counts(spark, table, _uri(src.path))
+        uri = _uri(src.path)
+        counted, shifts = spark_io.scan_counts(spark, table, uri)
         junk = {p.name: counted.get(f"__n_{p.name}", 0) for p in table.plans}
-        bad = {c: n for c, n in junk.items() if n}
-        if bad:
-            cols = ", ".join(f"'{c}' ({n})" for c, n in bad.items())
-            raise InputError(
-                f"숫자/날짜가 아닌 값이 있습니다: {cols}. Spark 엔진은 아직 그 값의 목록(행 번호, "
-                "예)을 만들지 않습니다: --engine polars 로 빌드하세요",
-                f"non-parsable values in {cols}: the Spark engine does not list them (rows, "
-                "examples) yet; build with --engine polars",
-                file=src.path,
-            )
+        stats = TableStats(
+            counted["__rows"],
+            [counted["__rows"]],
+            spark_io.junk_evidence(spark, table, uri, junk, shifts),
+        )
         rows = counted["__rows"]
         sha, size = store_blob(src.path, ctx.settings.blobs_dir)
         inputs = [
@@ -155,11 +110,20 @@ class SparkIngestStep(ingest_step.IngestStep):
                 columns=ingest_step.describe_columns(table),
                 time_column=tcol,
                 rows=rows,
-                junk={},
+                junk={
+                    c: {
+                        "count": j.count,
+                        "examples": j.examples,
+                        "rows": j.rows,
+                        "tokens": j.tokens,
+                    }
+                    for c, j in sorted(stats.junk.items())
+                },
                 timezone={"zone": ctx.timezone, "source": zone},
             ),
             findings=(
                 ingest_step.duplicate_findings(given, repeats, self.name)
+                + ingest_step.junk_findings(stats, self.name)
                 + ingest_step.label_findings(table, self.name)
                 + ingest_step.exact_int_findings(table, self.name)
                 + ingest_step.zone_findings(table, ctx.timezone, zone, self.name)
@@ -168,7 +132,7 @@ class SparkIngestStep(ingest_step.IngestStep):
                 "rows": rows,
                 "inputs": len(inputs),
                 "duplicate_inputs": len(repeats),
-                "junk_values": 0,
+                "junk_values": sum(j.count for j in stats.junk.values()),
             },
         )
 

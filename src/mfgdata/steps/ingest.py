@@ -136,6 +136,15 @@ def token_text(tokens: dict[str, int], limit: int = 10) -> str:
     return ", ".join(shown) + (f", … (+{more})" if more > 0 else "")
 
 
+def junk_record(stats: TableStats) -> dict[str, dict[str, Any]]:
+    """The junk values per column as the ingest result keeps them (count, first rows, examples,
+    each value's count)."""
+    return {
+        c: {"count": j.count, "examples": j.examples, "rows": j.rows, "tokens": j.tokens}
+        for c, j in sorted(stats.junk.items())
+    }
+
+
 def junk_findings(stats: TableStats, step: str) -> tuple[Finding, ...]:
     return tuple(
         Finding(
@@ -322,10 +331,7 @@ class IngestStep:
                     "rows": rows,
                 }
             )
-        junk = {
-            c: {"count": j.count, "examples": j.examples, "rows": j.rows, "tokens": j.tokens}
-            for c, j in sorted(stats.junk.items())
-        }
+        junk = junk_record(stats)
         data = IngestResult(
             inputs=inputs,
             columns=describe_columns(table),
