@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from mfgdata.frames.detect import sniff_text
 from mfgdata.frames.headers import split_header, split_headers, unique_names
 from mfgdata.frames.infer import parse_number
 
@@ -68,3 +71,21 @@ def test_parse_number_thousands(value: float) -> None:
 @pytest.mark.parametrize("junk", ["Bad", "#N/A", "-", "1.2.3", "12a", "", "  ", "1,23,4.5", "e5"])
 def test_parse_number_rejects(junk: str) -> None:
     assert parse_number(junk) is None
+
+
+@pytest.mark.parametrize(
+    "first_row",
+    ["2024-01-01 00:00:00,Inp OutRange", "2024.01.01 00:00,Bad", "2024-01-01T00:00:00+09:00,---"],
+)
+def test_a_status_text_on_the_first_data_row_is_data_not_the_header(first_row: str) -> None:
+    """A one-tag historian export whose first reading is a status text (bibmon's refinery tags
+    hold "Inp OutRange" and "Bad"): the header stays 시간,태그34 and the row is data. It used to
+    be taken as the header (its cell under the number column is text), so every column was
+    renamed after the first reading."""
+    lines = ["시간,태그34", first_row] + [
+        f"2024-01-01 00:00:{i:02d},{50 + i / 10}" for i in range(1, 40)
+    ]
+    d = sniff_text(Path("t.csv"), "\n".join(lines) + "\n", "utf-8", 100)
+    assert d.header == ["시간", "태그34"]
+    assert d.header_line == 0 and d.data_line == 1
+    assert d.sample[0] == first_row.split(",")

@@ -21,6 +21,11 @@ DELIMITERS = (",", "\t", ";", "|")
 _DOT_NUM = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)\.\d+$")
 _COMMA_NUM = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+),\d+$")
 _ANY_NUM = re.compile(r"^[+-]?[\d.,]*\d([eE][+-]?\d+)?$")
+#: a date or time of day (2024-01-01, 2024.01.01 00:00, 2024년 1월 1일, 12:30:05): a header
+#: names its columns, it does not hold a reading's time
+_DATE_OR_TIME = re.compile(
+    r"^(\d{2,4}\s*[-./년]\s*\d{1,2}\s*[-./월]\s*\d{1,2}|\d{1,2}:\d{2}(:\d{2})?)"
+)
 
 
 @dataclass(frozen=True)
@@ -108,6 +113,8 @@ def _header_index(records: list[tuple[int, list[str]]], first: int) -> int:
 
     def header_like(row: list[str]) -> bool:
         cells = [row[j].strip() for j in numeric if j < len(row)]
+        if any(_DATE_OR_TIME.match(c.strip()) for c in row):
+            return False  # a data row whose readings are status texts (Inp OutRange, ...)
         return all(c and not _ANY_NUM.match(c) and not is_junk_token(c) for c in cells)
 
     def data_like(row: list[str]) -> bool:
