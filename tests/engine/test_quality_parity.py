@@ -180,3 +180,22 @@ def test_quality_and_the_later_steps_same_product(
     std = spk.results["standardize"]
     assert std.counts["converted"] >= 1  # a unit conversion ran on Spark
     assert pol.results["quality"].counts == spk.results["quality"].counts
+
+
+def test_insight_over_the_model_cap_uses_the_model_sample(tmp_path: Path, spark: object) -> None:
+    """Over the model's row cap the Spark model trains on every k-th row (rolling features on
+    the sampled rows, docs/spark.md); insight rebuilds its features on that same sample, so its
+    split is the model's (``same_rows_as_model``)."""
+    src = tmp_path / "sensors.parquet"
+    messy_table(True).write_parquet(src)
+    recipe = tmp_path / "recipe.yaml"
+    recipe.write_text(RECIPE, encoding="utf-8")
+    pol = _build(src, tmp_path / "polars", recipe, "polars", True, _steps(None))
+    given = GivenProfile(pol.results["profile"], (tmp_path / "polars/profile.json").read_bytes())
+    steps = [ModelStep(max_rows=1_000) if s.name == "model" else s for s in _steps(given)]
+    steps = [s for s in steps if s.name in ("ingest", "profile", "preprocess", "model", "insight")]
+    spk = _build(src, tmp_path / "spark", recipe, "spark", True, steps)
+    sampling = spk.results["model"].data["sampling"]
+    assert sampling["every_kth_row"] == 4 and sampling["rows_total"] == 3_060
+    ins = json.loads((tmp_path / "spark/insights.json").read_text())
+    assert ins["validation"]["same_rows_as_model"] is True
