@@ -123,8 +123,8 @@ def _rules(
     f: nw.LazyFrame[Any], row: str | None, contract: Contract, names: list[str]
 ) -> dict[str, dict[str, Any]]:
     """Per rule: rows where all its columns are present, rows violating it, the first
-    violating rows. Engines: rules with ``%`` or ``/`` follow each engine's arithmetic (Spark:
-    ``%`` keeps the dividend's sign, ``x / 0`` is null or an error under ANSI mode)."""
+    violating rows. Engines: ``%`` follows each engine's arithmetic (Spark keeps the dividend's
+    sign, and ``x % 0`` is an error under its ANSI mode; Polars: null); the rest is equal."""
     if not contract.rules:
         return {}
     g, row = backend.with_row(f, row, "__mfgq_rrow")
