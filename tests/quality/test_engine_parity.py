@@ -255,3 +255,31 @@ def test_whole_evaluation_is_equal_on_polars_and_spark(
     assert polars.stats.spike_profile is not None
     assert _equal(p, s)
     assert _equal(polars.stats.spike_profile, on_spark.stats.spike_profile)
+
+
+def test_a_rule_with_a_remainder_is_refused_on_spark(spark: Any, tmp_path: Path) -> None:
+    """``%`` is the one rule operator whose result differs between the engines (Spark:
+    ``-7 % 3`` is -1 and ``x % 0`` fails; Polars: 2 and null): a clear ko/en refusal on Spark
+    rather than a silently different count; Polars evaluates the rule."""
+    from dataclasses import replace
+
+    from mfgdata.engine import ROW as ENGINE_ROW
+    from mfgdata.engine import SparkFrame
+    from mfgdata.errors import ConfigError
+    from mfgdata.quality.contract import RuleSpec
+    from mfgdata.quality.defaults import default_contract
+    from mfgdata.quality.evaluate import evaluate
+
+    df = pl.DataFrame({"a": [-7, 7, 5, 8], "b": [3, 3, 0, 3]})
+    path = tmp_path / "t.parquet"
+    df.with_row_index(ENGINE_ROW).with_columns(pl.col(ENGINE_ROW).cast(pl.Int64)).write_parquet(
+        path
+    )
+    contract = default_contract(product_id="p", name="p", schema=df.schema)
+    contract = replace(contract, rules=(RuleSpec("rest", "`a` % b == 2"),))
+    q = evaluate(pl.scan_parquet(path).drop(ENGINE_ROW), contract)
+    rule = next(m for m in q.measures if m.id == "consistency.rule.rest")
+    assert rule.evidence["count"] == 1 and rule.evidence["rows"] == [1]  # 7 % 3 is 1
+    with pytest.raises(ConfigError) as e:
+        evaluate(SparkFrame(spark.read.parquet(str(path)), df.schema), contract)
+    assert "'rest'" in e.value.en and "'rest'" in e.value.ko and "%" in e.value.en

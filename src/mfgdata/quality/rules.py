@@ -115,3 +115,14 @@ def compile_rule(text: str, columns: Sequence[str], ns: Any = pl) -> tuple[Any, 
     ):
         raise RuleSyntaxError("a rule must be a comparison (e.g. a <= b)")
     return expr, compiler.used
+
+
+def uses_modulo(text: str) -> bool:
+    """Whether the rule takes a remainder (``%``): the one operator whose result differs between
+    the engines (Spark keeps the dividend's sign and fails on ``x % 0``; Polars: the divisor's
+    sign, null)."""
+    try:
+        tree = ast.parse(_BACKTICK.sub("c", text.strip()), mode="eval")
+    except SyntaxError:
+        return False
+    return any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mod) for n in ast.walk(tree))

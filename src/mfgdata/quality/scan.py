@@ -8,12 +8,13 @@ from typing import Any
 import narwhals as nw
 import polars as pl
 
+from mfgdata.errors import ConfigError
 from mfgdata.quality import backend
 from mfgdata.quality.columns import ColumnStats, Params, RowDuplicates, scan_columns
 from mfgdata.quality.contract import Contract
 from mfgdata.quality.datacolumns import data_columns
 from mfgdata.quality.findings import MAX_EVIDENCE
-from mfgdata.quality.rules import compile_rule
+from mfgdata.quality.rules import compile_rule, uses_modulo
 from mfgdata.quality.timeaxis import TimeStats, is_time, scan_time
 
 MAX_CLASSES = 50
@@ -43,6 +44,15 @@ def scan_table(
     """``lf``: a Polars frame or a Spark one (:class:`mfgdata.engine.SparkFrame`); every pass is
     written once (narwhals, and :mod:`mfgdata.quality.backend` where the engines differ)."""
     f, row, schema = backend.table(lf)
+    if row is not None:  # Spark: refuse what would silently differ, before reading anything
+        for rule in contract.rules:
+            if uses_modulo(rule.expression):
+                raise ConfigError(
+                    f"규칙 '{rule.id}'의 나머지 연산(%)은 Spark 엔진에서 Polars와 결과가 "
+                    "다릅니다 (음수의 부호, 0으로 나누기): --engine polars 로 빌드하세요",
+                    f"rule '{rule.id}' takes a remainder (%), which Spark computes differently "
+                    "from Polars (sign of negatives, x % 0): build with --engine polars",
+                )
     rows = int(backend.collect_polars(f.select(nw.len())).item())
     tcol = contract.time_column if contract.time_column in schema else None
     idc = contract.id_column if contract.id_column in schema else None
@@ -123,8 +133,8 @@ def _rules(
     f: nw.LazyFrame[Any], row: str | None, contract: Contract, names: list[str]
 ) -> dict[str, dict[str, Any]]:
     """Per rule: rows where all its columns are present, rows violating it, the first
-    violating rows. Engines: ``%`` follows each engine's arithmetic (Spark keeps the dividend's
-    sign, and ``x % 0`` is an error under its ANSI mode; Polars: null); the rest is equal."""
+    violating rows. The same on both engines (a rule with ``%`` is refused on Spark by
+    :func:`scan_table`)."""
     if not contract.rules:
         return {}
     g, row = backend.with_row(f, row, "__mfgq_rrow")
