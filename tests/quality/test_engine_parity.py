@@ -190,3 +190,96 @@ def test_time_axis_is_equal_on_polars_and_spark(
     assert (p["backward"] > 0) == backwards and p["dup_keys"] > 0
     for key in p:
         assert _equal(p[key], s[key]), (key, p[key], s[key])
+
+
+def evaluated_table(entity: str | None, zone: str | None) -> pl.DataFrame:
+    """:func:`messy_table` with a time key (1 s per machine, a 2-minute gap; the duplicate rows
+    repeat their key) and a categorical label; one machine sorted by time when ``entity`` is
+    None (duplicate keys next to each other: the exact-comparison path)."""
+    df = messy_table()
+    source = [*range(3000), *range(400, 407), *range(1000, 1003)]  # the rows messy_table copied
+    sec = [i // 3 + (120 if i >= 1500 else 0) for i in source]
+    ts = pl.Series("ts", [T0 + timedelta(seconds=s) for s in sec]).cast(pl.Datetime("us"))
+    if zone:
+        ts = ts.dt.replace_time_zone(zone)
+    grade = pl.Series("등급", [("A", "B", "C")[c % 3] for c in df["count"]], pl.Categorical)
+    df = df.with_columns(ts, grade)
+    if entity is None:
+        df = df.filter(pl.col("machine") == "M2").sort("ts", maintain_order=True)
+    return df
+
+
+@pytest.mark.parametrize(
+    ("entity", "zone"), [("machine", "Asia/Seoul"), (None, "Asia/Seoul"), ("machine", None)]
+)
+def test_whole_evaluation_is_equal_on_polars_and_spark(
+    spark: Any, tmp_path: Path, entity: str | None, zone: str | None
+) -> None:
+    """evaluate() as the quality step runs it: every measure (rules, labels, duplicate rows,
+    time axis, columns) and the spike chart's data, from a Polars scan and a SparkFrame."""
+    from dataclasses import replace
+
+    from mfgdata.engine import ROW as ENGINE_ROW
+    from mfgdata.engine import SparkFrame
+    from mfgdata.quality.contract import RuleSpec
+    from mfgdata.quality.defaults import default_contract
+    from mfgdata.quality.evaluate import evaluate
+
+    df = evaluated_table(entity, zone)
+    path = tmp_path / "t.parquet"
+    df.with_row_index(ENGINE_ROW).with_columns(pl.col(ENGINE_ROW).cast(pl.Int64)).write_parquet(
+        path, row_group_size=600
+    )
+    contract = default_contract(
+        product_id="p",
+        name="p",
+        schema=df.schema,
+        time_column="ts",
+        id_column=entity,
+        target="등급",
+        ranges={"압력": (0.0, 5.0)},
+    )
+    rules = (
+        RuleSpec("hot", "temp < 60"),
+        RuleSpec("pressure", "abs(`압력` - 1) * 2 <= 1 or count >= 4", threshold=0.9),
+    )
+    contract = replace(contract, rules=rules)
+    polars = evaluate(pl.scan_parquet(path).drop(ENGINE_ROW), contract)
+    sf = SparkFrame(spark.read.parquet(str(path)), df.schema)
+    on_spark = evaluate(sf, contract)
+    p, s = polars.to_dict(), on_spark.to_dict()
+    got = {m["id"]: m["evidence"]["count"] for m in p["measures"]}
+    assert got["consistency.rule.hot"] >= 1 and got["consistency.rule.pressure"] >= 1
+    assert got["uniqueness.rows"] == (10 if entity else 3) and got["labels.noise"] == 0
+    assert got["accuracy.spikes"] >= 1 and got["completeness.gaps"] >= 1
+    assert polars.stats.spike_profile is not None
+    assert _equal(p, s)
+    assert _equal(polars.stats.spike_profile, on_spark.stats.spike_profile)
+
+
+def test_a_rule_with_a_remainder_is_refused_on_spark(spark: Any, tmp_path: Path) -> None:
+    """``%`` is the one rule operator whose result differs between the engines (Spark:
+    ``-7 % 3`` is -1 and ``x % 0`` fails; Polars: 2 and null): a clear ko/en refusal on Spark
+    rather than a silently different count; Polars evaluates the rule."""
+    from dataclasses import replace
+
+    from mfgdata.engine import ROW as ENGINE_ROW
+    from mfgdata.engine import SparkFrame
+    from mfgdata.errors import ConfigError
+    from mfgdata.quality.contract import RuleSpec
+    from mfgdata.quality.defaults import default_contract
+    from mfgdata.quality.evaluate import evaluate
+
+    df = pl.DataFrame({"a": [-7, 7, 5, 8], "b": [3, 3, 0, 3]})
+    path = tmp_path / "t.parquet"
+    df.with_row_index(ENGINE_ROW).with_columns(pl.col(ENGINE_ROW).cast(pl.Int64)).write_parquet(
+        path
+    )
+    contract = default_contract(product_id="p", name="p", schema=df.schema)
+    contract = replace(contract, rules=(RuleSpec("rest", "`a` % b == 2"),))
+    q = evaluate(pl.scan_parquet(path).drop(ENGINE_ROW), contract)
+    rule = next(m for m in q.measures if m.id == "consistency.rule.rest")
+    assert rule.evidence["count"] == 1 and rule.evidence["rows"] == [1]  # 7 % 3 is 1
+    with pytest.raises(ConfigError) as e:
+        evaluate(SparkFrame(spark.read.parquet(str(path)), df.schema), contract)
+    assert "'rest'" in e.value.en and "'rest'" in e.value.ko and "%" in e.value.en

@@ -344,10 +344,47 @@ def count(frame: SparkFrame) -> int:
 
 
 def materialise(frame: SparkFrame, path: Path) -> SparkFrame:
-    """Write the frame to Parquet under the build's work dir and read it back."""
+    """Write the frame to Parquet under the build's work dir and read it back, its row-order
+    column renumbered 0, 1, 2, ... (:func:`consecutive`): later steps' evidence rows are the
+    rows of the product table, as on Polars."""
     spark = frame.df.sparkSession
     frame.df.write.mode("overwrite").parquet(path.as_uri())
-    return frame.with_df(spark.read.parquet(path.as_uri()))
+    return frame.with_df(consecutive(spark.read.parquet(path.as_uri())))
+
+
+def _offsets(df: DataFrame) -> list[tuple[int, int, int]]:
+    """(partition of the id, rows, first id) per id partition, in row order: the ids of one
+    partition of ``monotonically_increasing_id`` are consecutive from its first."""
+    from pyspark.sql import functions as F
+
+    part = F.shiftright(F.col(ROW), 33).alias("__pid")
+    per = (
+        df.select(part, F.col(ROW))
+        .groupBy("__pid")
+        .agg(F.count(F.lit(1)).alias("n"), F.min(ROW).alias("lo"))
+    )
+    return sorted((int(r["__pid"]), int(r["n"]), int(r["lo"])) for r in per.collect())
+
+
+def consecutive(df: DataFrame) -> DataFrame:
+    """``df`` with :data:`ROW` renumbered to the row's place in the table (0-based): one small
+    pass over the row column (rows and first id per id partition), then a shift per partition."""
+    from pyspark.sql import functions as F
+
+    rows = _offsets(df)
+    shifts, start = [], 0
+    for pid, n, lo in rows:
+        shifts.append((pid, start - lo))
+        start += n
+    if all(s == 0 for _, s in shifts):
+        return df
+    spark = df.sparkSession
+    shift = spark.createDataFrame(shifts, "__pid long, __shift long")
+    numbered = df.withColumn("__pid", F.shiftright(F.col(ROW), 33)).join(
+        F.broadcast(shift), on="__pid"
+    )
+    out = numbered.withColumn(ROW, F.col(ROW) + F.col("__shift"))
+    return out.select(*df.columns)
 
 
 def write_product_parquet(frame: SparkFrame, path: Path, work: Path) -> None:
@@ -388,10 +425,11 @@ def sample(frame: SparkFrame, rows: int) -> pl.LazyFrame:
     return out.lazy()
 
 
-def every_kth(frame: SparkFrame, cap: int) -> tuple[pl.LazyFrame, int, int]:
+def every_kth(frame: SparkFrame, cap: int, k: int | None = None) -> tuple[pl.LazyFrame, int, int]:
     """Every k-th row in row order (k = ceil(rows / cap), the Polars engine's model sampling
-    rule), collected to the driver: (sample, rows of the table, k). Row numbers are made
-    consecutive from the row-order ids (each partition's ids are consecutive from its minimum)."""
+    rule, or ``k`` when given), collected to the driver: (sample, rows of the table, k). Row
+    numbers are made consecutive from the row-order ids (each partition's ids are consecutive
+    from its minimum)."""
     from pyspark.sql import functions as F
 
     part = F.shiftright(F.col(ROW), 33).alias("__pid")
@@ -402,7 +440,7 @@ def every_kth(frame: SparkFrame, cap: int) -> tuple[pl.LazyFrame, int, int]:
     )
     rows = sorted((int(r["__pid"]), int(r["n"]), int(r["lo"])) for r in per.collect())
     total = sum(n for _, n, _ in rows)
-    k = max(1, -(-total // max(cap, 1)))
+    k = k or max(1, -(-total // max(cap, 1)))
     offsets, start = [], 0
     for pid, n, lo in rows:
         offsets.append((pid, start - lo))

@@ -36,14 +36,17 @@ from mfgdata.pipeline.step import Step, StepResult
 from mfgdata.recipe import load, model, ops, render
 from mfgdata.recipe.model import Recipe
 from mfgdata.steps import ingest as ingest_step
+from mfgdata.steps import insight as insight_step
 from mfgdata.steps import model as model_step
 from mfgdata.steps import package as package_step
 from mfgdata.steps import preprocess as preprocess_step
+from mfgdata.steps import standardize as standardize_step
 
 #: recipe operations that look at one row at a time and keep every row: the Polars code runs
 #: per Arrow batch with the same result as over the whole table
 ROW_WISE = (model.Rename, model.Cast, model.Drop, model.Keep, model.ConvertUnit, model.Derive)
-#: steps that never read the table's rows
+#: steps that never read the table's rows (quality, price and aas run on either engine: their
+#: classes say so with ``engines``)
 NO_ROWS = ("register",)
 
 
@@ -300,6 +303,35 @@ class SparkModelStep(model_step.ModelStep):
         return dataclasses.replace(fitted, data=data, card=render_card(data))
 
 
+class SparkStandardizeStep(standardize_step.StandardizeStep):
+    """The unit conversions run as the Polars step's own expressions, per Arrow batch."""
+
+    def convert(self, frame: Any, exprs: list[pl.Expr]) -> Any:
+        if not isinstance(frame, SparkFrame) or not exprs:
+            return super().convert(frame, exprs)
+        schema = frame.schema
+        out = pl.LazyFrame(schema=dict(schema)).with_columns(exprs).collect_schema()
+
+        def convert(batch: pl.DataFrame) -> pl.DataFrame:
+            typed: pl.LazyFrame = spark_io.from_spark(batch.lazy(), schema).with_columns(exprs)
+            return typed.collect().with_columns(batch.get_column(ROW))
+
+        return SparkFrame(spark_io.map_polars(frame.df, convert, spark_io.arrow_schema(out)), out)
+
+
+class SparkInsightStep(insight_step.InsightStep):
+    """The features are rebuilt on the model step's own Spark sample (every k-th row in row
+    order, collected to the driver): the rows and the split the model was fitted on."""
+
+    def derive(self, frame: Any, model: Any, units: Any) -> dict[str, Any]:
+        if not isinstance(frame, SparkFrame) or model["task"] == "anomaly":
+            return super().derive(frame, model, units)
+        k = int(model["sampling"].get("every_kth_row", 1))
+        sample, _, _ = spark_io.every_kth(frame, 1, k)
+        on_sample = {**model, "sampling": {**model["sampling"], "every_kth_row": 1}}
+        return super().derive(sample, on_sample, units)
+
+
 class Refused:
     """A step that does not run on Spark yet: refused by name, before it reads anything."""
 
@@ -324,6 +356,8 @@ _SPARK: dict[str, type[Step]] = {
     "preprocess": SparkPreprocessStep,
     "package": SparkPackageStep,
     "model": SparkModelStep,
+    "standardize": SparkStandardizeStep,
+    "insight": SparkInsightStep,
 }
 
 

@@ -22,7 +22,7 @@ in the table). A Polars frame without one gets ``with_row_index``; on Spark the 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import narwhals as nw
@@ -189,3 +189,114 @@ def collect_pass(
         return done[0].row(0, named=True), dict(zip(frames, done[1:], strict=True))
     res = collect_polars(counts).row(0, named=True)
     return res, {k: collect_polars(f) for k, f in evidence(res).items()}
+
+
+def table(frame: Any) -> tuple[nw.LazyFrame[Any], str | None, pl.Schema]:
+    """A step's frame as narwhals: (frame, its row-order column, its Polars schema).
+
+    A Polars frame is in row order and has no row column (None: the checks add a row index
+    where they need one); a Spark frame (:class:`mfgdata.engine.SparkFrame`) brings the engine's
+    row column (consecutive from 0 once the runner has materialised it) and the table's Polars
+    schema (Spark has no zoned timestamps nor categoricals)."""
+    from mfgdata.engine import ROW, SparkFrame
+
+    if isinstance(frame, SparkFrame):
+        spark: nw.LazyFrame[Any] = nw.from_native(frame.df).lazy()
+        return spark, ROW, frame.schema
+    lf = frame.lazy() if isinstance(frame, pl.DataFrame) else frame
+    out: nw.LazyFrame[Any] = nw.from_native(lf)
+    return out, None, lf.collect_schema()
+
+
+def as_types(df: pl.DataFrame, dtypes: Mapping[str, pl.DataType]) -> pl.DataFrame:
+    """Values collected from Spark back in the table's Polars types (zones, categoricals): the
+    columns of ``df`` named in ``dtypes``. A no-op on values collected from Polars."""
+    exprs: list[pl.Expr] = []
+    for name, have in df.schema.items():
+        want = dtypes.get(name)
+        if want is None or have == want:
+            continue
+        x = pl.col(name)
+        if isinstance(want, pl.Datetime) and isinstance(have, pl.Datetime):
+            if want.time_zone and have.time_zone:
+                x = x.dt.convert_time_zone(want.time_zone)
+            elif want.time_zone:  # Spark's session zone is UTC
+                x = x.dt.replace_time_zone("UTC").dt.convert_time_zone(want.time_zone)
+            elif have.time_zone:
+                x = x.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+        exprs.append(x.cast(want).alias(name))
+    return df.with_columns(exprs) if exprs else df
+
+
+def bucket_profile(
+    frame: nw.LazyFrame[Any],
+    column: str,
+    time: str,
+    *,
+    row: str | None,
+    float_values: bool,
+    ends: list[int],
+    rows: list[int],
+    dtypes: Mapping[str, pl.DataType],
+) -> dict[str, Any]:
+    """min, mean and max of ``column`` per row bucket (``ends``: exclusive row ends) with the
+    time of its first row (``min{i}``, ``mean{i}``, ``max{i}``, ``t{i}``), and the time and
+    value at ``rows`` (``spike_t``, ``spike_v``).
+
+    Polars: one query of slices (the frame is in row order). Spark: one grouped aggregate by
+    bucket, the bucket's first rows and the rows asked for. The means are floating sums in a
+    different order on each engine (equal to ~1e-15 relative); min, max and times are exact."""
+    starts = [0, *ends[:-1]]
+    if row is None:
+        native = frame.to_native()
+        x = pl.col(column).fill_nan(None) if float_values else pl.col(column)
+        exprs = []
+        for i, (a, b) in enumerate(zip(starts, ends, strict=True)):
+            part = x.slice(a, b - a)
+            exprs += [
+                part.min().cast(pl.Float64).alias(f"min{i}"),
+                part.mean().cast(pl.Float64).alias(f"mean{i}"),
+                part.max().cast(pl.Float64).alias(f"max{i}"),
+                pl.col(time).slice(a, b - a).first().alias(f"t{i}"),
+            ]
+        gather = pl.Series(rows, dtype=pl.Int64)
+        exprs += [
+            pl.col(time).gather(gather).implode().alias("spike_t"),
+            x.gather(gather).cast(pl.Float64).implode().alias("spike_v"),
+        ]
+        got: dict[str, Any] = native.select(exprs).collect(engine="in-memory").row(0, named=True)
+        return got
+    v = nw.col(column).fill_nan(None) if float_values else nw.col(column)
+    v = v.cast(nw.Float64)
+    bucket = nw.lit(0, nw.Int64)
+    for e in ends[:-1]:
+        bucket = bucket + (nw.col(row) >= e).cast(nw.Int64)
+    per = collect_polars(
+        frame.select(bucket.alias("b"), v.alias("v"))
+        .group_by("b")
+        .agg(
+            nw.col("v").min().alias("min"),
+            nw.col("v").mean().alias("mean"),
+            nw.col("v").max().alias("max"),
+        )
+    )
+    stats = {int(r["b"]): r for r in per.iter_rows(named=True)}
+    firsts = [a for a, b in zip(starts, ends, strict=True) if b > a]
+    at = as_types(
+        collect_polars(
+            frame.filter(nw.col(row).is_in([*firsts, *rows])).select(
+                nw.col(row), nw.col(time), v.alias("v")
+            )
+        ),
+        dtypes,
+    )
+    t_at = dict(zip(at[row].to_list(), at[time].to_list(), strict=True))
+    v_at = dict(zip(at[row].to_list(), at["v"].to_list(), strict=True))
+    out: dict[str, Any] = {}
+    for i, (a, b) in enumerate(zip(starts, ends, strict=True)):
+        s = stats.get(i, {}) if b > a else {}
+        out |= {f"min{i}": s.get("min"), f"mean{i}": s.get("mean"), f"max{i}": s.get("max")}
+        out[f"t{i}"] = t_at.get(a) if b > a else None
+    out["spike_t"] = [t_at.get(r) for r in rows]
+    out["spike_v"] = [v_at.get(r) for r in rows]
+    return out

@@ -149,7 +149,9 @@ def evaluate(
     *,
     memory_bytes: int | None = None,
 ) -> QualityReport:
-    """``memory_bytes``: the memory setting; it sizes the column batches (not the results)."""
+    """``lf``: the table, a Polars frame or a Spark one (:class:`mfgdata.engine.SparkFrame`,
+    the same passes through narwhals); ``memory_bytes``: the memory setting; it sizes the
+    column batches (not the results)."""
     ex = extras or Extras()
     params = Params.from_mapping(contract.parameters)
     if memory_bytes is not None:

@@ -5,13 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import narwhals as nw
 import polars as pl
 
+from mfgdata.errors import ConfigError
+from mfgdata.quality import backend
 from mfgdata.quality.columns import ColumnStats, Params, RowDuplicates, scan_columns
 from mfgdata.quality.contract import Contract
 from mfgdata.quality.datacolumns import data_columns
 from mfgdata.quality.findings import MAX_EVIDENCE
-from mfgdata.quality.rules import compile_rule
+from mfgdata.quality.rules import compile_rule, uses_modulo
 from mfgdata.quality.timeaxis import TimeStats, is_time, scan_time
 
 MAX_CLASSES = 50
@@ -36,22 +39,34 @@ class TableStats:
 
 
 def scan_table(
-    lf: pl.LazyFrame, contract: Contract, params: Params, interval_s: float | None = None
+    lf: Any, contract: Contract, params: Params, interval_s: float | None = None
 ) -> TableStats:
-    schema = lf.collect_schema()
-    rows = int(lf.select(pl.len()).collect().item())
+    """``lf``: a Polars frame or a Spark one (:class:`mfgdata.engine.SparkFrame`); every pass is
+    written once (narwhals, and :mod:`mfgdata.quality.backend` where the engines differ)."""
+    f, row, schema = backend.table(lf)
+    if row is not None:  # Spark: refuse what would silently differ, before reading anything
+        for rule in contract.rules:
+            if uses_modulo(rule.expression):
+                raise ConfigError(
+                    f"규칙 '{rule.id}'의 나머지 연산(%)은 Spark 엔진에서 Polars와 결과가 "
+                    "다릅니다 (음수의 부호, 0으로 나누기): --engine polars 로 빌드하세요",
+                    f"rule '{rule.id}' takes a remainder (%), which Spark computes differently "
+                    "from Polars (sign of negatives, x % 0): build with --engine polars",
+                )
+    rows = int(backend.collect_polars(f.select(nw.len())).item())
     tcol = contract.time_column if contract.time_column in schema else None
     idc = contract.id_column if contract.id_column in schema else None
     time = None
     if tcol and is_time(schema[tcol]):
         time = scan_time(
-            lf,
+            f,
             tcol,
             schema[tcol],
             id_column=idc,
             interval_s=interval_s,
             gap_factor=params.gap_factor,
             buckets=params.buckets,
+            row=row,
         )
     ends = time.bucket_ends if time else []
     stats: list[ColumnStats] = []
@@ -73,7 +88,7 @@ def scan_table(
     if not near and _needs_hash(time, keyed=idc is None):
         hashed = RowDuplicates(data)  # counted in the column pass
     gathered = scan_columns(
-        lf,
+        f,
         stats,
         rows=rows,
         params=params,
@@ -81,6 +96,7 @@ def scan_table(
         bucket_ends=ends,
         gather_rows=near,
         duplicates=hashed,
+        row=row,
     )
     out = TableStats(
         rows=rows,
@@ -88,19 +104,24 @@ def scan_table(
         columns={s.name: s for s in stats},
         time=time,
     )
-    out.spike_profile = _spike_profile(lf, out)
-    out.rules = _rules(lf, contract, list(schema))
+    out.spike_profile = _spike_profile(f, row, schema, out)
+    out.rules = _rules(f, row, contract, list(schema))
     if near:
-        cand = pl.DataFrame(gathered, schema=schema).with_columns(__row=pl.Series(near))
+        if row is None:
+            cand = pl.DataFrame(gathered, schema=schema)
+        else:  # Spark's values: back in the table's types (zones, categoricals)
+            cand = backend.as_types(pl.DataFrame(gathered), dict(schema)).select(list(schema))
+        cand = cand.with_columns(__row=pl.Series(near))
         mask = ~cand.select(pl.struct(data).is_first_distinct()).to_series()
         out.dup_rows = int(mask.sum())
         out.dup_row_rows = cand.filter(mask)["__row"].head(MAX_EVIDENCE).to_list()
     elif hashed is not None:
-        _duplicates(lf, out, data, hashed.count)
+        _duplicates(f, row, out, data, hashed.count)
     out.dup_columns = data
     if contract.target and contract.target in schema:
         _labels(
-            lf,
+            f,
+            schema,
             out,
             contract,
             [c for c in data if c not in (contract.target, tcol, idc)],
@@ -108,25 +129,41 @@ def scan_table(
     return out
 
 
-def _rules(lf: pl.LazyFrame, contract: Contract, names: list[str]) -> dict[str, dict[str, Any]]:
+def _rules(
+    f: nw.LazyFrame[Any], row: str | None, contract: Contract, names: list[str]
+) -> dict[str, dict[str, Any]]:
+    """Per rule: rows where all its columns are present, rows violating it, the first
+    violating rows. The same on both engines (a rule with ``%`` is refused on Spark by
+    :func:`scan_table`)."""
     if not contract.rules:
         return {}
-    exprs: list[pl.Expr] = []
+    g, row = backend.with_row(f, row, "__mfgq_rrow")
+    counts: list[nw.Expr] = []
+    bads: list[nw.Expr] = []
     for i, rule in enumerate(contract.rules):
-        expr, used = compile_rule(rule.expression, names)
-        evaluated = pl.all_horizontal(pl.col(c).is_not_null() for c in used)
+        expr, used = compile_rule(rule.expression, names, ns=nw)
+        evaluated = nw.all_horizontal(*(~nw.col(c).is_null() for c in used), ignore_nulls=True)
         bad = evaluated & ~expr.fill_null(True)
-        exprs += [
-            evaluated.sum().alias(f"{i}_n"),
-            bad.sum().alias(f"{i}_bad"),
-            pl.arg_where(bad).head(MAX_EVIDENCE).implode().alias(f"{i}_rows"),
+        bads.append(bad)
+        counts += [
+            evaluated.cast(nw.Int64).sum().alias(f"{i}_n"),
+            bad.cast(nw.Int64).sum().alias(f"{i}_bad"),
         ]
-    r = lf.select(exprs).collect().row(0, named=True)
+
+    def evidence(res: dict[str, Any] | None) -> dict[str, nw.LazyFrame[Any]]:
+        return {
+            str(i): g.filter(bad).select(nw.col(row)).sort(row).head(MAX_EVIDENCE)
+            for i, bad in enumerate(bads)
+            if res is None or res[f"{i}_bad"]
+        }
+
+    r, evs = backend.collect_pass(g.select(*counts), evidence)
+    empty: list[int] = []
     return {
         rule.id: {
-            "evaluated": int(r[f"{i}_n"]),
-            "violations": int(r[f"{i}_bad"]),
-            "rows": list(r[f"{i}_rows"]),
+            "evaluated": int(r[f"{i}_n"] or 0),
+            "violations": int(r[f"{i}_bad"] or 0),
+            "rows": [int(v) for v in evs[str(i)][row]] if str(i) in evs else empty,
         }
         for i, rule in enumerate(contract.rules)
     }
@@ -137,80 +174,81 @@ def _needs_hash(t: TimeStats | None, *, keyed: bool) -> bool:
     return not (t is not None and t.sorted and keyed and t.dup_keys == 0)
 
 
-def _duplicates(lf: pl.LazyFrame, out: TableStats, names: list[str], count: int) -> None:
+def _duplicates(
+    f: nw.LazyFrame[Any], row: str | None, out: TableStats, names: list[str], count: int
+) -> None:
     """Whole-row duplicates on the data columns ``names`` beyond the first occurrence.
 
     With a sorted time key, ``scan_table`` compares the gathered rows of duplicated keys exactly
     (no extra pass). Otherwise rows are compared by a 64-bit hash of all their values, counted
     in the column pass (``count``; a collision is ~2^-64 per pair); memory: the hashes, never
-    the rows. Only when there are duplicates, a second query finds their rows (the evidence).
+    the rows. Only when there are duplicates, a second query finds their rows (the evidence):
+    the rows after the first of their hash.
     """
     out.dup_rows = count
     if out.dup_rows:
-        h = lf.select(h=pl.struct(names).hash(seed=0))
-        rows = (
-            h.with_row_index("__row")
-            .filter(~pl.col("h").is_first_distinct())
-            .head(MAX_EVIDENCE)
-            .collect()
-        )
-        out.dup_row_rows = rows["__row"].to_list()
+        g, row = backend.with_row(f, row, "__row")
+        h = backend.row_hash(g.select(nw.col(row), *(nw.col(c) for c in names)), names, "h")
+        later = h.filter(nw.col(row) > nw.col(row).min().over("h"))
+        rows = backend.collect_polars(later.select(nw.col(row)).sort(row).head(MAX_EVIDENCE))
+        out.dup_row_rows = [int(v) for v in rows[row]]
 
 
-def _labels(lf: pl.LazyFrame, out: TableStats, contract: Contract, features: list[str]) -> None:
+def _labels(
+    f: nw.LazyFrame[Any],
+    schema: pl.Schema,
+    out: TableStats,
+    contract: Contract,
+    features: list[str],
+) -> None:
     y = str(contract.target)
     dtype = out.schema[y]
-    distinct = int(lf.select(pl.col(y).drop_nulls().n_unique()).collect().item())
+    labelled = f.filter(~nw.col(y).is_null())
+    distinct = int(backend.collect_polars(labelled.select(nw.col(y).n_unique())).item())
     if dtype.startswith("Float") or distinct > MAX_CLASSES or distinct == 0:
         return
-    cls = lf.group_by(y).agg(n=pl.len()).drop_nulls(y).sort(y).collect()
-    out.classes = {str(k): int(v) for k, v in cls.iter_rows()}
+    per = labelled.group_by(y).agg(nw.len().alias("n"))
+    cls = backend.as_types(backend.collect_polars(per), {y: schema[y]}).sort(y)
+    out.classes = {str(k): int(v) for k, v in cls.select(y, "n").iter_rows()}
     if not features:
         return
-    g = (
-        lf.drop_nulls(y)
-        .select(h=pl.struct(features).hash(seed=0), y=pl.col(y))
-        .group_by("h")
-        .agg(n=pl.len(), k=pl.col("y").n_unique())
-        .filter(pl.col("k") > 1)
-        .select(rows=pl.col("n").sum(), groups=pl.len())
-        .collect(engine="streaming")
+    h = backend.row_hash(labelled.select(*(nw.col(c) for c in [*features, y])), features, "h")
+    g = backend.collect_polars(
+        h.group_by("h")
+        .agg(nw.len().alias("n"), nw.col(y).n_unique().alias("k"))
+        .filter(nw.col("k") > 1)
+        .select(nw.col("n").sum().alias("rows"), nw.len().alias("groups"))
     )
     out.label_conflicts = int(g["rows"][0] or 0)
     out.label_conflict_groups = int(g["groups"][0] or 0)
 
 
-def _spike_profile(lf: pl.LazyFrame, out: TableStats) -> dict[str, Any] | None:
+def _spike_profile(
+    f: nw.LazyFrame[Any], row: str | None, schema: pl.Schema, out: TableStats
+) -> dict[str, Any] | None:
     """One small query on one column and the time column: bounded data for the spike chart."""
     t = out.time
     top = max(out.columns.values(), key=lambda st: st.spikes, default=None)
     if t is None or top is None or not top.spikes or not t.bucket_ends:
         return None
     c, ends = top.name, t.bucket_ends
-    starts = [0, *ends[:-1]]
-    x = pl.col(c).fill_nan(None) if top.dtype.startswith("Float") else pl.col(c)
-    exprs = []
-    for i, (a, b) in enumerate(zip(starts, ends, strict=True)):
-        part = x.slice(a, b - a)
-        exprs += [
-            part.min().cast(pl.Float64).alias(f"min{i}"),
-            part.mean().cast(pl.Float64).alias(f"mean{i}"),
-            part.max().cast(pl.Float64).alias(f"max{i}"),
-            pl.col(t.column).slice(a, b - a).first().alias(f"t{i}"),
-        ]
-    rows = pl.Series(top.spike_rows, dtype=pl.Int64)
-    exprs += [
-        pl.col(t.column).gather(rows).implode().alias("spike_t"),
-        x.gather(rows).cast(pl.Float64).implode().alias("spike_v"),
-    ]
-    r = lf.select(exprs).collect(engine="in-memory").row(0, named=True)
+    r = backend.bucket_profile(
+        f,
+        c,
+        t.column,
+        row=row,
+        float_values=top.dtype.startswith("Float"),
+        ends=ends,
+        rows=top.spike_rows,
+        dtypes=dict(schema),
+    )
     buckets = [
         {"time": str(r[f"t{i}"]), "min": r[f"min{i}"], "mean": r[f"mean{i}"], "max": r[f"max{i}"]}
         for i in range(len(ends))
         if r[f"t{i}"] is not None
     ]
     spikes = [
-        {"time": str(tt), "value": v, "row": row}
-        for tt, v, row in zip(r["spike_t"], r["spike_v"], top.spike_rows, strict=True)
+        {"time": str(tt), "value": v, "row": at}
+        for tt, v, at in zip(r["spike_t"], r["spike_v"], top.spike_rows, strict=True)
     ]
     return {"column": c, "buckets": buckets, "spikes": spikes}

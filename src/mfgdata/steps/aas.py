@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import narwhals as nw
 import polars as pl
 
 from mfgdata.pipeline.context import RunContext
@@ -19,6 +20,7 @@ from mfgdata.pipeline.results import (
     StepData,
 )
 from mfgdata.pipeline.step import StepResult
+from mfgdata.quality import backend
 from mfgdata.semantics.aas_export import (
     ProductInfo,
     aasx_bytes,
@@ -53,17 +55,20 @@ def _as_dict(result: StepData | None) -> dict[str, Any] | None:
 
 
 def product_info(frame: pl.LazyFrame | None, ctx: RunContext) -> ProductInfo:
-    schema = frame.collect_schema() if frame is not None else pl.Schema()
+    schema = frame.collect_schema() if frame is not None else pl.Schema()  # Polars or Spark
     wanted = ctx.facts.time_column
     time_col: str | None = None
     if isinstance(wanted, str) and wanted in schema and schema[wanted].is_temporal():
         time_col = wanted
     rows = start = end = None
     if frame is not None:
-        aggs = [pl.len().alias("rows")]
+        f, _, _ = backend.table(frame)
+        aggs = [nw.len().alias("rows")]
         if time_col:
-            aggs += [pl.col(time_col).min().alias("start"), pl.col(time_col).max().alias("end")]
-        row = frame.select(aggs).collect(engine="streaming").row(0, named=True)
+            aggs += [nw.col(time_col).min().alias("start"), nw.col(time_col).max().alias("end")]
+        types = {"start": schema[time_col], "end": schema[time_col]} if time_col else {}
+        got = backend.as_types(backend.collect_polars(f.select(*aggs)), types)
+        row = got.row(0, named=True)
         rows, start, end = row["rows"], _iso(row.get("start")), _iso(row.get("end"))
     price = ctx.maybe(PriceResult)
     images = ctx.maybe(ImageIngestResult)  # a table's ingest has no description
@@ -88,6 +93,7 @@ class AasStep:
     name = "aas"
     title_ko = "자산관리셸(AAS)"
     title_en = "Asset Administration Shell"
+    engines = ("polars", "spark")  # reads a few aggregates only (narwhals)
 
     def run(self, frame: pl.LazyFrame | None, ctx: RunContext) -> StepResult:
         info = product_info(frame, ctx)

@@ -180,6 +180,12 @@ class InsightStep:
     title_ko = "활용 인사이트"
     title_en = "Usage insights"
 
+    def derive(
+        self, frame: pl.LazyFrame, model: Mapping[str, Any], units: Mapping[str, str | None]
+    ) -> dict[str, Any]:
+        """:func:`derive` on the table (the Spark side: on the model's own sample)."""
+        return derive(frame, model, units)
+
     def run(self, frame: pl.LazyFrame | None, ctx: RunContext) -> StepResult:
         model = ctx.maybe(ModelResult)
         if frame is None or model is None:
@@ -189,7 +195,7 @@ class InsightStep:
         if model.usable is False:
             return _not_usable(model.card, self.name)
         units = {k: v.get("unit") for k, v in column_facts(ctx).items()}
-        ins = derive(frame, model.card, units)
+        ins = self.derive(frame, model.card, units)
         ctx.product.write_json("insights.json", ins)
         return StepResult(
             step=self.name,

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import narwhals as nw
 import polars as pl
 
 from mfgdata.pipeline.context import RunContext
@@ -30,6 +31,7 @@ from mfgdata.pricing.inputs import UNRATED, PricingError, load_inputs
 from mfgdata.pricing.library import Lookup, library_comparables, product_kind
 from mfgdata.pricing.report import pricing_section
 from mfgdata.pricing.work import Work, measure
+from mfgdata.quality import backend
 from mfgdata.quality.contract import dump_contract, parse_contract
 
 PRICING_FILE = "pricing.json"
@@ -46,9 +48,10 @@ def _grade(ctx: RunContext) -> tuple[str, str]:
 
 def _size(frame: pl.LazyFrame | None, ctx: RunContext) -> tuple[int, int, str]:
     """Rows and columns of the product table: the frame when there is one, else the profile."""
-    if frame is not None:
-        rows = int(frame.select(pl.len()).collect(engine="streaming").item())
-        return rows, len(frame.collect_schema()), "table"
+    if frame is not None:  # a Polars or a Spark frame
+        f, _, schema = backend.table(frame)
+        rows = int(backend.collect_polars(f.select(nw.len())).item())
+        return rows, len(schema), "table"
     profile = ctx.maybe(ProfileResult)
     if profile is not None:
         return int(profile.rows), len(profile.columns or {}), "profile"
@@ -62,6 +65,7 @@ class PriceStep:
     name = "price"
     title_ko = "가격 산정"
     title_en = "Pricing"
+    engines = ("polars", "spark")  # reads the row count only (narwhals)
 
     def run(self, frame: pl.LazyFrame | None, ctx: RunContext) -> StepResult:
         path: Path | None = getattr(ctx.options, "pricing", None)

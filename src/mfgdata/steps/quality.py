@@ -114,6 +114,8 @@ class QualityStep:
     name = "quality"
     title_ko = "품질 검증"
     title_en = "Quality verification"
+    #: every pass is written once over narwhals (quality/backend.py): a Spark frame runs as is
+    engines = ("polars", "spark")
 
     def __init__(self, reference_time: datetime | None = None) -> None:
         self.reference_time = reference_time

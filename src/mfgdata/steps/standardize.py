@@ -95,6 +95,11 @@ def conversion_exprs(
     return out
 
 
+def conversions(factors: dict[str, tuple[float, float]]) -> list[pl.Expr]:
+    """The unit conversions as Polars expressions: ``x * scale + offset`` in Float64."""
+    return [(pl.col(c).cast(pl.Float64) * a + b).alias(c) for c, (a, b) in factors.items()]
+
+
 def unit_in_name(column: str, unit: str, dictionary: Dictionary) -> bool:
     """True when the column's own name still carries ``unit`` (``유량[kscmh]``)."""
     name, unit_text = split_header(column, dictionary)
@@ -181,6 +186,10 @@ class StandardizeStep:
     title_en = "Standardize"
     reads_rows = False  # schema and profile only: its conversions join the plan the runner writes
 
+    def convert(self, frame: pl.LazyFrame, exprs: list[pl.Expr]) -> pl.LazyFrame:
+        """The conversions added to the plan (the Spark side runs them per Arrow batch)."""
+        return frame.with_columns(exprs)
+
     def run(self, frame: pl.LazyFrame | None, ctx: RunContext) -> StepResult:
         if frame is None:
             raise ValueError("standardize needs the table from the earlier steps")
@@ -209,9 +218,7 @@ class StandardizeStep:
         ctx.progress(self.name, 0.5, "units")
         schema = frame.collect_schema()
         factors = conversion_exprs(entries, schema, dictionary)  # raises before anything is written
-        out = frame.with_columns(
-            [(pl.col(c).cast(pl.Float64) * a + b).alias(c) for c, (a, b) in factors.items()]
-        )
+        out = self.convert(frame, conversions(factors))
         doc = mapping_document(entries, dictionary)
         doc["source"] = source
         ctx.product.write_yaml(SEMANTICS_FILE, doc)
