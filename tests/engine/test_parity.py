@@ -30,6 +30,7 @@ from mfgdata.steps.ingest import IngestStep
 from mfgdata.steps.model import ModelStep
 from mfgdata.steps.package import PackageStep
 from mfgdata.steps.preprocess import PreprocessStep
+from mfgdata.steps.standardize import StandardizeStep
 from tests.engine.conftest import needs_spark
 
 pytestmark = needs_spark
@@ -208,4 +209,22 @@ def test_text_below_the_sniffed_head_is_listed_like_polars(tmp_path: Path, spark
     assert junk == results["polars"].data.junk
     assert results["spark"].findings == results["polars"].findings
     assert results["spark"].counts["junk_values"] == 4
+    _compare(tmp_path / "polars", tmp_path / "spark")
+
+
+def test_standardize_with_nothing_to_convert(tmp_path: Path, spark: object) -> None:
+    """A table whose mapped columns carry no unit to change (public LDPE and C-MAPSS data):
+    the Spark standardize step passes the table on (it used to call the Polars side on the
+    Spark frame and fail with an AttributeError)."""
+    src = tmp_path / "plain.csv"
+    n = 500
+    pl.DataFrame(
+        {"cycle": list(range(n)), "s_11": [47.0 + (i % 13) / 10 for i in range(n)]}
+    ).write_csv(src)
+    recipe = tmp_path / "recipe.yaml"
+    recipe.write_text("version: 1\nsteps:\n  - {op: rename, mapping: {s_11: s11}}\n")
+    steps = [IngestStep(), PreprocessStep(), StandardizeStep(), PackageStep()]
+    for engine in ("polars", "spark"):
+        opts = {"recipe": recipe, "engine": engine, "product_id": "plain"}
+        build(build_options([src], tmp_path / engine, opts), steps=steps)
     _compare(tmp_path / "polars", tmp_path / "spark")

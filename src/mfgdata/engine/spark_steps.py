@@ -307,8 +307,10 @@ class SparkStandardizeStep(standardize_step.StandardizeStep):
     """The unit conversions run as the Polars step's own expressions, per Arrow batch."""
 
     def convert(self, frame: Any, exprs: list[pl.Expr]) -> Any:
-        if not isinstance(frame, SparkFrame) or not exprs:
+        if not isinstance(frame, SparkFrame):
             return super().convert(frame, exprs)
+        if not exprs:
+            return frame  # nothing to convert (no mapped column carries a unit to change)
         schema = frame.schema
         out = pl.LazyFrame(schema=dict(schema)).with_columns(exprs).collect_schema()
 
