@@ -12,10 +12,12 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-import polars as pl
+import narwhals as nw
 
+from mfgdata.profiling import backend
 from mfgdata.profiling.timeseries import Clock
 from mfgdata.profiling.values import round_sig
+from mfgdata.quality.backend import epoch_us
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 MAX_POINTS = 1000
@@ -56,21 +58,23 @@ def histogram_spec(name: str, unit: str | None, histogram: Mapping[str, Any]) ->
 EXACT_MAX = 1e20
 
 
-def exact_mean(x: pl.Expr, magnitude: float | None) -> pl.Expr:
+def exact_mean(x: nw.Expr, magnitude: float | None) -> nw.Expr:
     """The mean from an exact integer sum (a 38-digit decimal keeping 18 significant digits of
     the column's largest magnitude): the streaming engine adds a group's parts in any order, and
     a float sum then differs in its last bits from run to run (230.263 / 230.262 in the demo's
-    report). Without a finite magnitude (or above ``EXACT_MAX``) it is the float mean."""
+    report); Spark's decimal sum is exact too. Without a finite magnitude (or above
+    ``EXACT_MAX``) it is the float mean."""
     if not magnitude or not math.isfinite(magnitude) or magnitude > EXACT_MAX:
         return x.mean()
     scale = max(0, min(37, 18 - math.ceil(math.log10(magnitude))))
-    d = x.cast(pl.Decimal(38, scale), strict=False)
+    # NaN, infinities and anything above the magnitude are no measurement (and no decimal)
+    d = nw.when(x.abs() <= magnitude).then(x).cast(nw.Decimal(38, scale))
     n = d.count()
-    return pl.when(n > 0).then(d.sum().cast(pl.Float64) / n).otherwise(None)
+    return nw.when(n > 0).then(d.sum().cast(nw.Float64) / n)
 
 
 def downsample(
-    lf: pl.LazyFrame,
+    frame: Any,
     time_column: str,
     columns: Sequence[str],
     start_us: int,
@@ -80,43 +84,44 @@ def downsample(
     time_sorted: bool = False,
     magnitudes: Mapping[str, float | None] | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
-    """``{column: [{t, min, mean, max}]}`` over at most ``MAX_POINTS`` equal time buckets.
+    """``{column: [{t, min, mean, max}]}`` over at most ``MAX_POINTS`` equal time buckets, of a
+    Polars lazy frame or a SparkFrame.
 
     ``time_sorted``: the time column never decreases in file order (checked by the time profile),
     so the buckets arrive sorted and the group-by takes Polars' faster sorted path.
     ``magnitudes``: each column's largest absolute value (the profile's min/max); with it the
     bucket means come from exact sums (``exact_mean``), so the report has the same bytes on
-    every run.
+    every run (and on either engine). NaN: Polars' min/max skip it, and the exact mean too; a
+    Spark table holds none (its ingest refuses NaN as a non-parsable value).
     """
     magnitudes = magnitudes or {}
     if not columns:
         return {}
     width = max(math.ceil((end_us - start_us + 1) / MAX_POINTS), 1)
-    t = pl.col(time_column)
-    if lf.collect_schema()[time_column] == pl.Date:
-        t = t.cast(pl.Datetime("us"))
-    bucket = ((t.dt.epoch("us") - start_us) // width).alias("_bucket")
+    lf = epoch_us(backend.lazy(frame), time_column, "_us")
+    bucket = ((nw.col("_us") - start_us) // width).alias("_bucket")
     aggs = []
     for i, c in enumerate(columns):
-        x = pl.col(c).cast(pl.Float64)
-        mean = exact_mean(x, magnitudes.get(c)).alias(f"{i}.mean")
-        aggs += [x.min().alias(f"{i}.min"), mean, x.max().alias(f"{i}.max")]
-    q = lf.select(bucket, *columns).drop_nulls("_bucket")
+        x = nw.col(c)
+        mean = exact_mean(x, magnitudes.get(c)).alias(f"{i}_mean")
+        aggs += [x.min().alias(f"{i}_min"), mean, x.max().alias(f"{i}_max")]
+    values = [nw.col(c).cast(nw.Float64) for c in columns]
+    q = lf.select(bucket, *values).drop_nulls("_bucket")
     if time_sorted:
-        q = q.with_columns(pl.col("_bucket").set_sorted())
-    df = q.group_by("_bucket").agg(aggs).sort("_bucket").collect(engine="streaming")
+        q = backend.set_sorted(q, "_bucket")
+    df = backend.collect(q.group_by("_bucket").agg(*aggs).sort("_bucket"))
     out: dict[str, list[dict[str, Any]]] = {c: [] for c in columns}
     for row in df.iter_rows(named=True):
         stamp = clock.iso(start_us + int(row["_bucket"]) * width)
         for i, c in enumerate(columns):
-            if row[f"{i}.mean"] is None:
+            if row[f"{i}_mean"] is None:
                 continue
             out[c].append(
                 {
                     "t": stamp,
-                    "min": round_sig(row[f"{i}.min"]),
-                    "mean": round_sig(row[f"{i}.mean"]),
-                    "max": round_sig(row[f"{i}.max"]),
+                    "min": round_sig(row[f"{i}_min"]),
+                    "mean": round_sig(row[f"{i}_mean"]),
+                    "max": round_sig(row[f"{i}_max"]),
                 }
             )
     return out
