@@ -118,8 +118,8 @@ def measured(meta: ColumnMeta) -> nw.Expr:
 
 def numeric_exprs(name: str) -> dict[str, nw.Expr]:
     """The statistics of a numeric column's measured values (nulls ignored): count, exact
-    distinct count, min/max, mean, std (ddof 1) and linear-interpolation quantiles (numpy's
-    default; Spark's exact ``percentile``)."""
+    distinct count, min/max, mean and std (ddof 1); the quantiles (``QUANTILES``, linear
+    interpolation: numpy's default) are the engine's (backend.summarize)."""
     x = nw.col(name)
     exprs = {
         "count": x.count(),
@@ -129,8 +129,6 @@ def numeric_exprs(name: str) -> dict[str, nw.Expr]:
         "mean": x.mean(),
         "std": x.std(ddof=1),
     }
-    for k, q in QUANTILES.items():
-        exprs[k] = x.quantile(q, interpolation="linear")
     return exprs
 
 
@@ -158,10 +156,10 @@ def _histogram(row: Mapping[str, Any], below: Sequence[int]) -> dict[str, list[A
 
 def numeric_stats(frame: Any, metas: Sequence[ColumnMeta], tz: str) -> dict[str, dict[str, Any]]:
     """Count, nulls, distinct, min/max, mean/std, quantiles and histogram of numeric columns
-    (Polars: one read and one sort per column; Spark: two passes over the table)."""
+    (Polars: one read and one sort per column; Spark: two aggregate passes over the table)."""
     lf = backend.lazy(frame)
     values = {m.name: measured(m) for m in metas}
-    found = backend.summarize(lf, values, numeric_exprs, _edges)
+    found = backend.summarize(lf, values, numeric_exprs, QUANTILES, _edges)
     out: dict[str, dict[str, Any]] = {}
     for m in metas:
         row, below = found[m.name]
