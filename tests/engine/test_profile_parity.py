@@ -6,13 +6,13 @@ machines, a 10-minute gap each, a stuck run, spikes, nulls, duplicate rows, rows
 order, constant and empty columns, Korean column names. profile.json, the report section's charts
 and its HTML are compared:
 
-- integers (counts, nulls, distinct, histogram counts, gap/duplicate/backward rows, entity
-  figures) and texts (times, top values) must be equal;
-- floats within ``FLOAT_TOLERANCE`` relative: every float of profile.json is rounded to 6
-  significant digits, and the engines add floats in a different order (mean, std, the sums
-  under a bucket's mean), so a value lying on a rounding boundary may differ in its 6th digit.
-  Quantiles are exact on both engines (Spark's ``percentile``, Polars' ``quantile``, both
-  linear interpolation between the closest ranks), min/max and histogram edges too.
+- everything is equal (integers, texts and floats, rounded to 6 significant digits) but a
+  column's mean and std: within ``FLOAT_TOLERANCE`` relative, as the engines add floats in a
+  different order, so a value lying on a rounding boundary may differ in its 6th digit (on this
+  table they are equal too). Quantiles are the same bits (Spark: the order statistics from
+  ``percentile_disc``, interpolated with Polars' formula), min/max, histograms, the time axis
+  (the same Polars code on the same collected frame) and the chart buckets' means (exact
+  decimal sums of the same decimals) too.
 
 The Spark table is read in several partitions (small ``maxPartitionBytes``), so that the row
 numbers (gap, duplicate and backward-step rows) are the consecutive row positions on both engines,
@@ -40,7 +40,7 @@ from tests.engine.test_parity import sensor_table
 
 pytestmark = needs_spark
 
-#: relative tolerance of floats (6 significant digits: one unit in the 6th digit, see above)
+#: relative tolerance of a column's mean and std (one unit in the 6th digit, see above)
 FLOAT_TOLERANCE = 2e-5
 
 
@@ -64,8 +64,9 @@ def messy_table() -> pl.DataFrame:
 
 
 def _close(a: Any, b: Any, where: str = "") -> None:
-    if isinstance(a, float) and isinstance(b, float | int) and not isinstance(b, bool):
-        assert math.isclose(a, b, rel_tol=FLOAT_TOLERANCE, abs_tol=1e-12), (where, a, b)
+    loose = where.startswith("profile.json.columns.") and where.endswith((".mean", ".std"))
+    if loose and isinstance(a, float) and isinstance(b, float):
+        assert math.isclose(a, b, rel_tol=FLOAT_TOLERANCE), (where, a, b)
     elif isinstance(a, dict) and isinstance(b, dict):
         assert a.keys() == b.keys(), (where, a.keys(), b.keys())
         for k in a:
