@@ -6,8 +6,8 @@ manifest's times: Parquet as tables and as bytes (the Spark side joins its part 
 Polars engine's own writer), JSON/HTML/CSV/YAML as text. No numeric tolerance is needed for what
 is compared here: no floating aggregate is computed in a different order.
 
-Waiting on the narwhals port of the profile and quality checks (the "checks" helper): the full
-flow on Spark (profile, quality, standardize, model, insight) is refused by name today; the
+The profile step runs on Spark (its parity: test_profile_parity.py). Waiting on the port of the
+quality checks and the recipe proposal: the full flow on Spark is refused by name today; the
 test ``test_full_flow_waits_for_the_checks_port`` pins that refusal and must be turned into a
 parity assertion when the port lands.
 """
@@ -149,12 +149,13 @@ def test_model_on_a_driver_sample(tmp_path: Path, spark: object, cap: int) -> No
 
 
 def test_full_flow_waits_for_the_checks_port(tmp_path: Path, spark: object) -> None:
-    """Profile and quality on Spark wait on the narwhals port: refused by name, nothing left."""
+    """The profile runs on Spark (test_profile_parity.py); the recipe proposal and quality wait
+    on their port: the build stops with a clear ko/en refusal, nothing left."""
     src = tmp_path / "sensors.csv"
     sensor_table(500).write_csv(src)
     with pytest.raises(ConfigError) as e:
         build(build_options([src], tmp_path / "out", {"engine": "spark"}))
-    assert "'profile'" in e.value.en and "Spark" in e.value.en
+    assert "'profile'" not in e.value.en and "Spark" in e.value.en and "Spark" in e.value.ko
     assert not (tmp_path / "out").exists()
 
 

@@ -3,9 +3,9 @@ generated messy table (several machines, gaps, a stuck run, spikes, nulls, exact
 Korean column names; tests/engine/test_parity.py's generator) through ingest, preprocess,
 standardize (a unit conversion), model, insight, quality, price, aas and package.
 
-The profile step is ported to Spark separately: the Spark build is handed the Polars build's
-profile result (``GivenProfile``: the same profile.json and ProfileResult in the context), the
-way the runner passes any typed result.
+The whole flow runs the profile step on Spark too (its own parity: test_profile_parity.py);
+``GivenProfile`` (the Polars build's profile result replayed) remains for the insight test, whose
+subject is the model's sample.
 
 What is compared: every product file but the manifest's run fields and report.html, as text
 (quality.json, contract.yaml, semantics.yaml, pricing.json, insights.json, aas/environment.json,
@@ -162,9 +162,11 @@ def test_quality_and_the_later_steps_same_product(
     recipe = tmp_path / "recipe.yaml"
     recipe.write_text(RECIPE, encoding="utf-8")
     pol: BuildResult = _build(src, tmp_path / "polars", recipe, "polars", machines, _steps(None))
-    given = GivenProfile(pol.results["profile"], (tmp_path / "polars/profile.json").read_bytes())
-    spk = _build(src, tmp_path / "spark", recipe, "spark", machines, _steps(given))
+    # the profile step itself runs on Spark too (test_profile_parity.py): profile.json is
+    # compared with the rest of the product, byte for byte
+    spk = _build(src, tmp_path / "spark", recipe, "spark", machines, _steps(None))
     files = _compare(tmp_path / "polars", tmp_path / "spark")
+    assert "profile.json" in files
     for f in ("quality.json", "semantics.yaml", "pricing.json", "aas/environment.json"):
         assert f in files
     assert "insights.json" in files  # the model was usable: insight rebuilt the features

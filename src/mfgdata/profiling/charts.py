@@ -10,12 +10,16 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
+import narwhals as nw
 import polars as pl
 
+from mfgdata.profiling import backend
 from mfgdata.profiling.timeseries import Clock
 from mfgdata.profiling.values import round_sig
+from mfgdata.quality.backend import epoch_us
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 MAX_POINTS = 1000
@@ -56,21 +60,62 @@ def histogram_spec(name: str, unit: str | None, histogram: Mapping[str, Any]) ->
 EXACT_MAX = 1e20
 
 
-def exact_mean(x: pl.Expr, magnitude: float | None) -> pl.Expr:
-    """The mean from an exact integer sum (a 38-digit decimal keeping 18 significant digits of
-    the column's largest magnitude): the streaming engine adds a group's parts in any order, and
-    a float sum then differs in its last bits from run to run (230.263 / 230.262 in the demo's
-    report). Without a finite magnitude (or above ``EXACT_MAX``) it is the float mean."""
+def _scale(magnitude: float | None) -> int | None:
+    """Decimal places keeping 18 significant digits of ``magnitude`` (``None``: no exact sum)."""
     if not magnitude or not math.isfinite(magnitude) or magnitude > EXACT_MAX:
+        return None
+    return max(0, min(37, 18 - math.ceil(math.log10(magnitude))))
+
+
+def exact_sum(
+    x: nw.Expr, magnitude: float | None, *, unscaled: bool = False
+) -> tuple[nw.Expr, nw.Expr] | None:
+    """The exact sum and count of ``x`` as a 38-digit decimal keeping 18 significant digits of
+    the column's largest magnitude (``None`` without a finite magnitude, or above
+    ``EXACT_MAX``): the streaming engine adds a group's parts in any order, and a float sum then
+    differs in its last bits from run to run (230.263 / 230.262 in the demo's report); Spark's
+    decimal sum is exact too.
+
+    A float becomes its decimal as Polars casts it: round(x * 10^scale). ``unscaled`` (Spark,
+    whose own cast rounds the float's binary expansion instead): the sum of those integers, to be
+    scaled on the driver (:func:`scaled`), so both engines add the same decimals."""
+    scale = _scale(magnitude)
+    if scale is None:
+        return None
+    # NaN, infinities and anything above the magnitude are no measurement (and no decimal)
+    kept = nw.when(x.abs() <= magnitude).then(x)
+    if unscaled:
+        d = (kept * float(10**scale)).round(0).cast(nw.Decimal(38, 0))
+    else:
+        d = kept.cast(nw.Decimal(38, scale))
+    return d.sum(), d.count()
+
+
+def scaled(values: pl.Series, magnitude: float | None) -> pl.Series:
+    """An ``unscaled`` :func:`exact_sum` as the decimal it stands for (exact)."""
+    scale = _scale(magnitude) or 0
+    out = [None if v is None else Decimal(int(v)).scaleb(-scale) for v in values.to_list()]
+    return pl.Series(values.name, out, dtype=pl.Decimal(38, scale))
+
+
+def exact_mean(x: nw.Expr, magnitude: float | None) -> nw.Expr:
+    """The mean from :func:`exact_sum` (the float mean without one)."""
+    parts = exact_sum(x, magnitude)
+    if parts is None:
         return x.mean()
-    scale = max(0, min(37, 18 - math.ceil(math.log10(magnitude))))
-    d = x.cast(pl.Decimal(38, scale), strict=False)
-    n = d.count()
-    return pl.when(n > 0).then(d.sum().cast(pl.Float64) / n).otherwise(None)
+    total, n = parts
+    return nw.when(n > 0).then(total.cast(nw.Float64) / n)
+
+
+def _mean_of(total: str, n: str) -> pl.Expr:
+    """An exact sum's mean, on the collected buckets: the decimal to the nearest float (Polars'
+    cast; Spark's own cast of a small decimal divides a float by 10^scale, a second rounding),
+    then divided by the count: the same bits from either engine."""
+    return pl.when(pl.col(n) > 0).then(pl.col(total).cast(pl.Float64) / pl.col(n))
 
 
 def downsample(
-    lf: pl.LazyFrame,
+    frame: Any,
     time_column: str,
     columns: Sequence[str],
     start_us: int,
@@ -80,43 +125,55 @@ def downsample(
     time_sorted: bool = False,
     magnitudes: Mapping[str, float | None] | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
-    """``{column: [{t, min, mean, max}]}`` over at most ``MAX_POINTS`` equal time buckets.
+    """``{column: [{t, min, mean, max}]}`` over at most ``MAX_POINTS`` equal time buckets, of a
+    Polars lazy frame or a SparkFrame.
 
     ``time_sorted``: the time column never decreases in file order (checked by the time profile),
     so the buckets arrive sorted and the group-by takes Polars' faster sorted path.
     ``magnitudes``: each column's largest absolute value (the profile's min/max); with it the
     bucket means come from exact sums (``exact_mean``), so the report has the same bytes on
-    every run.
+    every run (and on either engine). NaN: Polars' min/max skip it, and the exact mean too; a
+    Spark table holds none (its ingest refuses NaN as a non-parsable value).
     """
     magnitudes = magnitudes or {}
     if not columns:
         return {}
     width = max(math.ceil((end_us - start_us + 1) / MAX_POINTS), 1)
-    t = pl.col(time_column)
-    if lf.collect_schema()[time_column] == pl.Date:
-        t = t.cast(pl.Datetime("us"))
-    bucket = ((t.dt.epoch("us") - start_us) // width).alias("_bucket")
-    aggs = []
+    lf = epoch_us(backend.lazy(frame), time_column, "_us")
+    bucket = ((nw.col("_us") - start_us) // width).alias("_bucket")
+    aggs, means, unscaled = [], [], []
+    polars = backend.is_polars(lf)
     for i, c in enumerate(columns):
-        x = pl.col(c).cast(pl.Float64)
-        mean = exact_mean(x, magnitudes.get(c)).alias(f"{i}.mean")
-        aggs += [x.min().alias(f"{i}.min"), mean, x.max().alias(f"{i}.max")]
-    q = lf.select(bucket, *columns).drop_nulls("_bucket")
+        x = nw.col(c)
+        parts = exact_sum(x, magnitudes.get(c), unscaled=not polars)
+        if parts is None:
+            mean = [x.mean().alias(f"{i}_mean")]
+        else:
+            mean = [parts[0].alias(f"{i}_sum"), parts[1].alias(f"{i}_n")]
+            means.append(_mean_of(f"{i}_sum", f"{i}_n").alias(f"{i}_mean"))
+            unscaled.append((f"{i}_sum", magnitudes.get(c)))
+        aggs += [x.min().alias(f"{i}_min"), *mean, x.max().alias(f"{i}_max")]
+    values = [nw.col(c).cast(nw.Float64) for c in columns]
+    q = lf.select(bucket, *values).drop_nulls("_bucket")
     if time_sorted:
-        q = q.with_columns(pl.col("_bucket").set_sorted())
-    df = q.group_by("_bucket").agg(aggs).sort("_bucket").collect(engine="streaming")
+        q = backend.set_sorted(q, "_bucket")
+    df = backend.collect(q.group_by("_bucket").agg(*aggs).sort("_bucket"))
+    if not polars and unscaled:
+        df = df.with_columns([scaled(df[name], m) for name, m in unscaled])
+    if means:
+        df = df.with_columns(means)
     out: dict[str, list[dict[str, Any]]] = {c: [] for c in columns}
     for row in df.iter_rows(named=True):
         stamp = clock.iso(start_us + int(row["_bucket"]) * width)
         for i, c in enumerate(columns):
-            if row[f"{i}.mean"] is None:
+            if row[f"{i}_mean"] is None:
                 continue
             out[c].append(
                 {
                     "t": stamp,
-                    "min": round_sig(row[f"{i}.min"]),
-                    "mean": round_sig(row[f"{i}.mean"]),
-                    "max": round_sig(row[f"{i}.max"]),
+                    "min": round_sig(row[f"{i}_min"]),
+                    "mean": round_sig(row[f"{i}_mean"]),
+                    "max": round_sig(row[f"{i}_max"]),
                 }
             )
     return out

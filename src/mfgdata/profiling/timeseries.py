@@ -1,7 +1,9 @@
 """Time-series profile: range, sampling interval, irregularity, gaps, duplicates, backward steps.
 
 One pass reads only the time column (and the entity column) into memory; everything else is computed
-on that small frame. Rules (documented in profile.json under ``time.rules``):
+on that small frame (on Spark too: ``backend.time_rows`` collects those two columns in row order,
+so both engines run this module's code on the same frame). Rules (documented in profile.json under
+``time.rules``):
 
 - sampling interval = median of the positive differences between consecutive *sorted* timestamps
   (within each entity when an id column is given);
@@ -21,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
+from mfgdata.profiling.backend import time_rows
 from mfgdata.profiling.values import round_sig
 
 GAP_FACTOR = 2.0
@@ -82,16 +85,6 @@ def _num(value: Any) -> float | None:
 
 def _int(value: float | None) -> int | None:
     return None if value is None else int(value)
-
-
-def _load(lf: pl.LazyFrame, time_column: str, id_column: str | None) -> pl.DataFrame:
-    t = pl.col(time_column)
-    if lf.collect_schema()[time_column] == pl.Date:
-        t = t.cast(pl.Datetime("us"))
-    # categorical: four bytes a row, and the windows below group on small integer codes
-    ent = [pl.col(id_column).cast(pl.String).cast(pl.Categorical).alias("e")] if id_column else []
-    df = lf.select(t.dt.epoch("us").alias("us"), *ent).collect(engine="streaming")
-    return df.with_row_index("row")
 
 
 def _diffs(df: pl.DataFrame, entity: bool, in_order: bool) -> pl.DataFrame:
@@ -166,12 +159,13 @@ def _entities(s: pl.DataFrame, df: pl.DataFrame, clock: Clock) -> dict[str, Any]
     }
 
 
-def time_profile(lf: pl.LazyFrame, time_column: str, id_column: str | None, tz: str) -> TimeProfile:
-    """Profile the time axis of ``lf`` (gaps are never computed across entity boundaries)."""
-    dtype = lf.collect_schema()[time_column]
+def time_profile(frame: Any, time_column: str, id_column: str | None, tz: str) -> TimeProfile:
+    """Profile the time axis of ``frame`` (a Polars lazy frame or a SparkFrame; gaps are never
+    computed across entity boundaries)."""
+    dtype = frame.collect_schema()[time_column]
     column_tz = dtype.time_zone if isinstance(dtype, pl.Datetime) else None
     clock = Clock(column_tz, tz)
-    df = _load(lf, time_column, id_column)
+    df = time_rows(frame, time_column, id_column)
     entity = id_column is not None
     step = pl.col("us").diff()
     back = df.drop_nulls("us").filter((step.over("e") if entity else step) < 0)["row"]

@@ -3,7 +3,8 @@
 Lazy passes over the ingested table: one read and one sort per numeric column (Parquet reads just
 that column; memory is one column, not the table), one ``select`` over the other columns, one small
 group-by per non-numeric column (top values), one read of the time/entity columns, and one bucketed
-group-by for the time-series charts.
+group-by for the time-series charts. On Spark (issue 19) the same statistics' expressions run as
+two aggregate passes over the table instead of the per-column reads (profiling/backend.py).
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from typing import Any
 
 import polars as pl
 
+from mfgdata.engine import SparkFrame
 from mfgdata.errors import ConfigError, InputError
 from mfgdata.pipeline.context import RunContext
 from mfgdata.pipeline.results import IngestResult, ProfileResult
 from mfgdata.pipeline.step import StepResult
+from mfgdata.profiling.backend import count_rows
 from mfgdata.profiling.charts import (
     MAX_HISTOGRAMS,
     MAX_SERIES,
@@ -43,7 +46,7 @@ def _check_column(schema: pl.Schema, name: str | None, option: str) -> None:
 
 
 def _charts(
-    frame: pl.LazyFrame,
+    frame: Any,
     profile: Mapping[str, Any],
     tp: TimeProfile | None,
     skip: set[str],
@@ -86,13 +89,17 @@ def _magnitude(column: Mapping[str, Any]) -> float | None:
 
 
 class ProfileStep:
-    """Describes the ingested table; never changes it (``frame`` of the result is ``None``)."""
+    """Describes the ingested table; never changes it (``frame`` of the result is ``None``).
+
+    Runs on both engines (issue 19): ``frame`` is a Polars lazy frame or a SparkFrame, and every
+    statistic is one narwhals expression evaluated by the engine (profiling/backend.py)."""
 
     name = "profile"
     title_ko = "프로파일"
     title_en = "Profile"
+    engines = ("polars", "spark")
 
-    def run(self, frame: pl.LazyFrame | None, ctx: RunContext) -> StepResult:
+    def run(self, frame: pl.LazyFrame | SparkFrame | None, ctx: RunContext) -> StepResult:
         if frame is None:
             raise InputError("프로파일할 표가 없습니다", "there is no table to profile")
         ingest = ctx.maybe(IngestResult)
@@ -107,7 +114,7 @@ class ProfileStep:
             time_column = None
         rows_hint = meta.get("rows")
         if not isinstance(rows_hint, int):
-            rows_hint = int(frame.select(pl.len()).collect().item())
+            rows_hint = count_rows(frame)
 
         ctx.progress(self.name, 0.05, "column statistics")
         metas = column_metas(schema, meta.get("columns", []))
