@@ -455,3 +455,28 @@ def test_sort_of_sorted_input_equals_the_stable_sort(
     assert_frame_equal(applied.frame.collect(), want)
     assert applied.operations[0]["rows_affected"] == moved
     assert applied.operations[0]["cells_affected"] == 0
+
+
+def test_duplicate_rows_count_equal_rows_as_distinct_counting_does() -> None:
+    import struct
+
+    from mfgdata.recipe.clean import duplicate_rows
+
+    nan_payload = struct.unpack("<d", struct.pack("<Q", 0x7FF8000000000001))[0]  # another NaN
+    rows = [
+        (0.0, "x", 1, "a.csv"),
+        (-0.0, "x", 1, "b.csv"),  # equal to the first (signed zero; the source file left out)
+        (float("nan"), "y", 2, "a.csv"),
+        (nan_payload, "y", 2, "a.csv"),  # NaN equals NaN
+        (None, None, None, "a.csv"),
+        (None, None, None, "a.csv"),
+        (1.0, None, 3, "a.csv"),
+        (1.0, "z", 3, "a.csv"),
+    ]
+    schema = {"v": pl.Float64, "s": pl.String, "n": pl.Int64, "source_file": pl.String}
+    lf = pl.LazyFrame(rows, schema=schema, orient="row")
+    names = ["v", "s", "n"]
+    want = lf.select(pl.len() - pl.struct(names).n_unique()).collect().item()
+    assert want == 3
+    assert duplicate_rows(lf) == want
+    assert duplicate_rows(lf.filter(pl.col("n") == 3)) == 0  # no hash shared
