@@ -39,12 +39,24 @@ def _both(df: pl.DataFrame, w: int) -> tuple[pl.DataFrame, pl.DataFrame]:
         (400, 5, 7, 2),  # half the values missing: even counts, empty windows
         (300, 9, 3, 3),  # 19-value windows: the np.sort path
         (200_000, 3, 2, 10**9),  # one null: chunks of full windows (the fast path)
+        (300_000, 3, 4, 997),  # sparse nulls in every chunk: full windows, short ones redone
         (1, 3, None, 5),
         (0, 3, 2, 5),
     ],
 )
 def test_numpy_path_equals_list_path(n: int, w: int, ids: int | None, null_every: int) -> None:
     ours, lists = _both(_frame(n, ids, null_every, seed=n + w), w)
+    for c in (hampel.MED, hampel.MAD):
+        assert ours[c].equals(lists[c], null_equal=True), c
+
+
+def test_integer_ids_equal_the_list_path() -> None:
+    df = _frame(150_000, None, 211, seed=5).with_columns(
+        id=pl.when(pl.int_range(pl.len()) % 19 == 0)
+        .then(None)
+        .otherwise(pl.int_range(pl.len()) % 3)
+    )
+    ours, lists = _both(df, 3)
     for c in (hampel.MED, hampel.MAD):
         assert ours[c].equals(lists[c], null_equal=True), c
 

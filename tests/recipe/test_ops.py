@@ -425,3 +425,58 @@ def test_hampel_on_a_quantised_flat_signal_flags_only_the_spike() -> None:
     out, records, _ = run(steps, pl.DataFrame({"v": values}))
     assert out["v"].is_null().arg_true().to_list() == [17]
     assert counts(records, "rows_affected", "cells_affected") == [(1, 1)]
+
+
+def _sort_recipe(*columns: str) -> model.Recipe:
+    return model.Recipe.model_validate(
+        {"version": 1, "steps": [{"op": "sort", "columns": list(columns)}]}
+    )
+
+
+@pytest.mark.parametrize(
+    ("rows", "moved"),
+    [
+        # already in (time, line) order, ties included: no row moves, the sort is skipped
+        ([(1, "L1", 1.0), (1, "L2", 2.0), (2, "L1", 3.0), (2, "L1", 4.0)], 0),
+        # the second key out of order within a time
+        ([(1, "L2", 1.0), (1, "L1", 2.0), (2, "L1", 3.0)], 2),
+        # a null key: sorted (nulls last) whatever the order looks like
+        ([(1, None, 1.0), (1, "L1", 2.0), (2, "L1", 3.0)], 2),
+    ],
+)
+def test_sort_of_sorted_input_equals_the_stable_sort(
+    rows: list[tuple[int, str | None, float]], moved: int
+) -> None:
+    lf = pl.LazyFrame(
+        rows, schema={"t": pl.Int64, "line": pl.String, "v": pl.Float64}, orient="row"
+    )
+    applied = ops.apply(_sort_recipe("t", "line"), lf)
+    want = lf.sort(["t", "line"], nulls_last=True, maintain_order=True).collect()
+    assert_frame_equal(applied.frame.collect(), want)
+    assert applied.operations[0]["rows_affected"] == moved
+    assert applied.operations[0]["cells_affected"] == 0
+
+
+def test_duplicate_rows_count_equal_rows_as_distinct_counting_does() -> None:
+    import struct
+
+    from mfgdata.recipe.clean import duplicate_rows
+
+    nan_payload = struct.unpack("<d", struct.pack("<Q", 0x7FF8000000000001))[0]  # another NaN
+    rows = [
+        (0.0, "x", 1, "a.csv"),
+        (-0.0, "x", 1, "b.csv"),  # equal to the first (signed zero; the source file left out)
+        (float("nan"), "y", 2, "a.csv"),
+        (nan_payload, "y", 2, "a.csv"),  # NaN equals NaN
+        (None, None, None, "a.csv"),
+        (None, None, None, "a.csv"),
+        (1.0, None, 3, "a.csv"),
+        (1.0, "z", 3, "a.csv"),
+    ]
+    schema = {"v": pl.Float64, "s": pl.String, "n": pl.Int64, "source_file": pl.String}
+    lf = pl.LazyFrame(rows, schema=schema, orient="row")
+    names = ["v", "s", "n"]
+    want = lf.select(pl.len() - pl.struct(names).n_unique()).collect().item()
+    assert want == 3
+    assert duplicate_rows(lf) == want
+    assert duplicate_rows(lf.filter(pl.col("n") == 3)) == 0  # no hash shared

@@ -190,3 +190,39 @@ def test_without_profile_or_ingest_results(tmp_path: Path) -> None:
     assert result.frame.collect()["v"].to_list() == [2, 3, 1]
     assert [s["op"] for s in result.of(PreprocessResult).recipe["steps"]] == ["sort"]
     assert (tmp_path / "out" / "recipe.yaml").exists()
+
+
+@pytest.mark.parametrize(
+    ("steps", "ordered"),
+    [
+        ([{"op": "sort", "columns": ["t", "m"]}], True),
+        ([{"op": "sort", "columns": ["t", "m", "x"]}], True),
+        ([{"op": "sort", "columns": ["m", "t"]}], False),
+        ([{"op": "sort", "columns": ["t", "m"], "descending": True}], False),
+        ([], False),
+        (
+            [
+                {"op": "sort", "columns": ["t", "m"]},
+                {"op": "missing", "columns": {"x": {"policy": "forward_fill"}}},
+                {"op": "outliers", "columns": ["x"], "method": {"name": "hampel"}},
+            ],
+            True,
+        ),
+        (  # a key column's values change after the sort
+            [
+                {"op": "sort", "columns": ["t", "m"]},
+                {"op": "missing", "columns": {"m": {"policy": "constant", "value": "M0"}}},
+            ],
+            False,
+        ),
+        ([{"op": "rename", "mapping": {"x": "y"}}, {"op": "sort", "columns": ["t", "m"]}], False),
+    ],
+)
+def test_final_sort_is_left_out_only_when_the_recipe_sorted_by_the_keys(
+    steps: list[dict[str, object]], ordered: bool
+) -> None:
+    from mfgdata.recipe.model import Recipe
+    from mfgdata.steps.preprocess import _ordered
+
+    recipe = Recipe.model_validate({"version": 1, "steps": steps})
+    assert _ordered(recipe, ["t", "m"]) is ordered

@@ -99,6 +99,36 @@ def transform(frame: pl.DataFrame | pl.LazyFrame, spec: FeatureSpec) -> NDArray[
     return df.to_numpy().astype(np.float64) if df.width else np.zeros((df.height, 0))
 
 
+def _rows(
+    lf: pl.LazyFrame, keys: list[str], cols: list[str], spec: FeatureSpec, step: int
+) -> pl.DataFrame:
+    """``lf`` sorted by ``keys``, its ``cols`` and the features, every ``step``-th row.
+
+    Without a rolling feature (the features are row-wise) only the keys and a row number are
+    sorted and sampled; the chosen rows are then read in one streaming pass and put in the sorted
+    order: the same rows in the same order as sorting the whole table, in the memory of the keys
+    and the sample rather than of every column of every row (issue 12)."""
+    rolling = any(f["kind"] == "rolling_mean" for f in spec.features)
+    if rolling or not keys:
+        wide = (lf.sort(keys) if keys else lf).select(cols).with_columns(_exprs(spec))
+        return (wide.gather_every(step) if step > 1 else wide).collect(engine="streaming")
+    row = "__mfg_feature_row"
+    order = lf.with_row_index(row).select(row, *keys).sort(keys)
+    if step > 1:
+        order = order.gather_every(step)
+    chosen = order.select(row).collect(engine="streaming").to_series()
+    picked = (
+        lf.with_row_index(row)
+        .filter(pl.col(row).is_in(chosen.implode()))
+        .select(cols)
+        .with_columns(_exprs(spec))
+        .collect(engine="streaming")
+    )  # in table order: row i of ``picked`` is the i-th smallest chosen row number
+    rank = np.empty(len(chosen), dtype=np.int64)
+    rank[np.argsort(chosen.to_numpy(), kind="stable")] = np.arange(len(chosen))
+    return picked[rank]
+
+
 def _derived_name(name: str, target: str) -> bool:
     """``RUL_clipped``, ``log_RUL``, ``불량률 (보정)`` for target ``RUL`` / ``불량률``."""
     t = re.escape(target.strip())
@@ -171,10 +201,8 @@ def build_features(
 ) -> FeatureMatrix:
     """Choose the features for ``task`` and materialise them (bounded)."""
     lf = frame if task.target is None else frame.filter(pl.col(task.target).is_not_null())
-    if task.group and task.time:
-        lf = lf.sort(task.group, task.time)
-    elif task.time:
-        lf = lf.sort(task.time)
+    keys = [task.group, task.time] if task.group and task.time else [task.time] if task.time else []
+    # the column statistics do not depend on the order of the rows: read unsorted
     features, excluded = _choose(lf, task, exclude or set())
     if task.kind == "rul" and task.group and task.time:
         features += [
@@ -190,12 +218,9 @@ def build_features(
     spec = FeatureSpec(features, task.target, task.kind, task.group, task.time, list(task.classes))
     extra = [c for c in (task.target, task.group, task.time) if c]
     cols = list(dict.fromkeys([*spec.sources, *extra]))
-    wide = lf.select(cols).with_columns(_exprs(spec))
     total = int(lf.select(pl.len()).collect().item())
     step = max(1, -(-total // max_rows))
-    if step > 1:
-        wide = wide.gather_every(step)
-    df = wide.collect(engine="streaming")
+    df = _rows(lf, [str(k) for k in keys], cols, spec, step)
     sampling = {
         "rows_total": total,
         "rows_used": df.height,
@@ -203,7 +228,7 @@ def build_features(
         "method": "systematic: every k-th row in time order" if step > 1 else "none",
     }
     X = (
-        df.select(spec.names).to_numpy().astype(np.float64)
+        df.select(spec.names).to_numpy().astype(np.float64, copy=False)
         if spec.names
         else np.zeros((df.height, 0))
     )
@@ -237,13 +262,9 @@ def rebuild(frame: pl.LazyFrame, spec: FeatureSpec, every_kth_row: int = 1) -> F
     a later step re-derives the model's split from it without a copy of the rows."""
     lf = frame if spec.target is None else frame.filter(pl.col(spec.target).is_not_null())
     keys = [c for c in (spec.group, spec.time) if c]
-    lf = lf.sort(keys) if spec.time else lf
     cols = list(dict.fromkeys([*spec.sources, *[c for c in (spec.target, *keys) if c]]))
-    wide = lf.select(cols).with_columns(_exprs(spec))
-    if every_kth_row > 1:
-        wide = wide.gather_every(every_kth_row)
-    df = wide.collect(engine="streaming")
-    X = df.select(spec.names).to_numpy().astype(np.float64)
+    df = _rows(lf, keys if spec.time else [], cols, spec, every_kth_row)
+    X = df.select(spec.names).to_numpy().astype(np.float64, copy=False)
     y: NDArray[Any] | None = None
     if spec.target is not None and spec.task == "classification":
         codes = {c: i for i, c in enumerate(spec.classes)}

@@ -55,9 +55,31 @@ def missing(s: State, op: model.Missing) -> None:
 
 
 def duplicate_rows(lf: pl.LazyFrame) -> int:
-    """Rows equal to an earlier row on the data columns (``source_file`` and flags left out)."""
+    """Rows equal to an earlier row on the data columns (``source_file`` and flags left out).
+
+    Equal rows hash equal (-0.0 and 0.0, NaNs, nulls as ``n_unique`` takes them), so a row whose
+    hash no other row shares is unique: one narrow pass finds the rows that share a hash, and
+    only those are compared whole. Counting distinct rows of the whole table held every row in a
+    hash table: +700 MiB and 1.1 CPU s at 1M x 23, the preprocess step's peak (issue 12)."""
     names = data_columns(lf.collect_schema().names())
-    row = lf.select(pl.len() - pl.struct(names).n_unique()).collect(engine="streaming")
+    if not names:
+        row = lf.select(pl.len() - pl.struct(names).n_unique()).collect(engine="streaming")
+        return int(row.item())
+    key = f"{SCRATCH}hash"
+    hashed = pl.struct(names).hash(seed=0)
+    shared = (
+        lf.select(hashed.alias(key))
+        .group_by(key)
+        .len()
+        .filter(pl.col("len") > 1)
+        .select(key)
+        .collect(engine="streaming")
+        .to_series()
+    )
+    if shared.is_empty():
+        return 0
+    alike = lf.filter(hashed.is_in(shared.implode()))
+    row = alike.select(pl.len() - pl.struct(names).n_unique()).collect(engine="streaming")
     return int(row.item())
 
 

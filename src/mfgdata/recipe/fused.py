@@ -21,8 +21,9 @@ from mfgdata.quality.datacolumns import FLAG_SUFFIX
 from mfgdata.recipe import hampel, model
 from mfgdata.recipe.state import SCRATCH, ColumnMeta, State
 
-#: Cells (rows x columns) planned in one batch; with ``rows`` unknown, ``DEFAULT_COLUMNS``.
-BATCH_CELLS = 8_000_000
+#: Cells (rows x columns) planned in one batch; with ``rows`` unknown, ``DEFAULT_COLUMNS``. At 1M
+#: rows, 8M cells (8 columns of Hampel scratch) peaked 150 MiB above 4M for 5 % less CPU (issue 12).
+BATCH_CELLS = 4_000_000
 DEFAULT_COLUMNS = 16
 
 

@@ -76,29 +76,38 @@ def window_stats(x: np.ndarray, groups: np.ndarray | None, w: int) -> tuple[np.n
     padded = np.concatenate((np.full(w, np.inf), xs, np.full(w, np.inf)))
     med = np.empty(n)
     mad = np.empty(n)
+    k = 2 * w + 1
     for a in range(0, n, CHUNK_ROWS):
         b = min(n, a + CHUNK_ROWS)
         p, ln = pos[a:b], glen[a:b]
-        shifted = [padded[a + w + k : b + w + k] for k in range(-w, w + 1)]
-        if bool((p >= w).all() and (p < ln - w).all()) and np.isfinite(padded[a : b + 2 * w]).all():
-            # no window of the chunk crosses an entity's ends or holds a missing value
-            count = np.full(b - a, 2 * w + 1, dtype=np.int64)
-            centre = _median([v.copy() for v in shifted], count)
+        shifted = [padded[a + w + j : b + w + j] for j in range(-w, w + 1)]
+        # every row as if its window were full (the common case: the middle of k sorted values)
+        with np.errstate(invalid="ignore"):  # inf - inf in short windows, redone below
+            centre = _median([v.copy() for v in shifted], np.full(b - a, k, dtype=np.int64))
             med[a:b] = centre
-            mad[a:b] = _median([np.abs(v - centre) for v in shifted], count)
+            mad[a:b] = _median(
+                [np.abs(v - centre) for v in shifted], np.full(b - a, k, dtype=np.int64)
+            )
+        # rows whose window holds a missing value or crosses an entity's ends: counted windows
+        short = (p < w) | (p >= ln - w)
+        for v in shifted:
+            short |= v == np.inf
+        rows = np.flatnonzero(short)
+        if rows.size == 0:
             continue
+        pr, lr = p[rows], ln[rows]
         cols = []
-        for k, v in zip(range(-w, w + 1), shifted, strict=True):
-            inside = (p + k >= 0) & (p + k < ln)
-            cols.append(np.where(inside, v, np.inf))
-        count = np.zeros(b - a, dtype=np.int64)
+        for j, v in zip(range(-w, w + 1), shifted, strict=True):
+            inside = (pr + j >= 0) & (pr + j < lr)
+            cols.append(np.where(inside, v[rows], np.inf))
+        count = np.zeros(rows.size, dtype=np.int64)
         for c in cols:
             count += c != np.inf
         centre = _median([c.copy() for c in cols], count)
-        med[a:b] = centre
+        med[a + rows] = centre
         with np.errstate(invalid="ignore"):
             devs = [np.where(c != np.inf, np.abs(c - centre), np.inf) for c in cols]
-        mad[a:b] = _median(devs, count)
+        mad[a + rows] = _median(devs, count)
     out_med, out_mad = np.empty(n), np.empty(n)
     out_med[order], out_mad[order] = med, mad
     return out_med, out_mad
@@ -120,6 +129,16 @@ def _lists(df: pl.DataFrame, w: int, name: str) -> pl.Series:
     )
 
 
+def _codes(ids: pl.Series) -> np.ndarray:
+    """Entity codes: equal ids share a code, null is 0. Text ids by a hash table (a dense rank
+    sorts the strings: half the op's time at 1M rows); other types by their dense rank."""
+    if ids.dtype in (pl.String, pl.Categorical) or isinstance(ids.dtype, pl.Enum):
+        codes = ids.cast(pl.String).cast(pl.Categorical).to_physical().cast(pl.Int64) + 1
+    else:
+        codes = ids.rank("dense").cast(pl.Int64)
+    return codes.fill_null(0).to_numpy()
+
+
 def _batch(s: pl.Series, w: int) -> pl.Series:
     df = s.struct.unnest()
     col = df[df.columns[0]].cast(pl.Float64)
@@ -128,7 +147,7 @@ def _batch(s: pl.Series, w: int) -> pl.Series:
     x = col.to_numpy()  # nulls -> NaN, the only NaN
     groups: np.ndarray | None = None
     if df.width > 1:  # entity codes 1.. (null: 0), only equality matters
-        groups = df.select(pl.col(df.columns[1]).rank("dense").fill_null(0)).to_series().to_numpy()
+        groups = _codes(df[df.columns[1]])
     med, mad = window_stats(x, groups, w)
     return pl.DataFrame(
         {MED: pl.Series(med).fill_nan(None), MAD: pl.Series(mad).fill_nan(None)}

@@ -182,8 +182,44 @@ def _record_width(s: State, n: int, columns: list[str]) -> None:
     s.record(None, stats, columns=list(columns))
 
 
+#: key types whose order a comparison of neighbours tells exactly as the sort orders them
+_ORDERED_KEYS = (pl.String, pl.Date, pl.Datetime, pl.Time, pl.Duration)
+
+
+def _presorted(s: State, op: model.Sort) -> bool:
+    """The input frame is already in the order an ascending stable sort by ``op.columns`` gives
+    (no key null; ties keep their order either way): one narrow pass over the key columns.
+    Only for the first operation, whose frame is the table as read (a cheap scan)."""
+    if s.index != 0 or op.descending:
+        return False
+    for c in op.columns:
+        t = s.schema[c]
+        if not (t.is_integer() or isinstance(t, _ORDERED_KEYS)):
+            return False
+    ordered: pl.Expr = pl.lit(True)  # equal keys: in order
+    for c in reversed(op.columns):
+        x, prev = pl.col(c), pl.col(c).shift(1)
+        ordered = (prev < x) | ((prev == x) & ordered)
+    row = (
+        s.lf.select(
+            *[pl.col(c).null_count().alias(f"n{i}") for i, c in enumerate(op.columns)],
+            ordered.slice(1).all().alias("ordered"),
+        )
+        .collect(engine="streaming")
+        .row(0, named=True)
+    )
+    return bool(row["ordered"]) and not any(row[f"n{i}"] for i in range(len(op.columns)))
+
+
 def _sort(s: State, op: model.Sort) -> None:
     s.need(*op.columns)
+    if _presorted(s, op):  # the stable sort would move no row: the same record, no sort
+        stats = pl.LazyFrame(
+            {"rows_affected": [0], "cells_affected": [0]},
+            schema={"rows_affected": pl.Int64, "cells_affected": pl.Int64},
+        )
+        s.record(None, stats, columns=list(op.columns))
+        return
     row = f"{SCRATCH}row"
     after = s.lf.with_row_index(row).sort(
         op.columns, descending=op.descending, nulls_last=True, maintain_order=True

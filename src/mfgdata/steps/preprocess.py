@@ -22,7 +22,7 @@ from mfgdata.pipeline.context import RunContext
 from mfgdata.pipeline.results import IngestResult, PreprocessResult, ProfileResult
 from mfgdata.pipeline.step import StepResult
 from mfgdata.quality.findings import Finding
-from mfgdata.recipe import batched, clean, load, ops, propose, render
+from mfgdata.recipe import batched, clean, load, model, ops, propose, render
 from mfgdata.recipe.model import Recipe
 from mfgdata.recipe.state import ColumnMeta
 
@@ -64,10 +64,56 @@ def _duplicates(frame: pl.LazyFrame) -> int:
     return clean.duplicate_rows(frame)
 
 
-def _final_sort(frame: pl.LazyFrame, time_column: str | None, id: str | None) -> pl.LazyFrame:
+#: operations that keep the order of the rows (when they change no key column)
+_KEEP_ORDER = (
+    model.Missing,
+    model.Outliers,
+    model.Cast,
+    model.ConvertUnit,
+    model.Drop,
+    model.Keep,
+    model.Dedupe,
+    model.Filter,
+    model.Derive,
+    model.TargetEncode,
+)
+
+
+def _touched(step: Any) -> set[str]:
+    """Columns whose values ``step`` may change (a new column's name included)."""
+    if isinstance(step, model.ConvertUnit):
+        return {step.column}
+    if isinstance(step, model.TargetEncode):
+        return {step.output or f"{step.column}__te"}
+    if isinstance(step, model.Derive):
+        return {step.column} if step.column else set()  # ``name = ...``: a new column
+    if isinstance(step, (model.Missing, model.Cast)):
+        return set(step.columns)
+    if isinstance(step, model.Outliers):
+        return set(step.columns)
+    return set()
+
+
+def _ordered(recipe: Recipe, keys: list[str]) -> bool:
+    """The recipe leaves its rows sorted by ``keys`` (ascending, nulls last, stable): its last
+    sort starts with the keys and every later operation keeps the order and the key values."""
+    if not keys or any(isinstance(s, model.Rename) for s in recipe.steps):
+        return False
+    ordered = False
+    for step in recipe.steps:
+        if isinstance(step, model.Sort):
+            ordered = step.columns[: len(keys)] == keys and not step.descending
+        elif not isinstance(step, _KEEP_ORDER) or _touched(step) & set(keys):
+            ordered = False
+    return ordered
+
+
+def _final_sort(
+    frame: pl.LazyFrame, time_column: str | None, id: str | None, recipe: Recipe | None = None
+) -> pl.LazyFrame:
     keys = [c for c in (time_column, id) if c]
-    if time_column is None:
-        return frame
+    if time_column is None or (recipe is not None and _ordered(recipe, keys)):
+        return frame  # already in this order: a stable sort would move no row
     return frame.sort(keys, nulls_last=True, maintain_order=True)
 
 
@@ -140,7 +186,7 @@ class PreprocessStep:
                     frame,
                     columns=metas,
                     file=file,
-                    then=lambda lf, t, i: parquet_sink(_final_sort(lf, t, i), cleaned),
+                    then=lambda lf, t, i: parquet_sink(_final_sort(lf, t, i, recipe), cleaned),
                 )
             final = pl.scan_parquet(cleaned)
         else:  # a wide table: one batch of columns at a time (recipe/batched.py)
@@ -149,7 +195,7 @@ class PreprocessStep:
                 frame,
                 split,
                 work_dir=ctx.work_dir / "preprocess",
-                finish=lambda a: _final_sort(a.frame, a.time_column, a.id_column),
+                finish=lambda a: _final_sort(a.frame, a.time_column, a.id_column, recipe),
                 columns=metas,
                 file=file,
                 progress=lambda f: ctx.progress(self.name, 0.2 + 0.4 * f, "apply"),
