@@ -206,7 +206,7 @@ def test_a_fact_of_the_delivery_never_raises_score_or_grade(
     elif defect == "empty":
         worse = replace(facts, mostly_empty={**facts.mostly_empty, "w": 0.9})
     elif defect == "rows":
-        worse = replace(facts, rows=(facts.rows or 5000) // 2)
+        worse = replace(facts, rows=(5000 if facts.rows is None else facts.rows) // 2)
     else:
         worse = replace(facts, labelled=True)
     a, b = judge(measures, facts=facts), judge(measures, facts=worse)
