@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 
 #: Python codec → Java charset (Spark reads with the JVM's decoders)
 _JAVA_CHARSETS = {"cp949": "x-windows-949", "utf-8-sig": "UTF-8", "utf-8": "UTF-8"}
-_MASK = (1 << 33) - 1  # monotonically_increasing_id: partition << 33 | row in partition
 
 
 def _no_scan(schema: dict[str, pl.DataType]) -> pl.LazyFrame:

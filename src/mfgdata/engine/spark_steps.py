@@ -104,7 +104,7 @@ class SparkIngestStep(ingest_step.IngestStep):
             for i, p in enumerate(given)
             for first, h in [repeats.get(i, (0, ""))]
         ]
-        typed = spark_io.read_table(spark, table, _uri(src.path))
+        typed = spark_io.read_table(spark, table, uri)
         return StepResult(
             step=self.name,
             frame=typed,  # type: ignore[arg-type]
