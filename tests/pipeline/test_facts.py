@@ -113,3 +113,30 @@ def test_results_are_read_by_type_and_facts_are_settled_once(tmp_path: Path) -> 
     assert (facts.product_id, facts.time_column) == ("라인-A", "측정시각")
     assert (facts.id_column, facts.target) == ("설비", "온도")
     assert facts.timezone == ctx.settings.timezone
+
+
+def test_the_key_columns_follow_the_recipes_renames(tmp_path: Path) -> None:
+    """A recipe that renames the id and target columns (``machine`` -> ``설비``): the options
+    name the file's columns, later steps read the renamed table. The model step failed with
+    ColumnNotFoundError: unable to find column "machine"."""
+    lines = ["time,machine,temp_C,defect"]
+    for i in range(300):
+        lines.append(
+            f"2024-01-01 00:{i // 60:02d}:{i % 60:02d},M{i % 3},{60 + (i * 7) % 5},{i % 4 == 0:d}"
+        )
+    src = tmp_path / "raw.csv"
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    recipe = tmp_path / "recipe.yaml"
+    recipe.write_text(
+        "version: 1\nsteps:\n  - op: rename\n    mapping: {machine: 설비}\n"
+        "  - op: rename\n    mapping: {설비: 호기, defect: 불량}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "P"
+    options = build_options(
+        [src], out, {"recipe": recipe, "target": "defect", "id_column": "machine"}
+    )
+    build(options, settings=Settings(home=tmp_path / "home"))
+    metrics = json.loads((out / "model" / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["target"] == "불량"
+    assert metrics["group"] == "호기"

@@ -12,7 +12,7 @@ from typing import Any, TypeVar, overload
 import yaml
 
 from mfgdata.errors import ConfigError
-from mfgdata.pipeline.results import ImageIngestResult, IngestResult, StepData
+from mfgdata.pipeline.results import ImageIngestResult, IngestResult, PreprocessResult, StepData
 from mfgdata.pipeline.step import StepResult
 from mfgdata.settings import Settings
 
@@ -73,6 +73,14 @@ def build_options(
             f"unknown engine: {engine} (polars or spark)",
         )
     return BuildOptions(inputs=tuple(Path(p) for p in inputs), out=Path(out), **given)
+
+
+def renamed(recipe: Mapping[str, Any], name: str) -> str:
+    """``name`` after the recipe's ``rename`` steps, in order (``a -> b`` then ``b -> c``)."""
+    for step in recipe.get("steps", ()):
+        if step.get("op") == "rename":
+            name = step["mapping"].get(name, name)
+    return name
 
 
 def product_id_for(options: BuildOptions) -> str:
@@ -188,8 +196,9 @@ class RunContext:
     def column(self, option: str) -> str | None:
         """A column option (``time_column``, ``id_column``, ``target``) as the table names it:
         a raw header the user copied from the file, such as ``온도[°C]``, becomes its cleaned
-        name ``온도``; any other name is kept (a recipe may derive it later). Without a
-        ``time_column`` option: the time column ingest found, if any."""
+        name ``온도``; any other name is kept (a recipe may derive it later). Once the recipe
+        ran, its renames apply (``machine`` -> ``설비``: later steps read the renamed table).
+        Without a ``time_column`` option: the time column ingest found, if any."""
         wanted = getattr(self.options, option)
         ingest = self.maybe(IngestResult, ImageIngestResult)
         if option == "time_column" and wanted is None and isinstance(ingest, IngestResult):
@@ -197,9 +206,10 @@ class RunContext:
         if not isinstance(wanted, str):
             return None
         columns = ingest.columns if ingest is not None else []
-        if any(c.get("name") == wanted for c in columns):
-            return wanted
-        return next((str(c["name"]) for c in columns if c.get("raw_name") == wanted), wanted)
+        if not any(c.get("name") == wanted for c in columns):
+            wanted = next((str(c["name"]) for c in columns if c.get("raw_name") == wanted), wanted)
+        cleaned = self.maybe(PreprocessResult)
+        return renamed(cleaned.recipe, wanted) if cleaned is not None else wanted
 
     def step_result(self, step: str) -> StepResult | None:
         """The whole result of an earlier step (counts, files), or None if it did not run."""
