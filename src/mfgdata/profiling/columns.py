@@ -13,6 +13,7 @@ distinct (exact up to ``EXACT_DISTINCT_ROWS`` rows, a HyperLogLog estimate above
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -154,6 +155,17 @@ def _histogram(row: Mapping[str, Any], below: Sequence[int]) -> dict[str, list[A
     return {"edges": [round_sig(float(e)) for e in edges], "counts": [int(c) for c in counts]}
 
 
+def _mean(row: Mapping[str, Any], n: int) -> float | None:
+    """The mean, or 0.0 when it is no larger than the float error bound of its sum
+    (n x eps x max|x|): there its digits are summation-order noise (a standardized column's
+    mean was 0.0 on Polars and 1.4e-16 on Spark), not a measurement."""
+    if row["mean"] is None:
+        return None
+    mean = float(row["mean"])
+    bound = n * sys.float_info.epsilon * max(abs(float(row["min"])), abs(float(row["max"])))
+    return 0.0 if abs(mean) <= bound else mean
+
+
 def numeric_stats(frame: Any, metas: Sequence[ColumnMeta], tz: str) -> dict[str, dict[str, Any]]:
     """Count, nulls, distinct, min/max, mean/std, quantiles and histogram of numeric columns
     (Polars: one read and one sort per column; Spark: two aggregate passes over the table)."""
@@ -171,7 +183,7 @@ def numeric_stats(frame: Any, metas: Sequence[ColumnMeta], tz: str) -> dict[str,
             "distinct": int(row["distinct"]) if n else 0,
             "min": json_value(row["min"], tz),
             "max": json_value(row["max"], tz),
-            "mean": json_value(None if row["mean"] is None else float(row["mean"]), tz),
+            "mean": json_value(_mean(row, n), tz),
             "std": json_value(None if std is None else float(std), tz),
             "quantiles": {
                 k: json_value(None if row[k] is None else float(row[k]), tz) for k in QUANTILES
