@@ -204,6 +204,25 @@ def test_spike_chart_marks_the_spike() -> None:
     assert "quality-spike-series" in charts(q.stats)
 
 
+def test_spike_chart_numbers_are_what_a_person_reads() -> None:
+    """The spike chart showed 331.74199999999996 (a converted unit's float noise) and bucket
+    means to 17 digits, whose last digits also differed between Polars and Spark (summation
+    order): its numbers carry 6 significant digits, as the profile's charts do."""
+    from mfgdata.quality.charts import charts
+
+    kelvin = add("temp", 500, 40.0)(clean_table()).with_columns(pl.col("temp") * 1.1 + 273.15)
+    chart = charts(run(kelvin).stats)["quality-spike-series"]
+    shown = [
+        v
+        for layer in chart["layer"]
+        for point in layer["data"]["values"]
+        for k, v in point.items()
+        if k in ("min", "mean", "max", "value")
+    ]
+    assert len(shown) > 40 and all(isinstance(v, float) for v in shown)
+    assert [v for v in shown if float(f"{v:.6g}") != v] == []
+
+
 def test_completeness_heatmap_buckets_count_the_nulls() -> None:
     q = run(set_cells("temp", [10, 11, 12, 13, 14], None)(clean_table()))
     t = q.stats.time

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mfgdata.profiling.charts import wall_clock
+from mfgdata.profiling.values import round_sig
 from mfgdata.quality.scan import TableStats
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
@@ -124,13 +125,25 @@ def spikes_bar(s: TableStats) -> dict[str, Any] | None:
     }
 
 
+def _readable(point: dict[str, Any], *keys: str) -> dict[str, Any]:
+    return {k: None if point[k] is None else round_sig(float(point[k])) for k in keys}
+
+
 def spikes_marked(s: TableStats) -> dict[str, Any] | None:
     prof = s.spike_profile
     if not prof:
         return None
     x = {"field": "time", "type": "temporal", "title": "time", "scale": UTC}
-    buckets = [{**b, "time": _wall(b["time"])} for b in prof["buckets"]]
-    spikes = [{**p, "time": _wall(p["time"]), "at": p["time"]} for p in prof["spikes"]]
+    # numbers as a person reads them (6 significant digits, as the profile's charts): a bucket
+    # mean's last digits are summation-order noise that also differs between engines
+    buckets = [
+        {**b, **_readable(b, "min", "mean", "max"), "time": _wall(b["time"])}
+        for b in prof["buckets"]
+    ]
+    spikes = [
+        {**p, **_readable(p, "value"), "time": _wall(p["time"]), "at": p["time"]}
+        for p in prof["spikes"]
+    ]
     return {
         "$schema": SCHEMA,
         "description": f"{prof['column']}: min-max band and mean per time bucket, spikes marked",
