@@ -3,10 +3,12 @@
 A build that fails leaves nothing behind: the staging folder and scratch space are removed and an
 existing folder at ``--out`` is never touched.
 
-The table is materialised once: when a step hands back a new plan (preprocess, standardize), the
-runner writes it to a scratch Parquet file (the product's own Parquet settings) before the next
-step that reads rows, and every later step scans that file; no step re-executes another's plan.
-The package step reuses the file for ``data/table.parquet`` (the same bytes).
+The table is materialised once: when a step hands back a new plan (standardize's unit
+conversions), the runner writes it to a scratch Parquet file (the product's own Parquet settings)
+before the next step that reads rows, and every later step scans that file; no step re-executes
+another's plan. A step may write that file itself, in the query that runs its plan (preprocess,
+with ``ctx.new_table()``), and hand back its scan. The package step reuses the file for
+``data/table.parquet`` (the same bytes).
 """
 
 from __future__ import annotations
@@ -76,14 +78,12 @@ def _release() -> None:
 
 def _materialise(frame: pl.LazyFrame, ctx: RunContext) -> pl.LazyFrame:
     """Write ``frame`` once to the scratch space; the frame later steps get scans that file."""
-    path = ctx.work_dir / f"table-{len(ctx.tables)}.parquet"
+    path = ctx.new_table()
     if ctx.engine == "spark":  # a Parquet folder Spark writes and reads back (issue 19)
         from mfgdata.engine import spark_io
 
-        ctx.tables.append(path)
         return spark_io.materialise(frame, path)  # type: ignore[arg-type, return-value]
     write_parquet(frame, path)
-    ctx.tables.append(path)
     ctx.table = path
     return pl.scan_parquet(path)
 
@@ -148,7 +148,8 @@ def build(
             _release()
             if step_result.frame is not None and step_result.frame is not frame:
                 frame, planned = step_result.frame, step_result.table is None
-                ctx.table = None
+                # a step's own table with the product's settings (ctx.new_table) is the table
+                ctx.table = step_result.table if step_result.table in ctx.tables else None
             ctx.progress(step.name, 1.0, step.title_en)
         write_manifest(
             staging,
