@@ -148,3 +148,22 @@ def test_the_product_parquet_is_the_materialised_table(
     table = pl.read_parquet(out / "data/table.parquet")
     assert table.columns[:2] == ["시간", "설비"] and table.height == 300
     assert table["시간"].is_sorted()
+
+
+def test_a_typed_parquet_input_is_read_in_place_until_preprocess_writes(tmp_path: Path) -> None:
+    """Ingest reads typed Parquet in place (the stored copy): profile and preprocess scan that
+    view, nothing is written before preprocess's own table, and the raw file is not read."""
+    raw = tmp_path / "press.parquet"
+    pl.read_csv(_csv(tmp_path / "press.csv", "time,machine,temp,pressure,defect")).with_columns(
+        pl.col("time").str.to_datetime()
+    ).write_parquet(raw)
+    log: dict[str, Seen] = {}
+    steps = [Spy(s, log, raw) for s in default_steps() if s.name in ("ingest", "profile")]
+    steps += [Spy(s, log, raw) for s in default_steps() if s.name in ("preprocess", "quality")]
+    options = BuildOptions(inputs=(raw,), out=tmp_path / "P", time_column="time", target="defect")
+    build(options, steps=steps, settings=Settings(home=tmp_path / "home"))
+    for name in ("profile", "preprocess"):
+        seen = log[name]
+        assert seen.tables == [] and seen.table is None, name
+        assert seen.plan is not None and "blobs" in seen.plan and "press.parquet" not in seen.plan
+    assert len(log["quality"].tables) == 1 and log["quality"].plan == log["quality"].scan
