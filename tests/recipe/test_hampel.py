@@ -98,3 +98,16 @@ def test_several_columns_in_one_call_equal_each_column_alone() -> None:
         alone = hampel._lists(df.select(x=pl.col(c), id="id"), 3, "h").struct.unnest()
         for m in (hampel.MED, hampel.MAD):
             assert ours[f"{m}{i}"].equals(alone[m], null_equal=True), (c, m)
+
+
+@pytest.mark.parametrize("k", [3, 5, 7, 9, 15])
+def test_the_middle_of_the_network_is_the_full_sort_s_middle(k: int) -> None:
+    """Only the comparators the middle value depends on run; its bits are the full network's
+    (ties, +inf for missing values and signed zeros included)."""
+    rng = np.random.default_rng(k)
+    values = np.array([-0.0, 0.0, 1.0, -1.0, 2.5, np.inf])
+    cols = [rng.choice(values, 20_000) for _ in range(k)]
+    full = [c.copy() for c in cols]
+    hampel._sort_columns(full)
+    got = hampel._middle([c.copy() for c in cols])
+    assert np.array_equal(got, full[k // 2]) and np.array_equal(np.signbit(got), np.signbit(full[k // 2]))

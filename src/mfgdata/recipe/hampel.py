@@ -15,6 +15,8 @@ whose NaN ordering is Polars' own (the same expressions, run on the batch).
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import polars as pl
 
@@ -36,13 +38,42 @@ def _sort_columns(cols: list[np.ndarray]) -> None:
             cols[i] = lo
 
 
+@functools.cache
+def _middle_plan(k: int) -> tuple[tuple[int, bool, bool], ...]:
+    """The comparators of :func:`_sort_columns`' network that its middle output depends on, in
+    order: (i, whether the min goes on to slot i, whether the max goes on to slot i + 1). For
+    seven values 30 element-wise operations instead of 42, with the same result."""
+    comparators = [i for r in range(k) for i in range(r % 2, k - 1, 2)]
+    need, plan = {k // 2}, []
+    for i in reversed(comparators):
+        lo, hi = i in need, i + 1 in need
+        if lo or hi:
+            plan.append((i, lo, hi))
+            need |= {i, i + 1}
+    return tuple(reversed(plan))
+
+
+def _middle(cols: list[np.ndarray]) -> np.ndarray:
+    """The middle value of each row of ``cols`` (an odd count), as :func:`_sort_columns` would
+    leave it; ``cols`` are changed in place."""
+    for i, lo, hi in _middle_plan(len(cols)):
+        a, b = cols[i], cols[i + 1]
+        if lo and hi:
+            cols[i] = np.minimum(a, b)
+            np.maximum(a, b, out=b)
+        elif lo:
+            np.minimum(a, b, out=a)
+        else:
+            np.maximum(a, b, out=b)
+    return cols[len(cols) // 2]
+
+
 def _median(cols: list[np.ndarray], count: np.ndarray) -> np.ndarray:
     """The median of each row's ``count`` smallest values (the present ones; +inf = missing);
     NaN when none. ``cols`` are sorted in place first."""
     k = len(cols)
     if k <= NETWORK_MAX and k % 2 == 1 and bool((count == k).all()):
-        _sort_columns(cols)  # every window full (the common case): the middle value
-        return cols[k // 2]
+        return _middle(cols)  # every window full (the common case): the middle value
     lo_at, hi_at = np.maximum(count - 1, 0) // 2, count // 2
     if k <= NETWORK_MAX:  # np.choose takes at most 32 choices
         _sort_columns(cols)
