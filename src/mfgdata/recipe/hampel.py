@@ -222,5 +222,5 @@ def windows_expr(xs: list[pl.Expr], id_column: str | None, w: int) -> pl.Expr:
 
 def window_expr(x: pl.Expr, id_column: str | None, w: int) -> pl.Expr:
     """A struct (``med``, ``mad``) per row: the Hampel window's median and MAD (per entity)."""
-    both = windows_expr([x], id_column, w)
-    return pl.struct(both.struct.field(f"{MED}0").alias(MED), both.struct.field(f"{MAD}0").alias(MAD))
+    both = windows_expr([x], id_column, w).struct
+    return pl.struct(both.field(f"{MED}0").alias(MED), both.field(f"{MAD}0").alias(MAD))

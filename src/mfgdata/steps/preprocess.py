@@ -5,6 +5,8 @@ The recipe actually applied is written as ``recipe.yaml``; a second build with
 rows are sorted by the time column (and the id column) when there is one. The recipe's quality
 flags (``<column>__outlier``) are written to ``data/flags.parquet`` keyed by row and leave the
 frame: the product table keeps the data's width and no later step (model, quality) sees them.
+The cleaned table (the product's Parquet settings) and the flags are written once, in the query
+that counts what every operation changed; the step hands back the table's scan (issue #12).
 """
 
 from __future__ import annotations
