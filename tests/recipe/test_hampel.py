@@ -28,7 +28,9 @@ def _frame(n: int, ids: int | None, null_every: int, seed: int) -> pl.DataFrame:
 
 def _both(df: pl.DataFrame, w: int) -> tuple[pl.DataFrame, pl.DataFrame]:
     s = df.select(pl.struct(df.columns).alias("h")).to_series()
-    return hampel._batch(s, w).struct.unnest(), hampel._lists(df, w, "h").struct.unnest()
+    ours = hampel._batch(s, w, 1).struct.unnest()
+    ours = ours.rename({f"{hampel.MED}0": hampel.MED, f"{hampel.MAD}0": hampel.MAD})
+    return ours, hampel._lists(df, w, "h").struct.unnest()
 
 
 @pytest.mark.parametrize(
@@ -75,3 +77,37 @@ def test_window_expr_per_entity_in_a_lazy_plan() -> None:
     out = df.lazy().select(hampel.window_expr(pl.col("x"), "id", 1).alias("h")).collect()
     med = out.unnest("h")[hampel.MED].to_list()
     assert med == [1.5, 51.5, 1.0, 3.0, 2.0, 2.0, 25.5, 2.0]
+
+
+def test_several_columns_in_one_call_equal_each_column_alone() -> None:
+    """One call for a batch of columns (the entity layout shared): each column's statistics are
+    its own list path's, a column holding NaN among them included."""
+    base = _frame(120_000, 4, 31, seed=9)
+    rng = np.random.default_rng(2)
+    df = pl.DataFrame(
+        {
+            "a": base["x"],
+            "b": pl.Series(rng.normal(0, 1, base.height).round(2)),
+            "c": base["x"].fill_null(float("nan")),  # NaN: that column keeps the list path
+            "id": base["id"],
+        }
+    )
+    expr = hampel.windows_expr([pl.col("a"), pl.col("b"), pl.col("c")], "id", 3)
+    ours = df.lazy().select(expr.alias("h")).collect().unnest("h")
+    for i, c in enumerate("abc"):
+        alone = hampel._lists(df.select(x=pl.col(c), id="id"), 3, "h").struct.unnest()
+        for m in (hampel.MED, hampel.MAD):
+            assert ours[f"{m}{i}"].equals(alone[m], null_equal=True), (c, m)
+
+
+@pytest.mark.parametrize("k", [3, 5, 7, 9, 15])
+def test_the_middle_of_the_network_is_the_full_sort_s_middle(k: int) -> None:
+    """Only the comparators the middle value depends on run; its bits are the full network's
+    (ties, +inf for missing values and signed zeros included)."""
+    rng = np.random.default_rng(k)
+    values = np.array([-0.0, 0.0, 1.0, -1.0, 2.5, np.inf])
+    cols = [rng.choice(values, 20_000) for _ in range(k)]
+    full = [c.copy() for c in cols]
+    hampel._sort_columns(full)
+    got, middle = hampel._middle([c.copy() for c in cols]), full[k // 2]
+    assert np.array_equal(got, middle) and np.array_equal(np.signbit(got), np.signbit(middle))

@@ -162,10 +162,18 @@ class RunContext:
     #: wall-clock seconds of each finished step (the runner fills it; the price step reads it)
     seconds: dict[str, float] = field(default_factory=dict)
     #: the scratch Parquet file the frame handed to the running step is a plain scan of, written
-    #: by the runner with the product's Parquet settings (None: the frame is not such a scan)
+    #: with the product's Parquet settings (None: the frame is not such a scan)
     table: Path | None = None
-    #: every table the runner materialised in this run, in order (tests read it)
+    #: every table written with the product's settings in this run, in order (tests read it)
     tables: list[Path] = field(default_factory=list)
+
+    def new_table(self) -> Path:
+        """Where the next table with the product's Parquet settings goes (scratch space): the
+        runner's materialised table, or the one a step writes in its own query (preprocess).
+        A step that writes it returns its scan with ``StepResult.table`` set to this path."""
+        path = self.work_dir / f"table-{len(self.tables)}.parquet"
+        self.tables.append(path)
+        return path
 
     @property
     def product_id(self) -> str:

@@ -3,10 +3,12 @@
 A build that fails leaves nothing behind: the staging folder and scratch space are removed and an
 existing folder at ``--out`` is never touched.
 
-The table is materialised once: when a step hands back a new plan (preprocess, standardize), the
-runner writes it to a scratch Parquet file (the product's own Parquet settings) before the next
-step that reads rows, and every later step scans that file; no step re-executes another's plan.
-The package step reuses the file for ``data/table.parquet`` (the same bytes).
+The table is materialised once: when a step hands back a new plan (standardize's unit
+conversions), the runner writes it to a scratch Parquet file (the product's own Parquet settings)
+before the next step that reads rows, and every later step scans that file; no step re-executes
+another's plan. A step may write that file itself, in the query that runs its plan (preprocess,
+with ``ctx.new_table()``), and hand back its scan. The package step reuses the file for
+``data/table.parquet`` (the same bytes).
 """
 
 from __future__ import annotations
@@ -65,7 +67,9 @@ def _release() -> None:
     starts from the live data, not from the last step's high-water mark (issue 12: after the
     model step 140 MiB of freed NumPy and Python memory stayed mapped): a collection of reference
     cycles, then glibc's ``malloc_trim``. Polars' own allocator returns freed pages by its decay
-    setting (``mfgdata/__init__.py``)."""
+    setting (``mfgdata/__init__.py``). The objects alive when the build started (modules,
+    dictionaries) are frozen by :func:`build` and not scanned: a full collection over them took
+    ~0.08 CPU-s after each step (issue 12)."""
     gc.collect()
     if sys.platform.startswith("linux"):
         name = ctypes.util.find_library("c")
@@ -76,14 +80,12 @@ def _release() -> None:
 
 def _materialise(frame: pl.LazyFrame, ctx: RunContext) -> pl.LazyFrame:
     """Write ``frame`` once to the scratch space; the frame later steps get scans that file."""
-    path = ctx.work_dir / f"table-{len(ctx.tables)}.parquet"
+    path = ctx.new_table()
     if ctx.engine == "spark":  # a Parquet folder Spark writes and reads back (issue 19)
         from mfgdata.engine import spark_io
 
-        ctx.tables.append(path)
         return spark_io.materialise(frame, path)  # type: ignore[arg-type, return-value]
     write_parquet(frame, path)
-    ctx.tables.append(path)
     ctx.table = path
     return pl.scan_parquet(path)
 
@@ -116,6 +118,7 @@ def build(
     stage = Staging(out, run_id).open()  # locked until the build ends (staging.py)
     staging, work = stage.dir, stage.work
     restore_signals = trap_sigterm()  # SIGTERM unwinds through the cleanup below
+    gc.freeze()  # what lives now outlives the build: the collections in _release skip it
     ctx = RunContext(
         run_id=run_id,
         options=options,
@@ -147,8 +150,10 @@ def build(
             result.results[step.name] = step_result
             _release()
             if step_result.frame is not None and step_result.frame is not frame:
-                frame, planned = step_result.frame, step_result.table is None
-                ctx.table = None
+                frame = step_result.frame
+                planned = step_result.table is None and not step_result.view
+                # a step's own table with the product's settings (ctx.new_table) is the table
+                ctx.table = step_result.table if step_result.table in ctx.tables else None
             ctx.progress(step.name, 1.0, step.title_en)
         write_manifest(
             staging,
@@ -168,6 +173,7 @@ def build(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     finally:
+        gc.unfreeze()
         restore_signals()
         stage.close()
     return result

@@ -31,8 +31,11 @@ class StepResult:
     - ``counts``: figures for the lineage log (rows in/out, cells changed, ...);
     - ``files``: product-relative paths the step wrote through ``ctx.product``;
     - ``report``: a section for report.html, if the step has something to show a person;
-    - ``table``: the file ``frame`` is a plain scan of (ingest's typed Parquet), if it is one: the
-      runner then has nothing to materialise.
+    - ``table``: the file ``frame`` is a plain scan of (ingest's typed Parquet, preprocess's
+      cleaned table), if it is one: the runner then has nothing to materialise;
+    - ``view``: ``frame`` is a cheap per-row view of stored files (ingest's typed Parquet read in
+      place: each column as stored, NaN → null, naive times in the zone), which later steps scan
+      as it is: writing it would cost more than every read of it (the runner writes nothing).
     """
 
     step: str
@@ -43,6 +46,7 @@ class StepResult:
     files: tuple[str, ...] = ()
     report: ReportSection | None = None
     table: Path | None = None
+    view: bool = False
 
     def of(self, kind: type[T]) -> T:
         """``data`` as the result type ``kind`` (TypeError when the step made something else)."""

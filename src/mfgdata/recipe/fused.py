@@ -109,25 +109,23 @@ def _bounds(
             for e in ((mean - t * sd).alias(low[i]), (mean + t * sd).alias(high[i]))
         )
     w, n = method.window, method.n_sigmas
-    hw = [f"{SCRATCH}hw{i}" for i in range(len(cols))]
+    hw = f"{SCRATCH}hw"  # every column's window statistics, from one pass (hampel.py)
     med = [f"{SCRATCH}med{i}" for i in range(len(cols))]
     sig = [f"{SCRATCH}sigma{i}" for i in range(len(cols))]
     idx = range(len(cols))
     return (
-        s.lf.with_columns(
-            hampel.window_expr(x, s.entity(), w).alias(hw[i]) for i, x in enumerate(xs)
-        )
+        s.lf.with_columns(hampel.windows_expr(xs, s.entity(), w).alias(hw))
         .with_columns(
             e
             for i, x in enumerate(xs)
             for e in (
-                pl.col(hw[i]).struct.field(hampel.MED).alias(med[i]),
+                pl.col(hw).struct.field(f"{hampel.MED}{i}").alias(med[i]),
                 column_scale(s, x).alias(sig[i]),
             )
         )
         .with_columns(
             pl.max_horizontal(
-                MAD_SCALE * pl.col(hw[i]).struct.field(hampel.MAD), pl.col(sig[i])
+                MAD_SCALE * pl.col(hw).struct.field(f"{hampel.MAD}{i}"), pl.col(sig[i])
             ).alias(sig[i])
             for i in idx
         )
@@ -139,7 +137,7 @@ def _bounds(
                 (pl.col(med[i]) + n * pl.col(sig[i])).alias(high[i]),
             )
         )
-        .drop(*hw, *med, *sig)
+        .drop(hw, *med, *sig)
     )
 
 

@@ -15,6 +15,8 @@ whose NaN ordering is Polars' own (the same expressions, run on the batch).
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import polars as pl
 
@@ -36,13 +38,42 @@ def _sort_columns(cols: list[np.ndarray]) -> None:
             cols[i] = lo
 
 
+@functools.cache
+def _middle_plan(k: int) -> tuple[tuple[int, bool, bool], ...]:
+    """The comparators of :func:`_sort_columns`' network that its middle output depends on, in
+    order: (i, whether the min goes on to slot i, whether the max goes on to slot i + 1). For
+    seven values 30 element-wise operations instead of 42, with the same result."""
+    comparators = [i for r in range(k) for i in range(r % 2, k - 1, 2)]
+    need, plan = {k // 2}, []
+    for i in reversed(comparators):
+        lo, hi = i in need, i + 1 in need
+        if lo or hi:
+            plan.append((i, lo, hi))
+            need |= {i, i + 1}
+    return tuple(reversed(plan))
+
+
+def _middle(cols: list[np.ndarray]) -> np.ndarray:
+    """The middle value of each row of ``cols`` (an odd count), as :func:`_sort_columns` would
+    leave it; ``cols`` are changed in place."""
+    for i, lo, hi in _middle_plan(len(cols)):
+        a, b = cols[i], cols[i + 1]
+        if lo and hi:
+            cols[i] = np.minimum(a, b)
+            np.maximum(a, b, out=b)
+        elif lo:
+            np.minimum(a, b, out=a)
+        else:
+            np.maximum(a, b, out=b)
+    return cols[len(cols) // 2]
+
+
 def _median(cols: list[np.ndarray], count: np.ndarray) -> np.ndarray:
     """The median of each row's ``count`` smallest values (the present ones; +inf = missing);
     NaN when none. ``cols`` are sorted in place first."""
     k = len(cols)
     if k <= NETWORK_MAX and k % 2 == 1 and bool((count == k).all()):
-        _sort_columns(cols)  # every window full (the common case): the middle value
-        return cols[k // 2]
+        return _middle(cols)  # every window full (the common case): the middle value
     lo_at, hi_at = np.maximum(count - 1, 0) // 2, count // 2
     if k <= NETWORK_MAX:  # np.choose takes at most 32 choices
         _sort_columns(cols)
@@ -57,21 +88,36 @@ def _median(cols: list[np.ndarray], count: np.ndarray) -> np.ndarray:
     return mid
 
 
-def window_stats(x: np.ndarray, groups: np.ndarray | None, w: int) -> tuple[np.ndarray, np.ndarray]:
-    """(median, MAD) of each row's window x[i-w .. i+w] within its group (NaN = missing)."""
+class Layout:
+    """The rows of a table grouped by entity: the order that puts each entity's rows together
+    (stable), each row's position in its entity and its entity's length, and the rows whose
+    window crosses their entity's ends. Shared by every column of one call."""
+
+    def __init__(self, groups: np.ndarray | None, n: int, w: int) -> None:
+        if groups is None:
+            self.order = np.arange(n)
+            pos = self.order
+            glen = np.full(n, n)
+        else:
+            small = groups.astype(np.uint16) if groups.max(initial=0) < 2**16 else groups
+            self.order = np.argsort(small, kind="stable")  # a radix sort on small integers
+            g = groups[self.order]
+            starts = np.flatnonzero(np.concatenate(([True], g[1:] != g[:-1])))
+            sizes = np.diff(np.append(starts, n))
+            pos = np.arange(n) - np.repeat(starts, sizes)
+            glen = np.repeat(sizes, sizes)
+        self.n, self.w, self.pos, self.glen = n, w, pos, glen
+        self.edge = (pos < w) | (pos >= glen - w)
+
+
+def window_stats(
+    x: np.ndarray, groups: np.ndarray | None, w: int, layout: Layout | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(median, MAD) of each row's window x[i-w .. i+w] within its group (NaN = missing);
+    ``layout``: the groups' :class:`Layout`, when several columns share it."""
     n = x.size
-    if groups is None:
-        order = np.arange(n)
-        pos = order
-        glen = np.full(n, n)
-    else:
-        small = groups.astype(np.uint16) if groups.max(initial=0) < 2**16 else groups
-        order = np.argsort(small, kind="stable")  # a radix sort on small integers
-        g = groups[order]
-        starts = np.flatnonzero(np.concatenate(([True], g[1:] != g[:-1])))
-        sizes = np.diff(np.append(starts, n))
-        pos = np.arange(n) - np.repeat(starts, sizes)
-        glen = np.repeat(sizes, sizes)
+    lay = layout or Layout(groups, n, w)
+    order, pos, glen = lay.order, lay.pos, lay.glen
     xs = np.where(np.isnan(x), np.inf, x)[order]
     padded = np.concatenate((np.full(w, np.inf), xs, np.full(w, np.inf)))
     med = np.empty(n)
@@ -89,7 +135,7 @@ def window_stats(x: np.ndarray, groups: np.ndarray | None, w: int) -> tuple[np.n
                 [np.abs(v - centre) for v in shifted], np.full(b - a, k, dtype=np.int64)
             )
         # rows whose window holds a missing value or crosses an entity's ends: counted windows
-        short = (p < w) | (p >= ln - w)
+        short = lay.edge[a:b].copy()
         for v in shifted:
             short |= v == np.inf
         rows = np.flatnonzero(short)
@@ -139,25 +185,42 @@ def _codes(ids: pl.Series) -> np.ndarray:
     return codes.fill_null(0).to_numpy()
 
 
-def _batch(s: pl.Series, w: int) -> pl.Series:
+def _batch(s: pl.Series, w: int, columns: int) -> pl.Series:
+    """The window statistics of the first ``columns`` fields of ``s`` (the id field after them,
+    if any): one struct with ``med<i>`` and ``mad<i>`` per column, the entity codes and their
+    layout computed once for all of them."""
     df = s.struct.unnest()
-    col = df[df.columns[0]].cast(pl.Float64)
-    if (col.is_nan() | col.is_infinite()).any():
-        return _lists(df, w, s.name)
-    x = col.to_numpy()  # nulls -> NaN, the only NaN
+    ids = df[df.columns[columns]] if df.width > columns else None
     groups: np.ndarray | None = None
-    if df.width > 1:  # entity codes 1.. (null: 0), only equality matters
-        groups = _codes(df[df.columns[1]])
-    med, mad = window_stats(x, groups, w)
-    return pl.DataFrame(
-        {MED: pl.Series(med).fill_nan(None), MAD: pl.Series(mad).fill_nan(None)}
-    ).to_struct(s.name)
+    layout: Layout | None = None
+    out: dict[str, pl.Series] = {}
+    for i in range(columns):
+        col = df[df.columns[i]].cast(pl.Float64)
+        if (col.is_nan() | col.is_infinite()).any():
+            own = col.to_frame("x") if ids is None else pl.DataFrame({"x": col, "id": ids})
+            lists = _lists(own, w, "x").struct.unnest()
+            out[f"{MED}{i}"], out[f"{MAD}{i}"] = lists[MED], lists[MAD]
+            continue
+        x = col.to_numpy()  # nulls -> NaN, the only NaN
+        if layout is None:
+            groups = _codes(ids) if ids is not None else None  # entity codes 1.. (null: 0)
+            layout = Layout(groups, x.size, w)
+        med, mad = window_stats(x, groups, w, layout)
+        out[f"{MED}{i}"] = pl.Series(med).fill_nan(None)
+        out[f"{MAD}{i}"] = pl.Series(mad).fill_nan(None)
+    return pl.DataFrame(out).to_struct(s.name)
+
+
+def windows_expr(xs: list[pl.Expr], id_column: str | None, w: int) -> pl.Expr:
+    """A struct per row with the Hampel window's median and MAD of each of ``xs`` (per entity):
+    fields ``med<i>`` and ``mad<i>`` for ``xs[i]``, all from one pass over the rows."""
+    fields = [x.alias(f"x{i}") for i, x in enumerate(xs)]
+    fields += [pl.col(id_column).alias("id")] if id_column else []
+    dtype = pl.Struct({f"{m}{i}": pl.Float64 for i in range(len(xs)) for m in (MED, MAD)})
+    return pl.struct(fields).map_batches(lambda s: _batch(s, w, len(xs)), return_dtype=dtype)
 
 
 def window_expr(x: pl.Expr, id_column: str | None, w: int) -> pl.Expr:
     """A struct (``med``, ``mad``) per row: the Hampel window's median and MAD (per entity)."""
-    fields = [x.alias("x")] + ([pl.col(id_column).alias("id")] if id_column else [])
-    return pl.struct(fields).map_batches(
-        lambda s: _batch(s, w),
-        return_dtype=pl.Struct({MED: pl.Float64, MAD: pl.Float64}),
-    )
+    both = windows_expr([x], id_column, w).struct
+    return pl.struct(both.field(f"{MED}0").alias(MED), both.field(f"{MAD}0").alias(MAD))

@@ -51,13 +51,13 @@ def apply(
     file: str | None = None,
     count: bool = True,
     engine: EngineType = "auto",
-    then: Callable[[pl.LazyFrame, str | None, str | None], pl.LazyFrame] | None = None,
+    then: Callable[[pl.LazyFrame, str | None, str | None], list[pl.LazyFrame]] | None = None,
 ) -> Applied:
     """Apply ``recipe`` to ``frame``; ``columns`` are known metadata (units) by column name;
     ``engine`` counts the changes (``in-memory`` for a batch of a wide table: ``batched``).
 
-    ``then`` (with ``count``): given the result (and its time and id columns), a lazy sink that
-    runs in the same query as the counts, so the cleaning plan is executed once for both."""
+    ``then`` (with ``count``): given the result (and its time and id columns), lazy sinks that
+    run in the same query as the counts, so the cleaning plan is executed once for all."""
     state = State(
         lf=frame,
         meta=dict(columns or {}),
@@ -84,7 +84,7 @@ def apply(
     if count:
         state.stats += [frame.select(pl.len()), state.lf.select(pl.len())]
         state.records += [{}, {}]
-        extra = [then(state.lf, state.time_column, state.id_column)] if then else []
+        extra = then(state.lf, state.time_column, state.id_column) if then else []
         counted = state.counted(extra)
         rows = [next(iter(r.values())) for r in counted[-2:]]
         ops = counted[:-2]

@@ -344,6 +344,7 @@ class IngestStep:
             step=self.name,
             frame=typed,
             table=None if in_place else out,
+            view=in_place,  # read in place by every later step: nothing to write
             data=data,
             findings=(
                 duplicate_findings(given, repeats, self.name)

@@ -5,6 +5,8 @@ The recipe actually applied is written as ``recipe.yaml``; a second build with
 rows are sorted by the time column (and the id column) when there is one. The recipe's quality
 flags (``<column>__outlier``) are written to ``data/flags.parquet`` keyed by row and leave the
 frame: the product table keeps the data's width and no later step (model, quality) sees them.
+The cleaned table (the product's Parquet settings) and the flags are written once, in the query
+that counts what every operation changed; the step hands back the table's scan (issue #12).
 """
 
 from __future__ import annotations
@@ -27,8 +29,6 @@ from mfgdata.recipe.model import Recipe
 from mfgdata.recipe.state import ColumnMeta
 
 RECIPE_FILE = "recipe.yaml"
-#: the cleaned table with its flags, in the build's scratch space
-CLEANED = "preprocessed.parquet"
 
 
 def _column_meta(ingest: IngestResult | None) -> dict[str, ColumnMeta]:
@@ -176,19 +176,21 @@ class PreprocessStep:
             if len(schema) > batched.MAX_COLUMNS
             else None
         )
+        written: Path | None = None  # the cleaned table, with the product's Parquet settings
+        flags_file = ctx.work_dir / "flags.parquet"
         if split is None:
-            # The cleaned table (with its flags) is written to the scratch space in the same
-            # query that counts what every operation changed: the plan runs once (issue #12).
-            cleaned = ctx.work_dir / CLEANED
+            # The cleaned table and its flags are written in the same query that counts what
+            # every operation changed: the plan runs once, the table is written once (issue #12).
+            written = ctx.new_table()
+
+            def sinks(lf: pl.LazyFrame, t: str | None, i: str | None) -> list[pl.LazyFrame]:
+                table, flags = split_flags(_final_sort(lf, t, i, recipe))
+                out = [parquet_sink(table, written)]
+                return out if flags is None else [*out, parquet_sink(flags, flags_file)]
+
             with pl.Config(streaming_chunk_size=SINK_CHUNK_ROWS):
-                applied = ops.apply(
-                    recipe,
-                    frame,
-                    columns=metas,
-                    file=file,
-                    then=lambda lf, t, i: parquet_sink(_final_sort(lf, t, i, recipe), cleaned),
-                )
-            final = pl.scan_parquet(cleaned)
+                applied = ops.apply(recipe, frame, columns=metas, file=file, then=sinks)
+            final = applied.frame
         else:  # a wide table: one batch of columns at a time (recipe/batched.py)
             applied = batched.apply(
                 recipe,
@@ -206,14 +208,20 @@ class PreprocessStep:
         table, flags = split_flags(final)
         files: tuple[str, ...] = (RECIPE_FILE,)
         if flags is not None:
-            write_flags(flags, ctx.product.path(FLAGS))
+            if written is None:
+                write_flags(flags, ctx.product.path(FLAGS))
+            else:  # written by the query above
+                flags_file.replace(ctx.product.path(FLAGS))
             files += (FLAGS,)
         flagged = set(flags.collect_schema().names()) if flags is not None else set()
+        if written is not None:
+            table = pl.scan_parquet(written)
         findings = tuple(_finding(op) for op in applied.operations if op.get("outliers"))
         cells = sum(int(op.get("cells_affected", 0)) for op in applied.operations)
         return StepResult(
             step=self.name,
             frame=table,
+            table=written,
             data=PreprocessResult(
                 recipe=recipe.to_dict(),
                 operations=applied.operations,

@@ -187,8 +187,9 @@ class StandardizeStep:
     reads_rows = False  # schema and profile only: its conversions join the plan the runner writes
 
     def convert(self, frame: pl.LazyFrame, exprs: list[pl.Expr]) -> pl.LazyFrame:
-        """The conversions added to the plan (the Spark side runs them per Arrow batch)."""
-        return frame.with_columns(exprs)
+        """The conversions added to the plan (the Spark side runs them per Arrow batch); with
+        none, the frame itself (the runner then has no new plan to write)."""
+        return frame.with_columns(exprs) if exprs else frame
 
     def run(self, frame: pl.LazyFrame | None, ctx: RunContext) -> StepResult:
         if frame is None:
