@@ -256,9 +256,14 @@ class Runner:
         return df.sparkSession.read.parquet(path.as_uri())
 
     def _template(
-        self, sub: Recipe, at: Point, handlers: Handlers | None, extra: Mapping[str, Any] = {}
+        self,
+        sub: Recipe,
+        at: Point,
+        handlers: Handlers | None,
+        extra: Mapping[str, pl.DataType] | None = None,
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        empty = pl.LazyFrame(schema={**dict(at.schema), **extra})
+        """The stage's records counted and planned on the empty table (fields and order)."""
+        empty = pl.LazyFrame(schema={**dict(at.schema), **(extra or {})})
         kw: dict[str, Any] = {"columns": copy.deepcopy(at.metas), "file": self.file}
         counted = ops.apply(sub, empty, handlers=handlers, **kw).operations
         planned = ops.apply(sub, empty, count=False, handlers=handlers, **kw).operations
@@ -271,7 +276,7 @@ class Runner:
         *,
         grouped: bool,
         handlers: Handlers | None = None,
-        extra: Mapping[str, pl.DataType] = {},
+        extra: Mapping[str, pl.DataType] | None = None,
     ) -> DataFrame:
         """A stage run by the Polars code per batch or per entity; records summed."""
         from pyspark.sql import functions as F
@@ -279,7 +284,7 @@ class Runner:
 
         at, after = self.at[stage.start], self.at[stage.start + len(stage.steps)]
         sub = _sub(self.recipe, at, stage.steps)
-        schema_in = pl.Schema({**dict(at.schema), **extra})
+        schema_in = pl.Schema({**dict(at.schema), **(extra or {})})
         metas, file = at.metas, self.file
         out = _spark_schema(after.schema)
 
