@@ -7,7 +7,10 @@ with ``--engine polars`` and once with ``--engine spark`` (local[2]). Prints eac
 time and either "identical" (every product file but the manifest's times equal byte for byte)
 or the files that differ; a refusal prints its English message.
 
-Usage: python benchmarks/spark_realdata.py [--dir D]
+``--no-recipe``: no recipe given, each engine proposes one from the profile (the proposal's
+dedupe, sort, gap fill and Hampel flags run on Spark too).
+
+Usage: python benchmarks/spark_realdata.py [--dir D] [--no-recipe]
 """
 
 from __future__ import annotations
@@ -78,9 +81,11 @@ def _files(root: Path) -> dict[str, bytes]:
     return out
 
 
-def run(name: str, src: Path, values: dict[str, Any], recipe: str, work: Path) -> None:
-    rfile = work / "recipe.yaml"
-    rfile.write_text(recipe)
+def run(name: str, src: Path, values: dict[str, Any], recipe: str | None, work: Path) -> None:
+    rfile: Path | None = None
+    if recipe is not None:
+        rfile = work / "recipe.yaml"
+        rfile.write_text(recipe)
     outs: dict[str, Path] = {}
     line = [name, f"{src.stat().st_size / 1e6:.2f} MB"]
     for engine in ("polars", "spark"):
@@ -104,13 +109,14 @@ def run(name: str, src: Path, values: dict[str, Any], recipe: str, work: Path) -
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--dir", type=Path, default=None)
+    ap.add_argument("--no-recipe", action="store_true", help="each engine proposes the recipe")
     args = ap.parse_args()
     base = args.dir or Path(tempfile.mkdtemp(prefix="spark-realdata-"))
     print("steps on both engines:", ", ".join(s.name for s in spark_steps()))
     for i, (name, src, values, recipe) in enumerate(DATASETS):
         work = base / str(i)
         work.mkdir(parents=True, exist_ok=True)
-        run(name, src, values, recipe, work)
+        run(name, src, values, None if args.no_recipe else recipe, work)
 
 
 if __name__ == "__main__":

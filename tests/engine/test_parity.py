@@ -6,10 +6,9 @@ manifest's times: Parquet as tables and as bytes (the Spark side joins its part 
 Polars engine's own writer), JSON/HTML/CSV/YAML as text. No numeric tolerance is needed for what
 is compared here: no floating aggregate is computed in a different order.
 
-The profile step runs on Spark (its parity: test_profile_parity.py). Waiting on the port of the
-quality checks and the recipe proposal: the full flow on Spark is refused by name today; the
-test ``test_full_flow_waits_for_the_checks_port`` pins that refusal and must be turned into a
-parity assertion when the port lands.
+The profile step runs on Spark (its parity: test_profile_parity.py); every recipe operation and
+the recipe proposal without --recipe too (test_recipe_parity.py, where the whole flow's build
+without a recipe is compared).
 """
 
 from __future__ import annotations
@@ -23,7 +22,6 @@ import numpy as np
 import polars as pl
 import pytest
 
-from mfgdata.errors import ConfigError
 from mfgdata.flow import build
 from mfgdata.pipeline.context import build_options
 from mfgdata.steps.ingest import IngestStep
@@ -146,17 +144,6 @@ def test_model_on_a_driver_sample(tmp_path: Path, spark: object, cap: int) -> No
         assert "rows used / 사용 행: 9060 of 9060" in card
     else:
         assert "rows used / 사용 행: 2265 of 9060" in card and "Spark" in card
-
-
-def test_full_flow_waits_for_the_checks_port(tmp_path: Path, spark: object) -> None:
-    """The profile runs on Spark (test_profile_parity.py); the recipe proposal and quality wait
-    on their port: the build stops with a clear ko/en refusal, nothing left."""
-    src = tmp_path / "sensors.csv"
-    sensor_table(500).write_csv(src)
-    with pytest.raises(ConfigError) as e:
-        build(build_options([src], tmp_path / "out", {"engine": "spark"}))
-    assert "'profile'" not in e.value.en and "Spark" in e.value.en and "Spark" in e.value.ko
-    assert not (tmp_path / "out").exists()
 
 
 def test_text_below_the_sniffed_head_is_listed_like_polars(tmp_path: Path, spark: Any) -> None:

@@ -3,8 +3,9 @@ records, and changes only how rows are read, cleaned and written.
 
 - ingest: the driver sniffs the file's head; Spark reads the file; the Polars parse runs per
   Arrow batch (spark_io.read_table); rows and junk cells are counted in one Spark pass;
-- preprocess: the recipe's row-wise operations run as the Polars recipe code itself, per batch;
-  counts are summed over the batches; the final sort (time, id, file order) is Spark's;
+- preprocess: every recipe operation, by the Polars recipe code per batch or per entity, or
+  with statistics Spark computes over the whole table (``spark_recipe.py``); the proposal
+  without ``--recipe`` is the Polars engine's; the final sort (time, id, file order) is Spark's;
 - package: Spark's part files are joined into one ``data/table.parquet`` by the Polars engine's
   own streaming writer (same bytes), and the rest of the package step runs unchanged on it.
 
@@ -14,26 +15,25 @@ different product.
 
 from __future__ import annotations
 
-import copy
 import dataclasses
-import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import polars as pl
-import pyarrow as pa
 
-from mfgdata.engine import ROW, SparkFrame, is_spark, spark_io
+from mfgdata.engine import ROW, SparkFrame, is_spark, spark_io, spark_recipe
 from mfgdata.engine.session import get_session
-from mfgdata.errors import ConfigError, RecipeError
+from mfgdata.errors import ConfigError
 from mfgdata.frames.blobs import identical_files, store_blob
 from mfgdata.frames.limits import Limits
 from mfgdata.frames.readers import TableStats
+from mfgdata.packaging.flags import FLAGS, flag_columns
+from mfgdata.packaging.flags import ROW as FLAG_ROW
 from mfgdata.pipeline.context import RunContext
-from mfgdata.pipeline.results import IngestResult, PreprocessResult
+from mfgdata.pipeline.results import IngestResult, PreprocessResult, ProfileResult
 from mfgdata.pipeline.step import Step, StepResult
-from mfgdata.recipe import load, model, ops, render
+from mfgdata.recipe import load, model, propose, render
 from mfgdata.recipe.model import Recipe
 from mfgdata.steps import ingest as ingest_step
 from mfgdata.steps import insight as insight_step
@@ -42,8 +42,7 @@ from mfgdata.steps import package as package_step
 from mfgdata.steps import preprocess as preprocess_step
 from mfgdata.steps import standardize as standardize_step
 
-#: recipe operations that look at one row at a time and keep every row: the Polars code runs
-#: per Arrow batch with the same result as over the whole table
+#: recipe operations that look at one row at a time and keep every row in its place
 ROW_WISE = (model.Rename, model.Cast, model.Drop, model.Keep, model.ConvertUnit, model.Derive)
 #: steps that never read the table's rows (quality, price and aas run on either engine: their
 #: classes say so with ``engines``)
@@ -140,18 +139,12 @@ class SparkIngestStep(ingest_step.IngestStep):
         )
 
 
-def _sum_operations(parts: Sequence[list[dict[str, Any]]]) -> list[dict[str, Any]]:
-    """The operations' records of each batch summed: counts add up, other fields are equal."""
-    total = [dict(r) for r in parts[0]]
-    for part in parts[1:]:
-        for rec, more in zip(total, part, strict=True):
-            for k, v in more.items():
-                if k != "index" and isinstance(v, int) and not isinstance(v, bool):
-                    rec[k] = int(rec.get(k, 0)) + v
-    return total
-
-
 class SparkPreprocessStep(preprocess_step.PreprocessStep):
+    """The recipe on Spark (``engine/spark_recipe.py``: every operation, the Polars engine's
+    rows, values and records); with no ``--recipe``, the Polars engine's proposal from the
+    profile and the duplicate rows Spark counts. The flags go to ``data/flags.parquet`` as on
+    Polars."""
+
     def run(self, frame: Any, ctx: RunContext) -> StepResult:
         if not isinstance(frame, SparkFrame):
             raise ConfigError("전처리할 표가 없습니다", "there is no table to preprocess")
@@ -160,83 +153,63 @@ class SparkPreprocessStep(preprocess_step.PreprocessStep):
         schema = frame.schema
         time_column, id_column = preprocess_step._keys(ctx, schema)
         source = ctx.options.recipe
-        if source is None:
-            raise ConfigError(
-                "Spark 엔진은 아직 레시피를 제안하지 않습니다 (프로필 단계 이식 대기): "
-                "--recipe 를 주세요",
-                "the Spark engine does not propose a recipe yet (it waits on the profile "
-                "step's port): give --recipe",
+        notes: list[tuple[str, str]] = []
+        if source is not None:
+            recipe = load.load(source)
+            recipe = recipe.model_copy(
+                update={
+                    "time_column": recipe.time_column or time_column,
+                    "id_column": recipe.id_column or id_column,
+                }
             )
-        recipe = load.load(source)
-        recipe = recipe.model_copy(
-            update={
-                "time_column": recipe.time_column or time_column,
-                "id_column": recipe.id_column or id_column,
-            }
-        )
+        else:
+            proposal = propose.propose(
+                dict(schema),
+                profile.as_dict() if (profile := ctx.maybe(ProfileResult)) else None,
+                time_column=time_column,
+                id_column=id_column,
+                target=ctx.facts.target,
+                duplicate_rows=spark_recipe.duplicate_rows(frame.df, schema),
+            )
+            recipe, notes = proposal.recipe, proposal.notes
         recipe = Recipe.model_validate(recipe.to_dict())
-        for i, step in enumerate(recipe.steps):
-            if not isinstance(step, ROW_WISE):
-                raise RecipeError(
-                    f"레시피 steps[{i}] ({step.op}): 이 연산은 아직 Spark 엔진에서 실행되지 "
-                    "않습니다 (--engine polars)",
-                    f"recipe steps[{i}] ({step.op}): this operation does not run on the Spark "
-                    "engine yet (use --engine polars)",
-                    file=str(source),
-                )
         metas = preprocess_step._column_meta(ctx.maybe(IngestResult))
-        file = str(source)
-        # planned on the empty table: the recipe's errors before any row is read, the schema
-        planned = ops.apply(
-            recipe,
-            pl.LazyFrame(schema=dict(schema)),
-            columns=copy.deepcopy(metas),
-            file=file,
-            count=False,
-        )
-        out_schema = planned.frame.collect_schema()
-        data_schema = {n: t for n, t in schema.items()}
-
-        def clean(batch: pl.DataFrame) -> pl.DataFrame:
-            lf = batch.drop(ROW).cast(data_schema).lazy()  # type: ignore[arg-type]
-            done = ops.apply(
-                recipe, lf, columns=copy.deepcopy(metas), file=file, count=False
-            ).frame.collect()
-            return done.with_columns(batch.get_column(ROW))
-
-        def counts(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-            for b in batches:
-                batch = spark_io.from_spark(pl.from_arrow(b), schema)  # type: ignore[arg-type]
-                done = ops.apply(recipe, batch.lazy(), columns=copy.deepcopy(metas), file=file)
-                text = json.dumps([done.rows_in, done.rows_out, done.operations], default=str)
-                yield pa.RecordBatch.from_pydict({"ops": [text]})
-
-        df = frame.df
-
-        from pyspark.sql.pandas.types import from_arrow_schema
-
-        ops_schema = from_arrow_schema(pa.schema([pa.field("ops", pa.string())]))
-        per_batch = df.mapInArrow(counts, ops_schema)  # type: ignore[arg-type]
-        batches = [json.loads(r["ops"]) for r in per_batch.collect()]
-        rows_in = sum(b[0] for b in batches)
-        rows_out = sum(b[1] for b in batches)
-        operations = _sum_operations([b[2] for b in batches]) if batches else planned.operations
-
-        def typed(batch: pl.DataFrame) -> pl.DataFrame:
-            return clean(
-                spark_io.from_spark(batch.lazy(), schema)
-                .collect()
-                .with_columns(batch.get_column(ROW))
-            )
-
-        cleaned = spark_io.map_polars(df, typed, spark_io.arrow_schema(out_schema))
-        tc, ic = planned.time_column, planned.id_column
+        file = str(source) if source else preprocess_step.RECIPE_FILE
+        ctx.progress(self.name, 0.2, "apply")
+        runner = spark_recipe.Runner(recipe, schema, metas, file, ctx.work_dir / "spark-recipe")
+        cleaned = runner.run(frame.df)
+        if runner.rows:
+            rows_in, rows_out = runner.rows[0], runner.rows[-1]
+        else:
+            rows_in = rows_out = int(cleaned.count())
+        operations = runner.records
+        final = runner.out
+        out_schema = final.schema
+        tc, ic = final.time_column, final.id_column
         if tc is not None:  # the Polars engine's final sort: time, id, nulls last, stable
             keys = [F.col(f"`{c}`").asc_nulls_last() for c in (tc, ic) if c]
             cleaned = cleaned.orderBy(*keys, F.col(ROW)).withColumn(
                 ROW, F.monotonically_increasing_id()
             )
+        elif any(not isinstance(s, ROW_WISE) for s in recipe.steps):  # rows dropped or moved
+            cleaned = cleaned.orderBy(F.col(ROW)).withColumn(ROW, F.monotonically_increasing_id())
         ctx.product.write_yaml(preprocess_step.RECIPE_FILE, recipe.to_dict())
+        ctx.progress(self.name, 0.6, "flags")
+        flagged = flag_columns(list(out_schema.names()))
+        files: tuple[str, ...] = (preprocess_step.RECIPE_FILE,)
+        if flagged:
+            numbered = spark_io.consecutive(cleaned)
+            keyed = numbered.select(
+                F.col(ROW).alias(FLAG_ROW), *[F.col(f"`{c}`") for c in flagged], ROW
+            )
+            flag_schema = pl.Schema({FLAG_ROW: pl.Int64(), **{c: out_schema[c] for c in flagged}})
+            spark_io.write_product_parquet(
+                SparkFrame(keyed, flag_schema), ctx.product.path(FLAGS), ctx.work_dir / "flags"
+            )
+            files += (FLAGS,)
+            cleaned = cleaned.drop(*flagged)
+            out_schema = pl.Schema({n: t for n, t in out_schema.items() if n not in flagged})
+        columns = [m.to_dict() for m in final.metas.values()]
         findings = tuple(preprocess_step._finding(op) for op in operations if op.get("outliers"))
         cells = sum(int(op.get("cells_affected", 0)) for op in operations)
         return StepResult(
@@ -245,10 +218,10 @@ class SparkPreprocessStep(preprocess_step.PreprocessStep):
             data=PreprocessResult(
                 recipe=recipe.to_dict(),
                 operations=operations,
-                columns=planned.columns,
-                flags=[],
-                proposed=False,
-                notes=[],
+                columns=[c for c in columns if c["name"] not in flagged],
+                flags=[c for c in columns if c["name"] in flagged],
+                proposed=source is None,
+                notes=[{"ko": ko, "en": en} for ko, en in notes],
             ),
             findings=findings,
             counts={
@@ -257,9 +230,12 @@ class SparkPreprocessStep(preprocess_step.PreprocessStep):
                 "cells_changed": cells,
                 "operations": len(recipe.steps),
             },
-            files=(preprocess_step.RECIPE_FILE,),
+            files=files,
             report=render.section(
-                operations, notes=[], source=Path(source).name, rows=(rows_in, rows_out)
+                operations,
+                notes=notes,
+                source=Path(source).name if source else None,
+                rows=(rows_in, rows_out),
             ),
         )
 

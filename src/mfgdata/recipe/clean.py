@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import polars as pl
 
 from mfgdata.quality.datacolumns import data_columns, excluded_columns
@@ -115,6 +117,16 @@ def dedupe(s: State, op: model.Dedupe) -> None:
 LOW, HIGH = f"{SCRATCH}low", f"{SCRATCH}high"
 
 
+def iqr_bounds(q1: pl.Expr, q3: pl.Expr, k: float) -> tuple[pl.Expr, pl.Expr]:
+    """The IQR fences: values outside (q1 - k·IQR, q3 + k·IQR) are outliers."""
+    return q1 - k * (q3 - q1), q3 + k * (q3 - q1)
+
+
+def zscore_bounds(mean: pl.Expr, sd: pl.Expr, t: float) -> tuple[pl.Expr, pl.Expr]:
+    """The z-score fences: values outside mean ± t·sd are outliers."""
+    return mean - t * sd, mean + t * sd
+
+
 def _with_bounds(s: State, c: str, method: model.Iqr | model.Zscore | model.Hampel) -> pl.LazyFrame:
     """The frame with the scratch columns LOW and HIGH: values outside are outliers.
 
@@ -125,11 +137,11 @@ def _with_bounds(s: State, c: str, method: model.Iqr | model.Zscore | model.Hamp
     if isinstance(method, model.Iqr):
         q1 = s.over(x.quantile(0.25, "linear"))
         q3 = s.over(x.quantile(0.75, "linear"))
-        k = method.k
-        return s.lf.with_columns((q1 - k * (q3 - q1)).alias(LOW), (q3 + k * (q3 - q1)).alias(HIGH))
+        low, high = iqr_bounds(q1, q3, method.k)
+        return s.lf.with_columns(low.alias(LOW), high.alias(HIGH))
     if isinstance(method, model.Zscore):
-        mean, sd, t = s.over(x.mean()), s.over(x.std()), method.threshold
-        return s.lf.with_columns((mean - t * sd).alias(LOW), (mean + t * sd).alias(HIGH))
+        low, high = zscore_bounds(s.over(x.mean()), s.over(x.std()), method.threshold)
+        return s.lf.with_columns(low.alias(LOW), high.alias(HIGH))
     w, n = method.window, method.n_sigmas
     hw, med, sigma = f"{SCRATCH}hw", f"{SCRATCH}med", f"{SCRATCH}sigma"
     mad = pl.col(hw).struct.field(hampel.MAD)
@@ -147,14 +159,19 @@ def _with_bounds(s: State, c: str, method: model.Iqr | model.Zscore | model.Hamp
     )
 
 
-def outliers(s: State, op: model.Outliers) -> None:
-    """iqr / zscore / hampel; flag (``<col>__outlier``), clip to the bounds, or null."""
+def outliers(
+    s: State, op: model.Outliers, bounds: Callable[[State, str], pl.LazyFrame] | None = None
+) -> None:
+    """iqr / zscore / hampel; flag (``<col>__outlier``), clip to the bounds, or null.
+
+    ``bounds(s, c)``: the frame with the scratch bounds LOW and HIGH of column ``c`` when they
+    are given (the Spark engine's, from statistics over the whole table)."""
     s.numeric(*op.columns)
-    if fused.safe(s, list(op.columns)):
+    if bounds is None and fused.safe(s, list(op.columns)):
         fused.outliers(s, op)  # the same values and records, a batch of columns at a time
         return
     for c in op.columns:
-        s.lf = _with_bounds(s, c, op.method)
+        s.lf = bounds(s, c) if bounds is not None else _with_bounds(s, c, op.method)
         new, changed, is_out = fused.outlier_action(s, op, c, pl.col(LOW), pl.col(HIGH))
         stats = s.lf.select(
             is_out.sum().cast(pl.Int64).alias("rows_affected"),

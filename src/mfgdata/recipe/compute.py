@@ -124,16 +124,22 @@ def resample(s: State, op: model.Resample) -> None:
     s.refresh(after)
 
 
-def target_encode(s: State, op: model.TargetEncode) -> None:
-    """(n·mean + m·global) / (n + m) of the target per category; rows with null target ignored."""
+def target_encode(
+    s: State, op: model.TargetEncode, given: tuple[pl.Expr, pl.Expr, pl.Expr] | None = None
+) -> None:
+    """(n·mean + m·global) / (n + m) of the target per category; rows with null target ignored.
+
+    ``given``: (n, total, global mean) when they are computed elsewhere (the Spark engine's
+    aggregates over the whole table), else the target's count and sum per category and mean."""
     s.need(op.column)
     s.numeric(op.target)
     out = op.output or f"{op.column}__te"
     if out != op.column:
         s.fresh(out)
     y = pl.col(op.target).cast(pl.Float64)
-    n, total, m = y.count().over(op.column), y.sum().over(op.column), op.smoothing
-    enc = pl.when(n + m > 0).then((total + m * y.mean()) / (n + m)).otherwise(None).round(12)
+    n, total, mean = given or (y.count().over(op.column), y.sum().over(op.column), y.mean())
+    m = op.smoothing
+    enc = pl.when(n + m > 0).then((total + m * mean) / (n + m)).otherwise(None).round(12)
     s.record_cells(out, enc.is_not_null())
     s.records[-1].update({"target": op.target, "smoothing": m})
     s.meta[out] = ColumnMeta(

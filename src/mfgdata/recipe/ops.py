@@ -52,12 +52,16 @@ def apply(
     count: bool = True,
     engine: EngineType = "auto",
     then: Callable[[pl.LazyFrame, str | None, str | None], list[pl.LazyFrame]] | None = None,
+    handlers: Mapping[type[Any], Callable[[State, Any], None]] | None = None,
 ) -> Applied:
     """Apply ``recipe`` to ``frame``; ``columns`` are known metadata (units) by column name;
     ``engine`` counts the changes (``in-memory`` for a batch of a wide table: ``batched``).
 
     ``then`` (with ``count``): given the result (and its time and id columns), lazy sinks that
-    run in the same query as the counts, so the cleaning plan is executed once for all."""
+    run in the same query as the counts, so the cleaning plan is executed once for all.
+
+    ``handlers``: an operation type's handler in place of its own (the Spark engine applies an
+    operation with statistics it computed over the whole table: ``engine/spark_recipe.py``)."""
     state = State(
         lf=frame,
         meta=dict(columns or {}),
@@ -76,7 +80,7 @@ def apply(
             state.need(c)
     for i, step in enumerate(recipe.steps):
         state.index, state.op = i, step.op
-        _HANDLERS[type(step)](state, step)
+        ((handlers or {}).get(type(step)) or _HANDLERS[type(step)])(state, step)
         for name in state.schema:
             if name.startswith(SCRATCH):
                 raise state.error(name, "예약된 열 이름입니다", "reserved column name")
