@@ -4,8 +4,9 @@ mfgdata: ``mfgdata serve`` (uvicorn, one process) on a registered, published pro
 with an API token of the owner organisation (``Authorization: Bearer mfg_...``, scope ``api``):
 authentication, authorization and metering on, as a customer meets them.
 Datasette: the same table in SQLite (index on the filtered text column), its fair API setting
-(``_shape=array&_size=100&_nosuggest=1``), from ``.venv-bench``: the benchmark creates that venv
-and installs Datasette from PyPI into it when it is missing (never into the project's venv).
+(``_shape=array&_size=100&_nosuggest=1``), from the anchors' venv that ``setup_anchors.sh`` makes
+(``benchmarks/.venv-anchors``, from PyPI; the benchmark runs it when Datasette is missing; never
+the project's venv).
 Load: wrk (2 threads, 16 connections) on 127.0.0.1, the two servers measured alternately in
 ``--rounds`` paired rounds of ``--seconds`` each; without wrk a bounded httpx loop.
 Prints requests/s, p50 and p99 for both, the ratio and the machine's load.
@@ -33,8 +34,8 @@ import httpx
 import numpy as np
 import polars as pl
 
-ROOT = Path(__file__).resolve().parents[1]
-BENCH_PY = ROOT / ".venv-bench" / "bin" / "python"
+HERE = Path(__file__).resolve().parent
+BENCH_PY = HERE / ".venv-anchors" / "bin" / "python"
 #: what ``mfgdata serve --port P --log-level warning --no-access-log`` runs
 SERVE = (
     "from mfgdata.cli.serve import serve; "
@@ -73,15 +74,12 @@ def make_product(df: pl.DataFrame, folder: Path) -> None:
 
 
 def bench_python() -> Path:
-    """``.venv-bench``'s interpreter with Datasette installed (created and installed if missing)."""
+    """The anchors' interpreter with Datasette (``setup_anchors.sh`` is run if it is missing)."""
     probe = [str(BENCH_PY), "-c", "import datasette"]
     if BENCH_PY.exists() and subprocess.run(probe, capture_output=True).returncode == 0:
         return BENCH_PY
-    print("setting up .venv-bench with Datasette from PyPI ...", flush=True)
-    if not BENCH_PY.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(BENCH_PY.parents[1])], check=True)
-    pip = [str(BENCH_PY), "-m", "pip", "install", "-q", "datasette>=0.64"]
-    subprocess.run(pip, check=True)
+    print("setting up the anchors' venv (Datasette from PyPI) ...", flush=True)
+    subprocess.run(["sh", str(HERE / "setup_anchors.sh"), sys.executable], check=True)
     return BENCH_PY
 
 

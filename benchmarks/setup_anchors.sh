@@ -1,5 +1,6 @@
 #!/bin/sh
-# The benchmarks' anchors (issue #12): Great Expectations Core, ydata-profiling and DuckDB, from
+# The benchmarks' anchors (issue #12): Great Expectations Core, ydata-profiling, DuckDB and Datasette,
+# from
 # PyPI into their own venv (benchmarks/.venv-anchors, gitignored), so they never touch the
 # project's environment. Re-running it is harmless.
 #
@@ -11,9 +12,12 @@ venv="$here/.venv-anchors"
 [ -x "$venv/bin/python" ] || "$py" -m venv "$venv"
 "$venv/bin/python" -m pip install --quiet --upgrade pip
 "$venv/bin/python" -m pip install --quiet \
-    "great_expectations>=1.0,<2" "ydata-profiling>=4.9" "duckdb>=1.0" pandas pyarrow numpy
+    "great_expectations>=1.0,<2" "ydata-profiling>=4.9" "duckdb>=1.0" "datasette>=0.64" pandas \
+    pyarrow numpy
 "$venv/bin/python" - <<'PY'
 import duckdb, great_expectations, ydata_profiling
+from datasette.version import __version__ as datasette
 print("anchors:", "great_expectations", great_expectations.__version__,
-      "| ydata-profiling", ydata_profiling.__version__, "| duckdb", duckdb.__version__)
+      "| ydata-profiling", ydata_profiling.__version__, "| duckdb", duckdb.__version__,
+      "| datasette", datasette)
 PY

@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Annotated
 
 import typer
 
 from mfgdata.cli.console import handle_errors
+
+#: the server process's collector thresholds: a young collection every 20,000 allocations instead
+#: of 700 (issue 12: the rows API's p99 under load)
+GC_THRESHOLDS = (20_000, 50, 100)
+
+
+def settle_gc() -> None:
+    """Freeze what start-up made (the imports: ~280,000 objects) so that full collections skip it,
+    and collect the young generation less often. Measured on ``bench_api.py`` (1M rows, 16
+    connections, 3 paired rounds on a loaded 2-core machine): full collections of 160-215 ms
+    stopped the whole server during load, and its p99 fell from 194-427 ms to 111-153 ms."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 @handle_errors
@@ -24,6 +39,9 @@ def serve(
     from mfgdata.settings import get_settings
 
     ensure_schema(get_settings())
+    import mfgdata.api.app  # noqa: F401  (the app's imports, before the collector is settled)
+
+    settle_gc()
     uvicorn.run(
         "mfgdata.api.app:create_app",
         factory=True,
