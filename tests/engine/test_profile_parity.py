@@ -93,9 +93,12 @@ def _profile(
 @pytest.fixture
 def no_time_rows_on_spark(monkeypatch: pytest.MonkeyPatch) -> None:
     """The time axis on Spark is computed there: collecting its columns to the driver (~160 MB
-    at 10M rows) fails the test."""
+    at 10M rows) fails the test. Its windows run in buckets of 700 rows (2^18 in use), so that
+    the values carried across buckets are exercised on a small table."""
     from mfgdata.engine import is_spark
-    from mfgdata.profiling import timeseries
+    from mfgdata.profiling import spark_time, timeseries
+
+    monkeypatch.setattr(spark_time, "ROWS_PER_BUCKET", 700)
 
     polars_side = timeseries.time_rows
 

@@ -14,7 +14,9 @@ It gives ``timeseries.time_profile``'s record, field for field, by the same rule
 - medians (per entity and overall): exact, from the histogram of the positive differences
   (distinct values and counts: small for sampled data) and Polars' linear-interpolation rule;
 - mean and standard deviation of the differences from exact integer sums (the differences are
-  integer microseconds; Polars adds floats: equal after the profile's 6-digit rounding).
+  integer microseconds; Polars adds floats: equal after the profile's 6-digit rounding);
+- ``TimeProfile.sorted`` (only selects Polars' sorted fast path in the charts, no effect on
+  Spark) is True only when proven without another pass: no entity column and no backward step.
 """
 
 from __future__ import annotations
@@ -116,63 +118,69 @@ def time_profile(
     numbered = frame.with_df(consecutive(frame.df))
     ent = [nw.col(id_column).cast(nw.String).alias(KEY)] if id_column else [nw.lit(0).alias(KEY)]
     timed = epoch_us(lazy(numbered), time_column, "us").select(nw.col(ROW), nw.col("us"), *ent)
-    base = timed.to_native().withColumnRenamed(ROW, "row")
-    first = base.agg(
-        F.count(F.lit(1)).alias("rows"),
-        F.count("us").alias("count"),
-        F.min("us").alias("start"),
-        F.max("us").alias("end"),
-    ).first()
-    assert first is not None
-    rows, count = int(first["rows"]), int(first["count"])
-    start, end = first["start"], first["end"]
-    nn = base.filter(F.col("us").isNotNull()).persist(StorageLevel.MEMORY_AND_DISK)
-    pairs = None
+    disk = StorageLevel.MEMORY_AND_DISK
+    base = timed.to_native().withColumnRenamed(ROW, "row").persist(disk)
+    kept: list[DataFrame] = [base]
     try:
+        first = base.agg(
+            F.count(F.lit(1)).alias("rows"),
+            F.count("us").alias("count"),
+            F.min("us").alias("start"),
+            F.max("us").alias("end"),
+        ).first()
+        assert first is not None
+        rows, count = int(first["rows"]), int(first["count"])
+        start, end = first["start"], first["end"]
+        nn = base.filter(F.col("us").isNotNull())
         by_row = F.floor(F.col("row") / ROWS_PER_BUCKET)
-        stepped = _lag(nn, "us", "row", by_row, "prev")
-        back = stepped.filter(F.col("us") < F.col("prev")).select("row")
+        back = _lag(nn, "us", "row", by_row, "prev").filter(F.col("us") < F.col("prev"))
+        back = back.select("row").persist(disk)
+        kept.append(back)
         back_count = back.count()
         back_rows = [int(r["row"]) for r in back.orderBy("row").limit(MAX_ROWS).collect()]
-        if id_column is None:
-            in_order = back_count == 0
-        else:
-            whole = nn.withColumn(KEY, F.lit(0))
-            down = _lag(whole, "us", "row", by_row, "prev").filter(F.col("us") < F.col("prev"))
-            in_order = down.limit(1).count() == 0
-        pairs = nn.groupBy(KEY, "us").agg(F.count(F.lit(1)).alias("c"), F.min("row").alias("r0"))
+        grouped = nn.groupBy(KEY, "us").agg(F.count(F.lit(1)).alias("c"), F.min("row").alias("r0"))
+        grouped = grouped.persist(disk)
+        kept.append(grouped)
         width = max(1, -(-((end or 0) - (start or 0) + 1) // max(1, count // ROWS_PER_BUCKET)))
         by_time = F.floor((F.col("us") - F.lit(start or 0)) / F.lit(width))
-        pairs = _lag(pairs, "us", "us", by_time, "prev").withColumn(
+        pairs = _lag(grouped, "us", "us", by_time, "prev").withColumn(
             "d", F.col("us") - F.col("prev")
         )
-        pairs = pairs.persist(StorageLevel.MEMORY_AND_DISK)
+        pairs = pairs.persist(disk)
+        kept.append(pairs)
         positive = pairs.filter(F.col("d").isNotNull())
-        hist = positive.groupBy(KEY, "d").agg(F.count(F.lit(1)).alias("n"))
+        # the positive differences' histogram (small for sampled data) carries every statistic
+        hist = positive.groupBy(KEY, "d").agg(F.count(F.lit(1)).alias("n")).persist(disk)
+        kept.append(hist)
         meds = _medians(hist, by_key=id_column is not None)
-        if id_column is None:
-            diffs = positive.crossJoin(F.broadcast(meds))
-        else:
-            diffs = _join(positive, F.broadcast(meds))
+        with_med = (
+            (lambda df: df.crossJoin(F.broadcast(meds)))
+            if id_column is None
+            else (lambda df: _join(df, F.broadcast(meds)))
+        )
         gap = F.col("d") > F.lit(GAP_FACTOR) * F.col("med")
         off = F.abs(F.col("d") - F.col("med")) > F.lit(IRREGULAR_TOLERANCE) * F.col("med")
         missing = F.greatest(F.bround(F.col("d") / F.col("med"), 0) - 1, F.lit(0.0))
         dec = "decimal(38,0)"
-        agg = diffs.agg(
-            F.count(F.lit(1)).alias("n"),
-            F.sum(F.col("d").cast(dec)).alias("s1"),
-            F.sum(F.col("d").cast(dec) * F.col("d").cast(dec)).alias("s2"),
-            F.count_if(off).alias("off"),
-            F.count_if(gap).alias("gaps"),
-            F.sum(F.when(gap, F.col("d"))).alias("gap_us"),
-            F.sum(F.when(gap, missing)).alias("missing"),
+        d, times = F.col("d").cast(dec), F.col("n").cast(dec)
+        counted = with_med(hist).persist(disk)
+        kept.append(counted)
+        agg = counted.agg(
+            F.sum("n").alias("n"),
+            F.sum(d * times).alias("s1"),
+            F.sum(d * d * times).alias("s2"),
+            F.sum(F.when(off, F.col("n"))).alias("off"),
+            F.sum(F.when(gap, F.col("n"))).alias("gaps"),
+            F.sum(F.when(gap, d * times)).alias("gap_us"),
+            F.sum(F.when(gap, missing * F.col("n"))).alias("missing"),
         ).first()
         assert agg is not None
         overall = _medians(hist.groupBy("d").agg(F.sum("n").alias("n")), by_key=False).first()
         cols = ["us", "d", "med", "row", "e"]
         e = F.col(KEY) if id_column else F.lit(None).cast("string")
         top = (
-            diffs.filter(gap)
+            with_med(positive)
+            .filter(gap)
             .withColumn("row", F.col("r0"))
             .withColumn("e", e)
             .orderBy(F.desc("d"), "us", "e")
@@ -190,12 +198,14 @@ def time_profile(
             dup_rows = [int(r["row"]) for r in extra.orderBy("row").limit(MAX_ROWS).collect()]
         entities = None
         if id_column is not None:
-            entities = _entities(base, pairs, diffs, gap, clock)
+            entities = _entities(base, pairs, counted, gap, clock)
     finally:
-        nn.unpersist()
-        if pairs is not None:
-            pairs.unpersist()
-    n = int(agg["n"])
+        for df in kept:
+            df.unpersist()
+    # ``sorted`` only selects Polars' sorted fast path in the charts (no effect on Spark): it is
+    # claimed when proven by the pass above (no entity, no backward step), else False
+    in_order = id_column is None and back_count == 0
+    n, gap_count = int(agg["n"] or 0), int(agg["gaps"] or 0)
     gaps_frame = pl.DataFrame(
         [tuple(r[c] for c in cols) for r in top],
         schema={"us": pl.Int64, "d": pl.Int64, "med": pl.Float64, "row": pl.Int64, "e": pl.String},
@@ -207,7 +217,7 @@ def time_profile(
         mean = s1 / n
         if n > 1:
             std = math.sqrt(Fraction(n * s2 - s1 * s1, n * (n - 1)))
-    share = int(agg["off"]) / n if n else None
+    share = int(agg["off"] or 0) / n if n else None
     data: dict[str, Any] = {
         "column": time_column,
         "entity_column": id_column,
@@ -221,8 +231,8 @@ def time_profile(
             "irregular_share": round_sig(share) if share is not None else None,
         },
         "gaps": {
-            "count": int(agg["gaps"]),
-            "total_seconds": _seconds(float(agg["gap_us"])) if int(agg["gaps"]) else 0.0,
+            "count": gap_count,
+            "total_seconds": _seconds(float(agg["gap_us"])) if gap_count else 0.0,
             "missing_samples": int(agg["missing"] or 0),
             "items": _gap_items(gaps_frame, clock, id_column is not None),
         },
@@ -244,7 +254,7 @@ def time_profile(
 
 
 def _entities(
-    base: DataFrame, pairs: DataFrame, diffs: DataFrame, gap: Column, clock: Any
+    base: DataFrame, pairs: DataFrame, counted: DataFrame, gap: Column, clock: Any
 ) -> dict[str, Any]:
     """Per entity: rows, first and last time, interval, gaps, duplicates; the 50 largest."""
     from pyspark.sql import functions as F
@@ -255,7 +265,9 @@ def _entities(
         F.max("us").alias("end"),
         F.sum(F.col("c") - 1).alias("duplicates"),
     )
-    found = diffs.groupBy(KEY).agg(F.first("med").alias("interval"), F.count_if(gap).alias("gaps"))
+    found = counted.groupBy(KEY).agg(
+        F.first("med").alias("interval"), F.sum(F.when(gap, F.col("n"))).alias("gaps")
+    )
 
     table = _join(_join(per, times, "left"), found, "left").persist()
     try:
