@@ -173,3 +173,23 @@ def test_time_axis_without_an_entity_column(tmp_path: Path, spark: Any) -> None:
     assert tp["duplicates"]["count"] > 0 and not p_doc.get("entities")
     _close(p_doc, s_doc, "profile.json")
     assert [f.to_dict() for f in p_res.findings] == [f.to_dict() for f in s_res.findings]
+
+
+@pytest.mark.usefixtures("no_time_rows_on_spark")
+def test_time_axis_of_a_table_in_time_order(tmp_path: Path, spark: Any) -> None:
+    """Each machine's rows in time order (no backward step): the differences are taken in row
+    order (the other path: the distinct times), duplicates are neighbours."""
+    table = sensor_table().sort("설비", "시간", maintain_order=True)
+    src = tmp_path / "sensors.csv"
+    table.write_csv(src)
+    spark.conf.set("spark.sql.files.maxPartitionBytes", "64k")
+    try:
+        s_doc, s_res, _ = _profile(src, tmp_path / "spark", "spark")
+    finally:
+        spark.conf.unset("spark.sql.files.maxPartitionBytes")
+    p_doc, p_res, _ = _profile(src, tmp_path / "polars", "polars")
+    tp = p_doc["time"]
+    assert tp["backward_steps"]["count"] == 0 and tp["duplicates"]["count"] == 60
+    assert tp["gaps"]["count"] == 3 and p_doc["entities"]["count"] == 3
+    _close(p_doc, s_doc, "profile.json")
+    assert [f.to_dict() for f in p_res.findings] == [f.to_dict() for f in s_res.findings]

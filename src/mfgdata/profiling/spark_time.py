@@ -7,10 +7,12 @@ It gives ``timeseries.time_profile``'s record, field for field, by the same rule
 - backward steps: a row earlier than the previous non-null time of its entity in row order; the
   previous value comes from a window within buckets of 2^18 rows, and across buckets from each
   bucket's last value (a small table): every task sees a bounded slice, whatever the entities;
-- the sorted differences: the distinct (entity, time) pairs (their count and first row); a
-  pair's difference to the previous distinct time of its entity (the same bucketed window, the
-  buckets being ranges of time); a repeated pair's other rows are the duplicates (difference 0),
-  so the positive differences are exactly the pairs' differences, as on Polars;
+- the sorted differences: when no entity steps backward (the usual case) the row order is the
+  time order and they are the differences to the previous row above (as Polars skips its sort);
+  else the distinct (entity, time) pairs (their count and first row), each pair's difference to
+  the previous distinct time of its entity (the same bucketed window, the buckets being ranges
+  of time); a repeated pair's other rows are the duplicates (difference 0), so the positive
+  differences are exactly the pairs' differences, as on Polars;
 - medians (per entity and overall): exact, from the histogram of the positive differences
   (distinct values and counts: small for sampled data) and Polars' linear-interpolation rule;
 - mean and standard deviation of the differences from exact integer sums (the differences are
@@ -133,22 +135,31 @@ def time_profile(
         start, end = first["start"], first["end"]
         nn = base.filter(F.col("us").isNotNull())
         by_row = F.floor(F.col("row") / ROWS_PER_BUCKET)
-        back = _lag(nn, "us", "row", by_row, "prev").filter(F.col("us") < F.col("prev"))
-        back = back.select("row").persist(disk)
-        kept.append(back)
+        stepped = _lag(nn, "us", "row", by_row, "prev").withColumn("d", F.col("us") - F.col("prev"))
+        stepped = stepped.withColumn("c", F.lit(1)).persist(disk)
+        kept.append(stepped)
+        back = stepped.filter(F.col("d") < 0).select("row")
         back_count = back.count()
         back_rows = [int(r["row"]) for r in back.orderBy("row").limit(MAX_ROWS).collect()]
-        grouped = nn.groupBy(KEY, "us").agg(F.count(F.lit(1)).alias("c"), F.min("row").alias("r0"))
-        grouped = grouped.persist(disk)
-        kept.append(grouped)
-        width = max(1, -(-((end or 0) - (start or 0) + 1) // max(1, count // ROWS_PER_BUCKET)))
-        by_time = F.floor((F.col("us") - F.lit(start or 0)) / F.lit(width))
-        pairs = _lag(grouped, "us", "us", by_time, "prev").withColumn(
-            "d", F.col("us") - F.col("prev")
-        )
-        pairs = pairs.persist(disk)
-        kept.append(pairs)
-        positive = pairs.filter(F.col("d").isNotNull())
+        if back_count == 0:  # each entity in time order: the row order is the sorted order
+            steps = stepped
+        else:  # the distinct (entity, time) pairs, each with its difference in time order
+            grouped = nn.groupBy(KEY, "us").agg(
+                F.count(F.lit(1)).alias("c"), F.min("row").alias("row")
+            )
+            grouped = grouped.persist(disk)
+            kept.append(grouped)
+            span = (end or 0) - (start or 0) + 1
+            width = max(1, -(-span // max(1, count // ROWS_PER_BUCKET)))
+            by_time = F.floor((F.col("us") - F.lit(start or 0)) / F.lit(width))
+            steps = _lag(grouped, "us", "us", by_time, "prev").withColumn(
+                "d", F.col("us") - F.col("prev")
+            )
+            steps = steps.persist(disk)
+            kept.append(steps)
+        # a row repeating its entity's time: d == 0 (row order) or a pair's other rows
+        repeats = F.when(F.col("d") == 0, F.lit(1)).otherwise(F.col("c") - 1)
+        positive = steps.filter(F.col("d") > 0)
         # the positive differences' histogram (small for sampled data) carries every statistic
         hist = positive.groupBy(KEY, "d").agg(F.count(F.lit(1)).alias("n")).persist(disk)
         kept.append(hist)
@@ -181,24 +192,28 @@ def time_profile(
         top = (
             with_med(positive)
             .filter(gap)
-            .withColumn("row", F.col("r0"))
             .withColumn("e", e)
             .orderBy(F.desc("d"), "us", "e")
             .limit(MAX_GAPS)
             .select(*cols)
             .collect()
         )
-        dup = pairs.filter(F.col("c") > 1)
-        dup_count = int(dup.agg(F.sum(F.col("c") - 1)).first()[0] or 0)  # type: ignore[index]
+        dup_count = int(steps.agg(F.sum(repeats)).first()[0] or 0)  # type: ignore[index]
         dup_rows: list[int] = []
-        if dup_count:
-            firsts = dup.select(F.col(KEY).alias("__fk"), F.col("us").alias("__fu"), "r0")
+        if dup_count and back_count == 0:
+            zero = steps.filter(F.col("d") == 0).select("row")
+            dup_rows = [int(r["row"]) for r in zero.orderBy("row").limit(MAX_ROWS).collect()]
+        elif dup_count:
+            firsts = steps.filter(F.col("c") > 1).select(
+                F.col(KEY).alias("__fk"), F.col("us").alias("__fu"), F.col("row").alias("r0")
+            )
             match = F.col(KEY).eqNullSafe(F.col("__fk")) & (F.col("us") == F.col("__fu"))
             extra = nn.join(firsts, match).filter(F.col("row") != F.col("r0"))
             dup_rows = [int(r["row"]) for r in extra.orderBy("row").limit(MAX_ROWS).collect()]
         entities = None
         if id_column is not None:
-            entities = _entities(base, pairs, counted, gap, clock)
+            dups = steps.groupBy(KEY).agg(F.sum(repeats).alias("dups"))
+            entities = _entities(base, dups, counted, gap, clock)
     finally:
         for df in kept:
             df.unpersist()
@@ -254,17 +269,15 @@ def time_profile(
 
 
 def _entities(
-    base: DataFrame, pairs: DataFrame, counted: DataFrame, gap: Column, clock: Any
+    base: DataFrame, dups: DataFrame, counted: DataFrame, gap: Column, clock: Any
 ) -> dict[str, Any]:
     """Per entity: rows, first and last time, interval, gaps, duplicates; the 50 largest."""
     from pyspark.sql import functions as F
 
-    per = base.groupBy(KEY).agg(F.count(F.lit(1)).alias("rows"))
-    times = pairs.groupBy(KEY).agg(
-        F.min("us").alias("start"),
-        F.max("us").alias("end"),
-        F.sum(F.col("c") - 1).alias("duplicates"),
+    per = base.groupBy(KEY).agg(
+        F.count(F.lit(1)).alias("rows"), F.min("us").alias("start"), F.max("us").alias("end")
     )
+    times = dups.withColumnRenamed("dups", "duplicates")
     found = counted.groupBy(KEY).agg(
         F.first("med").alias("interval"), F.sum(F.when(gap, F.col("n"))).alias("gaps")
     )
