@@ -8,6 +8,7 @@ is simply not in the list.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from mfgdata.pipeline.context import BuildOptions, ProgressFn
 from mfgdata.pipeline.runner import BuildResult
@@ -66,7 +67,8 @@ def steps_for(options: BuildOptions) -> list[Step]:
     """The image flow for image inputs (or when a labels file is given), else the table flow."""
     from mfgdata.steps.images import is_image_input
 
-    if options.labels is not None or is_image_input(options.inputs):
+    local = [p for p in options.inputs if isinstance(p, Path)]  # a URI is a table's file
+    if options.labels is not None or is_image_input(local):
         return image_steps()
     return default_steps()
 

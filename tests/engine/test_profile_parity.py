@@ -79,8 +79,10 @@ def _close(a: Any, b: Any, where: str = "") -> None:
         assert a == b, (where, a, b)
 
 
-def _profile(src: Path, out: Path, engine: str) -> tuple[dict[str, Any], Any, float]:
-    values = {"engine": engine, "id_column": "설비", "product_id": "sensors"}
+def _profile(
+    src: Path, out: Path, engine: str, id_column: str | None = "설비"
+) -> tuple[dict[str, Any], Any, float]:
+    values = {"engine": engine, "id_column": id_column, "product_id": "sensors"}
     t0 = time.perf_counter()
     result = build(build_options([src], out, values), steps=[IngestStep(), ProfileStep()])
     seconds = result.seconds["profile"]
@@ -88,6 +90,26 @@ def _profile(src: Path, out: Path, engine: str) -> tuple[dict[str, Any], Any, fl
     return json.loads((out / "profile.json").read_text()), result.results["profile"], seconds
 
 
+@pytest.fixture
+def no_time_rows_on_spark(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The time axis on Spark is computed there: collecting its columns to the driver (~160 MB
+    at 10M rows) fails the test. Its windows run in buckets of 700 rows (2^18 in use), so that
+    the values carried across buckets are exercised on a small table."""
+    from mfgdata.engine import is_spark
+    from mfgdata.profiling import spark_time, timeseries
+
+    monkeypatch.setattr(spark_time, "ROWS_PER_BUCKET", 700)
+
+    polars_side = timeseries.time_rows
+
+    def refuse(frame: Any, *args: Any) -> Any:
+        assert not is_spark(frame), "the time axis was collected to the Spark driver"
+        return polars_side(frame, *args)
+
+    monkeypatch.setattr(timeseries, "time_rows", refuse)
+
+
+@pytest.mark.usefixtures("no_time_rows_on_spark")
 @pytest.mark.parametrize("form", ["csv", "parquet"])
 def test_profile_is_the_same_on_polars_and_spark(tmp_path: Path, spark: Any, form: str) -> None:
     table = messy_table()
@@ -125,3 +147,49 @@ def test_profile_is_the_same_on_polars_and_spark(tmp_path: Path, spark: Any, for
     assert p_res.report.html_en == s_res.report.html_en
     assert p_res.report.html_ko == s_res.report.html_ko
     print(f"spark profile step ({form}, {table.height} rows): {s_seconds:.2f} s")
+
+
+@pytest.mark.usefixtures("no_time_rows_on_spark")
+def test_time_axis_without_an_entity_column(tmp_path: Path, spark: Any) -> None:
+    """No id column: the machines' rows interleave in time, so the whole table steps back at
+    each machine's start (backward steps), the gaps are the whole table's; a few times are
+    blank. profile.json is the same on both engines, computed on Spark in several partitions."""
+    table = messy_table().with_columns(
+        pl.when(pl.int_range(pl.len()).is_in([11, 4_000]))
+        .then(None)
+        .otherwise(pl.col("시간"))
+        .alias("시간")
+    )
+    src = tmp_path / "sensors.csv"
+    table.write_csv(src)
+    spark.conf.set("spark.sql.files.maxPartitionBytes", "64k")
+    try:
+        s_doc, s_res, _ = _profile(src, tmp_path / "spark", "spark", None)
+    finally:
+        spark.conf.unset("spark.sql.files.maxPartitionBytes")
+    p_doc, p_res, _ = _profile(src, tmp_path / "polars", "polars", None)
+    tp = p_doc["time"]
+    assert tp["nulls"] == 2 and tp["backward_steps"]["count"] >= 3 and tp["gaps"]["count"] >= 1
+    assert tp["duplicates"]["count"] > 0 and not p_doc.get("entities")
+    _close(p_doc, s_doc, "profile.json")
+    assert [f.to_dict() for f in p_res.findings] == [f.to_dict() for f in s_res.findings]
+
+
+@pytest.mark.usefixtures("no_time_rows_on_spark")
+def test_time_axis_of_a_table_in_time_order(tmp_path: Path, spark: Any) -> None:
+    """Each machine's rows in time order (no backward step): the differences are taken in row
+    order (the other path: the distinct times), duplicates are neighbours."""
+    table = sensor_table().sort("설비", "시간", maintain_order=True)
+    src = tmp_path / "sensors.csv"
+    table.write_csv(src)
+    spark.conf.set("spark.sql.files.maxPartitionBytes", "64k")
+    try:
+        s_doc, s_res, _ = _profile(src, tmp_path / "spark", "spark")
+    finally:
+        spark.conf.unset("spark.sql.files.maxPartitionBytes")
+    p_doc, p_res, _ = _profile(src, tmp_path / "polars", "polars")
+    tp = p_doc["time"]
+    assert tp["backward_steps"]["count"] == 0 and tp["duplicates"]["count"] == 60
+    assert tp["gaps"]["count"] == 3 and p_doc["entities"]["count"] == 3
+    _close(p_doc, s_doc, "profile.json")
+    assert [f.to_dict() for f in p_res.findings] == [f.to_dict() for f in s_res.findings]

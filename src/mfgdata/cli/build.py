@@ -98,7 +98,12 @@ def _summary(result: BuildResult) -> Table:
 
 @handle_errors
 def build(
-    inputs: Annotated[list[Path], typer.Argument(help="원시 파일 / raw input files")],
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            help="원시 파일 또는 URI / raw input files or URIs (file://, hdfs://, s3a://)"
+        ),
+    ],
     out: Annotated[Path, typer.Option("--out", "-o", help="제품 폴더 / product folder")],
     recipe: Annotated[
         Path | None, typer.Option(help="전처리 레시피 YAML / preprocessing recipe")

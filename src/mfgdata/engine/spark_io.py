@@ -1,9 +1,10 @@
 """The Spark side of the engine: read, materialise, write the product table, sample.
 
 Reading: the driver sniffs only the head of each file with the frames/ detection (encoding incl.
-CP949, header row, delimiter, names, types); Spark reads the whole file as text cells with that
-settled dialect, and the *same* Polars parse expressions the Polars engine uses turn the cells
-into typed columns inside an Arrow UDF (``mapInArrow``), batch by batch.
+CP949, header row, delimiter, names, types; ``spark_inputs.py``: local files, URIs, several
+files, Excel); Spark reads each whole file as text cells with that settled dialect, the files in
+order, and the *same* Polars parse expressions the Polars engine uses turn the cells into typed
+columns inside an Arrow UDF (``mapInArrow``), batch by batch.
 """
 
 from __future__ import annotations
@@ -17,12 +18,20 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from mfgdata.engine import ROW, SparkFrame
+from mfgdata.engine.hadoop import hadoop_path
+from mfgdata.engine.spark_inputs import Read, SparkInput, open_inputs
 from mfgdata.errors import InputError
-from mfgdata.frames.detect import sniff_csv
-from mfgdata.frames.headers import split_headers
-from mfgdata.frames.limits import Limits, check_header
-from mfgdata.frames.readers import EVIDENCE, MAX_TOKENS, JunkStat, Table, _plans
-from mfgdata.frames.sources import Source, _sample_frame, check_path, open_source
+from mfgdata.frames.limits import Limits
+from mfgdata.frames.readers import (
+    EVIDENCE,
+    MAX_TOKENS,
+    SOURCE_FILE,
+    JunkStat,
+    Table,
+    _check_same_columns,
+    _plans,
+)
+from mfgdata.frames.sources import Source
 from mfgdata.packaging.datafiles import write_parquet
 
 if TYPE_CHECKING:
@@ -32,79 +41,63 @@ if TYPE_CHECKING:
 _JAVA_CHARSETS = {"cp949": "x-windows-949", "utf-8-sig": "UTF-8", "utf-8": "UTF-8"}
 
 
-def _no_scan(schema: dict[str, pl.DataType]) -> pl.LazyFrame:
-    """Spark reads the rows: the driver's Polars plans see the columns of an empty table."""
-    return pl.LazyFrame(schema=schema)
-
-
-def sniff_source(path: Path, infer_rows: int, encoding: str | None, limits: Limits) -> Source:
-    """A CSV's dialect, names and sample from its head only (no transcoding of the file)."""
-    d = sniff_csv(path, infer_rows, encoding, limits.max_cell_bytes)
-    check_header(path, d.header, limits, line=d.header_line + 1)
-    columns = split_headers(d.header, d.units)
-    names = [c[0] for c in columns]
-    return Source(
-        path,
-        "csv",
-        columns,
-        _sample_frame(names, d.sample),
-        {},
-        _no_scan,
-        d.encoding,
-        d.delimiter,
-        d.decimal,
-        d.header_line + 1,
-        None,
-        path,
-        d.data_line,
-    )
+#: a source's row-order ids are shifted by its index << FILE_BITS: ``id >> 33`` (the partition
+#: part of ``monotonically_increasing_id``) then orders the partitions of every file, in file
+#: order (up to 2^20 partitions a file and 1,024 files)
+FILE_BITS = 53
+MAX_FILES = 1 << (63 - FILE_BITS)
 
 
 def plan_table(
-    paths: Sequence[Path],
+    spark: SparkSession,
+    inputs: Sequence[SparkInput],
     *,
     work_dir: Path,
+    sheet: str | None,
     timezone: str,
     infer_rows: int,
     encoding: str | None,
     limits: Limits,
-) -> Table:
-    if len(paths) != 1:
+) -> tuple[Table, list[Read]]:
+    """One logical table from the inputs (same columns; the Polars engine's plans over every
+    file's sample) and how Spark reads each source."""
+    if not inputs:
+        raise InputError("입력 파일이 없습니다", "no input files were given")
+    if len(inputs) > MAX_FILES:
         raise InputError(
-            "Spark 엔진은 아직 입력 파일 하나만 읽습니다 (여러 파일: --engine polars)",
-            "the Spark engine reads one input file for now (several files: --engine polars)",
+            f"Spark 엔진은 한 번에 파일 {MAX_FILES:,}개까지 읽습니다",
+            f"the Spark engine reads up to {MAX_FILES:,} files at once",
         )
-    path = paths[0]
-    fmt = check_path(path)
-    if fmt == "csv":
-        src = sniff_source(path, infer_rows, encoding, limits)
-    elif fmt == "parquet":
-        src = open_source(
-            path, work_dir=work_dir, sheet=None, infer_rows=infer_rows, encoding=None, limits=limits
-        )
-    else:
-        raise InputError(
-            f"Spark 엔진은 CSV와 Parquet만 읽습니다 ({fmt}: --engine polars)",
-            f"the Spark engine reads CSV and Parquet only ({fmt}: use --engine polars)",
-            file=path,
-        )
-    table = Table([src], _plans([src]), timezone, limits=limits)
+    sources, reads = open_inputs(
+        spark,
+        inputs,
+        work_dir=work_dir,
+        sheet=sheet,
+        infer_rows=infer_rows,
+        encoding=encoding,
+        limits=limits,
+    )
+    _check_same_columns(sources)
+    table = Table(sources, _plans(sources), timezone, limits=limits)
     table.offsets = table._fixed_offsets()
-    return table
+    return table, reads
 
 
-def _raw(spark: SparkSession, table: Table, uri: str) -> DataFrame:
-    """The file's cells as read (CSV: text; Parquet: stored types) plus the row-order column."""
+def _raw_one(spark: SparkSession, src: Source, read: Read, index: int, multi: bool) -> DataFrame:
+    """One file's cells as read (CSV: text; Parquet: stored types), the file's name when the
+    table has several, and the row-order column (shifted by the file's index)."""
     from pyspark.sql import functions as F
     from pyspark.sql import types as T
 
-    src = table.sources[0]
-    if src.format == "parquet":
-        cols = [F.col(f"`{raw}`").alias(name) for name, raw, _ in src.columns]
-        return (
-            spark.read.parquet(uri).select(*cols).withColumn(ROW, F.monotonically_increasing_id())
-        )
     names = src.names
+    extra = [F.lit(read.name).alias(SOURCE_FILE)] if multi else []
+    shifted = (F.col(ROW) + F.lit(index << FILE_BITS)).alias(ROW)
+    if read.kind == "parquet":
+        cols = [
+            F.col(f"`{raw}`").alias(name) for name, raw in zip(names, read.columns, strict=True)
+        ]
+        df = spark.read.parquet(read.path).withColumn(ROW, F.monotonically_increasing_id())
+        return df.select(*cols, *extra, shifted)
     schema = T.StructType([T.StructField(f"_c{i}", T.StringType()) for i in range(len(names))])
     enc = _JAVA_CHARSETS.get((src.encoding or "utf-8").lower(), src.encoding or "UTF-8")
     df = (
@@ -114,17 +107,36 @@ def _raw(spark: SparkSession, table: Table, uri: str) -> DataFrame:
         .option("mode", "PERMISSIVE")
         .option("nullValue", "")
         .schema(schema)
-        .csv(uri)
+        .csv(read.path)
         .withColumn(ROW, F.monotonically_increasing_id())
     )
     # the first data line of the file: partition 0 holds the file's first lines (ids 0, 1, ...)
     df = df.filter(F.col(ROW) >= src.data_line)
-    return df.select(*[F.col(f"_c{i}").alias(n) for i, n in enumerate(names)], ROW)
+    return df.select(*[F.col(f"_c{i}").alias(n) for i, n in enumerate(names)], *extra, shifted)
+
+
+def _raw(spark: SparkSession, table: Table, reads: Sequence[Read]) -> DataFrame:
+    """Every file's cells in file order, then line order (see :func:`_raw_one`)."""
+    parts = [
+        _raw_one(spark, src, read, i, table.multi)
+        for i, (src, read) in enumerate(zip(table.sources, reads, strict=True))
+    ]
+    df = parts[0]
+    for more in parts[1:]:
+        df = df.unionByName(more)
+    return df
+
+
+def _extra(table: Table) -> list[pl.Expr]:
+    """The file each row came from, when the table has several (as on Polars)."""
+    return [pl.col(SOURCE_FILE)] if table.multi else []
 
 
 def _schema(table: Table) -> pl.Schema:
     raw = pl.LazyFrame(schema={p.name: p.read for p in table.plans})
-    return raw.select([table._parse(p).alias(p.name) for p in table.plans]).collect_schema()
+    raw = raw.with_columns(pl.lit("", pl.String).alias(SOURCE_FILE)) if table.multi else raw
+    parsed = [table._parse(p).alias(p.name) for p in table.plans]
+    return raw.select(*parsed, *_extra(table)).collect_schema()
 
 
 def _spark_type(dtype: pl.DataType) -> pa.DataType:
@@ -199,25 +211,26 @@ def _with_raw(batch: pl.DataFrame, names: Sequence[str]) -> pl.DataFrame:
     return batch.with_columns(pl.col(n).alias(f"__raw_{n}") for n in names)
 
 
-def read_table(spark: SparkSession, table: Table, uri: str) -> SparkFrame:
+def read_table(spark: SparkSession, table: Table, reads: Sequence[Read]) -> SparkFrame:
     """The typed table on Spark: the Polars engine's parse of every column, batch by batch."""
     schema = _schema(table)
     parse = [table._parse(p).alias(p.name) for p in table.plans]
     cast = _cast_raw({p.name: p.read for p in table.plans})
 
     def typed(batch: pl.DataFrame) -> pl.DataFrame:
-        return batch.with_columns(cast).select(*parse, pl.col(ROW))
+        return batch.with_columns(cast).select(*parse, *_extra(table), pl.col(ROW))
 
-    df = map_polars(_raw(spark, table, uri), typed, arrow_schema(schema))
+    df = map_polars(_raw(spark, table, reads), typed, arrow_schema(schema))
     return SparkFrame(df, schema)
 
 
 def scan_counts(
-    spark: SparkSession, table: Table, uri: str
+    spark: SparkSession, table: Table, reads: Sequence[Read]
 ) -> tuple[dict[str, int], dict[int, int]]:
-    """Rows and junk cells per column (``__rows``, ``__n_<column>``) in one Spark pass with the
-    Polars engine's count expressions, and each partition's shift from its row-order ids to
-    0-based row numbers (``row = id + shift[id >> 33]``)."""
+    """Rows, rows of each source and junk cells per column (``__rows``, ``__rows_<i>``,
+    ``__n_<column>``) in one Spark pass with the Polars engine's count expressions, and each
+    partition's shift from its row-order ids to 0-based row numbers
+    (``row = id + shift[id >> 33]``)."""
     from pyspark.sql import functions as F
     from pyspark.sql.pandas.types import from_arrow_schema
 
@@ -243,7 +256,7 @@ def scan_counts(
             row = pl.concat([head, row.cast(pl.Int64)], how="horizontal")
             yield row.to_arrow().rename_columns(out.names).cast(out).to_batches()[0]
 
-    df = _raw(spark, table, uri).mapInArrow(counts, from_arrow_schema(out))  # type: ignore[arg-type]
+    df = _raw(spark, table, reads).mapInArrow(counts, from_arrow_schema(out))  # type: ignore[arg-type]
     sums = [F.sum(F.col(f"`{n}`")).alias(n) for n in out.names[2:]]
     per = df.groupBy("__pid").agg(F.min("__lo").alias("__lo"), *sums).collect()
     total: dict[str, int] = {}
@@ -255,12 +268,20 @@ def scan_counts(
             total[key] = total.get(key, 0) + int(r[n] or 0)
         shifts[int(r["__pid"])] = start - int(r["__lo"])
         start += int(r["0:__rows"])
+        file = f"__rows_{int(r['__pid']) >> (FILE_BITS - 33)}"
+        total[file] = total.get(file, 0) + int(r["0:__rows"])
     total.setdefault("__rows", 0)
+    for i in range(len(table.sources)):
+        total.setdefault(f"__rows_{i}", 0)
     return total, shifts
 
 
 def junk_evidence(
-    spark: SparkSession, table: Table, uri: str, counts: dict[str, int], shifts: dict[int, int]
+    spark: SparkSession,
+    table: Table,
+    reads: Sequence[Read],
+    counts: dict[str, int],
+    shifts: dict[int, int],
 ) -> dict[str, JunkStat]:
     """The Polars engine's junk evidence for the columns with junk: the first row numbers, the
     distinct values in order of first appearance and the most frequent values with their
@@ -305,7 +326,7 @@ def junk_evidence(
             if hits.height:
                 yield from hits.to_arrow().cast(out).to_batches()
 
-    found = _raw(spark, table, uri).mapInArrow(cells, from_arrow_schema(out))  # type: ignore[arg-type]
+    found = _raw(spark, table, reads).mapInArrow(cells, from_arrow_schema(out))  # type: ignore[arg-type]
     found = found.persist()
     try:
         first = Window.partitionBy("column").orderBy("row")
@@ -347,8 +368,8 @@ def materialise(frame: SparkFrame, path: Path) -> SparkFrame:
     column renumbered 0, 1, 2, ... (:func:`consecutive`): later steps' evidence rows are the
     rows of the product table, as on Polars."""
     spark = frame.df.sparkSession
-    frame.df.write.mode("overwrite").parquet(path.as_uri())
-    return frame.with_df(consecutive(spark.read.parquet(path.as_uri())))
+    frame.df.write.mode("overwrite").parquet(hadoop_path(path))
+    return frame.with_df(consecutive(spark.read.parquet(hadoop_path(path))))
 
 
 def _offsets(df: DataFrame) -> list[tuple[int, int, int]]:
@@ -394,7 +415,7 @@ def write_product_parquet(frame: SparkFrame, path: Path, work: Path) -> None:
 
     parts_dir = work / "product-parts"
     ordered = frame.df.orderBy(F.col(ROW))
-    ordered.write.mode("overwrite").parquet(parts_dir.as_uri())
+    ordered.write.mode("overwrite").parquet(hadoop_path(parts_dir))
     parts = [p for p in parts_dir.glob("part-*.parquet") if pq.ParquetFile(p).metadata.num_rows]
     parts.sort(key=lambda p: _first_row(p))
     if not parts:

@@ -22,10 +22,9 @@ from typing import Any
 
 import polars as pl
 
-from mfgdata.engine import ROW, SparkFrame, is_spark, spark_io, spark_recipe
+from mfgdata.engine import ROW, SparkFrame, is_spark, spark_inputs, spark_io, spark_recipe
 from mfgdata.engine.session import get_session
 from mfgdata.errors import ConfigError
-from mfgdata.frames.blobs import identical_files, store_blob
 from mfgdata.frames.limits import Limits
 from mfgdata.frames.readers import TableStats
 from mfgdata.packaging.flags import FLAGS, flag_columns
@@ -53,20 +52,24 @@ def _master(ctx: RunContext) -> str | None:
     return ctx.options.spark_master or ctx.settings.spark_master
 
 
-def _uri(path: Path) -> str:
-    return path.absolute().as_uri()
-
-
 class SparkIngestStep(ingest_step.IngestStep):
+    """The Polars ingest's records from Spark's reading of the inputs (``spark_inputs.py``):
+    local files or URIs, one or several files of one table, CSV, Parquet or Excel."""
+
     def run(self, frame: Any, ctx: RunContext) -> StepResult:
         opts = ctx.options
         spark = get_session(_master(ctx))
-        given = [Path(p) for p in opts.inputs]
-        repeats = identical_files(given)
-        paths = [p for i, p in enumerate(given) if i not in repeats]
-        table = spark_io.plan_table(
-            paths,
+        given = spark_inputs.resolve(opts.inputs)
+        for inp in given:
+            spark_inputs.check_input(spark, inp)
+        hashes = [spark_inputs.fingerprint(spark, i, ctx.settings.blobs_dir) for i in given]
+        repeats = spark_inputs.repeats_of(hashes)  # read once: a copy adds no rows
+        kept = [i for n, i in enumerate(given) if n not in repeats]
+        table, reads = spark_io.plan_table(
+            spark,
+            kept,
             work_dir=ctx.work_dir,
+            sheet=opts.sheet,
             timezone=ctx.timezone,
             infer_rows=ctx.settings.infer_rows,
             encoding=opts.encoding,
@@ -74,36 +77,25 @@ class SparkIngestStep(ingest_step.IngestStep):
         )
         tcol = ingest_step.time_column(table, opts.time_column)
         zone = ingest_step.zone_source(table, opts.timezone)
-        src = table.sources[0]
-        uri = _uri(src.path)
-        counted, shifts = spark_io.scan_counts(spark, table, uri)
+        counted, shifts = spark_io.scan_counts(spark, table, reads)
         junk = {p.name: counted.get(f"__n_{p.name}", 0) for p in table.plans}
-        stats = TableStats(
-            counted["__rows"],
-            [counted["__rows"]],
-            spark_io.junk_evidence(spark, table, uri, junk, shifts),
-        )
+        per_source = [counted[f"__rows_{i}"] for i in range(len(table.sources))]
         rows = counted["__rows"]
-        sha, size = store_blob(src.path, ctx.settings.blobs_dir)
-        inputs = [
-            ingest_step._duplicate_entry(p, given[first], h)
-            if i in repeats
-            else {
-                "name": src.path.name,
-                "sha256": sha,
-                "bytes": size,
-                "format": src.format,
-                "encoding": src.encoding,
-                "delimiter": src.delimiter,
-                "decimal": src.decimal,
-                "header_row": src.header_row,
-                "sheet": src.sheet,
-                "rows": rows,
-            }
-            for i, p in enumerate(given)
-            for first, h in [repeats.get(i, (0, ""))]
-        ]
-        typed = spark_io.read_table(spark, table, uri)
+        stats = TableStats(
+            rows, per_source, spark_io.junk_evidence(spark, table, reads, junk, shifts)
+        )
+        read = iter(zip(table.sources, per_source, strict=True))
+        inputs = []
+        for n, inp in enumerate(given):
+            sha, size = hashes[n]
+            if n in repeats:
+                first = given[repeats[n][0]]
+                inputs.append(spark_inputs.duplicate_entry(inp, first, sha, size))
+            else:
+                src, src_rows = next(read)
+                inputs.append(spark_inputs.input_entry(inp, src, sha, size, src_rows))
+        typed = spark_io.read_table(spark, table, reads)
+        names = [Path(i.name) for i in given]
         return StepResult(
             step=self.name,
             frame=typed,  # type: ignore[arg-type]
@@ -112,19 +104,11 @@ class SparkIngestStep(ingest_step.IngestStep):
                 columns=ingest_step.describe_columns(table),
                 time_column=tcol,
                 rows=rows,
-                junk={
-                    c: {
-                        "count": j.count,
-                        "examples": j.examples,
-                        "rows": j.rows,
-                        "tokens": j.tokens,
-                    }
-                    for c, j in sorted(stats.junk.items())
-                },
+                junk=ingest_step.junk_record(stats),
                 timezone={"zone": ctx.timezone, "source": zone},
             ),
             findings=(
-                ingest_step.duplicate_findings(given, repeats, self.name)
+                ingest_step.duplicate_findings(names, repeats, self.name)
                 + ingest_step.junk_findings(stats, self.name)
                 + ingest_step.label_findings(table, self.name)
                 + ingest_step.exact_int_findings(table, self.name)

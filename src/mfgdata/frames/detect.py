@@ -7,6 +7,7 @@ import csv
 import io
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -178,15 +179,21 @@ def _enough(head: bytes) -> bool:
 
 
 def sniff_csv(
-    path: Path, max_rows: int, encoding: str | None = None, max_cell_bytes: int = 1 << 20
+    path: Path,
+    max_rows: int,
+    encoding: str | None = None,
+    max_cell_bytes: int = 1 << 20,
+    head_of: Callable[[int], bytes] | None = None,
 ) -> Dialect:
     """Encoding and dialect of ``path`` from its first megabyte (more when its first lines are
-    longer, up to a few cells of ``max_cell_bytes``)."""
+    longer, up to a few cells of ``max_cell_bytes``). ``head_of(size)`` reads the first bytes
+    when the file is not local (a URI read through Hadoop: ``path`` then only names it)."""
+    read = head_of or (lambda n: read_head(path, n))
     size = SAMPLE_BYTES
-    head = read_head(path, size)
+    head = read(size)
     while len(head) == size and not _enough(head) and size < 4 * max_cell_bytes:
         size *= 4
-        head = read_head(path, size)
+        head = read(size)
     if not head:
         raise InputError("빈 파일입니다 (0 바이트)", "the file is empty (0 bytes)", file=path)
     complete = len(head) < size

@@ -12,6 +12,7 @@ from typing import Any, TypeVar, overload
 import yaml
 
 from mfgdata.errors import ConfigError
+from mfgdata.frames.uris import as_input
 from mfgdata.pipeline.results import ImageIngestResult, IngestResult, PreprocessResult, StepData
 from mfgdata.pipeline.step import StepResult
 from mfgdata.settings import Settings
@@ -28,7 +29,7 @@ def _no_progress(step: str, fraction: float, message: str) -> None:
 class BuildOptions:
     """What the user asked for. Frozen: steps read it, never change it."""
 
-    inputs: tuple[Path, ...]
+    inputs: tuple[Path | str, ...]  # a str is a URI (frames/uris.py)
     out: Path
     recipe: Path | None = None
     time_column: str | None = None
@@ -72,7 +73,7 @@ def build_options(
             f"알 수 없는 엔진: {engine} (polars 또는 spark)",
             f"unknown engine: {engine} (polars or spark)",
         )
-    return BuildOptions(inputs=tuple(Path(p) for p in inputs), out=Path(out), **given)
+    return BuildOptions(inputs=tuple(as_input(p) for p in inputs), out=Path(out), **given)
 
 
 def renamed(recipe: Mapping[str, Any], name: str) -> str:

@@ -1,9 +1,9 @@
 """Time-series profile: range, sampling interval, irregularity, gaps, duplicates, backward steps.
 
 One pass reads only the time column (and the entity column) into memory; everything else is computed
-on that small frame (on Spark too: ``backend.time_rows`` collects those two columns in row order,
-so both engines run this module's code on the same frame). Rules (documented in profile.json under
-``time.rules``):
+on that small frame. On Spark the same rules are computed where the rows are (``spark_time.py``:
+the driver gets aggregates and bounded lists, never the two columns). Rules (documented in
+profile.json under ``time.rules``):
 
 - sampling interval = median of the positive differences between consecutive *sorted* timestamps
   (within each entity when an id column is given);
@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
+from mfgdata.engine import is_spark
 from mfgdata.profiling.backend import time_rows
 from mfgdata.profiling.values import round_sig
 
@@ -165,6 +166,10 @@ def time_profile(frame: Any, time_column: str, id_column: str | None, tz: str) -
     dtype = frame.collect_schema()[time_column]
     column_tz = dtype.time_zone if isinstance(dtype, pl.Datetime) else None
     clock = Clock(column_tz, tz)
+    if is_spark(frame):  # computed on Spark: the driver gets aggregates and bounded lists
+        from mfgdata.profiling.spark_time import time_profile as on_spark
+
+        return on_spark(frame, time_column, id_column, clock)
     df = time_rows(frame, time_column, id_column)
     entity = id_column is not None
     step = pl.col("us").diff()

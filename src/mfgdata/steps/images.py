@@ -22,6 +22,7 @@ from typing import Any
 import polars as pl
 
 from mfgdata.errors import InputError
+from mfgdata.frames.uris import local_inputs
 from mfgdata.images.ingest import ImageSet, ingest
 from mfgdata.images.profile import ImageProfile, profile
 from mfgdata.images.quality import findings as image_findings
@@ -194,7 +195,7 @@ class ImageIngestStep:
 
     def run(self, frame: pl.LazyFrame | None, ctx: RunContext) -> StepResult:
         labels: Path | None = getattr(ctx.options, "labels", None)
-        paths = ctx.options.inputs
+        paths = tuple(local_inputs(ctx.options.inputs))
         sizes: dict[str, int] = {}
 
         def keep(name: str, data: bytes) -> None:

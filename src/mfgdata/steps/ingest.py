@@ -20,6 +20,7 @@ from mfgdata.frames.limits import Limits
 from mfgdata.frames.ragged import FieldCounter
 from mfgdata.frames.readers import SOURCE_FILE, Table, TableStats, open_table
 from mfgdata.frames.sources import FORMATS, Source
+from mfgdata.frames.uris import local_inputs
 from mfgdata.pipeline.context import RunContext
 from mfgdata.pipeline.results import IngestResult
 from mfgdata.pipeline.step import StepResult
@@ -273,7 +274,7 @@ class IngestStep:
 
     def run(self, frame: pl.LazyFrame | None, ctx: RunContext) -> StepResult:
         opts = ctx.options
-        given = [Path(p) for p in opts.inputs]
+        given = local_inputs(opts.inputs)  # file:// URIs as their path; other schemes refused
         repeats = identical_files(given)  # read once: a byte-identical copy adds no rows
         paths = [p for i, p in enumerate(given) if i not in repeats]
         table = open_table(
