@@ -87,7 +87,7 @@ def _bounds(
     s: State, cols: list[str], method: model.Iqr | model.Zscore | model.Hampel
 ) -> pl.LazyFrame:
     """The frame with scratch bounds ``low<i>``/``high<i>`` of each column (as ``clean``)."""
-    from mfgdata.recipe.scale import MAD_SCALE, column_scale
+    from mfgdata.recipe.scale import MAD_SCALE, SIGMA, column_scales
 
     low = [f"{SCRATCH}low{i}" for i in range(len(cols))]
     high = [f"{SCRATCH}high{i}" for i in range(len(cols))]
@@ -110,17 +110,21 @@ def _bounds(
         )
     w, n = method.window, method.n_sigmas
     hw = f"{SCRATCH}hw"  # every column's window statistics, from one pass (hampel.py)
+    sc = f"{SCRATCH}sc"  # every column's robust scale, from one pass (scale.py)
     med = [f"{SCRATCH}med{i}" for i in range(len(cols))]
     sig = [f"{SCRATCH}sigma{i}" for i in range(len(cols))]
     idx = range(len(cols))
     return (
-        s.lf.with_columns(hampel.windows_expr(xs, s.entity(), w).alias(hw))
+        s.lf.with_columns(
+            hampel.windows_expr(xs, s.entity(), w).alias(hw),
+            column_scales(xs, s.entity()).alias(sc),
+        )
         .with_columns(
             e
             for i, x in enumerate(xs)
             for e in (
                 pl.col(hw).struct.field(f"{hampel.MED}{i}").alias(med[i]),
-                column_scale(s, x).alias(sig[i]),
+                pl.col(sc).struct.field(f"{SIGMA}{i}").alias(sig[i]),
             )
         )
         .with_columns(
@@ -137,7 +141,7 @@ def _bounds(
                 (pl.col(med[i]) + n * pl.col(sig[i])).alias(high[i]),
             )
         )
-        .drop(hw, *med, *sig)
+        .drop(hw, sc, *med, *sig)
     )
 
 
