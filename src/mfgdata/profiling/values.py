@@ -13,10 +13,11 @@ SIGNIFICANT_DIGITS = 6
 
 
 def round_sig(x: float, digits: int = SIGNIFICANT_DIGITS) -> float | None:
-    """``x`` rounded to ``digits`` significant digits; NaN and infinities become ``None``."""
+    """``x`` rounded to ``digits`` significant digits; NaN and infinities become ``None``; a
+    zero has no sign (-0.0 is 0.0: Spark normalises signed zeros, Polars keeps them)."""
     if not math.isfinite(x):
         return None
-    return float(f"{x:.{digits}g}")
+    return float(f"{x:.{digits}g}") + 0.0
 
 
 def iso(value: datetime | date, tz: str) -> str:
