@@ -35,6 +35,7 @@ df = df.withColumn("__mfg_row", F.monotonically_increasing_id())
 frame = SparkFrame(df, pl.read_parquet_schema(src))
 frame.df.count()
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+spark.sparkContext.setJobGroup("time-axis", "the measured call")
 t = time.perf_counter()
 if mode == "collect":
     backend.time_rows(frame, "time", "machine")
@@ -47,8 +48,9 @@ else:
     print(f"sha256 through Hadoop: {size / (time.perf_counter() - t) / 1e6:.0f} MB/s")
     raise SystemExit
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(f"{mode}: {time.perf_counter() - t:.1f} s, driver peak RSS {peak / 1024:.0f} MB "
-      f"(+{(peak - base) / 1024:.0f} MB over the session's)")
+jobs = len(spark.sparkContext.statusTracker().getJobIdsForGroup("time-axis"))
+print(f"{mode}: {time.perf_counter() - t:.1f} s, {jobs} Spark jobs, driver peak RSS "
+      f"{peak / 1024:.0f} MB (+{(peak - base) / 1024:.0f} MB over the session's)")
 """
 
 

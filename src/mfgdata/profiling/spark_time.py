@@ -17,6 +17,11 @@ It gives ``timeseries.time_profile``'s record, field for field, by the same rule
   (distinct values and counts: small for sampled data) and Polars' linear-interpolation rule;
 - mean and standard deviation of the differences from exact integer sums (the differences are
   integer microseconds; Polars adds floats: equal after the profile's 6-digit rounding);
+- the jobs: one pass over the rows gives the row-order differences and the per (entity,
+  bucket) rows, times and first/last values; one aggregate of it, the histogram of the
+  differences per entity (``n``, and ``rep``: rows repeating a time), carries the backward
+  steps, duplicates, medians, sums and gaps; one small table per entity (persisted) gives the
+  totals in one aggregate; the bounded lists are read only when their count is not zero;
 - ``TimeProfile.sorted`` (only selects Polars' sorted fast path in the charts, no effect on
   Spark) is True only when proven without another pass: no entity column and no backward step.
 """
@@ -52,22 +57,33 @@ ROWS_PER_BUCKET = 1 << 18
 KEY = "__k"
 
 
-def _lag(df: DataFrame, value: str, order: str, bucket: Column, out: str) -> DataFrame:
-    """``df`` with ``out`` = the previous row's ``value`` of the same :data:`KEY` in ``order``
-    (null for the key's first row). ``bucket`` must grow with ``order``: the window runs within
-    (key, bucket), and a bucket's first row takes the last value of the key's previous bucket."""
+def _lag(
+    df: DataFrame, value: str, order: str, bucket: Column, out: str, *per_bucket: Column
+) -> tuple[DataFrame, DataFrame]:
+    """``df`` with ``out`` = the previous non-null ``value`` of the same :data:`KEY` in ``order``
+    (null for the key's first one), and the table of buckets (:data:`KEY`, ``__b``, the
+    ``per_bucket`` aggregates). ``bucket`` must grow with ``order``: the window runs within
+    (key, bucket), and a bucket's first row takes the last value of the key's earlier buckets."""
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
+    before = Window.unboundedPreceding, -1
     df = df.withColumn("__b", bucket)
-    inner = F.lag(value).over(Window.partitionBy(KEY, "__b").orderBy(order))
-    last = df.groupBy(KEY, "__b").agg(F.max_by(value, order).alias("__last"))
-    before = F.lag("__last").over(Window.partitionBy(KEY).orderBy("__b"))
-    prev = last.select(F.col(KEY).alias("__pk"), F.col("__b").alias("__pb"), before.alias("__prev"))
+    within = Window.partitionBy(KEY, "__b").orderBy(order).rowsBetween(*before)
+    inner = F.last(value, ignorenulls=True).over(within)
+    valued = F.when(F.col(value).isNotNull(), F.col(order))
+    buckets = df.groupBy(KEY, "__b").agg(F.max_by(value, valued).alias("__last"), *per_bucket)
+    buckets = buckets.persist()
+    earlier = Window.partitionBy(KEY).orderBy("__b").rowsBetween(*before)
+    prev = buckets.select(
+        F.col(KEY).alias("__pk"),
+        F.col("__b").alias("__pb"),
+        F.last("__last", ignorenulls=True).over(earlier).alias("__prev"),
+    )
     match = F.col(KEY).eqNullSafe(F.col("__pk")) & (F.col("__b") == F.col("__pb"))
     joined = df.withColumn(out, inner).join(F.broadcast(prev), match)
     keep = [c for c in df.columns if c != "__b"]
-    return joined.select(*keep, F.coalesce(F.col(out), F.col("__prev")).alias(out))
+    return joined.select(*keep, F.coalesce(F.col(out), F.col("__prev")).alias(out)), buckets
 
 
 def _join(a: DataFrame, b: DataFrame, how: str = "inner") -> DataFrame:
@@ -105,6 +121,15 @@ def _medians(hist: DataFrame, by_key: bool) -> DataFrame:
     return cum.groupBy(*keys).agg(med.alias("med"))
 
 
+def _histogram(steps: DataFrame) -> DataFrame:
+    """Per key and difference ``d``: ``n`` steps and ``rep`` repeated rows of their times."""
+    from pyspark.sql import functions as F
+
+    return steps.groupBy(KEY, "d").agg(
+        F.count(F.lit(1)).alias("n"), F.sum(F.col("c") - 1).alias("rep")
+    )
+
+
 def time_profile(
     frame: SparkFrame, time_column: str, id_column: str | None, clock: Clock
 ) -> TimeProfile:
@@ -121,102 +146,123 @@ def time_profile(
     ent = [nw.col(id_column).cast(nw.String).alias(KEY)] if id_column else [nw.lit(0).alias(KEY)]
     timed = epoch_us(lazy(numbered), time_column, "us").select(nw.col(ROW), nw.col("us"), *ent)
     disk = StorageLevel.MEMORY_AND_DISK
-    base = timed.to_native().withColumnRenamed(ROW, "row").persist(disk)
+    base = timed.to_native().withColumnRenamed(ROW, "row").withColumn("c", F.lit(1))
+    base = base.persist(disk)
     kept: list[DataFrame] = [base]
     try:
-        first = base.agg(
+        nn = base.filter(F.col("us").isNotNull())
+        # pass 1: the differences in row order, and per (entity, bucket) rows, count, first, last
+        by_row = F.floor(F.col("row") / ROWS_PER_BUCKET)
+        stepped, buckets = _lag(
+            base,
+            "us",
+            "row",
+            by_row,
+            "prev",
             F.count(F.lit(1)).alias("rows"),
             F.count("us").alias("count"),
             F.min("us").alias("start"),
             F.max("us").alias("end"),
-        ).first()
-        assert first is not None
-        rows, count = int(first["rows"]), int(first["count"])
-        start, end = first["start"], first["end"]
-        nn = base.filter(F.col("us").isNotNull())
-        by_row = F.floor(F.col("row") / ROWS_PER_BUCKET)
-        stepped = _lag(nn, "us", "row", by_row, "prev").withColumn("d", F.col("us") - F.col("prev"))
-        stepped = stepped.withColumn("c", F.lit(1)).persist(disk)
-        kept.append(stepped)
-        back = stepped.filter(F.col("d") < 0).select("row")
-        back_count = back.count()
-        back_rows = [int(r["row"]) for r in back.orderBy("row").limit(MAX_ROWS).collect()]
+        )
+        stepped = stepped.filter(F.col("us").isNotNull()).withColumn(
+            "d", F.col("us") - F.col("prev")
+        )
+        stepped = stepped.persist(disk)
+        hist = _histogram(stepped).persist(disk)
+        kept += [buckets, stepped, hist]
+        back = hist.agg(F.sum(F.when(F.col("d") < 0, F.col("n")))).first()
+        back_count = int(back[0] or 0) if back is not None else 0
+        back_rows = _rows(stepped.filter(F.col("d") < 0), back_count)
         if back_count == 0:  # each entity in time order: the row order is the sorted order
             steps = stepped
         else:  # the distinct (entity, time) pairs, each with its difference in time order
             grouped = nn.groupBy(KEY, "us").agg(
                 F.count(F.lit(1)).alias("c"), F.min("row").alias("row")
             )
-            grouped = grouped.persist(disk)
-            kept.append(grouped)
-            span = (end or 0) - (start or 0) + 1
-            width = max(1, -(-span // max(1, count // ROWS_PER_BUCKET)))
-            by_time = F.floor((F.col("us") - F.lit(start or 0)) / F.lit(width))
-            steps = _lag(grouped, "us", "us", by_time, "prev").withColumn(
-                "d", F.col("us") - F.col("prev")
-            )
-            steps = steps.persist(disk)
-            kept.append(steps)
-        # a row repeating its entity's time: d == 0 (row order) or a pair's other rows
-        repeats = F.when(F.col("d") == 0, F.lit(1)).otherwise(F.col("c") - 1)
-        positive = steps.filter(F.col("d") > 0)
-        # the positive differences' histogram (small for sampled data) carries every statistic
-        hist = positive.groupBy(KEY, "d").agg(F.count(F.lit(1)).alias("n")).persist(disk)
-        kept.append(hist)
-        meds = _medians(hist, by_key=id_column is not None)
-        with_med = (
-            (lambda df: df.crossJoin(F.broadcast(meds)))
-            if id_column is None
-            else (lambda df: _join(df, F.broadcast(meds)))
-        )
+            span = buckets.agg(F.min("start"), F.max("end"), F.sum("count")).first()
+            assert span is not None
+            start, end, count = span[0] or 0, span[1] or 0, span[2] or 0
+            width = max(1, -(-(end - start + 1) // max(1, count // ROWS_PER_BUCKET)))
+            by_time = F.floor((F.col("us") - F.lit(start)) / F.lit(width))
+            steps, by_time_buckets = _lag(grouped, "us", "us", by_time, "prev")
+            steps = steps.withColumn("d", F.col("us") - F.col("prev")).persist(disk)
+            hist = _histogram(steps).persist(disk)
+            kept += [by_time_buckets, steps, hist]
+        # pass 2 (on the histogram, small for sampled data): every statistic per entity
+        positive = hist.filter(F.col("d") > 0)
+        meds = F.broadcast(_medians(positive, by_key=True))
         gap = F.col("d") > F.lit(GAP_FACTOR) * F.col("med")
         off = F.abs(F.col("d") - F.col("med")) > F.lit(IRREGULAR_TOLERANCE) * F.col("med")
         missing = F.greatest(F.bround(F.col("d") / F.col("med"), 0) - 1, F.lit(0.0))
         dec = "decimal(38,0)"
-        d, times = F.col("d").cast(dec), F.col("n").cast(dec)
-        counted = with_med(hist).persist(disk)
-        kept.append(counted)
-        agg = counted.agg(
-            F.sum("n").alias("n"),
-            F.sum(d * times).alias("s1"),
-            F.sum(d * d * times).alias("s2"),
-            F.sum(F.when(off, F.col("n"))).alias("off"),
-            F.sum(F.when(gap, F.col("n"))).alias("gaps"),
-            F.sum(F.when(gap, d * times)).alias("gap_us"),
-            F.sum(F.when(gap, missing * F.col("n"))).alias("missing"),
+        d, times = F.col("d").cast(dec), F.col("n")
+        # a row repeating its entity's time: d == 0 (row order) or a pair's other rows
+        repeats = F.coalesce(F.sum(F.when(F.col("d") == 0, times)), F.lit(0)) + F.sum("rep")
+        per_key = (
+            _join(positive, meds)
+            .groupBy(KEY)
+            .agg(
+                F.sum(times).alias("n"),
+                F.sum(d * times).alias("s1"),
+                F.sum(d * d * times).alias("s2"),
+                F.sum(F.when(off, times)).alias("off"),
+                F.sum(F.when(gap, times)).alias("gaps"),
+                F.sum(F.when(gap, d * times)).alias("gap_us"),
+                F.sum(F.when(gap, missing * times)).alias("missing"),
+                F.first("med").alias("interval"),
+            )
+        )
+        dups = hist.groupBy(KEY).agg(repeats.alias("duplicates"))
+        per_entity = buckets.groupBy(KEY).agg(
+            F.sum("rows").alias("rows"),
+            F.sum("count").alias("count"),
+            F.min("start").alias("start"),
+            F.max("end").alias("end"),
+        )
+        table = _join(_join(per_entity, dups, "left"), per_key, "left").persist(disk)
+        kept.append(table)
+        agg = table.agg(
+            *(F.sum(c).alias(c) for c in ("rows", "count", "n", "s1", "s2", "off", "gaps")),
+            *(F.sum(c).alias(c) for c in ("gap_us", "missing", "duplicates")),
+            F.min("start").alias("start"),
+            F.max("end").alias("end"),
+            F.count(F.lit(1)).alias("entities"),
+            F.count(F.when(F.col("gaps") > 0, 1)).alias("with_gaps"),
         ).first()
         assert agg is not None
-        overall = _medians(hist.groupBy("d").agg(F.sum("n").alias("n")), by_key=False).first()
+        overall = _medians(positive.groupBy("d").agg(F.sum("n").alias("n")), by_key=False).first()
+        # the bounded lists: the 50 largest gaps, the first 20 duplicated rows
         cols = ["us", "d", "med", "row", "e"]
         e = F.col(KEY) if id_column else F.lit(None).cast("string")
-        top = (
-            with_med(positive)
-            .filter(gap)
-            .withColumn("e", e)
-            .orderBy(F.desc("d"), "us", "e")
-            .limit(MAX_GAPS)
-            .select(*cols)
-            .collect()
-        )
-        dup_count = int(steps.agg(F.sum(repeats)).first()[0] or 0)  # type: ignore[index]
-        dup_rows: list[int] = []
-        if dup_count and back_count == 0:
-            zero = steps.filter(F.col("d") == 0).select("row")
-            dup_rows = [int(r["row"]) for r in zero.orderBy("row").limit(MAX_ROWS).collect()]
-        elif dup_count:
+        top = []
+        if agg["gaps"]:
+            top = (
+                _join(steps.filter(F.col("d") > 0), meds)
+                .filter(gap)
+                .withColumn("e", e)
+                .orderBy(F.desc("d"), "us", "e")
+                .limit(MAX_GAPS)
+                .select(*cols)
+                .collect()
+            )
+        dup_count = int(agg["duplicates"] or 0)
+        if back_count == 0:
+            dup_rows = _rows(steps.filter(F.col("d") == 0), dup_count)
+        else:
             firsts = steps.filter(F.col("c") > 1).select(
                 F.col(KEY).alias("__fk"), F.col("us").alias("__fu"), F.col("row").alias("r0")
             )
             match = F.col(KEY).eqNullSafe(F.col("__fk")) & (F.col("us") == F.col("__fu"))
             extra = nn.join(firsts, match).filter(F.col("row") != F.col("r0"))
-            dup_rows = [int(r["row"]) for r in extra.orderBy("row").limit(MAX_ROWS).collect()]
+            dup_rows = _rows(extra, dup_count)
         entities = None
         if id_column is not None:
-            dups = steps.groupBy(KEY).agg(F.sum(repeats).alias("dups"))
-            entities = _entities(base, dups, counted, gap, clock)
+            entities = _entities(table, agg, clock)
     finally:
         for df in kept:
             df.unpersist()
+    rows, count = int(agg["rows"] or 0), int(agg["count"] or 0)
+    start, end = agg["start"], agg["end"]
     # ``sorted`` only selects Polars' sorted fast path in the charts (no effect on Spark): it is
     # claimed when proven by the pass above (no entity, no backward step), else False
     in_order = id_column is None and back_count == 0
@@ -268,27 +314,18 @@ def time_profile(
     )
 
 
-def _entities(
-    base: DataFrame, dups: DataFrame, counted: DataFrame, gap: Column, clock: Any
-) -> dict[str, Any]:
+def _rows(df: DataFrame, count: int) -> list[int]:
+    """The first :data:`MAX_ROWS` rows of ``df`` (none when ``count`` says it is empty)."""
+    if not count:
+        return []
+    return [int(r["row"]) for r in df.select("row").orderBy("row").limit(MAX_ROWS).collect()]
+
+
+def _entities(table: DataFrame, totals: Any, clock: Any) -> dict[str, Any]:
     """Per entity: rows, first and last time, interval, gaps, duplicates; the 50 largest."""
     from pyspark.sql import functions as F
 
-    per = base.groupBy(KEY).agg(
-        F.count(F.lit(1)).alias("rows"), F.min("us").alias("start"), F.max("us").alias("end")
-    )
-    times = dups.withColumnRenamed("dups", "duplicates")
-    found = counted.groupBy(KEY).agg(
-        F.first("med").alias("interval"), F.sum(F.when(gap, F.col("n"))).alias("gaps")
-    )
-
-    table = _join(_join(per, times, "left"), found, "left").persist()
-    try:
-        total = table.count()
-        with_gaps = table.filter(F.col("gaps") > 0).count()
-        top = table.orderBy(F.desc("rows"), F.asc(KEY)).limit(MAX_ENTITIES).collect()
-    finally:
-        table.unpersist()
+    top = table.orderBy(F.desc("rows"), F.asc(KEY)).limit(MAX_ENTITIES).collect()
     items = [
         {
             "id": r[KEY],
@@ -301,4 +338,5 @@ def _entities(
         }
         for r in top
     ]
-    return {"count": total, "shown": len(items), "with_gaps": with_gaps, "items": items}
+    count, with_gaps = int(totals["entities"]), int(totals["with_gaps"])
+    return {"count": count, "shown": len(items), "with_gaps": with_gaps, "items": items}
