@@ -256,31 +256,14 @@ def open_inputs(
 
 
 def input_entry(inp: SparkInput, src: Any, sha: str, size: int, rows: int) -> dict[str, Any]:
-    """The ingest record of one input read (the Polars engine's fields)."""
-    from mfgdata.steps.ingest import sheet_choice
+    """The ingest record of one input read (the Polars engine's record)."""
+    from mfgdata.steps.ingest import input_record
 
-    return {
-        "name": inp.name,
-        "sha256": sha,
-        "bytes": size,
-        "format": src.format,
-        "encoding": src.encoding,
-        "delimiter": src.delimiter,
-        "decimal": src.decimal,
-        "header_row": src.header_row,
-        "sheet": src.sheet,
-        **sheet_choice(src),
-        "rows": rows,
-    }
+    return input_record(inp.name, src, sha, size, rows)
 
 
 def duplicate_entry(inp: SparkInput, first: SparkInput, sha: str, size: int) -> dict[str, Any]:
     """The record of an input repeating ``first`` byte for byte (its rows not read)."""
-    return {
-        "name": inp.name,
-        "sha256": sha,
-        "bytes": size,
-        "format": inp.format,
-        "rows": 0,
-        "duplicate_of": first.name,
-    }
+    from mfgdata.steps.ingest import duplicate_record
+
+    return duplicate_record(inp.name, inp.format, sha, size, first.name)

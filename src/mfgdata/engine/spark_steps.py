@@ -30,10 +30,9 @@ from mfgdata.frames.readers import TableStats
 from mfgdata.packaging.flags import FLAGS, flag_columns
 from mfgdata.packaging.flags import ROW as FLAG_ROW
 from mfgdata.pipeline.context import RunContext
-from mfgdata.pipeline.results import IngestResult, PreprocessResult, ProfileResult
+from mfgdata.pipeline.results import IngestResult, PreprocessResult
 from mfgdata.pipeline.step import Step, StepResult
-from mfgdata.recipe import load, model, propose, render
-from mfgdata.recipe.model import Recipe
+from mfgdata.recipe import model, render
 from mfgdata.steps import ingest as ingest_step
 from mfgdata.steps import insight as insight_step
 from mfgdata.steps import model as model_step
@@ -135,28 +134,10 @@ class SparkPreprocessStep(preprocess_step.PreprocessStep):
         from pyspark.sql import functions as F
 
         schema = frame.schema
-        time_column, id_column = preprocess_step._keys(ctx, schema)
         source = ctx.options.recipe
-        notes: list[tuple[str, str]] = []
-        if source is not None:
-            recipe = load.load(source)
-            recipe = recipe.model_copy(
-                update={
-                    "time_column": recipe.time_column or time_column,
-                    "id_column": recipe.id_column or id_column,
-                }
-            )
-        else:
-            proposal = propose.propose(
-                dict(schema),
-                profile.as_dict() if (profile := ctx.maybe(ProfileResult)) else None,
-                time_column=time_column,
-                id_column=id_column,
-                target=ctx.facts.target,
-                duplicate_rows=spark_recipe.duplicate_rows(frame.df, schema),
-            )
-            recipe, notes = proposal.recipe, proposal.notes
-        recipe = Recipe.model_validate(recipe.to_dict())
+        recipe, notes = preprocess_step.settle_recipe(
+            ctx, schema, lambda: spark_recipe.duplicate_rows(frame.df, schema)
+        )
         metas = preprocess_step._column_meta(ctx.maybe(IngestResult))
         file = str(source) if source else preprocess_step.RECIPE_FILE
         ctx.progress(self.name, 0.2, "apply")

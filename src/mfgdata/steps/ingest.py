@@ -189,16 +189,39 @@ def _reading(table: Table) -> str:
     return "reading " + "; ".join(sheets) if sheets else "reading"
 
 
-def _duplicate_entry(path: Path, first: Path, sha: str) -> dict[str, Any]:
-    """The lineage entry of an input that repeats ``first`` byte for byte (its rows not read)."""
+def input_record(name: str, src: Source, sha: str, size: int, rows: int) -> dict[str, Any]:
+    """The ingest record of one input read (both engines)."""
     return {
-        "name": path.name,
+        "name": name,
         "sha256": sha,
-        "bytes": path.stat().st_size,
-        "format": FORMATS.get(path.suffix.lower()),
-        "rows": 0,
-        "duplicate_of": first.name,
+        "bytes": size,
+        "format": src.format,
+        "encoding": src.encoding,
+        "delimiter": src.delimiter,
+        "decimal": src.decimal,
+        "header_row": src.header_row,
+        "sheet": src.sheet,
+        **sheet_choice(src),
+        "rows": rows,
     }
+
+
+def duplicate_record(name: str, fmt: str | None, sha: str, size: int, first: str) -> dict[str, Any]:
+    """The record of an input that repeats ``first`` byte for byte (its rows not read; both
+    engines)."""
+    return {
+        "name": name,
+        "sha256": sha,
+        "bytes": size,
+        "format": fmt,
+        "rows": 0,
+        "duplicate_of": first,
+    }
+
+
+def _duplicate_entry(path: Path, first: Path, sha: str) -> dict[str, Any]:
+    fmt = FORMATS.get(path.suffix.lower())
+    return duplicate_record(path.name, fmt, sha, path.stat().st_size, first.name)
 
 
 def duplicate_findings(
@@ -317,21 +340,7 @@ class IngestStep:
                 inputs.append(_duplicate_entry(path, given[first], sha))
                 continue
             src, rows, (sha, size) = next(kept)
-            inputs.append(
-                {
-                    "name": src.path.name,
-                    "sha256": sha,
-                    "bytes": size,
-                    "format": src.format,
-                    "encoding": src.encoding,
-                    "delimiter": src.delimiter,
-                    "decimal": src.decimal,
-                    "header_row": src.header_row,
-                    "sheet": src.sheet,
-                    **sheet_choice(src),
-                    "rows": rows,
-                }
-            )
+            inputs.append(input_record(src.path.name, src, sha, size, rows))
         junk = junk_record(stats)
         data = IngestResult(
             inputs=inputs,

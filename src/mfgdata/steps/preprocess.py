@@ -11,7 +11,7 @@ that counts what every operation changed; the step hands back the table's scan (
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,36 @@ def _keys(ctx: RunContext, schema: pl.Schema) -> tuple[str | None, str | None]:
                 column=name,
             )
     return time_column, id_column
+
+
+def settle_recipe(
+    ctx: RunContext, schema: pl.Schema, duplicate_rows: Callable[[], int]
+) -> tuple[Recipe, list[tuple[str, str]]]:
+    """The recipe this build applies, and the proposal's notes (both engines): ``--recipe``
+    with the settled time and id columns where it names none, else the proposal from the
+    profile and the count of duplicate rows (``duplicate_rows``: the engine's own count)."""
+    time_column, id_column = _keys(ctx, schema)
+    notes: list[tuple[str, str]] = []
+    source = ctx.options.recipe
+    if source is not None:
+        recipe = load.load(source)
+        recipe = recipe.model_copy(
+            update={
+                "time_column": recipe.time_column or time_column,
+                "id_column": recipe.id_column or id_column,
+            }
+        )
+    else:
+        proposal = propose.propose(
+            dict(schema),
+            profile.as_dict() if (profile := ctx.maybe(ProfileResult)) else None,
+            time_column=time_column,
+            id_column=id_column,
+            target=ctx.facts.target,
+            duplicate_rows=duplicate_rows(),
+        )
+        recipe, notes = proposal.recipe, proposal.notes
+    return Recipe.model_validate(recipe.to_dict()), notes  # re-checked as it will be written
 
 
 def _duplicates(frame: pl.LazyFrame) -> int:
@@ -141,28 +171,8 @@ class PreprocessStep:
         if frame is None:
             raise ConfigError("전처리할 표가 없습니다", "there is no table to preprocess")
         schema = frame.collect_schema()
-        time_column, id_column = _keys(ctx, schema)
-        notes: list[tuple[str, str]] = []
+        recipe, notes = settle_recipe(ctx, schema, lambda: _duplicates(frame))
         source = ctx.options.recipe
-        if source is not None:
-            recipe = load.load(source)
-            recipe = recipe.model_copy(
-                update={
-                    "time_column": recipe.time_column or time_column,
-                    "id_column": recipe.id_column or id_column,
-                }
-            )
-        else:
-            proposal = propose.propose(
-                dict(schema),
-                profile.as_dict() if (profile := ctx.maybe(ProfileResult)) else None,
-                time_column=time_column,
-                id_column=id_column,
-                target=ctx.facts.target,
-                duplicate_rows=_duplicates(frame),
-            )
-            recipe, notes = proposal.recipe, proposal.notes
-        recipe = Recipe.model_validate(recipe.to_dict())  # re-checked as it will be written
         ctx.progress(self.name, 0.2, "apply")
         metas = _column_meta(ctx.maybe(IngestResult))
         file = str(source) if source else RECIPE_FILE
