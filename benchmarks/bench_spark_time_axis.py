@@ -25,7 +25,7 @@ from pathlib import Path
 from mfgdata.engine.session import get_session
 from mfgdata.engine import SparkFrame
 from mfgdata.profiling import backend, spark_time
-from mfgdata.profiling.timeseries import Clock
+from mfgdata.profiling.timerules import Clock
 import polars as pl
 mode, src = sys.argv[1], sys.argv[2]
 spark = get_session("local[2]")

@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 
 from mfgdata.profiling.charts import downsample, exact_mean
-from mfgdata.profiling.timeseries import Clock
+from mfgdata.profiling.timerules import Clock
 
 N = 1_000_000
 

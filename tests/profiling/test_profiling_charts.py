@@ -8,7 +8,7 @@ import numpy as np
 import polars as pl
 
 from mfgdata.profiling.charts import MAX_POINTS, downsample, histogram_spec, timeseries_spec
-from mfgdata.profiling.timeseries import Clock
+from mfgdata.profiling.timerules import Clock
 
 
 def test_downsample_bounds_points_and_keeps_extremes() -> None:

@@ -6,7 +6,8 @@ from datetime import date, datetime, timedelta
 
 import polars as pl
 
-from mfgdata.profiling.timeseries import MAX_GAPS, time_profile
+from mfgdata.profiling.timerules import MAX_GAPS
+from mfgdata.profiling.timeseries import time_profile
 
 
 def test_naive_times_are_localised_and_irregularity_measured() -> None:

@@ -17,7 +17,7 @@ import narwhals as nw
 import polars as pl
 
 from mfgdata.profiling import backend
-from mfgdata.profiling.timeseries import Clock
+from mfgdata.profiling.timerules import Clock
 from mfgdata.profiling.values import round_sig
 from mfgdata.quality.backend import epoch_us
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from mfgdata.profiling.timeseries import TimeProfile
+from mfgdata.profiling.timerules import TimeProfile
 from mfgdata.quality.findings import MAX_EVIDENCE, Finding
 from mfgdata.report.humanize import fmt_duration
 

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from mfgdata.engine import ROW, SparkFrame
-from mfgdata.profiling.timeseries import (
+from mfgdata.profiling.timerules import (
     GAP_FACTOR,
     IRREGULAR_TOLERANCE,
     MAX_ENTITIES,
@@ -44,8 +44,8 @@ from mfgdata.profiling.timeseries import (
     RULES,
     Clock,
     TimeProfile,
-    _gap_items,
-    _seconds,
+    gap_items,
+    seconds,
 )
 from mfgdata.profiling.values import round_sig
 
@@ -286,16 +286,16 @@ def time_profile(
         "nulls": rows - count,
         "start": clock.iso(start),
         "end": clock.iso(end),
-        "interval_seconds": _seconds(overall["med"] if overall is not None else None),
+        "interval_seconds": seconds(overall["med"] if overall is not None else None),
         "irregularity": {
             "cv": round_sig(std / mean) if std is not None and mean else None,
             "irregular_share": round_sig(share) if share is not None else None,
         },
         "gaps": {
             "count": gap_count,
-            "total_seconds": _seconds(float(agg["gap_us"])) if gap_count else 0.0,
+            "total_seconds": seconds(float(agg["gap_us"])) if gap_count else 0.0,
             "missing_samples": int(agg["missing"] or 0),
-            "items": _gap_items(gaps_frame, clock, id_column is not None),
+            "items": gap_items(gaps_frame, clock, id_column is not None),
         },
         "duplicates": {"count": dup_count, "rows": dup_rows},
         "backward_steps": {"count": back_count, "rows": back_rows},
@@ -332,7 +332,7 @@ def _entities(table: DataFrame, totals: Any, clock: Any) -> dict[str, Any]:
             "rows": int(r["rows"]),
             "start": clock.iso(r["start"]),
             "end": clock.iso(r["end"]),
-            "interval_seconds": _seconds(r["interval"]),
+            "interval_seconds": seconds(r["interval"]),
             "gaps": int(r["gaps"] or 0),
             "duplicates": int(r["duplicates"] or 0),
         }

@@ -30,7 +30,8 @@ from mfgdata.profiling.charts import (
 from mfgdata.profiling.columns import column_metas, column_stats
 from mfgdata.profiling.findings import column_findings, time_findings
 from mfgdata.profiling.render import render
-from mfgdata.profiling.timeseries import TimeProfile, time_profile
+from mfgdata.profiling.timerules import TimeProfile
+from mfgdata.profiling.timeseries import time_profile
 from mfgdata.report.section import ReportSection
 
 PROFILE_FILE = "profile.json"
