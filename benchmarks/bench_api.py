@@ -9,7 +9,8 @@ Datasette: the same table in SQLite (index on the filtered text column), its fai
 the project's venv).
 Load: wrk (2 threads, 16 connections) on 127.0.0.1, the two servers measured alternately in
 ``--rounds`` paired rounds of ``--seconds`` each; without wrk a bounded httpx loop.
-Prints requests/s, p50 and p99 for both, the ratio and the machine's load.
+Prints requests/s, p50 and p99 for both, each server's CPU seconds under load (and per 1,000
+requests) and peak RSS (Linux ``/proc``), the ratio and the machine's load.
 Target (issue 12): >= 1.5x Datasette's requests/s at <= its p99.
 
     .venv/bin/python benchmarks/bench_api.py [--rows 1000000] [--seconds 20] [--rounds 2]
@@ -193,10 +194,27 @@ def httpx_load(url: str, seconds: int, headers: dict[str, str]) -> dict[str, flo
             "p99": float(np.percentile(lat, 99)), "non2xx": 0.0}  # fmt: skip
 
 
-def run_load(url: str, seconds: int, headers: dict[str, str]) -> dict[str, float]:
-    if shutil.which("wrk"):
-        return wrk(url, seconds, headers)
-    return httpx_load(url, seconds, headers)
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of a process and its threads so far (Linux ``/proc``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def process_peak_mib(pid: int) -> float:
+    """The process' peak resident set (``VmHWM``) in MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def run_load(url: str, seconds: int, headers: dict[str, str], pid: int) -> dict[str, float]:
+    """One load window; with the server's CPU seconds spent in it and per 1,000 requests."""
+    cpu = process_cpu(pid)
+    got = wrk(url, seconds, headers) if shutil.which("wrk") else httpx_load(url, seconds, headers)
+    got["cpu"] = process_cpu(pid) - cpu
+    got["requests"] = got["rps"] * seconds
+    return got
 
 
 def combine(runs: list[dict[str, float]]) -> dict[str, float]:
@@ -206,6 +224,8 @@ def combine(runs: list[dict[str, float]]) -> dict[str, float]:
         "p50": float(np.mean([r["p50"] for r in runs])),
         "p99": float(max(r["p99"] for r in runs)),
         "non2xx": float(sum(r["non2xx"] for r in runs)),
+        "cpu": float(sum(r["cpu"] for r in runs)),
+        "cpu_per_1k": 1e3 * sum(r["cpu"] for r in runs) / max(sum(r["requests"] for r in runs), 1),
     }
 
 
@@ -264,13 +284,16 @@ def main() -> None:
               f"{args.seconds} s; load average before: {os.getloadavg()[0]:.2f}")  # fmt: skip
         runs: dict[str, list[dict[str, float]]] = {"mfgdata": [], "datasette": []}
         for i in range(args.rounds):
-            order = [("mfgdata", ours, auth), ("datasette", theirs, {})]
-            for name, url, headers in order if i % 2 == 0 else order[::-1]:
-                runs[name].append(run_load(url, args.seconds, headers))
+            order = [("mfgdata", ours, auth, procs[0]), ("datasette", theirs, {}, procs[1])]
+            for name, url, headers, proc in order if i % 2 == 0 else order[::-1]:
+                runs[name].append(run_load(url, args.seconds, headers, proc.pid))
         results = {name: combine(r) for name, r in runs.items()}
+        peaks = {name: process_peak_mib(p.pid) for name, p in zip(runs, procs, strict=True)}
         for name, r in results.items():
             print(f"{name:10s} {r['rps']:9.1f} req/s  p50 {r['p50']:7.2f} ms  "
-                  f"p99 {r['p99']:7.2f} ms  non-2xx {int(r['non2xx'])}")  # fmt: skip
+                  f"p99 {r['p99']:7.2f} ms  non-2xx {int(r['non2xx'])}  "
+                  f"server {r['cpu']:6.1f} CPU-s ({r['cpu_per_1k']:.2f} per 1,000 requests)  "
+                  f"peak RSS {peaks[name]:6.0f} MiB")  # fmt: skip
         ratio = results["mfgdata"]["rps"] / max(results["datasette"]["rps"], 1e-9)
         p99 = results["mfgdata"]["p99"] / max(results["datasette"]["p99"], 1e-9)
         ok = ratio >= 1.5 and p99 <= 1.0 and results["mfgdata"]["non2xx"] == 0
