@@ -66,6 +66,13 @@ class Settings(BaseSettings):
         default=None,
         description="Spark master URL for --engine spark (default local[2]; spark://host:7077).",
     )
+    spark_group_max_rows: int = Field(
+        default=5_000_000,
+        ge=1,
+        description="Rows one entity (one machine, or the whole table without an id column) may "
+        "hold on Spark for the per-entity recipe operations (forward fill, interpolate, Hampel, "
+        "resample), which run on one Python worker; a larger entity is refused with an error.",
+    )
     database_url: str | None = Field(
         default=None,
         description="SQLAlchemy URL; default sqlite:///{home}/mfgdata.db "

@@ -205,3 +205,37 @@ def test_no_recipe_same_proposal_and_product(tmp_path: Path, spark: Any, machine
     assert yaml["spark"] == yaml["polars"]
     files = compare_products(tmp_path / "polars", tmp_path / "spark")
     assert "data/flags.parquet" in files and "data/table.parquet" in files
+
+
+@pytest.mark.parametrize("with_id", [True, False], ids=["machine", "no-id"])
+def test_entity_over_the_group_limit_is_refused(
+    tmp_path: Path, spark: Any, source: Path, with_id: bool
+) -> None:
+    """An entity operation holds one entity on one Python worker: above spark_group_max_rows
+    the build stops with a ko/en error naming the rows and the way out, before any worker
+    runs the stage, and writes no product."""
+    from mfgdata.errors import InputError
+    from mfgdata.settings import Settings
+
+    recipe = tmp_path / "recipe.yaml"
+    recipe.write_text(
+        "version: 1\nsteps:\n  - {op: rename, mapping: {메모: note}}\n"
+        "  - op: missing\n    columns:\n      전압: {policy: forward_fill, max_gap: 2}\n",
+        encoding="utf-8",
+    )
+    values: dict[str, Any] = {"recipe": recipe, "engine": "spark", "product_id": "sensors"}
+    if with_id:
+        values["id_column"] = "설비"
+    settings = Settings(home=tmp_path / "home", spark_group_max_rows=250)
+    steps = [IngestStep(), PreprocessStep(), PackageStep()]
+    out = tmp_path / "out"
+    with pytest.raises(InputError) as got:
+        build(build_options([source], out, values), settings=settings, steps=steps)
+    err = got.value
+    assert "missing" in err.en and "rename" not in err.en and "250" in err.en
+    if with_id:  # 960 rows over three machines: the largest holds ~320
+        assert "spark_group_max_rows" in err.en and "machine '" in err.en
+        assert err.where.column == "설비" and "설비 '" in err.ko
+    else:
+        assert "960 rows" in err.en and "--id-column" in err.en and "--id-column" in err.ko
+    assert not (out / "data" / "table.parquet").exists()

@@ -11,7 +11,10 @@ The recipe is cut into stages; each stage's result is written to the build's scr
   resample, with the row operations between them: the Polars code runs on each entity's rows in
   row order (:data:`~mfgdata.engine.ROW`), which is what its ``over(id)`` sees on Polars. Without
   an id column these operations see the whole table: it is ONE group, which must fit in one
-  Python worker's memory;
+  Python worker's memory. Before such a stage Spark counts the largest group; one above
+  ``Settings.spark_group_max_rows`` (default 5M rows) is refused with an :class:`InputError`
+  naming the group and the way out (an id column, or a larger setting) instead of a worker
+  running out of memory half-way;
 - **whole table** (Spark): sort (``orderBy`` the keys then the row order: stable, nulls last),
   dedupe (a window over the compared columns keeps the first or last row in row order), outliers
   iqr / zscore without an id column and target_encode: Spark computes the statistics (iqr: the
@@ -38,6 +41,7 @@ import polars as pl
 import pyarrow as pa
 
 from mfgdata.engine import ROW, spark_io
+from mfgdata.errors import InputError
 from mfgdata.quality.datacolumns import data_columns
 from mfgdata.quality.findings import MAX_EVIDENCE
 from mfgdata.recipe import clean, compute, model, ops
@@ -240,8 +244,10 @@ class Runner:
         metas: Mapping[str, ColumnMeta],
         file: str,
         work: Path,
+        group_max_rows: int = 5_000_000,
     ) -> None:
         self.recipe, self.file, self.work = recipe, file, work
+        self.group_max_rows = group_max_rows
         self.at = points(recipe, schema, metas, file)
         self.records: list[dict[str, Any]] = []
         self.rows: list[int] = []
@@ -254,6 +260,44 @@ class Runner:
         self._stage += 1
         df.write.mode("overwrite").parquet(path.as_uri())
         return df.sparkSession.read.parquet(path.as_uri())
+
+    def _check_groups(self, df: DataFrame, id_column: str | None, stage: Stage) -> None:
+        """Refuse a stage whose largest entity exceeds ``group_max_rows`` (one worker holds it)."""
+        from pyspark.sql import functions as F
+
+        if id_column is None:
+            largest, name = int(df.count()), None
+        else:
+            row = (
+                df.groupBy(F.col(f"`{id_column}`").alias("g"))
+                .count()
+                .orderBy(F.col("count").desc())
+                .first()
+            )
+            largest, name = (int(row["count"]), row["g"]) if row else (0, None)
+        if largest <= self.group_max_rows:
+            return
+        steps = enumerate(stage.steps, stage.start)
+        names = (type(s).__name__.lower() for i, s in steps if _kind(s, self.at[i]) == "entity")
+        ops_ = ", ".join(dict.fromkeys(names))
+        limit = f"{self.group_max_rows:,}"
+        if id_column is None:
+            raise InputError(
+                f"Spark 엔진: 설비 ID 열이 없어 {ops_} 연산이 표 전체({largest:,}행)를 "
+                f"한 작업자에서 처리해야 합니다(한도 {limit}행). "
+                "--id-column으로 설비 열을 지정하거나 spark_group_max_rows 설정을 늘리세요.",
+                f"Spark engine: without an id column the {ops_} operation must hold the whole "
+                f"table ({largest:,} rows) on one worker (limit {limit} rows). Name the machine "
+                "column with --id-column or raise the spark_group_max_rows setting.",
+            )
+        raise InputError(
+            f"Spark 엔진: 설비 '{name}'의 행이 {largest:,}개로 {ops_} 연산을 한 작업자에서 처리할 "
+            f"한도({limit}행)를 넘습니다. spark_group_max_rows 설정을 늘리세요.",
+            f"Spark engine: machine '{name}' holds {largest:,} rows, over the limit of {limit} "
+            f"rows one worker holds for the {ops_} operation. Raise the spark_group_max_rows "
+            "setting.",
+            column=id_column,
+        )
 
     def _template(
         self,
@@ -304,6 +348,8 @@ class Runner:
                 yield from piece(pa.Table.from_batches(got)).to_batches()
 
         spark_out = from_arrow_schema(out)
+        if grouped:
+            self._check_groups(df, at.id_column, stage)
         if not grouped:
             result = df.mapInArrow(batches, spark_out)  # type: ignore[arg-type]
         elif at.id_column is None:

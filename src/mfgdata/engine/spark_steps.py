@@ -141,7 +141,14 @@ class SparkPreprocessStep(preprocess_step.PreprocessStep):
         metas = preprocess_step._column_meta(ctx.maybe(IngestResult))
         file = str(source) if source else preprocess_step.RECIPE_FILE
         ctx.progress(self.name, 0.2, "apply")
-        runner = spark_recipe.Runner(recipe, schema, metas, file, ctx.work_dir / "spark-recipe")
+        runner = spark_recipe.Runner(
+            recipe,
+            schema,
+            metas,
+            file,
+            ctx.work_dir / "spark-recipe",
+            group_max_rows=ctx.settings.spark_group_max_rows,
+        )
         cleaned = runner.run(frame.df)
         if runner.rows:
             rows_in, rows_out = runner.rows[0], runner.rows[-1]
