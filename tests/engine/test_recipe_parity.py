@@ -239,3 +239,21 @@ def test_entity_over_the_group_limit_is_refused(
     else:
         assert "960 rows" in err.en and "--id-column" in err.en and "--id-column" in err.ko
     assert not (out / "data" / "table.parquet").exists()
+
+
+def test_stage_scratch_stays_in_a_work_folder_with_spaces_and_korean(
+    tmp_path: Path, spark: Any
+) -> None:
+    """Hadoop does not percent-decode a file URI: a stage written to ``Path.as_uri()`` of
+    ``작업 폴더`` would land in a folder literally named ``%EC%9E%91...%20...`` beside it, outside
+    the build's work folder (never cleaned up)."""
+    from mfgdata.engine.spark_recipe import Runner
+    from mfgdata.recipe.model import Recipe
+
+    work = tmp_path / "작업 폴더" / "spark-recipe"
+    schema = pl.Schema({"x": pl.Int64})
+    runner = Runner(Recipe.model_validate({"version": 1, "steps": []}), schema, {}, "r", work)
+    got = runner._keep(spark.createDataFrame([(1,), (2,)], "x long"))
+    assert sorted(r["x"] for r in got.collect()) == [1, 2]
+    assert (work / "stage-000").is_dir()
+    assert [p.name for p in tmp_path.iterdir()] == ["작업 폴더"]

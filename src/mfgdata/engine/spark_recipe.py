@@ -41,6 +41,7 @@ import polars as pl
 import pyarrow as pa
 
 from mfgdata.engine import ROW, spark_io
+from mfgdata.engine.hadoop import hadoop_path
 from mfgdata.errors import InputError
 from mfgdata.quality.datacolumns import data_columns
 from mfgdata.quality.findings import MAX_EVIDENCE
@@ -258,8 +259,8 @@ class Runner:
         """``df`` written to the scratch space and read back (each stage runs once)."""
         path = self.work / f"stage-{self._stage:03d}"
         self._stage += 1
-        df.write.mode("overwrite").parquet(path.as_uri())
-        return df.sparkSession.read.parquet(path.as_uri())
+        df.write.mode("overwrite").parquet(hadoop_path(path))
+        return df.sparkSession.read.parquet(hadoop_path(path))
 
     def _check_groups(self, df: DataFrame, id_column: str | None, stage: Stage) -> None:
         """Refuse a stage whose largest entity exceeds ``group_max_rows`` (one worker holds it)."""
