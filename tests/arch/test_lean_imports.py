@@ -1,8 +1,8 @@
 """A table build's data steps do not import what only other parts of the package need (issue 12).
 
 Interpreter start and imports are a fixed cost of every build, so the step modules of the table
-flow import the catalogue database (SQLAlchemy) only where it is used: registering a
-product or reading an existing data library. Each check runs in a fresh
+flow import the catalogue database (SQLAlchemy) and pint only where they are used: registering a
+product, reading an existing data library, converting a unit. Each check runs in a fresh
 interpreter, since the test process itself has imported everything.
 """
 
@@ -20,7 +20,7 @@ import mfgdata
 SRC = Path(mfgdata.__file__).resolve().parents[1]
 
 #: imported by the table flow's step modules? (none of these may be)
-HEAVY = ("sqlalchemy",)
+HEAVY = ("sqlalchemy", "pint")
 
 IMPORT_STEPS = "from mfgdata.flow import default_steps; default_steps()"
 
@@ -53,5 +53,5 @@ def _loaded_after(code: str) -> set[str]:
 
 
 @pytest.mark.parametrize("code", [IMPORT_STEPS, LOOKUP_WITHOUT_DB], ids=["import", "no-db"])
-def test_the_table_flow_does_not_import_the_database(code: str) -> None:
+def test_the_table_flow_does_not_import_the_database_nor_pint(code: str) -> None:
     assert _loaded_after(code) == set()
