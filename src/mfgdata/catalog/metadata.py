@@ -15,7 +15,7 @@ import yaml
 
 from mfgdata.catalog.errors import RegistrationError
 from mfgdata.catalog.glossary import bilingual_words
-from mfgdata.db.tables import DATA_TYPES, PROBLEM_TYPES, PROCESS_FAMILIES
+from mfgdata.db.vocabulary import DATA_TYPES, PROBLEM_TYPES, PROCESS_FAMILIES
 from mfgdata.semantics.dictionary import id_key, load_dictionary
 
 #: words (Korean and English, lower case) that point to a process family

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import NoReturn
 
 from sqlalchemy.orm import Session
@@ -30,11 +29,10 @@ from mfgdata.catalog.metadata import read_facts, search_text
 from mfgdata.catalog.register import remove_tree, restamp, version_folder
 from mfgdata.db.tables import Organisation, ProductVersion, User, utcnow
 from mfgdata.pipeline.manifest import check_manifest, read_manifest
-from mfgdata.quality.score import meets_registration_grade
+from mfgdata.quality.score import meets_registration_grade, registration_grade
 from mfgdata.settings import Settings
 
 RETENTION = timedelta(days=365)
-DEFAULT_REGISTRATION_GRADE = "B"
 TRANSITIONS = {"verify": ("draft",), "publish": ("verified",), "retire": ("published",)}
 
 
@@ -57,17 +55,6 @@ def _from(version: ProductVersion, step: str) -> None:
 
 def _target(version: ProductVersion) -> str:
     return f"product:{version.product_id}@{version.version}"
-
-
-def registration_grade(folder: Path) -> str:
-    """The grade a product needs to be published (from its quality.json scheme)."""
-    try:
-        quality = json.loads((folder / "quality.json").read_text(encoding="utf-8"))
-        return str(
-            quality.get("scheme", {}).get("registration_grade") or DEFAULT_REGISTRATION_GRADE
-        )
-    except (OSError, ValueError):
-        return DEFAULT_REGISTRATION_GRADE
 
 
 def verify(

@@ -2,6 +2,9 @@
 
 Default: ``sqlite:///{MFGDATA_HOME}/mfgdata.db`` with WAL, foreign keys and a busy timeout.
 Deployment: ``MFGDATA_DATABASE_URL=postgresql+psycopg://user@host/db``.
+
+SQLAlchemy is imported where an engine or a session is made: ``database_url`` and ``objects_dir``
+are read by a build (the price step's library lookup), which should not pay for it.
 """
 
 from __future__ import annotations
@@ -9,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.orm import Session, sessionmaker
+from typing import TYPE_CHECKING, Any
 
 from mfgdata.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
 
 
 def database_url(settings: Settings | None = None) -> str:
@@ -41,6 +45,8 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite files get WAL, foreign keys on and a busy timeout."""
+    from sqlalchemy import create_engine, event
+
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
@@ -63,6 +69,8 @@ def get_engine(settings: Settings | None = None) -> Engine:
 
 
 def session_factory(engine: Engine | None = None) -> sessionmaker[Session]:
+    from sqlalchemy.orm import sessionmaker
+
     return sessionmaker(bind=engine or get_engine(), expire_on_commit=False)
 
 

@@ -28,6 +28,10 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.sql.expression import true
 
+from mfgdata.db.vocabulary import DATA_TYPES as DATA_TYPES
+from mfgdata.db.vocabulary import PROBLEM_TYPES as PROBLEM_TYPES
+from mfgdata.db.vocabulary import PROCESS_FAMILIES as PROCESS_FAMILIES
+
 ORG_KINDS = ("manufacturer", "supplier", "center", "buyer")
 ROLES = ("admin", "center_staff", "member", "buyer")
 LOCALES = ("ko", "en")
@@ -37,23 +41,6 @@ REQUEST_STATUSES = ("pending", "approved", "denied")
 JOB_STATUSES = ("queued", "running", "succeeded", "failed")
 ORDER_STATUSES = ("pending", "approved", "denied", "cancelled")
 ORDER_PLANS = ("download", "api")
-PROCESS_FAMILIES = {
-    "injection_molding": "사출성형",
-    "welding": "용접",
-    "casting": "주조",
-    "heat_treatment": "열처리",
-    "press": "프레스",
-    "surface_treatment": "표면처리",
-    "cnc": "CNC",
-    "other": "기타",
-}
-PROBLEM_TYPES = {
-    "quality_assurance": "품질보증",
-    "predictive_maintenance": "예지보전",
-    "process_optimization": "공정최적화",
-    "anomaly_detection": "이상탐지",
-}
-DATA_TYPES = {"timeseries": "시계열", "tabular": "정형", "image": "이미지"}
 
 
 def utcnow() -> datetime:

@@ -8,6 +8,9 @@ and a status that says why. SQLite files are opened read-only (``mode=ro``).
 A comparable is the newest **published** version of another product of the same process family
 and data type, with a price, rows and columns. Its licence and access mode are read from the
 ``pricing.json`` of its registered copy in the object store (``download`` when absent).
+
+SQLAlchemy and the tables are imported only when there is a database to read, so a build without
+one (the common case) does not pay for them.
 """
 
 from __future__ import annotations
@@ -16,17 +19,16 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import Engine, create_engine, func, select
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from mfgdata.catalog.metadata import guess_process_family
 from mfgdata.db.engine import database_url, objects_dir
-from mfgdata.db.tables import Product, ProductVersion
 from mfgdata.pricing.inputs import UNRATED
 from mfgdata.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
 
 
 @dataclass(frozen=True)
@@ -87,12 +89,20 @@ def _describe(url: str) -> str:
     return f"{backend}:{url.rsplit('/', 1)[-1].split('?', 1)[0]}"
 
 
-def _engine(url: str) -> Engine | None:
-    """A read-only engine, or None when there is no database to read (nothing is created)."""
+def _no_database(url: str) -> bool:
+    """A SQLite URL without a file: there is no database to read (nothing is created)."""
+    if not url.startswith("sqlite"):
+        return False
+    path = url.split("///", 1)[-1]
+    return not path or path == ":memory:" or not Path(path).is_file()
+
+
+def _engine(url: str) -> Engine:
+    """A read-only engine for a database that :func:`_no_database` did not rule out."""
+    from sqlalchemy import create_engine
+
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
-        if not path or path == ":memory:" or not Path(path).is_file():
-            return None
         return create_engine(f"sqlite:///file:{Path(path).as_posix()}?mode=ro&uri=true")
     connect = {"connect_timeout": 3} if url.startswith("postgresql") else {}
     return create_engine(url, connect_args=connect)
@@ -113,6 +123,10 @@ def _access(settings: Settings, folder: str, licence: str) -> tuple[str, str]:
 def _query(
     session: Session, settings: Settings, product_id: str, family: str, data_type: str
 ) -> tuple[list[Comparable], list[dict[str, str]], int]:
+    from sqlalchemy import func, select
+
+    from mfgdata.db.tables import Product, ProductVersion
+
     newest = (
         select(ProductVersion.product_id, func.max(ProductVersion.version).label("version"))
         .where(ProductVersion.status == "published")
@@ -182,18 +196,21 @@ def library_comparables(
             **found,
         )
 
+    if _no_database(url):
+        return lookup(
+            "no_database",
+            "데이터 라이브러리 DB가 아직 없습니다",
+            "there is no data library database yet",
+        )
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.orm import Session
+
     problem: str | None = None
     engine: Engine | None = None
     try:
         engine = _engine(url)
     except (SQLAlchemyError, ImportError) as e:  # a bad URL or a driver that is not installed
         problem = type(e).__name__
-    if engine is None and problem is None:
-        return lookup(
-            "no_database",
-            "데이터 라이브러리 DB가 아직 없습니다",
-            "there is no data library database yet",
-        )
     if engine is not None:
         try:
             with Session(engine) as session:

@@ -24,8 +24,10 @@ raises either.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from mfgdata.quality.measures import Measure
@@ -251,6 +253,20 @@ def grade(value: float, measures: Sequence[Measure] = ()) -> str:
 def meets_registration_grade(grade: str, required: str = "B") -> bool:
     """True when ``grade`` is ``required`` or better (A > B > C > F)."""
     return ORDER.index(grade) <= ORDER.index(required)
+
+
+DEFAULT_REGISTRATION_GRADE = "B"
+
+
+def registration_grade(folder: Path) -> str:
+    """The grade a product needs to be published (from its quality.json scheme)."""
+    try:
+        quality = json.loads((folder / "quality.json").read_text(encoding="utf-8"))
+        return str(
+            quality.get("scheme", {}).get("registration_grade") or DEFAULT_REGISTRATION_GRADE
+        )
+    except (OSError, ValueError):
+        return DEFAULT_REGISTRATION_GRADE
 
 
 RULE_KO = (

@@ -17,10 +17,12 @@ from __future__ import annotations
 import math
 import re
 from functools import lru_cache
-
-import pint
+from typing import TYPE_CHECKING
 
 from mfgdata.errors import RecipeError
+
+if TYPE_CHECKING:  # pint is imported by the first registry() call, not by the recipe's import
+    import pint
 
 ROTATION = "revolution / minute"
 _ALIASES = {
@@ -53,6 +55,8 @@ _CHARS = {"㎜": "mm", "㎝": "cm", "㎞": "km", "㎏": "kg", "㎎": "mg", "㎖"
 @lru_cache(maxsize=1)
 def registry() -> pint.UnitRegistry:  # type: ignore[type-arg]
     """One shared registry (pint's default definitions plus ``kscmh``)."""
+    import pint
+
     ureg: pint.UnitRegistry = pint.UnitRegistry()  # type: ignore[type-arg]
     ureg.define("kscmh = 1000 * meter ** 3 / hour")
     return ureg
@@ -96,6 +100,8 @@ def _is_rotation(u: pint.Unit) -> bool:
 
 def linear(src: str, dst: str, column: str) -> tuple[float, float]:
     """(scale, offset) such that ``value_in_dst = scale * value_in_src + offset``."""
+    import pint
+
     ureg = registry()
     (ref_a, pint_a), (ref_b, pint_b) = reference(src), reference(dst)
     if ref_a != ref_b:

@@ -10,6 +10,9 @@
 - Headers write units as phrases: ``(kg in a m^3 mixture)`` is kg/m³, ``(MPa, megapascals)`` is
   MPa (``unit_phrase``). One symbol can name two units (``g``: gram, or standard gravity on a
   vibration): ``readings`` lists both and the matcher keeps the one the property's kind needs.
+
+pint is imported by the first ``registry()`` call: a table whose headers name no unit never pays
+for it.
 """
 
 from __future__ import annotations
@@ -17,8 +20,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from typing import Any
-
-import pint
 
 from mfgdata.semantics.dictionary import Dictionary, UnitDef, nfkc
 from mfgdata.semantics.errors import UnitError
@@ -36,6 +37,8 @@ _GLOSSED = re.compile(r"^(?P<unit>[^,;]+?)\s*(?:[,;]|\s-\s)\s*[A-Za-z ]+$")
 
 @lru_cache(maxsize=1)
 def registry() -> Any:
+    import pint
+
     ureg: Any = pint.UnitRegistry()
     ureg.define("kscmh = 1000 * meter ** 3 / hour")
     return ureg

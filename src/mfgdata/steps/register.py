@@ -10,19 +10,21 @@ job calls ``register_product(out, session=..., owner_org=...)``.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
-from sqlalchemy.orm import Session
 
-from mfgdata.catalog.metadata import ProductMeta
-from mfgdata.catalog.register import register_product as _register
-from mfgdata.catalog.workflow import registration_grade
-from mfgdata.db.tables import Organisation, ProductVersion, User
 from mfgdata.pipeline.context import RunContext
 from mfgdata.pipeline.results import QualityResult
 from mfgdata.pipeline.step import StepResult
 from mfgdata.quality.findings import Finding
-from mfgdata.quality.score import meets_registration_grade
+from mfgdata.quality.score import meets_registration_grade, registration_grade
+
+if TYPE_CHECKING:  # the catalog (SQLAlchemy) is imported by register_product, not by the build
+    from sqlalchemy.orm import Session
+
+    from mfgdata.catalog.metadata import ProductMeta
+    from mfgdata.db.tables import Organisation, ProductVersion, User
 
 #: files the library reads (grade and score, price, rows and columns, title and licence)
 LIBRARY_FILES = ("quality.json", "pricing.json", "datapackage.json")
@@ -88,6 +90,8 @@ def register_product(
     product_id: str | None = None,
 ) -> ProductVersion:
     """Register a finished product folder (after ``build`` returned); see catalog.register."""
+    from mfgdata.catalog.register import register_product as _register
+
     return _register(
         product_dir,
         session=session,

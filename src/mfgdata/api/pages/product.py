@@ -22,10 +22,10 @@ from mfgdata.catalog.licences import LICENCES
 from mfgdata.catalog.orders import OPEN
 from mfgdata.catalog.proposal import Proposal, propose
 from mfgdata.catalog.register import version_folder
-from mfgdata.catalog.workflow import deletable_from, registration_grade
+from mfgdata.catalog.workflow import deletable_from
 from mfgdata.db.repositories.products import get_version, list_versions
 from mfgdata.db.tables import AccessRequest, Order, ProductVersion, utcnow
-from mfgdata.quality.score import meets_registration_grade
+from mfgdata.quality.score import meets_registration_grade, registration_grade
 
 router = APIRouter(include_in_schema=False)
 
