@@ -18,7 +18,7 @@ from typing import Any
 import polars as pl
 
 from mfgdata.quality.datacolumns import FLAG_SUFFIX
-from mfgdata.recipe import ffill, hampel, model
+from mfgdata.recipe import bounds, ffill, model
 from mfgdata.recipe.state import SCRATCH, ColumnMeta, State
 
 #: Cells (rows x columns) planned in one batch; with ``rows`` unknown, ``DEFAULT_COLUMNS``. At 1M
@@ -91,8 +91,6 @@ def _bounds(
     s: State, cols: list[str], method: model.Iqr | model.Zscore | model.Hampel
 ) -> pl.LazyFrame:
     """The frame with scratch bounds ``low<i>``/``high<i>`` of each column (as ``clean``)."""
-    from mfgdata.recipe.scale import MAD_SCALE, SIGMA, column_scales
-
     low = [f"{SCRATCH}low{i}" for i in range(len(cols))]
     high = [f"{SCRATCH}high{i}" for i in range(len(cols))]
     xs = [pl.col(c).cast(pl.Float64) for c in cols]
@@ -112,40 +110,20 @@ def _bounds(
             for i, (mean, sd) in enumerate(ms)
             for e in ((mean - t * sd).alias(low[i]), (mean + t * sd).alias(high[i]))
         )
-    w, n = method.window, method.n_sigmas
-    hw = f"{SCRATCH}hw"  # every column's window statistics, from one pass (hampel.py)
-    sc = f"{SCRATCH}sc"  # every column's robust scale, from one pass (scale.py)
-    med = [f"{SCRATCH}med{i}" for i in range(len(cols))]
-    sig = [f"{SCRATCH}sigma{i}" for i in range(len(cols))]
-    idx = range(len(cols))
+    hb = f"{SCRATCH}hb"  # every column's bounds, from one pass (bounds.py)
     return (
         s.lf.with_columns(
-            hampel.windows_expr(xs, s.entity(), w).alias(hw),
-            column_scales(xs, s.entity()).alias(sc),
+            bounds.hampel_bounds(xs, s.entity(), method.window, method.n_sigmas).alias(hb)
         )
         .with_columns(
             e
-            for i, x in enumerate(xs)
+            for i in range(len(cols))
             for e in (
-                pl.col(hw).struct.field(f"{hampel.MED}{i}").alias(med[i]),
-                pl.col(sc).struct.field(f"{SIGMA}{i}").alias(sig[i]),
+                pl.col(hb).struct.field(f"{bounds.LOW}{i}").alias(low[i]),
+                pl.col(hb).struct.field(f"{bounds.HIGH}{i}").alias(high[i]),
             )
         )
-        .with_columns(
-            pl.max_horizontal(
-                MAD_SCALE * pl.col(hw).struct.field(f"{hampel.MAD}{i}"), pl.col(sig[i])
-            ).alias(sig[i])
-            for i in idx
-        )
-        .with_columns(
-            e
-            for i in idx
-            for e in (
-                (pl.col(med[i]) - n * pl.col(sig[i])).alias(low[i]),
-                (pl.col(med[i]) + n * pl.col(sig[i])).alias(high[i]),
-            )
-        )
-        .drop(hw, sc, *med, *sig)
+        .drop(hb)
     )
 
 
