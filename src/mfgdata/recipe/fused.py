@@ -18,7 +18,7 @@ from typing import Any
 import polars as pl
 
 from mfgdata.quality.datacolumns import FLAG_SUFFIX
-from mfgdata.recipe import hampel, model
+from mfgdata.recipe import bounds, ffill, model
 from mfgdata.recipe.state import SCRATCH, ColumnMeta, State
 
 #: Cells (rows x columns) planned in one batch; with ``rows`` unknown, ``DEFAULT_COLUMNS``. At 1M
@@ -46,49 +46,51 @@ def gap_limited(s: State, column: str, filled: pl.Expr, max_gap: int, run: str) 
 
 
 def missing(s: State, op: model.Missing) -> None:
-    """Constant, forward fill (limit, max_gap) or time interpolation of every listed column."""
+    """Constant, forward fill (limit, max_gap) or time interpolation of every listed column; the
+    forward fills of a batch from one NumPy pass over its null rows (``ffill.py``)."""
+    ff = f"{SCRATCH}ff"
     for batch in batches(s, list(op.columns)):
-        runs: list[pl.Expr] = []
+        scratch: list[pl.Expr] = []
         fills: list[pl.Expr] = []
-        wases: list[pl.Expr] = []
         entries: list[tuple[str, dict[str, pl.Expr], dict[str, Any]]] = []
-        for c in batch:
+        forward = {c: p for c in batch if isinstance(p := op.columns[c], model.ForwardFill)}
+        if forward:
+            rules = [(p.limit, p.max_gap) for p in forward.values()]
+            types = [s.schema[c] for c in forward]
+            scratch.append(ffill.fills_expr(list(forward), types, rules, s.entity()).alias(ff))
+        for i, c in enumerate(batch):
             pol, x = op.columns[c], pl.col(c)
             extra: dict[str, Any] = {"policy": pol.policy}
             if isinstance(pol, model.Constant):
                 filled = x.fill_null(pl.lit(pol.value))
             elif isinstance(pol, model.ForwardFill):
-                filled = s.over(x.forward_fill(limit=pol.limit))
+                filled = pl.col(ff).struct.field(f"{ffill.FIELD}{list(forward).index(c)}")
                 extra.update(limit=pol.limit, max_gap=pol.max_gap)
             else:
                 assert isinstance(pol, model.Interpolate)  # ``clean`` keeps the drop policy
                 s.numeric(c)
                 filled = s.over(x.interpolate_by(s.time()))
                 extra.update(max_gap=pol.max_gap)
-            max_gap = getattr(pol, "max_gap", None)
-            if max_gap is not None:
-                run = f"{SCRATCH}run{len(runs)}"
-                runs.append(s.over(x.is_null().rle_id()).alias(run))
-                filled = gap_limited(s, c, filled, max_gap, run)
-            was = f"{SCRATCH}was{len(wases)}"
-            wases.append(x.is_null().alias(was))
+                if pol.max_gap is not None:
+                    run = f"{SCRATCH}run{i}"
+                    scratch.append(s.over(x.is_null().rle_id()).alias(run))
+                    filled = gap_limited(s, c, filled, pol.max_gap, run)
+            was = f"{SCRATCH}was{i}"
+            scratch.append(x.is_null().alias(was))
             changed = pl.col(was) & pl.col(c).is_not_null()  # on the filled frame
             counts = {"rows_affected": changed, "cells_affected": changed}
             entries.append((c, counts, {k: v for k, v in extra.items() if v is not None}))
             fills.append(filled.alias(c))
         # the fills are computed once: the counts read the filled frame and the null marks
-        filled_lf = s.lf.with_columns(*runs, *wases).with_columns(fills).cache()
+        filled_lf = s.lf.with_columns(scratch).with_columns(fills).cache()
         s.record_columns(entries, filled_lf)
-        scratch = [f"{SCRATCH}run{i}" for i in range(len(runs))]
-        s.refresh(filled_lf.drop(*scratch, *[f"{SCRATCH}was{i}" for i in range(len(wases))]))
+        s.refresh(filled_lf.drop(e.meta.output_name() for e in scratch))
 
 
 def _bounds(
     s: State, cols: list[str], method: model.Iqr | model.Zscore | model.Hampel
 ) -> pl.LazyFrame:
     """The frame with scratch bounds ``low<i>``/``high<i>`` of each column (as ``clean``)."""
-    from mfgdata.recipe.scale import MAD_SCALE, SIGMA, column_scales
-
     low = [f"{SCRATCH}low{i}" for i in range(len(cols))]
     high = [f"{SCRATCH}high{i}" for i in range(len(cols))]
     xs = [pl.col(c).cast(pl.Float64) for c in cols]
@@ -108,40 +110,20 @@ def _bounds(
             for i, (mean, sd) in enumerate(ms)
             for e in ((mean - t * sd).alias(low[i]), (mean + t * sd).alias(high[i]))
         )
-    w, n = method.window, method.n_sigmas
-    hw = f"{SCRATCH}hw"  # every column's window statistics, from one pass (hampel.py)
-    sc = f"{SCRATCH}sc"  # every column's robust scale, from one pass (scale.py)
-    med = [f"{SCRATCH}med{i}" for i in range(len(cols))]
-    sig = [f"{SCRATCH}sigma{i}" for i in range(len(cols))]
-    idx = range(len(cols))
+    hb = f"{SCRATCH}hb"  # every column's bounds, from one pass (bounds.py)
     return (
         s.lf.with_columns(
-            hampel.windows_expr(xs, s.entity(), w).alias(hw),
-            column_scales(xs, s.entity()).alias(sc),
+            bounds.hampel_bounds(xs, s.entity(), method.window, method.n_sigmas).alias(hb)
         )
         .with_columns(
             e
-            for i, x in enumerate(xs)
+            for i in range(len(cols))
             for e in (
-                pl.col(hw).struct.field(f"{hampel.MED}{i}").alias(med[i]),
-                pl.col(sc).struct.field(f"{SIGMA}{i}").alias(sig[i]),
+                pl.col(hb).struct.field(f"{bounds.LOW}{i}").alias(low[i]),
+                pl.col(hb).struct.field(f"{bounds.HIGH}{i}").alias(high[i]),
             )
         )
-        .with_columns(
-            pl.max_horizontal(
-                MAD_SCALE * pl.col(hw).struct.field(f"{hampel.MAD}{i}"), pl.col(sig[i])
-            ).alias(sig[i])
-            for i in idx
-        )
-        .with_columns(
-            e
-            for i in idx
-            for e in (
-                (pl.col(med[i]) - n * pl.col(sig[i])).alias(low[i]),
-                (pl.col(med[i]) + n * pl.col(sig[i])).alias(high[i]),
-            )
-        )
-        .drop(hw, sc, *med, *sig)
+        .drop(hb)
     )
 
 

@@ -98,6 +98,7 @@ class Layout:
             self.order = np.arange(n)
             pos = self.order
             glen = np.full(n, n)
+            starts, sizes = np.array([0]), np.array([n])
         else:
             small = groups.astype(np.uint16) if groups.max(initial=0) < 2**16 else groups
             self.order = np.argsort(small, kind="stable")  # a radix sort on small integers
@@ -107,6 +108,8 @@ class Layout:
             pos = np.arange(n) - np.repeat(starts, sizes)
             glen = np.repeat(sizes, sizes)
         self.n, self.w, self.pos, self.glen = n, w, pos, glen
+        self.grouped = groups is not None
+        self.starts, self.ends = starts, starts + sizes  # each entity's rows in this order
         self.edge = (pos < w) | (pos >= glen - w)
 
 
@@ -117,8 +120,16 @@ def window_stats(
     ``layout``: the groups' :class:`Layout`, when several columns share it."""
     n = x.size
     lay = layout or Layout(groups, n, w)
-    order, pos, glen = lay.order, lay.pos, lay.glen
-    xs = np.where(np.isnan(x), np.inf, x)[order]
+    med, mad = sorted_stats(np.where(np.isnan(x), np.inf, x)[lay.order], lay)
+    out_med, out_mad = np.empty(n), np.empty(n)
+    out_med[lay.order], out_mad[lay.order] = med, mad
+    return out_med, out_mad
+
+
+def sorted_stats(xs: np.ndarray, lay: Layout) -> tuple[np.ndarray, np.ndarray]:
+    """(median, MAD) of each row's window, both in the layout's order, of ``xs``: the values in
+    that order, +inf where missing."""
+    n, w, pos, glen = lay.n, lay.w, lay.pos, lay.glen
     padded = np.concatenate((np.full(w, np.inf), xs, np.full(w, np.inf)))
     med = np.empty(n)
     mad = np.empty(n)
@@ -154,9 +165,7 @@ def window_stats(
         with np.errstate(invalid="ignore"):
             devs = [np.where(c != np.inf, np.abs(c - centre), np.inf) for c in cols]
         mad[a + rows] = _median(devs, count)
-    out_med, out_mad = np.empty(n), np.empty(n)
-    out_med[order], out_mad[order] = med, mad
-    return out_med, out_mad
+    return med, mad
 
 
 def _lists(df: pl.DataFrame, w: int, name: str) -> pl.Series:

@@ -29,10 +29,10 @@ def _median(v: np.ndarray) -> float:
     n = v.size
     if n == 0:
         return float("nan")
+    part = np.partition(v, n // 2)
     if n % 2:
-        return float(np.partition(v, n // 2)[n // 2])
-    part = np.partition(v, [n // 2 - 1, n // 2])
-    lo, hi = part[n // 2 - 1], part[n // 2]
+        return float(part[n // 2])
+    lo, hi = part[: n // 2].max(), part[n // 2]  # the largest of the lower half: one selection
     return float(lo if lo == hi else 0.5 * (hi - lo) + lo)
 
 
@@ -56,12 +56,7 @@ def _mads(x: np.ndarray, ent: _Entities) -> np.ndarray | None:
     """Per row, its entity's MAD of ``x`` (NaN = missing) by NumPy selection, or None when an
     entity has no value (then :func:`column_scale`'s own expression decides)."""
     order, starts, ends = ent.order, ent.starts, ent.ends
-    xs = x if order is None else x[order]
-    mads = np.empty(starts.size)
-    for k, (a, b) in enumerate(zip(starts, ends, strict=True)):
-        v = xs[a:b]
-        v = v[~np.isnan(v)]
-        mads[k] = _median(np.abs(v - _median(v)))
+    mads = entity_mads(x if order is None else x[order], starts, ends)
     if np.isnan(mads).any():
         return None
     spread = np.repeat(mads, ends - starts)
@@ -70,6 +65,17 @@ def _mads(x: np.ndarray, ent: _Entities) -> np.ndarray | None:
     out = np.empty(x.size)
     out[order] = spread
     return out
+
+
+def entity_mads(xs: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Each entity's MAD of ``xs`` (NaN = missing; the rows of entity ``k`` are
+    ``xs[starts[k]:ends[k]]``) with Polars' median formula; NaN for an entity without values."""
+    mads = np.empty(starts.size)
+    for k, (a, b) in enumerate(zip(starts, ends, strict=True)):
+        v = xs[a:b]
+        v = v[~np.isnan(v)]
+        mads[k] = _median(np.abs(v - _median(v)))
+    return mads
 
 
 def _scales(s: pl.Series, columns: int) -> pl.Series:
