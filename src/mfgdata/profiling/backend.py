@@ -22,7 +22,10 @@ narwhals cannot express on both:
   table order, as a Polars frame (two columns and a row number: the time profile's own frame);
   on Spark ordered by the row-order column, so the row numbers are consecutive positions.
 - :func:`collect_all`: several small queries (Polars: one ``collect_all``).
-- :func:`set_sorted`: Polars' sorted flag (a faster group-by on a time-ordered table).
+- :func:`bucket_stats` (Polars; the time-series charts): min, max and the exact sum of each
+  column per time bucket, with numpy on one column at a time (the rows in bucket order, each
+  bucket a run: ``reduceat``) instead of a group-by over a Decimal cast (0.7 -> 0.4 CPU-s for 20
+  columns x 1M rows); Spark aggregates the same in a group-by (``charts.downsample``).
 
 Epoch microseconds of a time column: ``quality.backend.epoch_us`` (the checks' own).
 """
@@ -219,11 +222,89 @@ def time_rows(frame: Any, time_column: str, id_column: str | None) -> pl.DataFra
     return out.with_row_index("row")
 
 
-def set_sorted(frame: nw.LazyFrame[Any], column: str) -> nw.LazyFrame[Any]:
-    """Polars: mark ``column`` sorted (its group-by then takes the sorted path); Spark: as is."""
-    if not is_polars(frame):
-        return frame
-    out: nw.LazyFrame[Any] = nw.from_native(
-        frame.to_native().with_columns(pl.col(column).set_sorted())
-    )
-    return out
+#: rows of a column converted at a time in :func:`bucket_stats` (bounds its temporaries)
+BUCKET_CHUNK = 1 << 20
+
+
+def _bucket_runs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The first position of each run of equal ``keys`` (sorted) and the run's key."""
+    if not len(keys):
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    return starts, keys[starts]
+
+
+def bucket_stats(
+    frame: nw.LazyFrame[Any],
+    bucket: nw.Expr,
+    columns: Sequence[str],
+    exact: Mapping[str, tuple[float, int]],
+    *,
+    time_sorted: bool = False,
+) -> pl.DataFrame:
+    """Per non-null ``bucket`` (an integer expression; ascending in row order with
+    ``time_sorted``): ``_bucket`` and, for the ``i``-th column of ``columns`` (as Float64),
+    ``{i}_min`` and ``{i}_max`` (NaN and null skipped, as Polars' min/max), ``{i}_n`` and
+    ``{i}_sum``:
+
+    - with ``exact[column] = (limit, scale)``: the exact sum, unscaled (Int128), of
+      round(x * 10^scale) over the values ``|x| <= limit`` (ties to even: Polars' cast of a float
+      to ``Decimal(38, scale)``, bit for bit), and their count;
+    - without: the Float64 sum of the non-null values (NaN propagating) and their count.
+
+    Polars only: one read of the bucket, then one read of each column, the rows in bucket order
+    (each bucket a run: numpy ``reduceat``); memory is one column and ``BUCKET_CHUNK`` rows of
+    temporaries. An exact sum is two int64 sums per bucket (the low 32 bits of each integer, and
+    the rest), joined as Python integers."""
+    native = frame.to_native()
+    b = collect(nw.from_native(native).select(bucket.alias("_b"))).to_series()
+    idx: np.ndarray | None = None
+    if b.null_count():
+        idx = np.flatnonzero(b.is_not_null().to_numpy())
+    keys = b.drop_nulls().cast(pl.Int64).to_numpy()
+    if not time_sorted:
+        order = np.argsort(keys, kind="stable")
+        keys = keys[order]
+        idx = order if idx is None else idx[order]
+    chunks = [(lo, min(lo + BUCKET_CHUNK, len(keys))) for lo in range(0, len(keys), BUCKET_CHUNK)]
+    runs = [_bucket_runs(keys[lo:hi]) for lo, hi in chunks]
+    # a bucket cut by a chunk's end is a run of both chunks: the runs of the chunks' runs
+    starts, buckets = _bucket_runs(np.concatenate([k for _, k in runs] or [keys]))
+    out: dict[str, Any] = {"_bucket": pl.Series(buckets, dtype=pl.Int64)}
+    for i, c in enumerate(columns):
+        s = collect(nw.from_native(native).select(nw.col(c).cast(nw.Float64))).to_series()
+        values = s.fill_null(np.nan).to_numpy()  # no copy (to_numpy of nulls: 3x slower)
+        nulls = s.is_null().to_numpy() if c not in exact else None
+        got: dict[str, list[np.ndarray]] = {k: [] for k in ("min", "max", "n", "sum", "high")}
+        for (lo, hi), (at, _) in zip(chunks, runs, strict=True):
+            a = values[lo:hi] if idx is None else values[idx[lo:hi]]
+            got["min"].append(np.fmin.reduceat(a, at))
+            got["max"].append(np.fmax.reduceat(a, at))
+            if nulls is None:
+                limit, scale = exact[c]
+                with np.errstate(invalid="ignore"):
+                    keep = np.abs(a) <= limit
+                v = np.rint(np.where(keep, a, 0.0) * float(10**scale))
+                high = np.floor(v * 2.0**-32)  # exact: v is an integer below 2^67
+                got["sum"].append(np.add.reduceat((v - high * 2.0**32).astype(np.int64), at))
+                got["high"].append(np.add.reduceat(high.astype(np.int64), at))
+            else:
+                keep = ~(nulls[lo:hi] if idx is None else nulls[idx[lo:hi]])
+                got["sum"].append(np.add.reduceat(np.where(keep, a, 0.0), at))
+            got["n"].append(np.add.reduceat(keep, at, dtype=np.int64))
+        if not chunks:
+            out.update({f"{i}_{k}": pl.Series([], dtype=pl.Float64) for k in ("min", "max", "sum")})
+            out[f"{i}_n"] = pl.Series([], dtype=pl.Int64)
+            continue
+        per = {k: np.concatenate(v) for k, v in got.items() if v}
+        out[f"{i}_min"] = np.fmin.reduceat(per["min"], starts)
+        out[f"{i}_max"] = np.fmax.reduceat(per["max"], starts)
+        out[f"{i}_n"] = np.add.reduceat(per["n"], starts)
+        total = np.add.reduceat(per["sum"], starts)
+        if nulls is None:
+            high = np.add.reduceat(per["high"], starts)
+            exact_sum = [int(h) * 2**32 + int(t) for h, t in zip(high, total, strict=True)]
+            out[f"{i}_sum"] = pl.Series(exact_sum, dtype=pl.Int128)
+        else:
+            out[f"{i}_sum"] = total
+    return pl.DataFrame(out)

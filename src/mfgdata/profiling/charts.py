@@ -1,12 +1,13 @@
 """Vega-Lite specs for the profile section: histograms (pre-binned) and downsampled time series.
 
 Chart data is always inline and bounded: a histogram carries its bins, a time series at most
-``MAX_POINTS`` buckets (min/mean/max per bucket, computed lazily by integer bucketing of the epoch),
+``MAX_POINTS`` buckets (min/mean/max per bucket, by integer bucketing of the epoch),
 and at most ``MAX_SERIES`` time-series charts are drawn.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -67,44 +68,29 @@ def _scale(magnitude: float | None) -> int | None:
     return max(0, min(37, 18 - math.ceil(math.log10(magnitude))))
 
 
-def exact_sum(
-    x: nw.Expr, magnitude: float | None, *, unscaled: bool = False
-) -> tuple[nw.Expr, nw.Expr] | None:
-    """The exact sum and count of ``x`` as a 38-digit decimal keeping 18 significant digits of
-    the column's largest magnitude (``None`` without a finite magnitude, or above
-    ``EXACT_MAX``): the streaming engine adds a group's parts in any order, and a float sum then
-    differs in its last bits from run to run (230.263 / 230.262 in the demo's report); Spark's
-    decimal sum is exact too.
+def exact_sum(x: nw.Expr, magnitude: float | None) -> tuple[nw.Expr, nw.Expr] | None:
+    """Spark's exact sum and count of ``x`` per bucket (``None`` without a finite magnitude, or
+    above ``EXACT_MAX``): the unscaled sum of round(x * 10^scale) as a 38-digit decimal,
+    keeping 18 significant digits of the column's largest magnitude, to be scaled on the driver
+    (:func:`scaled`). Polars computes the same integers with numpy
+    (:func:`~mfgdata.profiling.backend.bucket_stats`), so both engines add the same decimals.
 
-    A float becomes its decimal as Polars casts it: round(x * 10^scale). ``unscaled`` (Spark,
-    whose own cast rounds the float's binary expansion instead): the sum of those integers, to be
-    scaled on the driver (:func:`scaled`), so both engines add the same decimals."""
+    Why exact: the streaming engine adds a group's parts in any order, and a float sum then
+    differs in its last bits from run to run (230.263 / 230.262 in the demo's report)."""
     scale = _scale(magnitude)
-    if scale is None:
+    if scale is None or magnitude is None:
         return None
     # NaN, infinities and anything above the magnitude are no measurement (and no decimal)
     kept = nw.when(x.abs() <= magnitude).then(x)
-    if unscaled:
-        d = (kept * float(10**scale)).round(0).cast(nw.Decimal(38, 0))
-    else:
-        d = kept.cast(nw.Decimal(38, scale))
+    d = (kept * float(10**scale)).round(0).cast(nw.Decimal(38, 0))
     return d.sum(), d.count()
 
 
 def scaled(values: pl.Series, magnitude: float | None) -> pl.Series:
-    """An ``unscaled`` :func:`exact_sum` as the decimal it stands for (exact)."""
+    """An unscaled exact sum (integers) as the decimal it stands for (exact)."""
     scale = _scale(magnitude) or 0
     out = [None if v is None else Decimal(int(v)).scaleb(-scale) for v in values.to_list()]
     return pl.Series(values.name, out, dtype=pl.Decimal(38, scale))
-
-
-def exact_mean(x: nw.Expr, magnitude: float | None) -> nw.Expr:
-    """The mean from :func:`exact_sum` (the float mean without one)."""
-    parts = exact_sum(x, magnitude)
-    if parts is None:
-        return x.mean()
-    total, n = parts
-    return nw.when(n > 0).then(total.cast(nw.Float64) / n)
 
 
 def _mean_of(total: str, n: str) -> pl.Expr:
@@ -129,39 +115,52 @@ def downsample(
     Polars lazy frame or a SparkFrame.
 
     ``time_sorted``: the time column never decreases in file order (checked by the time profile),
-    so the buckets arrive sorted and the group-by takes Polars' faster sorted path.
+    so the rows are already in bucket order (Polars: no sort).
     ``magnitudes``: each column's largest absolute value (the profile's min/max); with it the
-    bucket means come from exact sums (``exact_mean``), so the report has the same bytes on
-    every run (and on either engine). NaN: Polars' min/max skip it, and the exact mean too; a
-    Spark table holds none (its ingest refuses NaN as a non-parsable value).
+    bucket means come from exact sums (:func:`exact_sum` on Spark, ``backend.bucket_stats`` on
+    Polars: the same integers), so the report has the same bytes on every run (and on either
+    engine). NaN: min/max skip it, and the exact mean too; a Spark table holds none (its ingest
+    refuses NaN as a non-parsable value).
     """
     magnitudes = magnitudes or {}
     if not columns:
         return {}
     width = max(math.ceil((end_us - start_us + 1) / MAX_POINTS), 1)
     lf = epoch_us(backend.lazy(frame), time_column, "_us")
-    bucket = ((nw.col("_us") - start_us) // width).alias("_bucket")
-    aggs, means, unscaled = [], [], []
-    polars = backend.is_polars(lf)
-    for i, c in enumerate(columns):
-        x = nw.col(c)
-        parts = exact_sum(x, magnitudes.get(c), unscaled=not polars)
-        if parts is None:
+    bucket = (nw.col("_us") - start_us) // width
+    exact = {
+        c: m for c in columns if (m := magnitudes.get(c)) is not None and _scale(m) is not None
+    }
+    if backend.is_polars(lf):
+        limits = {c: (m, _scale(m) or 0) for c, m in exact.items()}
+        df = backend.bucket_stats(lf, bucket, columns, limits, time_sorted=time_sorted)
+        # the float mean of a column without an exact sum: its sum / count
+        df = df.with_columns(
+            pl.when(pl.col(f"{i}_n") > 0)
+            .then(pl.col(f"{i}_sum") / pl.col(f"{i}_n"))
+            .alias(f"{i}_mean")
+            for i, c in enumerate(columns)
+            if c not in exact
+        )
+    else:
+        aggs = []
+        for i, c in enumerate(columns):
+            x = nw.col(c)
+            parts = exact_sum(x, exact.get(c))
             mean = [x.mean().alias(f"{i}_mean")]
-        else:
-            mean = [parts[0].alias(f"{i}_sum"), parts[1].alias(f"{i}_n")]
-            means.append(_mean_of(f"{i}_sum", f"{i}_n").alias(f"{i}_mean"))
-            unscaled.append((f"{i}_sum", magnitudes.get(c)))
-        aggs += [x.min().alias(f"{i}_min"), *mean, x.max().alias(f"{i}_max")]
-    values = [nw.col(c).cast(nw.Float64) for c in columns]
-    q = lf.select(bucket, *values).drop_nulls("_bucket")
-    if time_sorted:
-        q = backend.set_sorted(q, "_bucket")
-    df = backend.collect(q.group_by("_bucket").agg(*aggs).sort("_bucket"))
-    if not polars and unscaled:
-        df = df.with_columns([scaled(df[name], m) for name, m in unscaled])
-    if means:
-        df = df.with_columns(means)
+            if parts is not None:
+                mean = [parts[0].alias(f"{i}_sum"), parts[1].alias(f"{i}_n")]
+            aggs += [x.min().alias(f"{i}_min"), *mean, x.max().alias(f"{i}_max")]
+        values = [nw.col(c).cast(nw.Float64) for c in columns]
+        q = lf.select(bucket.alias("_bucket"), *values).drop_nulls("_bucket")
+        df = backend.collect(q.group_by("_bucket").agg(*aggs).sort("_bucket"))
+    sums = [(f"{i}_sum", m) for i, c in enumerate(columns) if (m := exact.get(c)) is not None]
+    df = df.with_columns([scaled(df[name], m) for name, m in sums])
+    df = df.with_columns(
+        _mean_of(f"{i}_sum", f"{i}_n").alias(f"{i}_mean")
+        for i, c in enumerate(columns)
+        if c in exact
+    )
     out: dict[str, list[dict[str, Any]]] = {c: [] for c in columns}
     for row in df.iter_rows(named=True):
         stamp = clock.iso(start_us + int(row["_bucket"]) * width)
@@ -179,9 +178,11 @@ def downsample(
     return out
 
 
+@functools.lru_cache(maxsize=4 * MAX_POINTS)
 def wall_clock(stamp: str | None) -> str | None:
     """``2024-03-01T08:00:00+09:00`` → ``2024-03-01T08:00:00Z``: the local wall time, drawn on a
-    UTC scale so that every browser shows the plant's clock."""
+    UTC scale so that every browser shows the plant's clock (cached: every series of a profile
+    has the same stamps)."""
     if stamp is None:
         return None
     return datetime.fromisoformat(stamp).replace(tzinfo=None).isoformat() + "Z"
