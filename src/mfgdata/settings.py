@@ -66,6 +66,14 @@ class Settings(BaseSettings):
         default=None,
         description="Spark master URL for --engine spark (default local[2]; spark://host:7077).",
     )
+    spark_scratch: str | None = Field(
+        default=None,
+        description="Hadoop URI of a folder the Spark cluster and the driver both reach "
+        "(hdfs://..., s3a://..., file:///shared/nfs/...) where each build writes its scratch "
+        "files, in its own mfgdata-<run id> folder removed when the build ends; needed when the "
+        "workers run on other machines. Default: the build's local work folder (local mode, one "
+        "host).",
+    )
     spark_group_max_rows: int = Field(
         default=5_000_000,
         ge=1,

@@ -26,3 +26,12 @@ def test_unknown_engine_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as e:
         build_options(["a.csv"], tmp_path / "out", {"engine": "dask"})
     assert "dask" in e.value.en and "dask" in e.value.ko
+
+
+def test_spark_scratch_option_and_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    opts = build_options(["a.csv"], tmp_path / "out", {"spark_scratch": "hdfs://nn:8020/tmp"})
+    assert opts.spark_scratch == "hdfs://nn:8020/tmp"
+    assert build_options(["a.csv"], tmp_path / "out").spark_scratch is None
+    assert Settings().spark_scratch is None
+    monkeypatch.setenv("MFGDATA_SPARK_SCRATCH", "s3a://bucket/scratch")
+    assert Settings().spark_scratch == "s3a://bucket/scratch"

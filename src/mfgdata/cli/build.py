@@ -153,6 +153,14 @@ def build(
         str | None,
         typer.Option(help="Spark 마스터 URL (기본 local[2]) / Spark master URL"),
     ] = None,
+    spark_scratch: Annotated[
+        str | None,
+        typer.Option(
+            help="클러스터와 드라이버가 함께 닿는 임시 폴더 URI (hdfs://, s3a://, file://; 기본: "
+            "로컬 작업 폴더) / scratch folder URI the cluster and the driver both reach "
+            "(default: the local work folder)"
+        ),
+    ] = None,
     register: Annotated[
         bool, typer.Option("--register", help="라이브러리에 초안 등록 / register as a draft")
     ] = False,
@@ -179,6 +187,7 @@ def build(
             "labels": labels,
             "engine": engine,
             "spark_master": spark_master,
+            "spark_scratch": spark_scratch,
         },
     )
     result = _run_with_progress(options)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mfgdata.errors import InputError
+from mfgdata.errors import ConfigError, InputError
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -43,13 +43,18 @@ def _fs(spark: SparkSession, uri: str) -> tuple[Any, Any]:
     return path.getFileSystem(spark._jsc.hadoopConfiguration()), path  # type: ignore[attr-defined]
 
 
-def _unreadable(uri: str, e: Exception) -> InputError:
+def reason(e: Exception) -> str:
+    """Hadoop's reason for a failed call, one line: the Java exception's class and message."""
     text = str(e)
     java = getattr(e, "java_exception", None)
     if java is not None:
         text = f"{java.getClass().getSimpleName()}: {java.getMessage()}"
-    detail = text.splitlines()[0][:200] if text else type(e).__name__
-    if "FileNotFoundException" in text:
+    return text.splitlines()[0][:200] if text else type(e).__name__
+
+
+def _unreadable(uri: str, e: Exception) -> InputError:
+    detail = reason(e)
+    if "FileNotFoundException" in detail:
         return InputError("파일이 없습니다", "the file does not exist", file=uri)
     return InputError(
         f"URI를 읽을 수 없습니다 ({detail})",
@@ -122,3 +127,67 @@ def copy_to_local(spark: SparkSession, uri: str, target: Path) -> Path:
     except Exception as e:
         raise _unreadable(uri, e) from e
     return target
+
+
+def make_folder(spark: SparkSession, uri: str) -> None:
+    """Create the folder ``uri`` and prove it writable: a small file created and deleted in it.
+    An unreachable or unwritable URI is a ko/en :class:`ConfigError` naming it and Hadoop's
+    reason (the folder, if made, is removed again)."""
+    made = False
+    try:
+        fs, path = _fs(spark, uri)
+        if not fs.mkdirs(path):
+            raise OSError(f"mkdirs failed to create {uri}")
+        made = True
+        probe = _jvm(spark).org.apache.hadoop.fs.Path(uri + "/.mfgdata-probe")
+        out = fs.create(probe, True)
+        try:
+            out.write(b"ok")
+        finally:
+            out.close()
+        if not fs.delete(probe, False):
+            raise OSError(f"cannot delete {uri}/.mfgdata-probe")
+    except Exception as e:
+        if made:
+            remove(spark, uri)
+        detail = reason(e)
+        raise ConfigError(
+            f"Spark 임시 폴더에 쓸 수 없습니다 ({detail})",
+            f"cannot write to the Spark scratch folder ({detail})",
+            file=uri,
+        ) from e
+
+
+def remove(spark: SparkSession, uri: str) -> bool:
+    """Remove the folder or file ``uri`` and everything in it (best effort: False when it could
+    not be removed)."""
+    try:
+        fs, path = _fs(spark, uri)
+        return bool(fs.delete(path, True))
+    except Exception:
+        return False
+
+
+def list_names(spark: SparkSession, uri: str) -> list[str]:
+    """The names of the files directly in the folder ``uri`` (no glob: the path is literal)."""
+    try:
+        fs, path = _fs(spark, uri)
+        return sorted(str(st.getPath().getName()) for st in fs.listStatus(path) if st.isFile())
+    except Exception as e:
+        raise _unreadable(uri, e) from e
+
+
+def copy_from_local(spark: SparkSession, source: Path, uri: str) -> str:
+    """The driver's file ``source`` copied to ``uri`` (streamed by Hadoop): ``uri``."""
+    try:
+        fs, path = _fs(spark, uri)
+        local = _jvm(spark).org.apache.hadoop.fs.Path(hadoop_path(source))
+        fs.copyFromLocalFile(False, True, local, path)
+    except Exception as e:
+        detail = reason(e)
+        raise ConfigError(
+            f"Spark 임시 폴더에 쓸 수 없습니다 ({detail})",
+            f"cannot write to the Spark scratch folder ({detail})",
+            file=uri,
+        ) from e
+    return uri

@@ -47,6 +47,8 @@ from mfgdata.frames.uris import Input, is_uri, uri_name
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
+    from mfgdata.engine.scratch import Scratch
+
 
 @dataclass(frozen=True)
 class SparkInput:
@@ -196,12 +198,14 @@ def _excel(
     spark: SparkSession,
     inp: SparkInput,
     index: int,
-    work_dir: Path,
+    scratch: Scratch,
     sheet: str | None,
     infer_rows: int,
     limits: Limits,
 ) -> tuple[Source, Read]:
-    """The sheet read by the Polars engine's reader and written to Parquet for Spark."""
+    """The sheet read by the Polars engine's reader and written to Parquet for Spark (in the
+    build's scratch folder, where the workers read it)."""
+    work_dir = scratch.work
     local = inp.local
     if local is None:
         size = hadoop.status(spark, inp.path).size
@@ -218,14 +222,14 @@ def _excel(
     target = work_dir / f"input-{index}.sheet.parquet"
     src.scan({}).sink_parquet(target)
     source = replace(src, path=inp.local or Path(inp.name))
-    return source, Read("parquet", hadoop.hadoop_path(target), src.names, inp.name)
+    return source, Read("parquet", scratch.put(spark, target), src.names, inp.name)
 
 
 def open_inputs(
     spark: SparkSession,
     inputs: Sequence[SparkInput],
     *,
-    work_dir: Path,
+    scratch: Scratch,
     sheet: str | None,
     infer_rows: int,
     encoding: str | None,
@@ -240,10 +244,10 @@ def open_inputs(
             src = _csv(spark, inp, infer_rows, encoding, limits)
             read = Read("csv", inp.path, src.names, inp.name)
         elif fmt == "parquet":
-            src = _parquet(spark, inp, work_dir, infer_rows, limits)
+            src = _parquet(spark, inp, scratch.work, infer_rows, limits)
             read = Read("parquet", inp.path, [raw for _, raw, _ in src.columns], inp.name)
         elif fmt == "xlsx":
-            src, read = _excel(spark, inp, i, work_dir, sheet, infer_rows, limits)
+            src, read = _excel(spark, inp, i, scratch, sheet, infer_rows, limits)
         else:
             raise InputError(
                 f"Spark 엔진은 CSV, Parquet, 엑셀만 읽습니다 ({fmt}: --engine polars)",

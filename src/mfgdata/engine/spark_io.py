@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 
 from mfgdata.engine import ROW, SparkFrame
 from mfgdata.engine.hadoop import hadoop_path
+from mfgdata.engine.scratch import Scratch
 from mfgdata.engine.spark_inputs import Read, SparkInput, open_inputs
 from mfgdata.errors import InputError
 from mfgdata.frames.limits import Limits
@@ -52,7 +53,7 @@ def plan_table(
     spark: SparkSession,
     inputs: Sequence[SparkInput],
     *,
-    work_dir: Path,
+    scratch: Scratch,
     sheet: str | None,
     timezone: str,
     infer_rows: int,
@@ -71,7 +72,7 @@ def plan_table(
     sources, reads = open_inputs(
         spark,
         inputs,
-        work_dir=work_dir,
+        scratch=scratch,
         sheet=sheet,
         infer_rows=infer_rows,
         encoding=encoding,
@@ -363,13 +364,15 @@ def count(frame: SparkFrame) -> int:
     return int(frame.df.count())
 
 
-def materialise(frame: SparkFrame, path: Path) -> SparkFrame:
-    """Write the frame to Parquet under the build's work dir and read it back, its row-order
-    column renumbered 0, 1, 2, ... (:func:`consecutive`): later steps' evidence rows are the
-    rows of the product table, as on Polars."""
+def materialise(frame: SparkFrame, path: str | Path) -> SparkFrame:
+    """Write the frame to Parquet in the build's scratch folder (a Hadoop path, or a local
+    folder) and read it back, its row-order column renumbered 0, 1, 2, ...
+    (:func:`consecutive`): later steps' evidence rows are the rows of the product table, as on
+    Polars."""
     spark = frame.df.sparkSession
-    frame.df.write.mode("overwrite").parquet(hadoop_path(path))
-    return frame.with_df(consecutive(spark.read.parquet(hadoop_path(path))))
+    uri = hadoop_path(path) if isinstance(path, Path) else path
+    frame.df.write.mode("overwrite").parquet(uri)
+    return frame.with_df(consecutive(spark.read.parquet(uri)))
 
 
 def _offsets(df: DataFrame) -> list[tuple[int, int, int]]:
@@ -407,23 +410,31 @@ def consecutive(df: DataFrame) -> DataFrame:
     return out.select(*df.columns)
 
 
-def write_product_parquet(frame: SparkFrame, path: Path, work: Path) -> None:
+def write_product_parquet(
+    frame: SparkFrame, path: Path, scratch: Scratch, name: str = "product-parts"
+) -> None:
     """``data/table.parquet`` as ONE file with the product's Parquet settings: Spark writes part
-    files in row order, then a streaming Polars sink (the Polars engine's own writer, bounded
+    files in row order into the folder ``name`` of the build's scratch folder, the driver gets
+    them through Hadoop's FileSystem (``Scratch.fetch``: copies, streamed, when the folder is on
+    shared storage), then a streaming Polars sink (the Polars engine's own writer, bounded
     memory) joins them, cast back to the table's Polars schema: same bytes as on Polars."""
     from pyspark.sql import functions as F
 
-    parts_dir = work / "product-parts"
+    spark = frame.df.sparkSession
     ordered = frame.df.orderBy(F.col(ROW))
-    ordered.write.mode("overwrite").parquet(hadoop_path(parts_dir))
-    parts = [p for p in parts_dir.glob("part-*.parquet") if pq.ParquetFile(p).metadata.num_rows]
-    parts.sort(key=lambda p: _first_row(p))
-    if not parts:
-        empty = pl.LazyFrame(schema=dict(frame.schema))
-        write_parquet(empty, path)
-        return
-    scan = pl.scan_parquet(parts)
-    write_parquet(from_spark(scan, frame.schema), path)
+    ordered.write.mode("overwrite").parquet(scratch.uri(name))
+    fetched, copies = scratch.fetch(spark, name)
+    try:
+        parts = [p for p in fetched if pq.ParquetFile(p).metadata.num_rows]
+        parts.sort(key=lambda p: _first_row(p))
+        if not parts:
+            empty = pl.LazyFrame(schema=dict(frame.schema))
+            write_parquet(empty, path)
+            return
+        scan = pl.scan_parquet(parts)
+        write_parquet(from_spark(scan, frame.schema), path)
+    finally:
+        scratch.drop(copies)
 
 
 def _first_row(part: Path) -> int:

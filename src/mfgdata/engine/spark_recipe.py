@@ -244,10 +244,12 @@ class Runner:
         schema: pl.Schema,
         metas: Mapping[str, ColumnMeta],
         file: str,
-        work: Path,
+        work: str | Path,
         group_max_rows: int = 5_000_000,
     ) -> None:
-        self.recipe, self.file, self.work = recipe, file, work
+        self.recipe, self.file = recipe, file
+        #: the folder of the stages: a Hadoop path (the build's scratch folder), or a local one
+        self.work = hadoop_path(work) if isinstance(work, Path) else work
         self.group_max_rows = group_max_rows
         self.at = points(recipe, schema, metas, file)
         self.records: list[dict[str, Any]] = []
@@ -257,10 +259,10 @@ class Runner:
     # -- helpers -------------------------------------------------------------------------
     def _keep(self, df: DataFrame) -> DataFrame:
         """``df`` written to the scratch space and read back (each stage runs once)."""
-        path = self.work / f"stage-{self._stage:03d}"
+        path = f"{self.work}/stage-{self._stage:03d}"
         self._stage += 1
-        df.write.mode("overwrite").parquet(hadoop_path(path))
-        return df.sparkSession.read.parquet(hadoop_path(path))
+        df.write.mode("overwrite").parquet(path)
+        return df.sparkSession.read.parquet(path)
 
     def _check_groups(self, df: DataFrame, id_column: str | None, stage: Stage) -> None:
         """Refuse a stage whose largest entity exceeds ``group_max_rows`` (one worker holds it)."""

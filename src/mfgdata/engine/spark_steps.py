@@ -22,7 +22,15 @@ from typing import Any
 
 import polars as pl
 
-from mfgdata.engine import ROW, SparkFrame, is_spark, spark_inputs, spark_io, spark_recipe
+from mfgdata.engine import (
+    ROW,
+    SparkFrame,
+    is_spark,
+    scratch,
+    spark_inputs,
+    spark_io,
+    spark_recipe,
+)
 from mfgdata.engine.session import get_session
 from mfgdata.errors import ConfigError
 from mfgdata.frames.limits import Limits
@@ -58,6 +66,7 @@ class SparkIngestStep(ingest_step.IngestStep):
     def run(self, frame: Any, ctx: RunContext) -> StepResult:
         opts = ctx.options
         spark = get_session(_master(ctx))
+        folder = scratch.for_build(ctx, spark)  # proved writable before anything is read
         given = spark_inputs.resolve(opts.inputs)
         for inp in given:
             spark_inputs.check_input(spark, inp)
@@ -67,7 +76,7 @@ class SparkIngestStep(ingest_step.IngestStep):
         table, reads = spark_io.plan_table(
             spark,
             kept,
-            work_dir=ctx.work_dir,
+            scratch=folder,
             sheet=opts.sheet,
             timezone=ctx.timezone,
             infer_rows=ctx.settings.infer_rows,
@@ -141,12 +150,13 @@ class SparkPreprocessStep(preprocess_step.PreprocessStep):
         metas = preprocess_step._column_meta(ctx.maybe(IngestResult))
         file = str(source) if source else preprocess_step.RECIPE_FILE
         ctx.progress(self.name, 0.2, "apply")
+        folder = scratch.for_build(ctx, frame.df.sparkSession)
         runner = spark_recipe.Runner(
             recipe,
             schema,
             metas,
             file,
-            ctx.work_dir / "spark-recipe",
+            folder.uri("spark-recipe"),
             group_max_rows=ctx.settings.spark_group_max_rows,
         )
         cleaned = runner.run(frame.df)
@@ -176,7 +186,7 @@ class SparkPreprocessStep(preprocess_step.PreprocessStep):
             )
             flag_schema = pl.Schema({FLAG_ROW: pl.Int64(), **{c: out_schema[c] for c in flagged}})
             spark_io.write_product_parquet(
-                SparkFrame(keyed, flag_schema), ctx.product.path(FLAGS), ctx.work_dir / "flags"
+                SparkFrame(keyed, flag_schema), ctx.product.path(FLAGS), folder, "flag-parts"
             )
             files += (FLAGS,)
             cleaned = cleaned.drop(*flagged)
@@ -217,7 +227,8 @@ class SparkPackageStep(package_step.PackageStep):
         if not isinstance(frame, SparkFrame):
             return super().run(frame, ctx)
         final = ctx.work_dir / "product-table.parquet"
-        spark_io.write_product_parquet(frame, final, ctx.work_dir)
+        folder = scratch.for_build(ctx, frame.df.sparkSession)
+        spark_io.write_product_parquet(frame, final, folder)
         ctx.table = final  # the package step copies it: same bytes as the Polars engine's
         return super().run(pl.scan_parquet(final), ctx)
 

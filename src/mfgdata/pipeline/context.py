@@ -47,6 +47,7 @@ class BuildOptions:
     labels: Path | None = None  # labels file of an image product (issue 15)
     engine: str | None = None  # polars | spark (None: settings.engine; issue 19)
     spark_master: str | None = None  # None: settings.spark_master, else local[2]
+    spark_scratch: str | None = None  # None: settings.spark_scratch, else the local work folder
 
 
 #: option fields that name a file
@@ -167,6 +168,11 @@ class RunContext:
     table: Path | None = None
     #: every table written with the product's settings in this run, in order (tests read it)
     tables: list[Path] = field(default_factory=list)
+    #: the Spark engine's scratch folder of this build once set up (``engine/scratch.py``)
+    spark_scratch: Any = None
+    #: run by the runner when the build ends, succeeded or failed, last first (scratch space a
+    #: step set up outside the work folder: the Spark engine's shared scratch folder)
+    closers: list[Callable[[], None]] = field(default_factory=list)
 
     def new_table(self) -> Path:
         """Where the next table with the product's Parquet settings goes (scratch space): the

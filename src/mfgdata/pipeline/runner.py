@@ -82,9 +82,11 @@ def _materialise(frame: pl.LazyFrame, ctx: RunContext) -> pl.LazyFrame:
     """Write ``frame`` once to the scratch space; the frame later steps get scans that file."""
     path = ctx.new_table()
     if ctx.engine == "spark":  # a Parquet folder Spark writes and reads back (issue 19)
-        from mfgdata.engine import spark_io
+        from mfgdata.engine import scratch, spark_io
 
-        return spark_io.materialise(frame, path)  # type: ignore[arg-type, return-value]
+        spark = frame.df.sparkSession  # type: ignore[attr-defined]
+        uri = scratch.for_build(ctx, spark).uri(path.name)
+        return spark_io.materialise(frame, uri)  # type: ignore[arg-type, return-value]
     write_parquet(frame, path)
     ctx.table = path
     return pl.scan_parquet(path)
@@ -173,6 +175,9 @@ def build(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     finally:
+        for close in reversed(ctx.closers):
+            with contextlib.suppress(Exception):  # best effort, as the work folder's removal
+                close()
         gc.unfreeze()
         restore_signals()
         stage.close()
