@@ -150,12 +150,16 @@ def make_folder(spark: SparkSession, uri: str) -> None:
     except Exception as e:
         if made:
             remove(spark, uri)
-        detail = reason(e)
-        raise ConfigError(
-            f"Spark 임시 폴더에 쓸 수 없습니다 ({detail})",
-            f"cannot write to the Spark scratch folder ({detail})",
-            file=uri,
-        ) from e
+        raise _unwritable(uri, e) from e
+
+
+def _unwritable(uri: str, e: Exception) -> ConfigError:
+    detail = reason(e)
+    return ConfigError(
+        f"Spark 임시 폴더에 쓸 수 없습니다 ({detail})",
+        f"cannot write to the Spark scratch folder ({detail})",
+        file=uri,
+    )
 
 
 def remove(spark: SparkSession, uri: str) -> bool:
@@ -184,10 +188,5 @@ def copy_from_local(spark: SparkSession, source: Path, uri: str) -> str:
         local = _jvm(spark).org.apache.hadoop.fs.Path(hadoop_path(source))
         fs.copyFromLocalFile(False, True, local, path)
     except Exception as e:
-        detail = reason(e)
-        raise ConfigError(
-            f"Spark 임시 폴더에 쓸 수 없습니다 ({detail})",
-            f"cannot write to the Spark scratch folder ({detail})",
-            file=uri,
-        ) from e
+        raise _unwritable(uri, e) from e
     return uri
