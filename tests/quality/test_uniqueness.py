@@ -7,6 +7,8 @@ from datetime import timedelta
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mfgdata.quality.defaults import default_contract
 from mfgdata.quality.evaluate import evaluate
@@ -49,3 +51,39 @@ def test_same_time_other_value_is_not_a_duplicate_row() -> None:
     c = default_contract(product_id="p", name="p", schema=both.schema, time_column="ts")
     m = next(m for m in evaluate(both.lazy(), c).measures if m.id == "uniqueness.rows")
     assert m.value == 1.0
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.none(), st.integers(0, 6)), st.sampled_from(["A", "B"]), st.integers(0, 2)
+        ),
+        min_size=1,
+        max_size=30,
+    ),
+    st.booleans(),
+    st.booleans(),
+)
+def test_duplicate_rows_equal_the_exact_count(
+    rows: list[tuple[int | None, str, int]], keyed: bool, in_order: bool
+) -> None:
+    """Whatever the order, null times or entities: rows beyond the first of their values.
+
+    Found by this test: with sorted times and no repeated time, two identical rows whose time
+    is null were not counted (their time difference is null, never 0)."""
+    df = pl.DataFrame(rows, schema={"sec": pl.Int64, "m": pl.String, "x": pl.Int64}, orient="row")
+    df = df.with_columns(ts=pl.lit(T0) + pl.duration(seconds=pl.col("sec"))).drop("sec")
+    if in_order:
+        df = df.sort(["m", "ts"] if keyed else ["ts"], nulls_last=True, maintain_order=True)
+    c = default_contract(
+        product_id="p",
+        name="p",
+        schema=df.schema,
+        time_column="ts",
+        id_column="m" if keyed else None,
+    )
+    q = evaluate(df.lazy(), c)
+    m = next(m for m in q.measures if m.id == "uniqueness.rows")
+    assert q.stats.dup_rows == df.height - df.unique().height
+    assert m.evidence["count"] == q.stats.dup_rows

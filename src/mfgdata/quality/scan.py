@@ -82,10 +82,11 @@ def scan_table(
         if numeric and spec and (spec.minimum is not None or spec.maximum is not None):
             st.checked_range = (spec.minimum, spec.maximum)
         stats.append(st)
-    near = time.near_rows if time is not None and idc is None else []
+    # rows sharing a time with a neighbour hold every duplicate, unless a time is null
+    near = time.near_rows if time is not None and idc is None and not time.nulls else []
     data = data_columns(schema)
     hashed = None
-    if not near and _needs_hash(time, keyed=idc is None):
+    if not near and _needs_hash(time, [c for c in (tcol, idc) if c], data):
         hashed = RowDuplicates(data)  # counted in the column pass
     gathered = scan_columns(
         f,
@@ -169,9 +170,13 @@ def _rules(
     }
 
 
-def _needs_hash(t: TimeStats | None, *, keyed: bool) -> bool:
-    """With a sorted time key and no duplicated key, no row can repeat: no hash is needed."""
-    return not (t is not None and t.sorted and keyed and t.dup_keys == 0)
+def _needs_hash(t: TimeStats | None, key: list[str], data: list[str]) -> bool:
+    """No hash is needed when no row can repeat: the time key (with the entity, when there is
+    one: the time axis compares times within each entity) is sorted, never repeated and never
+    null, and its columns are data columns. A null time has no difference to its neighbour, so
+    two identical rows with a null time are only found by the hash."""
+    unique_key = t is not None and t.sorted and t.dup_keys == 0 and t.nulls == 0
+    return not (unique_key and all(c in data for c in key))
 
 
 def _duplicates(
