@@ -23,6 +23,7 @@ from mfgdata.packaging.flags import FLAGS, split_flags, write_flags
 from mfgdata.pipeline.context import RunContext
 from mfgdata.pipeline.results import IngestResult, PreprocessResult, ProfileResult
 from mfgdata.pipeline.step import StepResult
+from mfgdata.quality.datacolumns import data_columns
 from mfgdata.quality.findings import Finding
 from mfgdata.recipe import batched, clean, load, model, ops, propose, render
 from mfgdata.recipe.model import Recipe
@@ -77,16 +78,35 @@ def settle_recipe(
             }
         )
     else:
+        profile = ctx.maybe(ProfileResult)
+        unique = _keys_unique(profile, schema, time_column, id_column)
         proposal = propose.propose(
             dict(schema),
-            profile.as_dict() if (profile := ctx.maybe(ProfileResult)) else None,
+            profile.as_dict() if profile else None,
             time_column=time_column,
             id_column=id_column,
             target=ctx.facts.target,
-            duplicate_rows=duplicate_rows(),
+            duplicate_rows=0 if unique else duplicate_rows(),
         )
         recipe, notes = proposal.recipe, proposal.notes
     return Recipe.model_validate(recipe.to_dict()), notes  # re-checked as it will be written
+
+
+def _keys_unique(
+    profile: ProfileResult | None, schema: pl.Schema, time_column: str | None, id_column: str | None
+) -> bool:
+    """No two rows can be equal, so no duplicate rows need counting: the profile of this table
+    found every (entity, time) key once and no time null, and the key columns are data columns
+    (those rows are compared on). A null time has no neighbour difference: such rows are counted.
+    """
+    t = profile.time if profile is not None else None
+    if not t or time_column is None or t.get("column") != time_column:
+        return False
+    if t.get("entity_column") != id_column:
+        return False
+    dups = t.get("duplicates") or {}
+    keys = {c for c in (time_column, id_column) if c}
+    return t.get("nulls") == 0 and dups.get("count") == 0 and keys <= set(data_columns(schema))
 
 
 def _duplicates(frame: pl.LazyFrame) -> int:
