@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 from jsonschema import Draft202012Validator
 
+from mfgdata import yamltext
 from mfgdata.errors import MfgDataError
 from mfgdata.quality.contract_schema import CONTRACT_SCHEMA, line_of
 from mfgdata.quality.rules import RuleSyntaxError, compile_rule
@@ -278,8 +279,8 @@ def dump_contract(contract: Contract) -> str:
 def parse_contract(text: str, file: str | Path | None = None) -> Contract:
     """Parse and validate contract text; every problem is a ContractError with file and path."""
     try:
-        doc = yaml.compose(text)
-        data = yaml.safe_load(text)
+        doc = yamltext.compose(text)
+        data = yamltext.safe_load(text)
     except yaml.MarkedYAMLError as e:
         line = e.problem_mark.line + 1 if e.problem_mark else None
         raise ContractError(

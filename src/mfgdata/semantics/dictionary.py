@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from mfgdata import yamltext
 from mfgdata.semantics.errors import DictionaryError, UnknownPropertyError
 
 NUMERIC_TYPES = frozenset({"REAL_MEASURE", "INTEGER_MEASURE", "INTEGER_COUNT", "REAL_COUNT"})
@@ -146,7 +147,7 @@ def _entry(raw: dict[str, Any], where: str, sources: dict[str, str]) -> Property
 
 def _read_yaml(text: str, where: str) -> dict[str, Any]:
     try:
-        doc = yaml.safe_load(text)
+        doc = yamltext.safe_load(text)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         raise DictionaryError(
