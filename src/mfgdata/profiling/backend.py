@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import narwhals as nw
@@ -100,12 +101,14 @@ def summarize(
     stats: Callable[[str], dict[str, nw.Expr]],
     quantiles: Mapping[str, float],
     edges: Callable[[dict[str, Any]], np.ndarray | None],
+    on_values: Callable[[str, pl.Series, dict[str, Any]], None] | None = None,
 ) -> dict[str, tuple[dict[str, Any], list[int]]]:
     """For each column of ``values`` (name → the column's measured value): the row of its
     ``stats(name)`` (aggregates over the non-null values, plus :data:`ROWS`) and of its
     ``quantiles`` (key → probability; linear interpolation between the closest ranks, exact on
     both engines), and, for the edges ``edges(row)`` gives, how many values lie strictly below
-    each edge."""
+    each edge. ``on_values(name, values, row)`` (Polars only) gets each column's measured values
+    in row order as they are read, with their row: what else needs them reads nothing again."""
     if not values:
         return {}
     out: dict[str, tuple[dict[str, Any], list[int]]] = {}
@@ -113,9 +116,9 @@ def summarize(
         native = frame.to_native()
         for name, value in values.items():
             column = nw.from_native(native).select(value.alias(name)).to_native()
-            s = column.collect(engine="streaming").to_series()
-            rows = s.len()
-            s = s.drop_nulls().sort()
+            raw = column.collect(engine="streaming").to_series()
+            rows = raw.len()
+            s = raw.drop_nulls().sort()
             exprs = [e.alias(k) for k, e in stats(name).items() if k != DISTINCT]
             x = nw.col(name)
             exprs += [x.quantile(q, interpolation="linear").alias(k) for k, q in quantiles.items()]
@@ -129,6 +132,8 @@ def summarize(
             cut = edges(row)
             cuts = np.searchsorted(arr, cut, side="left") if cut is not None else ()
             out[name] = (row, [int(c) for c in cuts])
+            if on_values is not None:
+                on_values(name, raw, row)
         return out
     from pyspark.sql import functions as F
 
@@ -234,6 +239,97 @@ def _bucket_runs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return starts, keys[starts]
 
 
+@dataclass(frozen=True)
+class Buckets:
+    """Where the rows go in :func:`bucket_stats`, read once from the bucket expression and shared
+    by every column: ``idx`` the rows in bucket order (None: as they are), the ``chunks`` of
+    ``BUCKET_CHUNK`` rows and each chunk's runs of one bucket, ``starts`` of the chunks' runs
+    that begin a bucket, and the ``buckets`` (non-null, ascending)."""
+
+    idx: np.ndarray | None
+    chunks: list[tuple[int, int]]
+    runs: list[tuple[np.ndarray, np.ndarray]]
+    starts: np.ndarray
+    buckets: np.ndarray
+
+
+def bucket_plan(frame: nw.LazyFrame[Any], bucket: nw.Expr, *, time_sorted: bool) -> Buckets:
+    """The :class:`Buckets` of a Polars frame (one read of the bucket expression)."""
+    native = frame.to_native()
+    b = collect(nw.from_native(native).select(bucket.alias("_b"))).to_series()
+    idx: np.ndarray | None = None
+    if b.null_count():
+        idx = np.flatnonzero(b.is_not_null().to_numpy())
+    keys = b.drop_nulls().cast(pl.Int64).to_numpy()
+    if not time_sorted:
+        order = np.argsort(keys, kind="stable")
+        keys = keys[order]
+        idx = order if idx is None else idx[order]
+    chunks = [(lo, min(lo + BUCKET_CHUNK, len(keys))) for lo in range(0, len(keys), BUCKET_CHUNK)]
+    runs = [_bucket_runs(keys[lo:hi]) for lo, hi in chunks]
+    # a bucket cut by a chunk's end is a run of both chunks: the runs of the chunks' runs
+    starts, buckets = _bucket_runs(np.concatenate([k for _, k in runs] or [keys]))
+    return Buckets(idx, chunks, runs, starts, buckets)
+
+
+def column_buckets(
+    plan: Buckets, s: pl.Series, exact: tuple[float, int] | None
+) -> dict[str, Any] | None:
+    """One column's ``min``, ``max``, ``n`` and ``sum`` per bucket of ``plan`` (see
+    :func:`bucket_stats`); ``s``: its values in row order, as Float64. None without rows."""
+    if not plan.chunks:
+        return None
+    values = s.fill_null(np.nan).to_numpy()  # no copy (to_numpy of nulls: 3x slower)
+    nulls = s.is_null().to_numpy() if exact is None else None
+    idx = plan.idx
+    got: dict[str, list[np.ndarray]] = {k: [] for k in ("min", "max", "n", "sum", "high")}
+    for (lo, hi), (at, _) in zip(plan.chunks, plan.runs, strict=True):
+        a = values[lo:hi] if idx is None else values[idx[lo:hi]]
+        got["min"].append(np.fmin.reduceat(a, at))
+        got["max"].append(np.fmax.reduceat(a, at))
+        if exact is not None:
+            limit, scale = exact
+            with np.errstate(invalid="ignore"):
+                keep = np.abs(a) <= limit
+            v = np.rint(np.where(keep, a, 0.0) * float(10**scale))
+            high = np.floor(v * 2.0**-32)  # exact: v is an integer below 2^67
+            got["sum"].append(np.add.reduceat((v - high * 2.0**32).astype(np.int64), at))
+            got["high"].append(np.add.reduceat(high.astype(np.int64), at))
+        else:
+            assert nulls is not None
+            keep = ~(nulls[lo:hi] if idx is None else nulls[idx[lo:hi]])
+            got["sum"].append(np.add.reduceat(np.where(keep, a, 0.0), at))
+        got["n"].append(np.add.reduceat(keep, at, dtype=np.int64))
+    per = {k: np.concatenate(v) for k, v in got.items() if v}
+    starts = plan.starts
+    out: dict[str, Any] = {
+        "min": np.fmin.reduceat(per["min"], starts),
+        "max": np.fmax.reduceat(per["max"], starts),
+        "n": np.add.reduceat(per["n"], starts),
+    }
+    total = np.add.reduceat(per["sum"], starts)
+    if exact is not None:
+        high = np.add.reduceat(per["high"], starts)
+        exact_sum = [int(h) * 2**32 + int(t) for h, t in zip(high, total, strict=True)]
+        out["sum"] = pl.Series(exact_sum, dtype=pl.Int128)
+    else:
+        out["sum"] = total
+    return out
+
+
+def bucket_frame(plan: Buckets, columns: Sequence[dict[str, Any] | None]) -> pl.DataFrame:
+    """``_bucket`` and the ``{i}_min``, ``{i}_max``, ``{i}_n``, ``{i}_sum`` of the ``i``-th
+    of ``columns`` (:func:`column_buckets`' results)."""
+    out: dict[str, Any] = {"_bucket": pl.Series(plan.buckets, dtype=pl.Int64)}
+    for i, got in enumerate(columns):
+        if got is None:
+            out.update({f"{i}_{k}": pl.Series([], dtype=pl.Float64) for k in ("min", "max", "sum")})
+            out[f"{i}_n"] = pl.Series([], dtype=pl.Int64)
+            continue
+        out.update({f"{i}_{k}": got[k] for k in ("min", "max", "n", "sum")})
+    return pl.DataFrame(out)
+
+
 def bucket_stats(
     frame: nw.LazyFrame[Any],
     bucket: nw.Expr,
@@ -252,59 +348,15 @@ def bucket_stats(
       to ``Decimal(38, scale)``, bit for bit), and their count;
     - without: the Float64 sum of the non-null values (NaN propagating) and their count.
 
-    Polars only: one read of the bucket, then one read of each column, the rows in bucket order
-    (each bucket a run: numpy ``reduceat``); memory is one column and ``BUCKET_CHUNK`` rows of
-    temporaries. An exact sum is two int64 sums per bucket (the low 32 bits of each integer, and
-    the rest), joined as Python integers."""
+    Polars only: one read of the bucket (:func:`bucket_plan`), then one read of each column, the
+    rows in bucket order (each bucket a run: numpy ``reduceat``, :func:`column_buckets`); memory
+    is one column and ``BUCKET_CHUNK`` rows of temporaries. An exact sum is two int64 sums per
+    bucket (the low 32 bits of each integer, and the rest), joined as Python integers. The
+    profile step feeds :func:`column_buckets` the columns it reads anyway (no second read)."""
+    plan = bucket_plan(frame, bucket, time_sorted=time_sorted)
     native = frame.to_native()
-    b = collect(nw.from_native(native).select(bucket.alias("_b"))).to_series()
-    idx: np.ndarray | None = None
-    if b.null_count():
-        idx = np.flatnonzero(b.is_not_null().to_numpy())
-    keys = b.drop_nulls().cast(pl.Int64).to_numpy()
-    if not time_sorted:
-        order = np.argsort(keys, kind="stable")
-        keys = keys[order]
-        idx = order if idx is None else idx[order]
-    chunks = [(lo, min(lo + BUCKET_CHUNK, len(keys))) for lo in range(0, len(keys), BUCKET_CHUNK)]
-    runs = [_bucket_runs(keys[lo:hi]) for lo, hi in chunks]
-    # a bucket cut by a chunk's end is a run of both chunks: the runs of the chunks' runs
-    starts, buckets = _bucket_runs(np.concatenate([k for _, k in runs] or [keys]))
-    out: dict[str, Any] = {"_bucket": pl.Series(buckets, dtype=pl.Int64)}
-    for i, c in enumerate(columns):
+    got = []
+    for c in columns:
         s = collect(nw.from_native(native).select(nw.col(c).cast(nw.Float64))).to_series()
-        values = s.fill_null(np.nan).to_numpy()  # no copy (to_numpy of nulls: 3x slower)
-        nulls = s.is_null().to_numpy() if c not in exact else None
-        got: dict[str, list[np.ndarray]] = {k: [] for k in ("min", "max", "n", "sum", "high")}
-        for (lo, hi), (at, _) in zip(chunks, runs, strict=True):
-            a = values[lo:hi] if idx is None else values[idx[lo:hi]]
-            got["min"].append(np.fmin.reduceat(a, at))
-            got["max"].append(np.fmax.reduceat(a, at))
-            if nulls is None:
-                limit, scale = exact[c]
-                with np.errstate(invalid="ignore"):
-                    keep = np.abs(a) <= limit
-                v = np.rint(np.where(keep, a, 0.0) * float(10**scale))
-                high = np.floor(v * 2.0**-32)  # exact: v is an integer below 2^67
-                got["sum"].append(np.add.reduceat((v - high * 2.0**32).astype(np.int64), at))
-                got["high"].append(np.add.reduceat(high.astype(np.int64), at))
-            else:
-                keep = ~(nulls[lo:hi] if idx is None else nulls[idx[lo:hi]])
-                got["sum"].append(np.add.reduceat(np.where(keep, a, 0.0), at))
-            got["n"].append(np.add.reduceat(keep, at, dtype=np.int64))
-        if not chunks:
-            out.update({f"{i}_{k}": pl.Series([], dtype=pl.Float64) for k in ("min", "max", "sum")})
-            out[f"{i}_n"] = pl.Series([], dtype=pl.Int64)
-            continue
-        per = {k: np.concatenate(v) for k, v in got.items() if v}
-        out[f"{i}_min"] = np.fmin.reduceat(per["min"], starts)
-        out[f"{i}_max"] = np.fmax.reduceat(per["max"], starts)
-        out[f"{i}_n"] = np.add.reduceat(per["n"], starts)
-        total = np.add.reduceat(per["sum"], starts)
-        if nulls is None:
-            high = np.add.reduceat(per["high"], starts)
-            exact_sum = [int(h) * 2**32 + int(t) for h, t in zip(high, total, strict=True)]
-            out[f"{i}_sum"] = pl.Series(exact_sum, dtype=pl.Int128)
-        else:
-            out[f"{i}_sum"] = total
-    return pl.DataFrame(out)
+        got.append(column_buckets(plan, s, exact.get(c)))
+    return bucket_frame(plan, got)

@@ -14,7 +14,7 @@ distinct (exact up to ``EXACT_DISTINCT_ROWS`` rows, a HyperLogLog estimate above
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +35,8 @@ QUANTILES: dict[str, float] = {
     "p99": 0.99,
 }
 HISTOGRAM_BINS = 30
+#: a numeric column's name, its measured values in row order and its statistics' row
+OnValues = Callable[[str, pl.Series, dict[str, Any]], None]
 TOP_VALUES = 10
 EXACT_DISTINCT_ROWS = 1_000_000
 KINDS = ("numeric", "datetime", "boolean", "categorical", "text")
@@ -166,12 +168,15 @@ def _mean(row: Mapping[str, Any], n: int) -> float | None:
     return 0.0 if abs(mean) <= bound else mean
 
 
-def numeric_stats(frame: Any, metas: Sequence[ColumnMeta], tz: str) -> dict[str, dict[str, Any]]:
+def numeric_stats(
+    frame: Any, metas: Sequence[ColumnMeta], tz: str, on_values: OnValues | None = None
+) -> dict[str, dict[str, Any]]:
     """Count, nulls, distinct, min/max, mean/std, quantiles and histogram of numeric columns
-    (Polars: one read and one sort per column; Spark: two aggregate passes over the table)."""
+    (Polars: one read and one sort per column; Spark: two aggregate passes over the table).
+    ``on_values``: see :func:`~mfgdata.profiling.backend.summarize` (Polars only)."""
     lf = backend.lazy(frame)
     values = {m.name: measured(m) for m in metas}
-    found = backend.summarize(lf, values, numeric_exprs, QUANTILES, _edges)
+    found = backend.summarize(lf, values, numeric_exprs, QUANTILES, _edges, on_values)
     out: dict[str, dict[str, Any]] = {}
     for m in metas:
         row, below = found[m.name]
@@ -230,10 +235,16 @@ def _restore(row: pl.DataFrame, dtypes: Mapping[str, pl.DataType]) -> pl.DataFra
 
 
 def column_stats(
-    frame: Any, metas: Sequence[ColumnMeta], *, rows_hint: int, tz: str
+    frame: Any,
+    metas: Sequence[ColumnMeta],
+    *,
+    rows_hint: int,
+    tz: str,
+    on_values: OnValues | None = None,
 ) -> tuple[int, dict[str, dict[str, Any]]]:
     """Row count and ``{column: stats}`` for every column in ``metas`` (in their order), of a
-    Polars lazy frame or a SparkFrame."""
+    Polars lazy frame or a SparkFrame; ``on_values`` gets each numeric column's values as they
+    are read (Polars: the time-series charts, :class:`~mfgdata.profiling.charts.SeriesFeed`)."""
     lf = backend.lazy(frame)
     exact = rows_hint <= EXACT_DISTINCT_ROWS
     exprs = [nw.len().alias("rows")]
@@ -246,7 +257,7 @@ def column_stats(
     others = [m.name for m in metas if not m.is_numeric]
     estimates = {} if exact else backend.estimate_distinct(lf, others)
     tops = _top_values(lf, metas)
-    numeric = numeric_stats(frame, [m for m in metas if m.is_numeric], tz)
+    numeric = numeric_stats(frame, [m for m in metas if m.is_numeric], tz, on_values)
     out: dict[str, dict[str, Any]] = {}
     for i, meta in enumerate(metas):
         stats: dict[str, Any] = {"kind": meta.kind, "dtype": str(meta.dtype), "unit": meta.unit}

@@ -23,6 +23,7 @@ from mfgdata.profiling.backend import count_rows
 from mfgdata.profiling.charts import (
     MAX_HISTOGRAMS,
     MAX_SERIES,
+    SeriesFeed,
     downsample,
     histogram_spec,
     timeseries_spec,
@@ -51,6 +52,7 @@ def _charts(
     profile: Mapping[str, Any],
     tp: TimeProfile | None,
     skip: set[str],
+    feed: SeriesFeed | None = None,
 ) -> tuple[dict[str, dict[str, Any]], list[str], list[str]]:
     """Chart specs by id, histogram ids and time-series ids."""
     charts: dict[str, dict[str, Any]] = {}
@@ -66,7 +68,8 @@ def _charts(
         hist_ids.append(cid)
     if tp is not None and tp.clock and tp.start_us is not None and tp.end_us is not None:
         chosen = numeric[:MAX_SERIES]
-        points = downsample(
+        fed = feed.points([name for _, name, _ in chosen]) if feed is not None else None
+        points = fed or downsample(
             frame,
             tp.data["column"],
             [name for _, name, _ in chosen],
@@ -81,6 +84,23 @@ def _charts(
             charts[cid] = timeseries_spec(name, c["unit"], points[name], tp.data["gaps"]["items"])
             series_ids.append(cid)
     return charts, hist_ids, series_ids
+
+
+def _feed(frame: Any, tp: TimeProfile | None, skip: set[str]) -> SeriesFeed | None:
+    """The time-series charts fed by the column statistics' reads (Polars, a time axis)."""
+    if not isinstance(frame, pl.LazyFrame) or tp is None or not tp.clock:
+        return None
+    if tp.start_us is None or tp.end_us is None:
+        return None
+    return SeriesFeed(
+        frame,
+        tp.data["column"],
+        tp.start_us,
+        tp.end_us,
+        tp.clock,
+        time_sorted=tp.sorted,
+        skip=skip,
+    )
 
 
 def _magnitude(column: Mapping[str, Any]) -> float | None:
@@ -117,11 +137,19 @@ class ProfileStep:
         if not isinstance(rows_hint, int):
             rows_hint = count_rows(frame)
 
-        ctx.progress(self.name, 0.05, "column statistics")
-        metas = column_metas(schema, meta.get("columns", []))
-        rows, columns = column_stats(frame, metas, rows_hint=rows_hint, tz=ctx.timezone)
-        ctx.progress(self.name, 0.6, "time axis")
+        ctx.progress(self.name, 0.05, "time axis")
         tp = time_profile(frame, time_column, id_column, ctx.timezone) if time_column else None
+        skip = {c for c in (time_column, id_column) if c}
+        feed = _feed(frame, tp, skip)
+        ctx.progress(self.name, 0.2, "column statistics")
+        metas = column_metas(schema, meta.get("columns", []))
+        rows, columns = column_stats(
+            frame,
+            metas,
+            rows_hint=rows_hint,
+            tz=ctx.timezone,
+            on_values=feed.take if feed else None,
+        )
         profile: dict[str, Any] = {
             "rows": rows,
             "columns": columns,
@@ -130,8 +158,7 @@ class ProfileStep:
             "target": ctx.column("target"),
         }
         ctx.progress(self.name, 0.8, "charts")
-        skip = {c for c in (time_column, id_column) if c}
-        charts, hist_ids, series_ids = _charts(frame, profile, tp, skip)
+        charts, hist_ids, series_ids = _charts(frame, profile, tp, skip, feed)
         ctx.product.write_json(PROFILE_FILE, profile)
         findings = column_findings(columns) + (time_findings(tp) if tp else [])
         section = ReportSection(
