@@ -1,65 +1,98 @@
-"""The ``mfgdata`` command: one module per command group, this file only wires them."""
+"""The ``mfgdata`` command: one module per command group, this file only wires them.
+
+``mfgdata build`` needs the build's modules, not the web server's, the database's or the
+optimiser's: importing every group cost 2.7 CPU-s before any command ran (issue 12). So
+:func:`main` wires only the command or group its first argument names; anything else (no
+argument, ``--help``, a mistyped name) gets the whole app, whose help and errors list every
+command. ``app`` (the whole app, built on first use) is what tests and ``python -m`` use.
+"""
 
 from __future__ import annotations
 
+import importlib
+import sys
+from typing import Any
+
 import typer
 
-from mfgdata.cli import build as build_cmd
-from mfgdata.cli import center as center_cmd
-from mfgdata.cli import consult as consult_cmd
-from mfgdata.cli import db as db_cmd
-from mfgdata.cli import demo_server as demo_server_cmd
-from mfgdata.cli import doctor as doctor_cmd
-from mfgdata.cli import images as images_cmd
-from mfgdata.cli import inspect as inspect_cmd
-from mfgdata.cli import kamp as kamp_cmd
-from mfgdata.cli import library as library_cmd
-from mfgdata.cli import match as match_cmd
-from mfgdata.cli import orders as orders_cmd
-from mfgdata.cli import predict as predict_cmd
-from mfgdata.cli import programs as programs_cmd
-from mfgdata.cli import serve as serve_cmd
-from mfgdata.cli import standardize as standardize_cmd
-from mfgdata.cli import suppliers as suppliers_cmd
-from mfgdata.cli import valuechain as valuechain_cmd
-from mfgdata.cli import verify as verify_cmd
-from mfgdata.cli import worker as worker_cmd
+HELP = "제조 데이터 상품화 플랫폼 / Turn raw factory data into manufacturing data products."
 
-app = typer.Typer(
-    name="mfgdata",
-    help="제조 데이터 상품화 플랫폼 / Turn raw factory data into manufacturing data products.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-app.command("build")(build_cmd.build)
-app.command("demo")(build_cmd.demo)
-app.command("demo-server")(demo_server_cmd.demo_server)
-app.command("inspect")(inspect_cmd.inspect)
-app.command("verify")(verify_cmd.verify)
-app.command("doctor")(doctor_cmd.doctor)
-app.command("predict")(predict_cmd.predict)
-app.command("serve")(serve_cmd.serve)
-app.command("worker")(worker_cmd.worker)
-app.command("standardize")(standardize_cmd.standardize)
-app.command("register")(library_cmd.register)
-app.command("publish")(library_cmd.publish)
-app.command("search")(library_cmd.search)
-app.command("retire")(library_cmd.retire)
-app.command("propose")(library_cmd.propose)
-app.command("delete")(library_cmd.delete)
-app.command("match")(match_cmd.match)
-app.add_typer(db_cmd.db_app, name="db")
-app.add_typer(images_cmd.images_app, name="images")
-app.add_typer(library_cmd.users_app, name="users")
-app.add_typer(programs_cmd.programs_app, name="programs")
-app.add_typer(orders_cmd.orders_app, name="orders")
-app.add_typer(consult_cmd.consult_app, name="consult")
-app.add_typer(kamp_cmd.kamp_app, name="kamp")
-app.add_typer(suppliers_cmd.suppliers_app, name="suppliers")
-app.add_typer(center_cmd.center_app, name="center")
-app.add_typer(valuechain_cmd.valuechain_app, name="valuechain")
+#: command name -> (module under mfgdata.cli, function), in the order ``--help`` lists them
+COMMANDS: dict[str, tuple[str, str]] = {
+    "build": ("build", "build"),
+    "demo": ("build", "demo"),
+    "demo-server": ("demo_server", "demo_server"),
+    "inspect": ("inspect", "inspect"),
+    "verify": ("verify", "verify"),
+    "doctor": ("doctor", "doctor"),
+    "predict": ("predict", "predict"),
+    "serve": ("serve", "serve"),
+    "worker": ("worker", "worker"),
+    "standardize": ("standardize", "standardize"),
+    "register": ("library", "register"),
+    "publish": ("library", "publish"),
+    "search": ("library", "search"),
+    "retire": ("library", "retire"),
+    "propose": ("library", "propose"),
+    "delete": ("library", "delete"),
+    "match": ("match", "match"),
+}
+#: group name -> (module under mfgdata.cli, its Typer app)
+GROUPS: dict[str, tuple[str, str]] = {
+    "db": ("db", "db_app"),
+    "images": ("images", "images_app"),
+    "users": ("library", "users_app"),
+    "programs": ("programs", "programs_app"),
+    "orders": ("orders", "orders_app"),
+    "consult": ("consult", "consult_app"),
+    "kamp": ("kamp", "kamp_app"),
+    "suppliers": ("suppliers", "suppliers_app"),
+    "center": ("center", "center_app"),
+    "valuechain": ("valuechain", "valuechain_app"),
+}
+
+
+def _get(module: str, name: str) -> Any:
+    return getattr(importlib.import_module(f"mfgdata.cli.{module}"), name)
+
+
+def make_app(only: str | None = None) -> typer.Typer:
+    """The app with every command and group, or with only the one named ``only``."""
+    new = typer.Typer(
+        name="mfgdata",
+        help=HELP,
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+    )
+    for name, (module, func) in COMMANDS.items():
+        if only in (None, name):
+            new.command(name)(_get(module, func))
+    for name, (module, group) in GROUPS.items():
+        if only in (None, name):
+            new.add_typer(_get(module, group), name=name)
+    if only is not None:  # one command: still a group, so its name is read as the command's
+
+        @new.callback()
+        def _group() -> None:
+            pass
+
+    return new
+
+
+_whole: typer.Typer | None = None
+
+
+def __getattr__(name: str) -> Any:  # PEP 562: ``app`` is built on first use
+    global _whole
+    if name == "app":
+        if _whole is None:
+            _whole = make_app()
+        return _whole
+    raise AttributeError(name)
 
 
 def main() -> None:
-    app()
+    first = sys.argv[1] if len(sys.argv) > 1 else None
+    known = first in COMMANDS or first in GROUPS
+    make_app(first if known else None)()
