@@ -53,17 +53,9 @@ def spark() -> Iterator[Any]:
         if os.environ.get("CI") == "true":
             pytest.fail(missing)
         pytest.skip(missing)
-    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    from pyspark.sql import SparkSession
+    # the process's one session, as the engine makes it (tests/engine/conftest.py): its executors
+    # run this interpreter. A session of its own (executors on the default ``python3``, then
+    # stopped) left the next Spark test of the worker process without polars in its executors.
+    from mfgdata.engine.session import get_session
 
-    session = (
-        SparkSession.builder.master("local[2]")
-        .appName("mfgdata-tests")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-        .getOrCreate()
-    )
-    yield session
-    session.stop()
+    yield get_session("local[2]")
