@@ -11,7 +11,8 @@ Spark side:
   frame already in row order (measured: 20 columns x 1M rows, 0.21 s against 0.018 s).
 - :func:`row_window`: rows ``start .. start+length`` (Polars slices, reading only those row
   groups; Spark filters the row column).
-- :func:`row_hash`: a 64-bit hash of a row's values. Polars: ``struct.hash`` (seed 0); Spark:
+- :func:`row_hash`: a 64-bit hash of a row's values. Polars: each column's ``hash`` folded in
+  order (:func:`_polars_hash`); Spark:
   ``xxhash64`` of the values and their null flags (``xxhash64`` skips nulls, so ``(null, 1)`` and
   ``(1, null)`` would collide without them). The hashes differ between engines; only their
   counts are compared (a collision is ~2^-64 per pair on either engine).
@@ -119,9 +120,7 @@ def row_hash(frame: nw.LazyFrame[Any], cols: list[str], name: str) -> nw.LazyFra
     """The frame with a 64-bit hash of ``cols`` as column ``name`` (see the module note)."""
     if is_polars(frame):
         native = frame.to_native()
-        out: nw.LazyFrame[Any] = nw.from_native(
-            native.with_columns(pl.struct(cols).hash(seed=0).alias(name))
-        )
+        out: nw.LazyFrame[Any] = nw.from_native(native.with_columns(_polars_hash(cols).alias(name)))
         return out
     from pyspark.sql import functions as F
 
@@ -130,6 +129,23 @@ def row_hash(frame: nw.LazyFrame[Any], cols: list[str], name: str) -> nw.LazyFra
     h = F.xxhash64(*(F.col(f"`{c}`") for c in cols), *flags)
     spark: nw.LazyFrame[Any] = nw.from_native(native.withColumn(name, h)).lazy()
     return spark
+
+
+#: the FNV-1a 64-bit prime: each column's hash is folded in as h * prime xor hash(column)
+_FOLD = 0x100000001B3
+
+
+def _polars_hash(cols: list[str]) -> pl.Expr:
+    """A 64-bit hash of the values of ``cols``: each column's own hash (seeded by its place,
+    Polars' ``hash``: -0.0 as 0.0, one NaN, null its own value) folded in order with a wrapping
+    multiply. A third cheaper than ``struct(cols).hash()`` (20 float columns x 1M rows: 0.40 against
+    0.62 CPU-s), which builds the struct first."""
+    if not cols:
+        return pl.struct(cols).hash(seed=0)
+    h = pl.col(cols[0]).hash(seed=0)
+    for i, c in enumerate(cols[1:], start=1):
+        h = (h * pl.lit(_FOLD, dtype=pl.UInt64)) ^ pl.col(c).hash(seed=i)
+    return h
 
 
 def epoch_us(frame: nw.LazyFrame[Any], column: str, name: str) -> nw.LazyFrame[Any]:
