@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from jsonschema import Draft202012Validator
 
 from mfgdata import yamltext
 from mfgdata.errors import MfgDataError
@@ -293,6 +292,8 @@ def parse_contract(text: str, file: str | Path | None = None) -> Contract:
         raise ContractError(
             "계약서가 올바른 YAML이 아닙니다", f"the contract is not valid YAML: {e}", file=file
         ) from e
+    from jsonschema import Draft202012Validator  # only a contract read from text needs it
+
     errors = sorted(Draft202012Validator(CONTRACT_SCHEMA).iter_errors(data), key=lambda e: e.path)
     if errors:
         err = errors[0]
