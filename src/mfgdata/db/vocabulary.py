@@ -1,4 +1,4 @@
-"""The catalogue's closed vocabularies of a product (key → Korean label).
+"""The catalogue's closed vocabularies of a product: key → Korean label, and the English labels.
 
 Kept apart from ``db/tables.py`` (which checks them in the schema) so that a build can name a
 product's process family and data type without importing SQLAlchemy.
@@ -23,3 +23,22 @@ PROBLEM_TYPES = {
     "anomaly_detection": "이상탐지",
 }
 DATA_TYPES = {"timeseries": "시계열", "tabular": "정형", "image": "이미지"}
+
+#: the English labels of the same keys
+PROCESS_EN = {
+    "injection_molding": "Injection moulding",
+    "welding": "Welding",
+    "casting": "Casting",
+    "heat_treatment": "Heat treatment",
+    "press": "Press",
+    "surface_treatment": "Surface treatment",
+    "cnc": "CNC machining",
+    "other": "Other",
+}
+PROBLEM_EN = {
+    "quality_assurance": "Quality assurance",
+    "predictive_maintenance": "Predictive maintenance",
+    "process_optimization": "Process optimisation",
+    "anomaly_detection": "Anomaly detection",
+}
+DATA_EN = {"timeseries": "Time series", "tabular": "Tabular", "image": "Image"}

@@ -88,11 +88,7 @@ def for_build(ctx: RunContext, spark: SparkSession) -> Scratch:
     else:
         root = (base if base.endswith("/") else base + "/") + f"mfgdata-{ctx.run_id}"
         hadoop.make_folder(spark, root)
-        ctx.closers.append(lambda: _remove(spark, root))
+        ctx.closers.append(lambda: hadoop.remove(spark, root))
         scratch = Scratch(root, ctx.work_dir, shared=True)
     ctx.spark_scratch = scratch
     return scratch
-
-
-def _remove(spark: SparkSession, root: str) -> None:
-    hadoop.remove(spark, root)

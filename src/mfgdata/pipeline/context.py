@@ -172,7 +172,7 @@ class RunContext:
     spark_scratch: Any = None
     #: run by the runner when the build ends, succeeded or failed, last first (scratch space a
     #: step set up outside the work folder: the Spark engine's shared scratch folder)
-    closers: list[Callable[[], None]] = field(default_factory=list)
+    closers: list[Callable[[], object]] = field(default_factory=list)
 
     def new_table(self) -> Path:
         """Where the next table with the product's Parquet settings goes (scratch space): the

@@ -44,6 +44,8 @@ import polars as pl
 from mfgdata.engine import ROW, SparkFrame, is_spark
 from mfgdata.quality.backend import epoch_us
 
+#: a numeric column's name, its measured values in row order and its statistics' row
+OnValues = Callable[[str, pl.Series, dict[str, Any]], None]
 #: the stat of a column that tells its rows (null included)
 ROWS = "rows"
 #: the stat counting distinct values: on a sorted column (Polars) the places where neighbours
@@ -101,7 +103,7 @@ def summarize(
     stats: Callable[[str], dict[str, nw.Expr]],
     quantiles: Mapping[str, float],
     edges: Callable[[dict[str, Any]], np.ndarray | None],
-    on_values: Callable[[str, pl.Series, dict[str, Any]], None] | None = None,
+    on_values: OnValues | None = None,
 ) -> dict[str, tuple[dict[str, Any], list[int]]]:
     """For each column of ``values`` (name → the column's measured value): the row of its
     ``stats(name)`` (aggregates over the non-null values, plus :data:`ROWS`) and of its

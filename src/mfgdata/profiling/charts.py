@@ -93,6 +93,13 @@ def scaled(values: pl.Series, magnitude: float | None) -> pl.Series:
     return pl.Series(values.name, out, dtype=pl.Decimal(38, scale))
 
 
+def magnitude(column: Mapping[str, Any]) -> float | None:
+    """The largest absolute value of a numeric column's ``min`` and ``max`` as the profile keeps
+    them (None when neither is a number)."""
+    ends = [v for v in (column.get("min"), column.get("max")) if isinstance(v, int | float)]
+    return max((abs(float(v)) for v in ends), default=None)
+
+
 def _mean_of(total: str, n: str) -> pl.Expr:
     """An exact sum's mean, on the collected buckets: the decimal to the nearest float (Polars'
     cast; Spark's own cast of a small decimal divides a float by 10^scale, a second rounding),
@@ -218,9 +225,10 @@ class SeriesFeed:
         lf = epoch_us(backend.lazy(frame), time_column, "_us")
         self.plan = backend.bucket_plan(lf, bucket, time_sorted=time_sorted)
         self.start_us, self.clock, self.skip = start_us, clock, skip
+        #: the columns taken, in order, with their buckets (None: no exact sum)
         self.got: dict[str, dict[str, Any] | None] = {}
+        #: the magnitudes of those with an exact sum
         self.magnitudes: dict[str, float] = {}
-        self.complete = True
 
     def take(self, name: str, values: pl.Series, row: Mapping[str, Any]) -> None:
         """A numeric column's measured values (row order) and its statistics' row: kept when it
@@ -229,22 +237,18 @@ class SeriesFeed:
             return
         # the ends as profile.json keeps them (``json_value``; a number has no zone): the
         # magnitude ``downsample`` is given
-        ends = [json_value(row[k], "UTC") for k in ("min", "max")]
-        magnitude = max((abs(float(v)) for v in ends if isinstance(v, int | float)), default=None)
-        scale = _scale(magnitude)
-        if magnitude is None or scale is None:  # no exact sum: downsample decides
-            self.complete = False
+        m = magnitude({k: json_value(row[k], "UTC") for k in ("min", "max")})
+        scale = _scale(m)
+        if m is None or scale is None:  # no exact sum: downsample decides
             self.got[name] = None
             return
-        self.magnitudes[name] = magnitude
-        self.got[name] = backend.column_buckets(
-            self.plan, values.cast(pl.Float64), (magnitude, scale)
-        )
+        self.magnitudes[name] = m
+        self.got[name] = backend.column_buckets(self.plan, values.cast(pl.Float64), (m, scale))
 
     def points(self, columns: Sequence[str]) -> dict[str, list[dict[str, Any]]] | None:
         """:func:`downsample`'s points of ``columns`` (None unless they are exactly the columns
         taken, each with an exact sum)."""
-        if not self.complete or list(self.got) != list(columns):
+        if not list(columns) == list(self.got) == list(self.magnitudes):
             return None
         df = backend.bucket_frame(self.plan, [self.got[c] for c in columns])
         return _points(df, columns, self.magnitudes, self.start_us, self.width, self.clock)

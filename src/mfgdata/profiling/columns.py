@@ -14,7 +14,7 @@ distinct (exact up to ``EXACT_DISTINCT_ROWS`` rows, a HyperLogLog estimate above
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +23,7 @@ import numpy as np
 import polars as pl
 
 from mfgdata.profiling import backend
+from mfgdata.profiling.backend import OnValues
 from mfgdata.profiling.values import json_value, round_sig
 
 QUANTILES: dict[str, float] = {
@@ -35,8 +36,6 @@ QUANTILES: dict[str, float] = {
     "p99": 0.99,
 }
 HISTOGRAM_BINS = 30
-#: a numeric column's name, its measured values in row order and its statistics' row
-OnValues = Callable[[str, pl.Series, dict[str, Any]], None]
 TOP_VALUES = 10
 EXACT_DISTINCT_ROWS = 1_000_000
 KINDS = ("numeric", "datetime", "boolean", "categorical", "text")

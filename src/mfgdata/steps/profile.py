@@ -26,6 +26,7 @@ from mfgdata.profiling.charts import (
     SeriesFeed,
     downsample,
     histogram_spec,
+    magnitude,
     timeseries_spec,
 )
 from mfgdata.profiling.columns import column_metas, column_stats
@@ -77,7 +78,7 @@ def _charts(
             tp.end_us,
             tp.clock,
             time_sorted=tp.sorted,
-            magnitudes={name: _magnitude(c) for _, name, c in chosen},
+            magnitudes={name: magnitude(c) for _, name, c in chosen},
         )
         for i, name, c in chosen:
             cid = f"profile-ts-{i}"
@@ -101,12 +102,6 @@ def _feed(frame: Any, tp: TimeProfile | None, skip: set[str]) -> SeriesFeed | No
         time_sorted=tp.sorted,
         skip=skip,
     )
-
-
-def _magnitude(column: Mapping[str, Any]) -> float | None:
-    """The largest absolute value of a numeric column's profile (None when not numeric)."""
-    ends = [v for v in (column.get("min"), column.get("max")) if isinstance(v, int | float)]
-    return max((abs(float(v)) for v in ends), default=None)
 
 
 class ProfileStep:

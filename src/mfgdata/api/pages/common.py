@@ -20,30 +20,20 @@ from mfgdata.api import sessions
 from mfgdata.api.auth import ANONYMOUS, Actor, ActorDep
 from mfgdata.api.deps import get_settings_dep
 from mfgdata.api.pages.i18n import LANGUAGES, gettext, request_language
-from mfgdata.db.tables import DATA_TYPES, PROBLEM_TYPES, PROCESS_FAMILIES, User
+from mfgdata.db.tables import User
+from mfgdata.db.vocabulary import (
+    DATA_EN,
+    DATA_TYPES,
+    PROBLEM_EN,
+    PROBLEM_TYPES,
+    PROCESS_EN,
+    PROCESS_FAMILIES,
+)
 from mfgdata.errors import MfgDataError
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 _KST = timezone(timedelta(hours=9))
 
-#: English labels of the catalogue codes (Korean ones come from db.tables)
-PROCESS_EN = {
-    "injection_molding": "Injection moulding",
-    "welding": "Welding",
-    "casting": "Casting",
-    "heat_treatment": "Heat treatment",
-    "press": "Press",
-    "surface_treatment": "Surface treatment",
-    "cnc": "CNC machining",
-    "other": "Other",
-}
-PROBLEM_EN = {
-    "quality_assurance": "Quality assurance",
-    "predictive_maintenance": "Predictive maintenance",
-    "process_optimization": "Process optimisation",
-    "anomaly_detection": "Anomaly detection",
-}
-DATA_EN = {"timeseries": "Time series", "tabular": "Tabular", "image": "Image"}
 PRICE_LABELS = {
     "lt_1m": ("100만원 미만", "under ₩1M"),
     "1m_10m": ("100만~1,000만원", "₩1M–10M"),
